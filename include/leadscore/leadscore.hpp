@@ -1,0 +1,12 @@
+// leadscore/leadscore.hpp — everything but the opt-in nlohmann interface
+// (leadscore/json.hpp).
+#pragma once
+
+#include "leadscore/config.hpp"
+#include "leadscore/diagnostics.hpp"
+#include "leadscore/io.hpp"
+#include "leadscore/lead.hpp"
+#include "leadscore/limits.hpp"
+#include "leadscore/qualifier.hpp"
+#include "leadscore/time.hpp"
+#include "leadscore/version.hpp"

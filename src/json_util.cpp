@@ -1,0 +1,728 @@
+// JSON utilities shared by the configuration and lead parsers: a strict
+// parser (duplicate keys, limits, syntax errors with line:column), a small
+// scanner that maps JSON pointers back to positions in the text, and the
+// formatting of diagnostics.
+#include "json_util.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "leadscore/diagnostics.hpp"
+#include "leadscore/io.hpp"
+#include "text.hpp"
+
+namespace leadscore {
+
+// ---------------------------------------------------------------------------
+// Diagnostics formatting
+// ---------------------------------------------------------------------------
+
+std::string Diagnostic::to_string() const {
+  std::string out;
+  if (line > 0) {
+    out += std::to_string(line);
+    out += ':';
+    out += std::to_string(column);
+    out += ": ";
+  }
+  out += severity == Severity::error ? "error[" : "warning[";
+  out += code;
+  out += "] at ";
+  out += pointer.empty() ? std::string("(document)") : pointer;
+  out += ": ";
+  out += message;
+  if (!suggestion.empty()) {
+    out += " (did you mean '";
+    out += suggestion;
+    out += "'?)";
+  }
+  return out;
+}
+
+std::string to_string(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const Diagnostic& d : diagnostics) {
+    out += d.to_string();
+    out += '\n';
+  }
+  return out;
+}
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics) noexcept {
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.is_error(); });
+}
+
+namespace {
+
+std::string error_summary(const std::vector<Diagnostic>& diagnostics) {
+  if (diagnostics.empty()) return "leadscore: unspecified error";
+  // Lead with the first error (warnings may come first in a merged list).
+  auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
+                            [](const Diagnostic& d) { return d.is_error(); });
+  if (first == diagnostics.end()) first = diagnostics.begin();
+  std::string out = first->to_string();
+  if (diagnostics.size() > 1) {
+    out += " (and ";
+    out += std::to_string(diagnostics.size() - 1);
+    out += " more)";
+  }
+  return out;
+}
+
+}  // namespace
+
+Error::Error(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(error_summary(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+namespace detail {
+namespace {
+
+constexpr std::size_t kNotFound = static_cast<std::size_t>(-1);
+
+// ---------------------------------------------------------------------------
+// Positions
+// ---------------------------------------------------------------------------
+
+/// Maps byte offsets to 1-based line and column. Columns count Unicode code
+/// points (UTF-8 continuation bytes do not advance the column); lines end at
+/// '\n'.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text) : text_(text) {
+    starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') starts_.push_back(i + 1);
+    }
+  }
+
+  [[nodiscard]] TextPosition at(std::size_t offset) const {
+    offset = std::min(offset, text_.size());
+    const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+    const std::size_t line = static_cast<std::size_t>(it - starts_.begin());
+    const std::size_t start = *(it - 1);
+    std::size_t column = 1;
+    for (std::size_t i = start; i < offset; ++i) {
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0U) != 0x80U) ++column;
+    }
+    return {line, column};
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> starts_;
+};
+
+/// Offset of the first byte that is not part of well-formed UTF-8 (no
+/// overlong forms, no surrogates, nothing above U+10FFFF), or kNotFound.
+std::size_t invalid_utf8_offset(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = byte(i);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      if (i + k >= text.size()) return i + k;
+      const unsigned char cc = byte(i + k);
+      const unsigned char min = k == 1 ? lo : 0x80;
+      const unsigned char max = k == 1 ? hi : 0xBF;
+      if (cc < min || cc > max) return i + k;
+    }
+    i += length;
+  }
+  return kNotFound;
+}
+
+/// A name shown in a message: at most 80 bytes, cut at a character boundary.
+std::string shown(std::string_view name) {
+  if (name.size() <= 80) return std::string(name);
+  std::size_t cut = 77;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0U) == 0x80U) --cut;
+  return std::string(name.substr(0, cut)) + "...";
+}
+
+std::string hex_byte(unsigned char c) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  out += kDigits[c >> 4U];
+  out += kDigits[c & 0x0FU];
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Scanner: walks JSON text without building a value, tracking the JSON
+// pointer of every value it meets. Iterative, so any nesting is safe.
+// ---------------------------------------------------------------------------
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
+
+  /// Pointers of interest -> offset of the first value found at that pointer
+  /// (kNotFound until seen).
+  std::unordered_map<std::string, std::size_t> wanted;
+  /// When true, records every repeated object key: the pointer of the
+  /// repeated member and the offset of its key.
+  bool track_duplicates = false;
+  std::vector<std::pair<std::string, std::size_t>> duplicates;
+
+  /// Walks the whole text; true when it is one valid JSON value. On invalid
+  /// text, whatever was seen before the error is still recorded.
+  bool run() {
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    std::string pointer;
+    bool expect_value = true;
+    while (true) {
+      if (expect_value) {
+        skip_ws();
+        if (pos_ >= text_.size()) return false;
+        visit(pointer);
+        const char c = text_[pos_];
+        if (c == '{' || c == '[') {
+          ++pos_;
+          const bool is_array = c == '[';
+          stack_.push_back(Frame{is_array, pointer.size(), 0, {}});
+          skip_ws();
+          if (pos_ < text_.size() && text_[pos_] == (is_array ? ']' : '}')) {
+            ++pos_;
+            stack_.pop_back();
+            expect_value = false;
+            continue;
+          }
+          if (is_array) {
+            pointer += "/0";
+          } else if (!member_key(stack_.back(), pointer)) {
+            return false;
+          }
+          continue;
+        }
+        if (!scalar()) return false;
+        expect_value = false;
+        continue;
+      }
+      if (stack_.empty()) {
+        skip_ws();
+        return pos_ == text_.size();
+      }
+      Frame& frame = stack_.back();
+      pointer.resize(frame.pointer_size);
+      skip_ws();
+      if (pos_ >= text_.size()) return false;
+      const char c = text_[pos_];
+      if (c == ',') {
+        ++pos_;
+        if (frame.is_array) {
+          ++frame.index;
+          pointer += '/';
+          pointer += std::to_string(frame.index);
+        } else if (!member_key(frame, pointer)) {
+          return false;
+        }
+        expect_value = true;
+        continue;
+      }
+      if (c == (frame.is_array ? ']' : '}')) {
+        ++pos_;
+        stack_.pop_back();
+        continue;
+      }
+      return false;
+    }
+  }
+
+ private:
+  struct Frame {
+    bool is_array = false;
+    std::size_t pointer_size = 0;
+    std::size_t index = 0;
+    std::unordered_set<std::string> keys;  // only when tracking duplicates
+  };
+
+  void visit(const std::string& pointer) {
+    if (wanted.empty()) return;
+    const auto it = wanted.find(pointer);
+    if (it != wanted.end() && it->second == kNotFound) it->second = pos_;
+  }
+
+  void skip_ws() {
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') break;
+      ++pos_;
+    }
+  }
+
+  // Reads `"key" :` and appends the key to the pointer.
+  bool member_key(Frame& frame, std::string& pointer) {
+    skip_ws();
+    const std::size_t key_offset = pos_;
+    std::string key;
+    if (!string(&key)) return false;
+    skip_ws();
+    if (pos_ >= text_.size() || text_[pos_] != ':') return false;
+    ++pos_;
+    std::string escaped = pointer_escape(key);
+    if (track_duplicates && !frame.keys.insert(std::move(key)).second) {
+      duplicates.emplace_back(pointer + "/" + escaped, key_offset);
+    }
+    pointer += '/';
+    pointer += escaped;
+    return true;
+  }
+
+  bool scalar() {
+    const char c = text_[pos_];
+    if (c == '"') return string(nullptr);
+    if (c == 't') return literal("true");
+    if (c == 'f') return literal("false");
+    if (c == 'n') return literal("null");
+    if (c == '-' || (c >= '0' && c <= '9')) return number();
+    return false;
+  }
+
+  bool literal(std::string_view word) {
+    if (text_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+
+  bool digits() {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') ++pos_;
+    return pos_ > start;
+  }
+
+  bool number() {
+    if (text_[pos_] == '-') ++pos_;
+    if (pos_ >= text_.size()) return false;
+    if (text_[pos_] == '0') {
+      ++pos_;
+    } else if (!digits()) {
+      return false;
+    }
+    if (pos_ < text_.size() && text_[pos_] == '.') {
+      ++pos_;
+      if (!digits()) return false;
+    }
+    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      ++pos_;
+      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+      if (!digits()) return false;
+    }
+    return true;
+  }
+
+  bool hex4(std::uint32_t& out) {
+    if (text_.size() - pos_ < 4) return false;
+    out = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char h = text_[pos_++];
+      std::uint32_t v = 0;
+      if (h >= '0' && h <= '9') {
+        v = static_cast<std::uint32_t>(h - '0');
+      } else if (h >= 'a' && h <= 'f') {
+        v = static_cast<std::uint32_t>(h - 'a' + 10);
+      } else if (h >= 'A' && h <= 'F') {
+        v = static_cast<std::uint32_t>(h - 'A' + 10);
+      } else {
+        return false;
+      }
+      out = out * 16U + v;
+    }
+    return true;
+  }
+
+  static void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80U) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800U) {
+      out += static_cast<char>(0xC0U | (cp >> 6U));
+      out += static_cast<char>(0x80U | (cp & 0x3FU));
+    } else if (cp < 0x10000U) {
+      out += static_cast<char>(0xE0U | (cp >> 12U));
+      out += static_cast<char>(0x80U | ((cp >> 6U) & 0x3FU));
+      out += static_cast<char>(0x80U | (cp & 0x3FU));
+    } else {
+      out += static_cast<char>(0xF0U | (cp >> 18U));
+      out += static_cast<char>(0x80U | ((cp >> 12U) & 0x3FU));
+      out += static_cast<char>(0x80U | ((cp >> 6U) & 0x3FU));
+      out += static_cast<char>(0x80U | (cp & 0x3FU));
+    }
+  }
+
+  // A string token; decoded into *out when out is not null.
+  bool string(std::string* out) {
+    if (pos_ >= text_.size() || text_[pos_] != '"') return false;
+    ++pos_;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c != '\\') {
+        if (out != nullptr) *out += c;
+        ++pos_;
+        continue;
+      }
+      ++pos_;
+      if (pos_ >= text_.size()) return false;
+      const char e = text_[pos_++];
+      char plain = 0;
+      switch (e) {
+        case '"': plain = '"'; break;
+        case '\\': plain = '\\'; break;
+        case '/': plain = '/'; break;
+        case 'b': plain = '\b'; break;
+        case 'f': plain = '\f'; break;
+        case 'n': plain = '\n'; break;
+        case 'r': plain = '\r'; break;
+        case 't': plain = '\t'; break;
+        case 'u': {
+          std::uint32_t cp = 0;
+          if (!hex4(cp)) return false;
+          if (cp >= 0xD800U && cp <= 0xDBFFU) {
+            std::uint32_t low = 0;
+            if (text_.substr(pos_, 2) != "\\u") return false;
+            pos_ += 2;
+            if (!hex4(low) || low < 0xDC00U || low > 0xDFFFU) return false;
+            cp = 0x10000U + ((cp - 0xD800U) << 10U) + (low - 0xDC00U);
+          } else if (cp >= 0xDC00U && cp <= 0xDFFFU) {
+            return false;
+          }
+          if (out != nullptr) append_utf8(*out, cp);
+          continue;
+        }
+        default:
+          return false;
+      }
+      if (out != nullptr) *out += plain;
+    }
+    return false;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::vector<Frame> stack_;
+};
+
+/// "", "/a", "/a/b" for "/a/b".
+std::vector<std::string> pointer_prefixes(std::string_view pointer) {
+  std::vector<std::string> out;
+  out.emplace_back();
+  if (pointer.empty() || pointer.front() != '/') return out;
+  for (std::size_t i = 1; i <= pointer.size(); ++i) {
+    if (i == pointer.size() || pointer[i] == '/') out.emplace_back(pointer.substr(0, i));
+  }
+  return out;
+}
+
+/// Offset of the innermost value found on `pointer`'s path, or kNotFound.
+std::size_t innermost_offset(const Scanner& scanner, std::string_view pointer) {
+  const std::vector<std::string> prefixes = pointer_prefixes(pointer);
+  for (auto it = prefixes.rbegin(); it != prefixes.rend(); ++it) {
+    const auto found = scanner.wanted.find(*it);
+    if (found != scanner.wanted.end() && found->second != kNotFound) return found->second;
+  }
+  return kNotFound;
+}
+
+/// Fills line/column of diagnostics that have none. Duplicate-key
+/// diagnostics (when `duplicates` is true) take the position of the repeated
+/// key itself, in document order.
+void locate_impl(std::vector<Diagnostic>& diagnostics, std::string_view text, bool duplicates) {
+  Scanner scanner(text);
+  scanner.track_duplicates = duplicates;
+  bool any = false;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.line != 0) continue;
+    any = true;
+    for (std::string& prefix : pointer_prefixes(d.pointer)) {
+      scanner.wanted.emplace(std::move(prefix), kNotFound);
+    }
+  }
+  if (!any) return;
+  scanner.run();
+  const LineIndex lines(text);
+  std::size_t next_duplicate = 0;
+  for (Diagnostic& d : diagnostics) {
+    if (d.line != 0) continue;
+    std::size_t offset = kNotFound;
+    if (duplicates && d.code == "duplicate_key") {
+      for (std::size_t i = next_duplicate; i < scanner.duplicates.size(); ++i) {
+        if (scanner.duplicates[i].first == d.pointer) {
+          offset = scanner.duplicates[i].second;
+          next_duplicate = i + 1;
+          break;
+        }
+      }
+    }
+    if (offset == kNotFound) offset = innermost_offset(scanner, d.pointer);
+    if (offset == kNotFound) continue;
+    const TextPosition position = lines.at(offset);
+    d.line = position.line;
+    d.column = position.column;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Strict parse: a SAX handler that builds the value and reports duplicate
+// keys, depth and string-length violations and syntax errors.
+// ---------------------------------------------------------------------------
+
+using json = nlohmann::json;
+
+/// Removes nlohmann's "[json.exception.parse_error.101] parse error at line
+/// 1, column 2: " boilerplate, and makes the message printable.
+std::string clean_parse_message(std::string_view what) {
+  if (what.substr(0, 1) == "[") {
+    const std::size_t close = what.find("] ");
+    if (close != std::string_view::npos) what.remove_prefix(close + 2);
+  }
+  if (what.substr(0, 11) == "parse error") {
+    const std::size_t colon = what.find(": ");
+    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  }
+  std::string out;
+  out.reserve(what.size());
+  for (const char c : what) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += "\\x";
+      out += hex_byte(u).substr(2);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class StrictHandler final : public nlohmann::json_sax<json> {
+ public:
+  StrictHandler(std::string_view text, std::size_t max_depth, std::size_t max_string_length)
+      : text_(text), max_depth_(max_depth), max_string_length_(max_string_length) {}
+
+  json root;
+  std::vector<Diagnostic> diagnostics;
+
+  bool null() override { return add(json(nullptr)); }
+  bool boolean(bool value) override { return add(json(value)); }
+  bool number_integer(number_integer_t value) override { return add(json(value)); }
+  bool number_unsigned(number_unsigned_t value) override { return add(json(value)); }
+  bool number_float(number_float_t value, const string_t& /*raw*/) override {
+    return add(json(value));
+  }
+  bool string(string_t& value) override {
+    if (value.size() > max_string_length_) {
+      error("limit_exceeded", child_pointer(), too_long("string", value.size()));
+      return add(json(string_t()));
+    }
+    return add(json(std::move(value)));
+  }
+  bool binary(binary_t& /*value*/) override { return add(json(nullptr)); }
+
+  bool start_object(std::size_t /*elements*/) override { return open(json::object()); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t /*elements*/) override { return open(json::array()); }
+  bool end_array() override { return close(); }
+
+  bool key(string_t& value) override {
+    Frame& frame = stack_.back();
+    if (value.size() > max_string_length_) {
+      error("limit_exceeded", pointer_, too_long("object key", value.size()));
+    } else if (frame.value->contains(value)) {
+      error("duplicate_key", pointer_ + "/" + pointer_escape(value),
+            "duplicate key '" + shown(value) + "' (each key may appear only once in an object)");
+    }
+    key_ = std::move(value);
+    return true;
+  }
+
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& ex) override {
+    // `position` counts the bytes read, the offending one included.
+    const std::size_t offset = position > 0 ? position - 1 : 0;
+    Diagnostic d;
+    d.code = "json_syntax";
+    d.pointer = stack_.empty() ? std::string() : pointer_;
+    d.message = clean_parse_message(ex.what());
+    const TextPosition at = LineIndex(text_).at(offset);
+    d.line = at.line;
+    d.column = at.column;
+    diagnostics.push_back(std::move(d));
+    return false;
+  }
+
+ private:
+  struct Frame {
+    json* value = nullptr;
+    std::size_t pointer_size = 0;  // size of pointer_ for this container
+    std::size_t next_index = 0;    // arrays: index of the next element
+  };
+
+  void error(std::string code, std::string pointer, std::string message) {
+    Diagnostic d;
+    d.code = std::move(code);
+    d.pointer = std::move(pointer);
+    d.message = std::move(message);
+    diagnostics.push_back(std::move(d));
+  }
+
+  [[nodiscard]] std::string too_long(std::string_view what, std::size_t size) const {
+    return std::string(what) + " of " + std::to_string(size) + " bytes is longer than " +
+           std::to_string(max_string_length_) + " (Limits::max_string_length)";
+  }
+
+  // Pointer of the value about to be added.
+  [[nodiscard]] std::string child_pointer() const {
+    if (stack_.empty()) return {};
+    const Frame& frame = stack_.back();
+    if (frame.value->is_array()) return pointer_ + "/" + std::to_string(frame.next_index);
+    return pointer_ + "/" + pointer_escape(key_);
+  }
+
+  json* place(json value) {
+    if (stack_.empty()) {
+      root = std::move(value);
+      return &root;
+    }
+    Frame& frame = stack_.back();
+    if (frame.value->is_array()) {
+      frame.value->push_back(std::move(value));
+      ++frame.next_index;
+      return &frame.value->back();
+    }
+    json& slot = (*frame.value)[key_];
+    slot = std::move(value);
+    return &slot;
+  }
+
+  bool add(json value) {
+    place(std::move(value));
+    return true;
+  }
+
+  bool open(json container) {
+    std::string pointer = child_pointer();
+    if (stack_.size() >= max_depth_) {
+      error("limit_exceeded", std::move(pointer),
+            "nesting deeper than " + std::to_string(max_depth_) + " levels");
+      return false;  // stop: nothing deeper is read
+    }
+    json* slot = place(std::move(container));
+    stack_.push_back(Frame{slot, pointer.size(), 0});
+    pointer_ = std::move(pointer);
+    return true;
+  }
+
+  bool close() {
+    stack_.pop_back();
+    pointer_.resize(stack_.empty() ? 0 : stack_.back().pointer_size);
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t max_depth_;
+  std::size_t max_string_length_;
+  std::vector<Frame> stack_;
+  std::string pointer_;  // pointer of the innermost open container
+  std::string key_;      // last key read in the innermost object
+};
+
+}  // namespace
+
+StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std::size_t max_depth,
+                              std::size_t max_string_length) {
+  StrictParse out;
+  if (text.size() > max_bytes) {
+    Diagnostic d;
+    d.code = "limit_exceeded";
+    d.message = "JSON text of " + std::to_string(text.size()) + " bytes is larger than the limit of " +
+                std::to_string(max_bytes) + " bytes";
+    out.diagnostics.push_back(std::move(d));
+    return out;
+  }
+  if (const std::size_t bad = invalid_utf8_offset(text); bad != kNotFound) {
+    Diagnostic d;
+    d.code = "json_syntax";
+    d.message = "invalid UTF-8: byte " + hex_byte(static_cast<unsigned char>(text[bad])) +
+                " is not part of a well-formed UTF-8 sequence";
+    const TextPosition at = LineIndex(text).at(bad);
+    d.line = at.line;
+    d.column = at.column;
+    out.diagnostics.push_back(std::move(d));
+    return out;
+  }
+
+  StrictHandler handler(text, max_depth, max_string_length);
+  const bool parsed = json::sax_parse(text.data(), text.data() + text.size(), &handler,
+                                      json::input_format_t::json, /*strict=*/true);
+  out.diagnostics = std::move(handler.diagnostics);
+  if (parsed && out.diagnostics.empty()) {
+    out.value = std::move(handler.root);
+    return out;
+  }
+  locate_impl(out.diagnostics, text, /*duplicates=*/true);
+  return out;
+}
+
+TextPosition position_of(std::string_view text, std::string_view pointer) {
+  Scanner scanner(text);
+  for (std::string& prefix : pointer_prefixes(pointer)) {
+    scanner.wanted.emplace(std::move(prefix), kNotFound);
+  }
+  if (!scanner.run()) return {};
+  const std::size_t offset = innermost_offset(scanner, pointer);
+  if (offset == kNotFound) return {};
+  return LineIndex(text).at(offset);
+}
+
+std::string_view json_type_name(const nlohmann::json& value) noexcept {
+  switch (value.type()) {
+    case json::value_t::object: return "object";
+    case json::value_t::array: return "array";
+    case json::value_t::string: return "string";
+    case json::value_t::boolean: return "boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "number";
+    case json::value_t::binary: return "binary";
+    case json::value_t::discarded: return "discarded";
+    case json::value_t::null: return "null";
+  }
+  return "null";
+}
+
+}  // namespace detail
+
+void locate(std::vector<Diagnostic>& diagnostics, std::string_view json_text) {
+  detail::locate_impl(diagnostics, json_text, /*duplicates=*/false);
+}
+
+}  // namespace leadscore

@@ -1,0 +1,172 @@
+// The compiled, immutable model behind a Qualifier (private).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leadscore/config.hpp"
+#include "leadscore/diagnostics.hpp"
+#include "leadscore/limits.hpp"
+#include "leadscore/qualifier.hpp"
+
+namespace leadscore::detail {
+
+/// Every field a condition can read. Lead fields first, then derived facts,
+/// then scores (stage conditions only), then the event context (`where`).
+enum class FieldId : std::uint8_t {
+  id, first_name, last_name, email, secondary_email, phone, secondary_phone,
+  company_name, company_domain, company_industry, company_employees, company_revenue,
+  job_title, seniority, department, country, region, city, origin, source,
+  do_not_email, do_not_call, budget, authority, need, timeline, attribute,
+  enrichment, completeness, email_domain, free_email, days_since_created,
+  days_since_last_activity, event_count, event_count_type,
+  score_fit, score_engagement, score_total, grade_fit, grade_engagement, grade,
+  event_type, event_property,
+};
+
+enum class FieldType : std::uint8_t { text, number, boolean, dynamic };
+
+/// A value seen at evaluation time: a view, never an owner.
+struct Val {
+  enum class T : std::uint8_t { missing, text, number, boolean, list };
+  T t = T::missing;
+  std::string_view s;
+  double n = 0;
+  bool b = false;
+  const std::vector<std::string>* list = nullptr;
+};
+
+/// Open-addressing hash set of strings, optionally ASCII-case-insensitive.
+/// Lookups take a string_view and never allocate.
+class StringSet {
+ public:
+  StringSet() = default;
+  StringSet(const std::vector<std::string>& items, bool case_insensitive);
+  [[nodiscard]] bool contains(std::string_view key) const noexcept;
+  /// Index of `key` in the original item order, or -1.
+  [[nodiscard]] int find(std::string_view key) const noexcept;
+  [[nodiscard]] bool empty() const noexcept { return keys_.empty(); }
+  [[nodiscard]] const std::vector<std::string>& keys() const noexcept { return keys_; }
+
+ private:
+  [[nodiscard]] std::uint64_t hash(std::string_view key) const noexcept;
+  std::vector<std::string> keys_;
+  std::vector<std::int32_t> slots_;  // -1 = empty, else index into keys_
+  std::uint64_t mask_ = 0;
+  bool ci_ = false;
+};
+
+enum class OperandKind : std::uint8_t { none, boolean, number, text, texts, numbers, range };
+
+/// A compiled condition node. Children are contiguous in Model::child_ids.
+struct Node {
+  Condition::Kind kind = Condition::Kind::all;
+  Op op = Op::exists;
+  FieldId field = FieldId::id;
+  OperandKind operand = OperandKind::none;
+  bool ci = true;          ///< case-insensitive string matching
+  bool operand_b = false;
+  double num = 0;          ///< number operand, or range low
+  double num2 = 0;         ///< range high
+  std::uint32_t arg = 0;   ///< aggregate slot, or event type id for event_count_type
+  std::uint32_t first_child = 0;
+  std::uint32_t child_count = 0;
+  std::string name;        ///< attribute / property name
+  std::string text;        ///< operand text (lower-cased when ci)
+  std::vector<std::string> texts;  ///< operand list (lower-cased when ci), for contains_any / list ops
+  StringSet set;           ///< in / not_in over texts
+  std::vector<double> numbers;     ///< in / not_in over numbers (sorted)
+  std::string display;     ///< readable form, e.g. "company.employees >= 50"
+  std::string field_name;  ///< field path as written
+};
+
+/// An event aggregate (one per `measure` condition).
+struct Aggregate {
+  Measure measure = Measure::count;
+  bool any_type = true;
+  std::vector<std::uint32_t> where;  ///< root nodes (event context), all must hold
+  std::int64_t window_ms = -1;       ///< -1 = all history
+  std::int64_t window_days = 0;      ///< distinct_days bitset width in days
+  std::uint32_t bit_offset = 0;      ///< first word in the bitset buffer
+  std::uint32_t bit_words = 0;
+  std::string property;
+};
+
+struct CompiledRule {
+  RuleKind kind = RuleKind::fit;
+  std::uint32_t when = 0;            ///< root node (fit, engagement, knockout)
+  std::int64_t points_micro = 0;     ///< points in millionths
+  double points = 0;
+  // behaviour
+  std::uint32_t behavior_slot = 0;
+  bool any_type = true;
+  std::vector<std::uint32_t> where;  ///< root nodes (event context)
+  bool has_cap = false;
+  std::int64_t cap_micro = 0;
+  std::uint32_t max_per_day = 0;     ///< 0 = no cap
+  std::int64_t window_ms = -1;
+  double half_life_days = 0;         ///< 0 = no decay
+  std::int32_t first_aggregate = -1; ///< engagement: first aggregate in `when`, for evidence
+};
+
+struct CompiledStage {
+  std::array<std::uint32_t, 3> root{};  ///< by Origin (unknown, inbound, outbound)
+  std::array<bool, 3> by_origin{};
+};
+
+struct Model {
+  Config config;
+  Limits limits;
+  std::vector<Diagnostic> warnings;
+
+  std::vector<Node> nodes;
+  std::vector<std::uint32_t> child_ids;
+  std::vector<Aggregate> aggregates;
+  std::uint32_t bit_words_total = 0;
+  std::vector<CompiledRule> rules;  ///< same order as config.rules
+  std::vector<std::uint32_t> behavior_rules;  ///< indices into rules
+  std::vector<CompiledStage> stages;
+
+  StringSet event_types;  ///< interned types; id = index; unknown types get other_type()
+  std::uint32_t other_type() const noexcept { return static_cast<std::uint32_t>(event_types.keys().size()); }
+  /// Per type id (0..other_type()), the behaviour rule indices and aggregate
+  /// indices interested in it, flattened: [offsets[t], offsets[t+1]).
+  std::vector<std::uint32_t> rule_sub_offsets, rule_subs;
+  std::vector<std::uint32_t> agg_sub_offsets, agg_subs;
+  bool has_daily_caps = false;
+  bool has_aggregates = false;
+
+  StringSet free_email;
+  std::vector<FieldId> enrichment_fields;
+  std::vector<std::string> enrichment_attr_names;
+
+  // grades: labels and matrix labels owned here
+  std::vector<double> fit_mins, engagement_mins;
+  std::vector<std::string> fit_labels, engagement_labels, matrix_labels;
+  std::string fallback_stage;
+
+  std::int64_t fit_min_micro = 0;
+};
+
+/// Compiles and validates; returns the model or the diagnostics.
+Result<std::shared_ptr<const Model>> compile(Config config, const Limits& limits);
+
+/// The single evaluator. With `explanation` null it allocates nothing.
+Qualification evaluate(const Model& model, const Lead& lead, Instant as_of,
+                       Explanation* explanation, DerivedFacts* facts_out = nullptr) noexcept(false);
+
+/// Field lookup for compile-time checks.
+struct FieldInfo {
+  FieldId id;
+  FieldType type;
+  bool stage_only;
+};
+bool lookup_field(std::string_view path, FieldInfo& info, std::string& suffix);
+const std::vector<std::string_view>& field_names();
+
+}  // namespace leadscore::detail
