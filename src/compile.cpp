@@ -133,8 +133,6 @@ class Compiler {
   }
 
   Result<std::shared_ptr<const Model>> run() {
-    Model& m = *model_;
-    const Config& c = m.config;
     check_top();
     intern_event_types();
     compile_options();
@@ -143,8 +141,7 @@ class Compiler {
     compile_stages();
     build_subscriptions();
     if (has_errors(diags_)) return Result<std::shared_ptr<const Model>>(std::move(diags_));
-    (void)c;
-    m.warnings = warnings_;
+    model_->warnings = warnings_;
     std::vector<Diagnostic> w = warnings_;
     return Result<std::shared_ptr<const Model>>(std::shared_ptr<const Model>(model_), std::move(w));
   }
@@ -485,9 +482,6 @@ class Compiler {
       }
       default: n.operand = OperandKind::none; break;
     }
-    for (const auto& s : n.texts) {
-      (void)s;
-    }
     if (v.index() == 2 && !std::isfinite(std::get<2>(v))) n.operand = OperandKind::none;
   }
 
@@ -688,10 +682,6 @@ class Compiler {
               "operator " + std::string(to_string(c.op)) +
                   " does not apply to an aggregate (use eq, ne, lt, lte, gt, gte, between, exists or missing)");
         return;
-    }
-    for (const auto& t : c.event_types) {
-      // record type ids via the types text; subscriptions are built later
-      (void)t;
     }
     agg_types_.push_back(c.event_types);
     n.arg = static_cast<std::uint32_t>(m.aggregates.size());
@@ -968,7 +958,6 @@ class Compiler {
           m.behavior_rules.size(), m.rule_sub_offsets, m.rule_subs);
     build([&](std::uint32_t i, std::uint32_t t) { return accepts(agg_types_[i], t); }, m.aggregates.size(),
           m.agg_sub_offsets, m.agg_subs);
-    m.fit_min_micro = 0;
   }
 
   static constexpr std::uint32_t kMaxBitWords = 2048;

@@ -575,6 +575,7 @@ class ConfigReader {
       return c;
     }
     if (present.size() > 1) {
+      check_keys(value, p, kAnyConditionKeys, "a condition");
       error("invalid_condition", p,
             "a condition has exactly one of 'field', 'measure', 'all', 'any' or 'not'; this one has " +
                 join(present, " and "));
@@ -671,13 +672,15 @@ class ConfigReader {
       error("missing_key", p + "/op", "a condition needs an 'op' (" + join(kOpNames, " or ") + ")");
     }
     const json* operand = member(value, "value");
-    if (operand != nullptr) read_operand(*operand, p + "/value", c.value);
-    if (!op) return;
-    const bool takes_value = *op != Op::exists && *op != Op::missing;
-    if (!takes_value && operand != nullptr) {
-      error("invalid_value", p + "/value",
-            "operator '" + std::string(to_string(*op)) + "' takes no value");
-    } else if (takes_value && operand == nullptr && !contains(suggested, "value")) {
+    const bool takes_value = !op || (*op != Op::exists && *op != Op::missing);
+    if (operand != nullptr) {
+      if (takes_value) {
+        read_operand(*operand, p + "/value", c.value);
+      } else {
+        error("invalid_value", p + "/value",
+              "operator '" + std::string(to_string(*op)) + "' takes no value");
+      }
+    } else if (op && takes_value && !contains(suggested, "value")) {
       error("missing_key", p + "/value",
             "operator '" + std::string(to_string(*op)) + "' needs a 'value'");
     }
@@ -1087,7 +1090,8 @@ Result<Qualifier> Qualifier::from_json_file(const std::filesystem::path& path,
   };
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) return io_error("no such file");
+  if (status.type() == std::filesystem::file_type::not_found) return io_error("no such file");
+  if (ec) return io_error(ec.message());
   if (std::filesystem::is_directory(status)) return io_error("it is a directory");
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
   if (!ec && size > options.limits.max_config_bytes) {

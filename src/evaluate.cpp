@@ -232,6 +232,32 @@ Val value_of(const std::optional<Value>& value) noexcept { return value ? value_
 
 bool present(const std::optional<std::string>& s) noexcept { return s && !s->empty(); }
 
+/// DerivedFacts without owned strings, for the allocation-free path.
+struct Facts {
+  EnrichmentLevel enrichment = EnrichmentLevel::incomplete;
+  double completeness = 0;
+  std::string_view email_domain;
+  bool has_email_domain = false;
+  bool free_email = false;
+  std::optional<double> days_since_created;
+  std::optional<double> days_since_last_activity;
+  std::size_t events_considered = 0;
+  std::size_t events_after_as_of = 0;
+
+  [[nodiscard]] DerivedFacts to_public() const {
+    DerivedFacts f;
+    f.enrichment = enrichment;
+    f.completeness = completeness;
+    if (has_email_domain) f.email_domain = std::string(email_domain);
+    f.free_email = free_email;
+    f.days_since_created = days_since_created;
+    f.days_since_last_activity = days_since_last_activity;
+    f.events_considered = events_considered;
+    f.events_after_as_of = events_after_as_of;
+    return f;
+  }
+};
+
 class Evaluator {
  public:
   Evaluator(const Model& m, const Lead& lead, Instant as_of, Scratch& scratch, Explanation* ex)
@@ -325,7 +351,7 @@ class Evaluator {
     return q;
   }
 
-  DerivedFacts facts() const { return facts_; }
+  [[nodiscard]] const Facts& facts() const noexcept { return facts_; }
 
  private:
   static double clamp(double v, const ScoreBounds& b) noexcept {
@@ -756,6 +782,9 @@ class Evaluator {
   }
 
   void missing_for(std::uint32_t id, std::vector<std::string>& out) {
+    // Nothing is missing from a condition that holds (the next stage of a
+    // disqualified lead was never tried, so its condition may hold).
+    if (eval(id, nullptr)) return;
     const Node& n = m_.nodes[id];
     switch (n.kind) {
       case Condition::Kind::all:
@@ -825,7 +854,7 @@ class Evaluator {
   Instant as_of_;
   Scratch& s_;
   Explanation* ex_;
-  DerivedFacts facts_{};
+  Facts facts_{};
   const Event* event_ = nullptr;
   const Qualification* q_ = nullptr;
 };
@@ -837,8 +866,8 @@ Qualification evaluate(const Model& model, const Lead& lead, Instant as_of, Expl
   Scratch scratch;  // uninitialised on purpose: only the used prefix is reset
   Evaluator ev(model, lead, as_of, scratch, explanation);
   Qualification q = ev.run();
-  if (explanation) explanation->facts = ev.facts();
-  if (facts_out) *facts_out = ev.facts();
+  if (explanation) explanation->facts = ev.facts().to_public();
+  if (facts_out) *facts_out = ev.facts().to_public();
   return q;
 }
 

@@ -190,10 +190,16 @@ class Scanner {
   /// repeated member and the offset of its key.
   bool track_duplicates = false;
   std::vector<std::pair<std::string, std::size_t>> duplicates;
+  /// When true (and not tracking duplicates), stops as soon as every wanted
+  /// pointer has been seen; run() then says nothing about the rest.
+  bool stop_when_found = false;
 
   /// Walks the whole text; true when it is one valid JSON value. On invalid
   /// text, whatever was seen before the error is still recorded.
   bool run() {
+    longest_wanted_ = 0;
+    for (const auto& entry : wanted) longest_wanted_ = std::max(longest_wanted_, entry.first.size());
+    if (wanted.empty()) longest_wanted_ = 0;
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     std::string pointer;
     bool expect_value = true;
@@ -202,6 +208,7 @@ class Scanner {
         skip_ws();
         if (pos_ >= text_.size()) return false;
         visit(pointer);
+        if (stop_when_found && !track_duplicates && found_ == wanted.size()) return true;
         const char c = text_[pos_];
         if (c == '{' || c == '[') {
           ++pos_;
@@ -264,9 +271,14 @@ class Scanner {
   };
 
   void visit(const std::string& pointer) {
-    if (wanted.empty()) return;
+    // Pointers longer than every wanted one are skipped without hashing, so
+    // deep nesting stays linear.
+    if (pointer.size() > longest_wanted_) return;
     const auto it = wanted.find(pointer);
-    if (it != wanted.end() && it->second == kNotFound) it->second = pos_;
+    if (it != wanted.end() && it->second == kNotFound) {
+      it->second = pos_;
+      ++found_;
+    }
   }
 
   void skip_ws() {
@@ -430,6 +442,8 @@ class Scanner {
   std::string_view text_;
   std::size_t pos_ = 0;
   std::vector<Frame> stack_;
+  std::size_t longest_wanted_ = 0;
+  std::size_t found_ = 0;
 };
 
 /// "", "/a", "/a/b" for "/a/b".
@@ -468,6 +482,7 @@ void locate_impl(std::vector<Diagnostic>& diagnostics, std::string_view text, bo
     }
   }
   if (!any) return;
+  scanner.stop_when_found = true;
   scanner.run();
   const LineIndex lines(text);
   std::size_t next_duplicate = 0;
@@ -564,14 +579,23 @@ class StrictHandler final : public nlohmann::json_sax<json> {
     return true;
   }
 
-  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+  bool parse_error(std::size_t position, const std::string& last_token,
                    const nlohmann::detail::exception& ex) override {
     // `position` counts the bytes read, the offending one included.
-    const std::size_t offset = position > 0 ? position - 1 : 0;
+    std::size_t offset = position > 0 ? position - 1 : 0;
     Diagnostic d;
     d.code = "json_syntax";
     d.pointer = stack_.empty() ? std::string() : pointer_;
     d.message = clean_parse_message(ex.what());
+    // An unexpected but well-formed string or number is shown at its first
+    // byte (nlohmann reports its last one; its token text is exact for these
+    // two token kinds only). Anything else is shown where it went wrong.
+    const bool whole_token = d.message.find("unexpected string literal") != std::string::npos ||
+                             d.message.find("unexpected number literal") != std::string::npos ||
+                             d.message.find("number overflow") != std::string::npos;
+    if (whole_token && last_token.size() > 1 && offset + 1 >= last_token.size()) {
+      offset = offset + 1 - last_token.size();
+    }
     const TextPosition at = LineIndex(text_).at(offset);
     d.line = at.line;
     d.column = at.column;
@@ -688,7 +712,9 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
     out.value = std::move(handler.root);
     return out;
   }
-  locate_impl(out.diagnostics, text, /*duplicates=*/true);
+  const bool duplicates = std::any_of(out.diagnostics.begin(), out.diagnostics.end(),
+                                     [](const Diagnostic& d) { return d.code == "duplicate_key"; });
+  locate_impl(out.diagnostics, text, duplicates);
   return out;
 }
 

@@ -149,8 +149,6 @@ struct Model {
   std::vector<double> fit_mins, engagement_mins;
   std::vector<std::string> fit_labels, engagement_labels, matrix_labels;
   std::string fallback_stage;
-
-  std::int64_t fit_min_micro = 0;
 };
 
 /// Compiles and validates; returns the model or the diagnostics.

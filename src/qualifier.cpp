@@ -170,8 +170,8 @@ std::string Explanation::to_text() const {
   }
   out += "facts: enrichment " + std::string(to_string(facts.enrichment)) + ", completeness " +
          num(facts.completeness * 100) + "%";
-  if (facts.has_email_domain) {
-    out += ", email domain " + std::string(facts.email_domain) + (facts.free_email ? " (free mail)" : "");
+  if (facts.email_domain) {
+    out += ", email domain " + *facts.email_domain + (facts.free_email ? " (free mail)" : "");
   }
   out += ", " + std::to_string(facts.events_considered) + " events";
   if (facts.events_after_as_of) out += " (" + std::to_string(facts.events_after_as_of) + " after as_of ignored)";

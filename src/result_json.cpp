@@ -69,7 +69,7 @@ json facts_json(const DerivedFacts& f) {
   json j = json::object();
   j["enrichment"] = text(to_string(f.enrichment));
   j["completeness"] = number_json(f.completeness);
-  j["email_domain"] = f.has_email_domain ? text(f.email_domain) : json(nullptr);
+  j["email_domain"] = f.email_domain ? text(*f.email_domain) : json(nullptr);
   j["free_email"] = f.free_email;
   j["days_since_created"] = optional_number(f.days_since_created);
   j["days_since_last_activity"] = optional_number(f.days_since_last_activity);

@@ -5,8 +5,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstddef>
+#include <fstream>
 #include <limits>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -216,6 +220,33 @@ TEST(LeadJson, ParsesTheDocumentedExample) {
   EXPECT_EQ(lead.events[1].id, "");
   EXPECT_TRUE(lead.events[1].properties.empty());
 }
+
+#ifdef LEADSCORE_SOURCE_DIR
+TEST(LeadJson, TheExampleInTheDocumentationParses) {
+  std::ifstream in(std::string(LEADSCORE_SOURCE_DIR) + "/docs/lead-format.md");
+  ASSERT_TRUE(in) << "docs/lead-format.md not found";
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string doc = buffer.str();
+  const std::size_t open = doc.find("```json\n");
+  ASSERT_NE(open, std::string::npos);
+  const std::size_t start = open + 8;
+  const std::size_t close = doc.find("```", start);
+  ASSERT_NE(close, std::string::npos);
+  const Result<Lead> r = parse_lead(std::string_view(doc).substr(start, close - start));
+  ASSERT_TRUE(r.ok()) << dump(r.diagnostics());
+  EXPECT_EQ(r->id, "L-1001");
+  EXPECT_EQ(r->origin, Origin::inbound);
+  EXPECT_EQ(r->events.size(), 2u);
+  // Every top-level key of the format appears in the example.
+  const json j = to_json(r.value());
+  for (const char* key : {"id", "contact", "company", "job_title", "seniority", "department",
+                          "location", "origin", "source", "created_at", "consent", "discovery",
+                          "attributes", "events"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+}
+#endif
 
 TEST(LeadJson, MissingEmptyAndZeroAreDistinct) {
   const Result<Lead> missing = parse_lead(R"({"id": "a"})");
@@ -651,7 +682,6 @@ TEST(ResultJson, ExplanationShape) {
   e.facts.enrichment = EnrichmentLevel::enriched;
   e.facts.completeness = 0.5;
   e.facts.email_domain = "acme.io";
-  e.facts.has_email_domain = true;
   e.facts.days_since_created = 10;
   e.facts.events_considered = 3;
   e.facts.events_after_as_of = 1;
@@ -720,8 +750,7 @@ TEST(ResultJson, ExplanationShape) {
       << j["facts"].dump();
 
   e.next.reset();
-  e.facts.has_email_domain = false;
-  e.facts.email_domain = {};
+  e.facts.email_domain.reset();
   const json top = to_json(e);
   EXPECT_EQ(top["next"], nullptr);
   EXPECT_EQ(top["facts"]["email_domain"], nullptr);

@@ -201,6 +201,10 @@ struct Stage {
   std::string name;
   std::string description;
   Condition when;
+  /// At most one entry per origin. The order carries no meaning for
+  /// evaluation; parse_config yields the entries sorted by origin name
+  /// (inbound, outbound, unknown), so a Config built in C++ with another
+  /// order compares unequal to its JSON round trip while scoring the same.
   std::vector<std::pair<Origin, Condition>> by_origin;
 
   friend bool operator==(const Stage&, const Stage&) = default;

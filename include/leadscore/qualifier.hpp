@@ -57,13 +57,12 @@ enum class EnrichmentLevel : std::uint8_t { incomplete, non_enriched, enriched }
 LEADSCORE_EXPORT std::string_view to_string(EnrichmentLevel level) noexcept;
 
 /// Facts the library derives from a lead at an instant; usable in rules
-/// under the field names in parentheses.
+/// under the field names in parentheses. Owns its strings.
 struct DerivedFacts {
   EnrichmentLevel enrichment = EnrichmentLevel::incomplete;  ///< (enrichment)
   double completeness = 0;          ///< (completeness) share of enrichment fields present, 0..1
-  std::string_view email_domain;    ///< (email_domain) lower-case-insensitive view into the lead's email
-  bool has_email_domain = false;
-  bool free_email = false;          ///< (free_email) primary email at a free-mail provider
+  std::optional<std::string> email_domain;  ///< (email_domain) domain of the primary email, as written
+  bool free_email = false;  ///< (free_email) primary email at a free-mail provider (missing without email)
   std::optional<double> days_since_created;        ///< (days_since_created)
   std::optional<double> days_since_last_activity;  ///< (days_since_last_activity)
   std::size_t events_considered = 0;  ///< events at or before as_of

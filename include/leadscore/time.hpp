@@ -21,21 +21,23 @@ using Instant = std::chrono::sys_time<std::chrono::milliseconds>;
 /// Milliseconds in one day; "days" in rules are 24-hour spans of UTC time.
 inline constexpr std::int64_t kMillisPerDay = 86'400'000;
 
-/// Parses an ISO-8601 / RFC 3339 instant: `YYYY-MM-DD`, `YYYY-MM-DDThh:mm`,
-/// `YYYY-MM-DDThh:mm:ss[.fff]` followed by `Z`, `+hh:mm`, `-hh:mm` or nothing
-/// (nothing means UTC). A space may replace the `T`. Returns nullopt on any
-/// malformed or out-of-range value (month 13, 31 February, hour 25, ...).
-/// Years 0001..9999 only.
+/// Parses an ISO-8601 / RFC 3339 instant: `YYYY-MM-DD` (midnight UTC, no
+/// zone), `YYYY-MM-DDThh:mm`, `YYYY-MM-DDThh:mm:ss[.f...]` (1 to 9 fraction
+/// digits, kept to the millisecond) followed by `Z`/`z`, `+hh:mm`, `-hh:mm`,
+/// `+hhmm` or nothing (nothing means UTC). A space or `t` may replace the
+/// `T`. Returns nullopt on any malformed or out-of-range value (month 13,
+/// 31 February, hour 25, second 60, ...). Years 0001..9999 only.
 LEADSCORE_EXPORT std::optional<Instant> parse_instant(std::string_view text) noexcept;
 
 /// Formats as `YYYY-MM-DDThh:mm:ssZ`, or `YYYY-MM-DDThh:mm:ss.fffZ` when the
-/// instant has a sub-second part. parse_instant(format_instant(t)) == t.
+/// instant has a sub-second part. parse_instant(format_instant(t)) == t for
+/// years 0001..9999 (other years are written with a sign and do not parse).
 LEADSCORE_EXPORT std::string format_instant(Instant t);
 
 /// The UTC day number of an instant (days since 1970-01-01, floor division).
 constexpr std::int64_t day_number(Instant t) noexcept {
   const std::int64_t ms = t.time_since_epoch().count();
-  return ms >= 0 ? ms / kMillisPerDay : -((-ms + kMillisPerDay - 1) / kMillisPerDay);
+  return ms >= 0 ? ms / kMillisPerDay : (ms + 1) / kMillisPerDay - 1;
 }
 
 /// (later - earlier) in fractional days.
