@@ -71,7 +71,7 @@ std::size_t find_text(std::string_view hay, std::string_view needle, std::size_t
   for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
     std::size_t j = 0;
     while (j < needle.size() &&
-           (ci ? ascii_lower(hay[i + j]) == ascii_lower(needle[j]) : hay[i + j] == needle[j])) {
+           (ci ? folded_at(hay, i + j) == folded_at(needle, j) : hay[i + j] == needle[j])) {
       ++j;
     }
     if (j == needle.size()) return i;

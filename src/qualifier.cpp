@@ -29,8 +29,8 @@ StringSet::StringSet(const std::vector<std::string>& items, bool case_insensitiv
 
 std::uint64_t StringSet::hash(std::string_view key) const noexcept {
   std::uint64_t h = 1469598103934665603ull;
-  for (char c : key) {
-    h ^= static_cast<unsigned char>(ci_ ? ascii_lower(c) : c);
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    h ^= static_cast<unsigned char>(ci_ ? folded_at(key, i) : key[i]);
     h *= 1099511628211ull;
   }
   return h ^ (h >> 29);
@@ -119,7 +119,7 @@ std::vector<Qualification> Qualifier::qualify_all(std::span<const Lead> leads, I
   return out;
 }
 
-DerivedFacts Qualifier::derive(const Lead& lead, Instant as_of) const noexcept {
+DerivedFacts Qualifier::derive(const Lead& lead, Instant as_of) const {
   DerivedFacts facts;
   (void)detail::evaluate(*model_, lead, as_of, nullptr, &facts);
   return facts;

@@ -18,17 +18,35 @@ constexpr bool is_word_char(char c) noexcept {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
+/// Case folding used by case-insensitive matching: ASCII A-Z, plus the
+/// Latin-1 capitals encoded in UTF-8 as 0xC3 0x80..0x9E (À..Þ, except the
+/// multiplication sign), so "Étudiant" matches "étudiant". `prev` is the byte
+/// before `c` in its string (0 at the start).
+constexpr char fold_case(char prev, char c) noexcept {
+  const auto u = static_cast<unsigned char>(c);
+  if (u >= 'A' && u <= 'Z') return static_cast<char>(u - 'A' + 'a');
+  if (static_cast<unsigned char>(prev) == 0xC3 && u >= 0x80 && u <= 0x9E && u != 0x97) {
+    return static_cast<char>(u + 0x20);
+  }
+  return c;
+}
+
+/// The byte at `i` of `s`, folded.
+constexpr char folded_at(std::string_view s, std::size_t i) noexcept {
+  return fold_case(i == 0 ? '\0' : s[i - 1], s[i]);
+}
+
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    if (folded_at(a, i) != folded_at(b, i)) return false;
   }
   return true;
 }
 
 inline std::string to_lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
+  for (std::size_t i = 0; i < s.size(); ++i) out[i] = folded_at(s, i);
   return out;
 }
 

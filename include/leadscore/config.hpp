@@ -258,7 +258,8 @@ struct Enrichment {
 };
 
 struct Options {
-  /// String comparisons ignore ASCII case unless this is true.
+  /// String comparisons ignore case unless this is true (ASCII letters and
+  /// the Latin-1 accented capitals À..Þ, so "Étudiant" equals "étudiant").
   bool case_sensitive = false;
   /// Free-mail providers (gmail.com, ...); nullopt = the built-in list
   /// (default_free_email_domains()).

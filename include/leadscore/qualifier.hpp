@@ -165,7 +165,8 @@ class LEADSCORE_EXPORT Qualifier {
                    unsigned threads = 1) const;
 
   /// The derived facts of a lead at as_of (enrichment, free-mail, ...).
-  [[nodiscard]] DerivedFacts derive(const Lead& lead, Instant as_of) const noexcept;
+  /// Allocates (the facts own their strings); thread-safe.
+  [[nodiscard]] DerivedFacts derive(const Lead& lead, Instant as_of) const;
 
   /// The configuration this Qualifier was built from.
   [[nodiscard]] const Config& config() const noexcept;

@@ -1,0 +1,67 @@
+// GoogleTest helpers around Qualifier: build-or-fail, diagnostic lookup and
+// bit-exact comparison of results.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "leadscore/config.hpp"
+#include "leadscore/diagnostics.hpp"
+#include "leadscore/qualifier.hpp"
+
+namespace leadscore::test {
+
+/// Builds `config`; a failed build is a test failure (with every diagnostic
+/// printed) and then throws leadscore::Error out of the test body.
+inline Qualifier build_ok(Config config, const BuildOptions& options = {}) {
+  Result<Qualifier> result = Qualifier::build(std::move(config), options);
+  if (!result.ok()) ADD_FAILURE() << "build failed:\n" << to_string(result.diagnostics());
+  return std::move(result).value();
+}
+
+/// A configuration with only the given rules (and no stages).
+inline Config config_with(std::vector<Rule> rules) {
+  Config c;
+  c.rules = std::move(rules);
+  return c;
+}
+
+/// The diagnostics of a build that must fail.
+inline std::vector<Diagnostic> build_errors(Config config, const BuildOptions& options = {}) {
+  Result<Qualifier> result = Qualifier::build(std::move(config), options);
+  EXPECT_FALSE(result.ok()) << "the configuration unexpectedly built";
+  return result.diagnostics();
+}
+
+/// The diagnostics with `code`.
+inline std::vector<Diagnostic> with_code(const std::vector<Diagnostic>& all, std::string_view code) {
+  std::vector<Diagnostic> out;
+  for (const auto& d : all) {
+    if (d.code == code) out.push_back(d);
+  }
+  return out;
+}
+
+inline std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
+
+/// a == b, and every double bit for bit identical.
+inline ::testing::AssertionResult identical(const Qualification& a, const Qualification& b) {
+  if (!(a == b)) {
+    return ::testing::AssertionFailure()
+           << "results differ: stage " << a.stage << " vs " << b.stage << ", fit " << a.fit << " vs " << b.fit
+           << ", engagement " << a.engagement << " vs " << b.engagement << ", grade " << a.grade << " vs "
+           << b.grade << ", reason '" << a.reason << "' vs '" << b.reason << "'";
+  }
+  if (bits(a.fit) != bits(b.fit) || bits(a.engagement) != bits(b.engagement) || bits(a.total) != bits(b.total)) {
+    return ::testing::AssertionFailure() << "scores are equal but not bit-identical";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+}  // namespace leadscore::test
