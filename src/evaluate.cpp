@@ -36,11 +36,18 @@ struct AggAcc {
   bool any;
 };
 
+/// Leads with per-day-capped rules whose events are not in time order are
+/// walked through a sorted index when they have at most this many events
+/// (linear after an in-place sort); beyond it each capped event is ranked
+/// against the others (quadratic).
+constexpr std::size_t kSortedEventsBuffer = 4096;
+
 struct Scratch {
   RuleAcc rules[kHardMaxBehaviorRules];
   AggAcc aggs[kHardMaxAggregates];
   std::uint64_t bits[2048];
   std::uint32_t type_counts[kHardMaxEventTypes + 1];
+  std::uint32_t order[kSortedEventsBuffer];
 };
 
 std::int64_t to_micro(double v) noexcept {
@@ -92,21 +99,80 @@ bool contains_word(std::string_view hay, std::string_view phrase, bool ci) noexc
   return false;
 }
 
+/// Case folding done once per compared value, on the stack: the operands of
+/// a case-insensitive node are already lower case (compile.cpp folds them),
+/// so after folding the value every phrase search is a plain byte
+/// comparison. Values longer than the buffer take the old path.
+class Folded {
+ public:
+  Folded(std::string_view s, bool ci) noexcept {
+    if (!ci) {
+      view_ = s;
+    } else if (s.size() <= sizeof buf_) {
+      for (std::size_t i = 0; i < s.size(); ++i) buf_[i] = folded_at(s, i);
+      view_ = std::string_view(buf_, s.size());
+    } else {
+      fits_ = false;
+    }
+  }
+  [[nodiscard]] bool fits() const noexcept { return fits_; }
+  [[nodiscard]] std::string_view view() const noexcept { return view_; }
+
+ private:
+  char buf_[256];
+  std::string_view view_;
+  bool fits_ = true;
+};
+
+/// Plain search for short strings, inline (no memchr/memcmp calls, which
+/// cost more than they save on values of a few dozen characters).
+std::size_t find_plain(std::string_view hay, std::string_view needle, std::size_t from) noexcept {
+  if (needle.empty() || needle.size() > hay.size()) return std::string_view::npos;
+  const char first = needle[0];
+  const std::size_t last = hay.size() - needle.size();
+  for (std::size_t i = from; i <= last; ++i) {
+    if (hay[i] != first) continue;
+    std::size_t j = 1;
+    while (j < needle.size() && hay[i + j] == needle[j]) ++j;
+    if (j == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+/// contains_word() on a folded value with a folded phrase.
+bool contains_word_folded(std::string_view hay, std::string_view phrase) noexcept {
+  if (phrase.empty()) return false;
+  for (std::size_t pos = find_plain(hay, phrase, 0); pos != std::string_view::npos;
+       pos = find_plain(hay, phrase, pos + 1)) {
+    const bool left = pos == 0 || !is_word_char(hay[pos - 1]);
+    const std::size_t end = pos + phrase.size();
+    const bool right = end == hay.size() || !is_word_char(hay[end]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
 bool compare_text(const Node& n, std::string_view s) noexcept {
   switch (n.op) {
     case Op::eq: return n.operand == OperandKind::text && text_equals(s, n.text, n.ci);
     case Op::ne: return n.operand == OperandKind::text && !text_equals(s, n.text, n.ci);
     case Op::in: return n.operand == OperandKind::texts && n.set.contains(s);
     case Op::not_in: return n.operand == OperandKind::texts && !n.set.contains(s);
-    case Op::contains: return find_text(s, n.text, 0, n.ci) != std::string_view::npos;
+    case Op::contains: {
+      const Folded f(s, n.ci);
+      if (!f.fits()) return find_text(s, n.text, 0, n.ci) != std::string_view::npos;
+      return n.text.empty() || find_plain(f.view(), n.text, 0) != std::string_view::npos;
+    }
     case Op::starts_with: return s.size() >= n.text.size() && text_equals(s.substr(0, n.text.size()), n.text, n.ci);
     case Op::ends_with:
       return s.size() >= n.text.size() && text_equals(s.substr(s.size() - n.text.size()), n.text, n.ci);
-    case Op::contains_any:
+    case Op::contains_any: {
+      const Folded f(s, n.ci);
       for (const auto& phrase : n.texts) {
-        if (contains_word(s, phrase, n.ci)) return true;
+        if (f.fits() ? contains_word_folded(f.view(), phrase) : contains_word(s, phrase, n.ci)) return true;
       }
       return false;
+    }
     default: return false;
   }
 }
@@ -289,9 +355,17 @@ class Evaluator {
         if (ex_ && acc.matched > 0) record_behavior(r, acc, total, capped);
         continue;
       }
+      if (!ex_) {  // fast path: no trace object at all
+        if (eval(cr.when, nullptr)) {
+          if (cr.kind == RuleKind::fit) fit_micro += cr.points_micro;
+          else if (cr.kind == RuleKind::engagement) eng_micro += cr.points_micro;
+          else if (cr.kind == RuleKind::knockout && knockout < 0) knockout = static_cast<int>(r);
+        }
+        continue;
+      }
       std::optional<ConditionTrace> trace;
-      if (ex_) trace.emplace();
-      const bool held = eval(cr.when, trace ? &*trace : nullptr);
+      trace.emplace();
+      const bool held = eval(cr.when, &*trace);
       if (!held) continue;
       switch (cr.kind) {
         case RuleKind::fit: fit_micro += cr.points_micro; break;
@@ -497,10 +571,22 @@ class Evaluator {
         }
       }
     }
+    const std::size_t n_events = lead_.events.size();
+    bool use_order = false;
+    if (!sorted && n_events <= kSortedEventsBuffer) {
+      for (std::size_t i = 0; i < n_events; ++i) s_.order[i] = static_cast<std::uint32_t>(i);
+      const auto& events = lead_.events;
+      std::sort(s_.order, s_.order + n_events, [&events](std::uint32_t a, std::uint32_t b) {
+        return events[a].at < events[b].at || (events[a].at == events[b].at && a < b);
+      });
+      use_order = true;
+      sorted = true;
+    }
     const std::int64_t as_of_day = day_number(as_of_);
     bool any_event = false;
     Instant last{};
-    for (std::size_t idx = 0; idx < lead_.events.size(); ++idx) {
+    for (std::size_t pos = 0; pos < n_events; ++pos) {
+      const std::size_t idx = use_order ? s_.order[pos] : pos;
       const Event& e = lead_.events[idx];
       if (e.at > as_of_) {
         ++facts_.events_after_as_of;
