@@ -383,7 +383,9 @@ class Evaluator {
     const double eng_raw = static_cast<double>(eng_micro) / 1e6;
     q.fit = clamp(fit_raw, sc.fit);
     q.engagement = clamp(eng_raw, sc.engagement);
-    q.total = sc.weights.fit * q.fit + sc.weights.engagement * q.engagement;
+    // Rounded to the millionth like the scores, so that weights such as 0.7
+    // do not print as 125.10771299999999.
+    q.total = static_cast<double>(to_micro(sc.weights.fit * q.fit + sc.weights.engagement * q.engagement)) / 1e6;
     const std::size_t fg = band(m_.fit_mins, q.fit);
     const std::size_t eg = band(m_.engagement_mins, q.engagement);
     q.fit_grade = m_.fit_labels[fg];

@@ -1,0 +1,454 @@
+// The RFC 4180 streaming reader (leadscore/csv.hpp).
+//
+// The reader keeps the bytes of the record being parsed in its buffer (from
+// `rec_start` to `pos`) and nothing before it, so memory is bounded by
+// max_record_bytes plus one read chunk. Keeping the record's raw bytes is
+// what makes recovery possible: when a record that spans several lines
+// turns out broken, parsing restarts on its second line.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <istream>
+#include <streambuf>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "leadscore/csv.hpp"
+#include "leadscore/diagnostics.hpp"
+
+namespace leadscore {
+
+namespace detail {
+
+/// Offset of the first byte that is not well-formed UTF-8 (no overlong
+/// forms, no surrogates, nothing above U+10FFFF), or npos.
+std::size_t utf8_error_offset(std::string_view text) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // ASCII fast path, 8 bytes at a time.
+    while (i + 8 <= n) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > n) return i;
+    if (p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < length; ++k) {
+      if ((p[i + k] & 0xC0U) != 0x80U) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr std::size_t kChunk = 64u << 10;
+
+Diagnostic csv_error(std::string_view code, std::size_t line, std::size_t column,
+                     std::string message) {
+  Diagnostic d;
+  d.code = std::string(code);
+  d.message = std::move(message);
+  d.line = line;
+  d.column = column;
+  return d;
+}
+
+}  // namespace
+
+struct CsvReader::Impl {
+  CsvOptions opt;
+  std::istream* in = nullptr;
+  std::string buf;           // stream mode: the bytes read and not yet dropped
+  std::string_view data;     // the current data: buf, or the caller's text
+  bool eof = false;          // the source has nothing more
+  std::size_t pos = 0;       // parse cursor in data
+  std::size_t rec_start = 0; // start of the record being parsed (kept in buf)
+  std::uint64_t dropped = 0; // bytes dropped from the front of buf
+  std::size_t line = 1;      // line of data[pos]
+  std::size_t records = 0;
+  std::size_t expected_fields = 0;  // 0 = no check
+  bool started = false;      // BOM handled
+  std::string scratch;       // fields beyond max_fields
+
+  Impl(std::istream* stream, std::string_view text, CsvOptions options)
+      : opt(options), in(stream) {
+    if (in == nullptr) {
+      data = text;
+      eof = true;
+    }
+  }
+
+  /// Reads another chunk; drops the bytes before rec_start. False when the
+  /// source is exhausted (then nothing changed).
+  bool more() {
+    if (eof) return false;
+    if (rec_start > 0) {
+      buf.erase(0, rec_start);
+      dropped += rec_start;
+      pos -= rec_start;
+      rec_start = 0;
+    }
+    const std::size_t old = buf.size();
+    buf.resize(old + kChunk);
+    // sgetn may return less than asked before the end (pipes, custom
+    // buffers); only 0 means the end of the input.
+    std::streamsize n = 0;
+    std::streambuf* sb = in->rdbuf();
+    if (sb != nullptr) n = sb->sgetn(buf.data() + old, static_cast<std::streamsize>(kChunk));
+    const auto got = n > 0 ? static_cast<std::size_t>(n) : std::size_t{0};
+    buf.resize(old + got);
+    data = buf;
+    if (got == 0) {
+      eof = true;
+      return false;
+    }
+    return true;
+  }
+
+  /// True when data[pos] exists (reading more if needed).
+  bool have(std::size_t ahead = 0) {
+    while (pos + ahead >= data.size()) {
+      if (!more()) return false;
+    }
+    return true;
+  }
+
+  void start() {
+    if (started) return;
+    started = true;
+    while (data.size() < 3 && more()) {
+    }
+    if (data.size() >= 3 && data.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
+    rec_start = pos;
+  }
+
+  /// Skips to just after the next '\n' without keeping the bytes.
+  void skip_line() {
+    for (;;) {
+      const std::size_t nl = data.find('\n', pos);
+      if (nl != std::string_view::npos) {
+        pos = nl + 1;
+        return;
+      }
+      pos = data.size();
+      rec_start = pos;
+      if (!more()) return;
+    }
+  }
+
+  std::string& field_slot(std::vector<std::string>& fields, std::size_t index) {
+    if (index >= opt.max_fields) {
+      scratch.clear();
+      return scratch;
+    }
+    if (index < fields.size()) {
+      fields[index].clear();
+      return fields[index];
+    }
+    fields.emplace_back();
+    return fields.back();
+  }
+
+  enum class End { eof, newline, limit };
+
+  /// Parses one record. False at the end of the input (no record).
+  bool parse(CsvRecord& r) {
+    start();
+    r.errors.clear();
+    // Skip blank lines.
+    for (;;) {
+      rec_start = pos;
+      if (!have()) return false;
+      const char c = data[pos];
+      if (c == '\n') {
+        ++pos;
+        ++line;
+        continue;
+      }
+      if (c == '\r') {
+        if (!have(1)) {  // a lone CR at the very end
+          ++pos;
+          return false;
+        }
+        if (data[pos + 1] == '\n') {
+          pos += 2;
+          ++line;
+          continue;
+        }
+      }
+      break;
+    }
+    rec_start = pos;
+    r.line = line;
+    const char delim = opt.delimiter;
+    std::size_t nfields = 0;
+    std::size_t newlines = 0;      // line breaks inside quoted fields
+    std::size_t open_quote_column = 0;
+    End end = End::eof;
+
+    const auto too_long = [&] { return pos - rec_start > opt.max_record_bytes; };
+
+    for (;;) {  // one field per iteration
+      std::string& f = field_slot(r.fields, nfields);
+      ++nfields;
+      bool field_done = false;
+      bool unquoted_tail = false;  // text after a closing quote: read on, error reported
+      if (have() && data[pos] == '"') {
+        ++pos;
+        open_quote_column = nfields;
+        bool closed = false;
+        while (!closed) {
+          if (!have()) break;  // EOF inside quotes
+          const std::size_t q = data.find('"', pos);
+          const std::size_t stop = q == std::string_view::npos ? data.size() : q;
+          const std::string_view chunk = data.substr(pos, stop - pos);
+          newlines += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+          f.append(chunk);
+          pos = stop;
+          if (too_long()) {
+            end = End::limit;
+            break;
+          }
+          if (q == std::string_view::npos) continue;
+          ++pos;  // past the quote
+          if (have() && data[pos] == '"') {
+            f += '"';
+            ++pos;
+            continue;
+          }
+          closed = true;
+        }
+        if (end == End::limit) break;
+        if (!closed) {
+          r.errors.push_back(csv_error(
+              "csv_unbalanced_quote", r.line, nfields,
+              "the quote opening field " + std::to_string(nfields) + " is never closed"));
+          end = End::eof;
+          break;
+        }
+        open_quote_column = 0;
+        if (!have()) {
+          end = End::eof;
+          break;
+        }
+        const char c = data[pos];
+        if (c == delim) {
+          ++pos;
+          continue;
+        }
+        if (c == '\n') {
+          ++pos;
+          end = End::newline;
+          break;
+        }
+        if (c == '\r' && (!have(1) || data[pos + 1] == '\n')) {
+          pos += have(1) ? std::size_t{2} : std::size_t{1};
+          end = End::newline;
+          break;
+        }
+        r.errors.push_back(csv_error("csv_syntax", r.line, nfields,
+                                     "unexpected character after the closing quote of field " +
+                                         std::to_string(nfields)));
+        unquoted_tail = true;
+      }
+      // Unquoted field (or the tail after a stray closing quote).
+      bool quote_reported = unquoted_tail;
+      while (!field_done) {
+        const std::size_t seg = pos;
+        while (pos < data.size()) {
+          const char c = data[pos];
+          if (c == delim || c == '\n' || c == '\r' || c == '"') break;
+          ++pos;
+        }
+        f.append(data.substr(seg, pos - seg));
+        if (too_long()) {
+          end = End::limit;
+          break;
+        }
+        if (pos == data.size()) {
+          if (!more()) {
+            end = End::eof;
+            field_done = true;
+            break;
+          }
+          continue;
+        }
+        const char c = data[pos];
+        if (c == '"') {
+          if (!quote_reported) {
+            r.errors.push_back(csv_error("csv_syntax", r.line, nfields,
+                                         "quote inside unquoted field " +
+                                             std::to_string(nfields) +
+                                             " (quote the whole field and double the quote)"));
+            quote_reported = true;
+          }
+          f += '"';
+          ++pos;
+          continue;
+        }
+        if (c == '\r') {
+          if (!have(1)) {
+            ++pos;
+            end = End::eof;
+            field_done = true;
+            break;
+          }
+          if (data[pos + 1] == '\n') {
+            pos += 2;
+            end = End::newline;
+            field_done = true;
+            break;
+          }
+          f += '\r';
+          ++pos;
+          continue;
+        }
+        if (c == '\n') {
+          ++pos;
+          end = End::newline;
+          field_done = true;
+          break;
+        }
+        // delimiter
+        ++pos;
+        break;
+      }
+      if (end == End::limit || field_done) break;
+    }
+
+    const std::size_t stored = std::min(nfields, opt.max_fields);
+    r.fields.resize(stored);
+
+    if (end == End::limit) {
+      const bool in_quote = open_quote_column != 0;
+      r.errors.push_back(csv_error(
+          in_quote ? "csv_unbalanced_quote" : "limit_exceeded", r.line, in_quote ? open_quote_column : 0,
+          in_quote ? "the quote opening field " + std::to_string(open_quote_column) +
+                         " is not closed within max_record_bytes = " +
+                         std::to_string(opt.max_record_bytes) + " bytes"
+                   : "record longer than max_record_bytes = " +
+                         std::to_string(opt.max_record_bytes) + " bytes"));
+      r.fields.clear();
+      resync(r.line, newlines);
+      return true;
+    }
+
+    if (nfields > opt.max_fields) {
+      r.errors.push_back(csv_error("limit_exceeded", r.line, 0,
+                                   "record has " + std::to_string(nfields) +
+                                       " fields, more than max_fields = " +
+                                       std::to_string(opt.max_fields)));
+    }
+    const bool unbalanced = !r.errors.empty() && r.errors.back().code == "csv_unbalanced_quote";
+    if (expected_fields != 0 && nfields != expected_fields && !unbalanced) {
+      std::string message = "record has " + std::to_string(nfields) + " field" +
+                            (nfields == 1 ? "" : "s") + ", the header has " +
+                            std::to_string(expected_fields);
+      if (newlines > 0) message += " (it spans several lines: an unbalanced quote?)";
+      r.errors.push_back(csv_error("csv_field_count", r.line, 0, std::move(message)));
+    }
+
+    if (!r.errors.empty() && newlines > 0) {
+      // A broken multi-line record: most likely an unbalanced quote that
+      // swallowed the lines after it. Report it and read on from its 2nd line.
+      r.fields.clear();
+      resync(r.line, newlines);
+      return true;
+    }
+
+    line += newlines + (end == End::newline ? 1 : 0);
+    for (std::size_t i = 0; i < r.fields.size(); ++i) {
+      const std::size_t bad = detail::utf8_error_offset(r.fields[i]);
+      if (bad != std::string_view::npos) {
+        r.errors.push_back(csv_error("invalid_utf8", r.line, i + 1,
+                                     "field " + std::to_string(i + 1) +
+                                         " is not valid UTF-8 (bad byte at offset " +
+                                         std::to_string(bad) + ")"));
+      }
+    }
+    return true;
+  }
+
+  /// After a broken record starting on `first_line`: continue on the line
+  /// after its first one.
+  void resync(std::size_t first_line, std::size_t newlines) {
+    if (newlines > 0) {
+      // The record's bytes are still in the buffer from rec_start.
+      const std::size_t nl = data.find('\n', rec_start);
+      pos = nl == std::string_view::npos ? data.size() : nl + 1;
+    } else {
+      skip_line();
+    }
+    line = first_line + 1;
+    rec_start = pos;
+  }
+};
+
+CsvReader::CsvReader(std::istream& in, CsvOptions options)
+    : impl_(std::make_unique<Impl>(&in, std::string_view{}, options)) {}
+CsvReader::CsvReader(std::string_view text, CsvOptions options)
+    : impl_(std::make_unique<Impl>(nullptr, text, options)) {}
+CsvReader::~CsvReader() = default;
+CsvReader::CsvReader(CsvReader&&) noexcept = default;
+CsvReader& CsvReader::operator=(CsvReader&&) noexcept = default;
+
+Result<std::vector<std::string>> CsvReader::read_header() {
+  CsvRecord header;
+  if (!impl_->parse(header)) {
+    return std::vector<Diagnostic>{
+        csv_error("csv_no_header", 0, 0, "the input is empty: expected a header row")};
+  }
+  if (!header.ok()) return std::move(header.errors);
+  for (std::string& name : header.fields) {
+    const std::size_t b = name.find_first_not_of(" \t");
+    const std::size_t e = name.find_last_not_of(" \t");
+    name = b == std::string::npos ? std::string() : name.substr(b, e - b + 1);
+  }
+  impl_->expected_fields = header.fields.size();
+  return std::move(header.fields);
+}
+
+bool CsvReader::next(CsvRecord& record) {
+  if (!impl_->parse(record)) return false;
+  record.number = ++impl_->records;
+  return true;
+}
+
+std::uint64_t CsvReader::bytes_read() const noexcept {
+  return impl_->dropped + impl_->pos;
+}
+
+}  // namespace leadscore

@@ -1,0 +1,1029 @@
+// CSV column -> lead mappings (leadscore/csv.hpp, docs/cli.md#mapping):
+// parse_mapping() reads the JSON form, CsvLeadMapper binds a mapping to a
+// header row and turns records into leads.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "json_util.hpp"
+#include "leadscore/csv.hpp"
+#include "leadscore/io.hpp"
+#include "leadscore/lead.hpp"
+#include "leadscore/time.hpp"
+#include "text.hpp"
+
+namespace leadscore {
+
+namespace {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------------------
+// Targets
+// ---------------------------------------------------------------------------
+
+enum class Target : unsigned char {
+  first_name, last_name, email, secondary_email, phone, secondary_phone,
+  company_name, company_domain, company_industry, company_employees, company_revenue,
+  job_title, seniority, department, country, region, city, origin, source, created_at,
+  do_not_email, do_not_call, budget, authority, need, timeline, attribute,
+};
+
+struct TargetInfo {
+  std::string_view path;
+  Target target;
+  ValueType type;
+  bool declared;  ///< the mapping declares the type (discovery); else fixed
+};
+
+constexpr std::array<TargetInfo, 26> kTargets{{
+    {"contact.first_name", Target::first_name, ValueType::string, false},
+    {"contact.last_name", Target::last_name, ValueType::string, false},
+    {"contact.email", Target::email, ValueType::string, false},
+    {"contact.secondary_email", Target::secondary_email, ValueType::string, false},
+    {"contact.phone", Target::phone, ValueType::string, false},
+    {"contact.secondary_phone", Target::secondary_phone, ValueType::string, false},
+    {"company.name", Target::company_name, ValueType::string, false},
+    {"company.domain", Target::company_domain, ValueType::string, false},
+    {"company.industry", Target::company_industry, ValueType::string, false},
+    {"company.employees", Target::company_employees, ValueType::number, false},
+    {"company.annual_revenue", Target::company_revenue, ValueType::number, false},
+    {"job_title", Target::job_title, ValueType::string, false},
+    {"seniority", Target::seniority, ValueType::string, false},
+    {"department", Target::department, ValueType::string, false},
+    {"location.country", Target::country, ValueType::string, false},
+    {"location.region", Target::region, ValueType::string, false},
+    {"location.city", Target::city, ValueType::string, false},
+    {"origin", Target::origin, ValueType::origin, false},
+    {"source", Target::source, ValueType::string, false},
+    {"created_at", Target::created_at, ValueType::instant, false},
+    {"consent.do_not_email", Target::do_not_email, ValueType::boolean, false},
+    {"consent.do_not_call", Target::do_not_call, ValueType::boolean, false},
+    {"discovery.budget", Target::budget, ValueType::string, true},
+    {"discovery.authority", Target::authority, ValueType::string, true},
+    {"discovery.need", Target::need, ValueType::string, true},
+    {"discovery.timeline", Target::timeline, ValueType::string, true},
+}};
+
+constexpr std::string_view kAttributePrefix = "attributes.";
+
+const std::array<std::string_view, kTargets.size()>& target_paths() {
+  static const auto paths = [] {
+    std::array<std::string_view, kTargets.size()> out{};
+    for (std::size_t i = 0; i < kTargets.size(); ++i) out[i] = kTargets[i].path;
+    return out;
+  }();
+  return paths;
+}
+
+/// The target of a path: a fixed field, or an attribute (then `name` is set).
+struct Resolved {
+  TargetInfo info;
+  std::string_view name;  ///< attribute name
+};
+
+std::optional<Resolved> resolve(std::string_view path) {
+  if (path.substr(0, kAttributePrefix.size()) == kAttributePrefix) {
+    const std::string_view name = path.substr(kAttributePrefix.size());
+    if (name.empty()) return std::nullopt;
+    return Resolved{{path, Target::attribute, ValueType::string, true}, name};
+  }
+  for (const TargetInfo& t : kTargets) {
+    if (t.path == path) return Resolved{t, {}};
+  }
+  return std::nullopt;
+}
+
+/// The JSON pointer of a target inside a lead: "/company/employees".
+std::string lead_pointer(std::string_view path) {
+  std::string out;
+  if (path.substr(0, kAttributePrefix.size()) == kAttributePrefix) {
+    return "/attributes/" + detail::pointer_escape(path.substr(kAttributePrefix.size()));
+  }
+  out.reserve(path.size() + 1);
+  out += '/';
+  for (char c : path) out += c == '.' ? '/' : c;
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Text to values
+// ---------------------------------------------------------------------------
+
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<double> parse_number(std::string_view s) noexcept {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty() || s.front() == '+') return std::nullopt;
+  double value = 0;
+  const char* const end = s.data() + s.size();
+  const auto [ptr, ec] = std::from_chars(s.data(), end, value, std::chars_format::general);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+std::optional<bool> parse_bool(std::string_view s) noexcept {
+  static constexpr std::array<std::string_view, 5> kTrue{"true", "yes", "y", "1", "t"};
+  static constexpr std::array<std::string_view, 5> kFalse{"false", "no", "n", "0", "f"};
+  for (std::string_view t : kTrue) {
+    if (detail::iequals(s, t)) return true;
+  }
+  for (std::string_view f : kFalse) {
+    if (detail::iequals(s, f)) return false;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> split_list(std::string_view s, std::string_view separator, bool lower) {
+  std::vector<std::string> out;
+  if (separator.empty()) separator = ";";
+  for (;;) {
+    const std::size_t at = s.find(separator);
+    const std::string_view item = trim(s.substr(0, at));
+    if (!item.empty()) out.emplace_back(lower ? detail::to_lower(item) : std::string(item));
+    if (at == std::string_view::npos) break;
+    s.remove_prefix(at + separator.size());
+  }
+  return out;
+}
+
+/// A value quoted in a message: at most 40 bytes, cut at a character boundary.
+std::string shown_value(std::string_view text) {
+  std::string out = "\"";
+  if (text.size() <= 40) {
+    out += text;
+  } else {
+    std::size_t cut = 37;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;
+    out += text.substr(0, cut);
+    out += "...";
+  }
+  out += '"';
+  return out;
+}
+
+std::string_view expected_text(ValueType type) {
+  switch (type) {
+    case ValueType::string: return "a string";
+    case ValueType::number: return "a number";
+    case ValueType::boolean: return "a boolean (true/false, yes/no, y/n, 1/0, t/f)";
+    case ValueType::list: return "a list";
+    case ValueType::instant: return "an ISO-8601 instant such as 2026-11-20T10:00:00Z";
+    case ValueType::origin: return "an origin (inbound, outbound or unknown)";
+  }
+  return "a value";
+}
+
+/// A converted cell.
+struct Cell {
+  std::string text;
+  double number = 0;
+  bool boolean = false;
+  std::vector<std::string> list;
+  Instant instant{};
+  Origin origin = Origin::unknown;
+};
+
+/// Converts normalised text to `type`; false when it does not parse.
+bool convert(std::string_view text, ValueType type, std::string_view separator, bool lower,
+             Cell& out) {
+  switch (type) {
+    case ValueType::string:
+      out.text.assign(text);
+      if (lower) {
+        for (char& c : out.text) c = detail::ascii_lower(c);
+      }
+      return true;
+    case ValueType::number:
+      if (const auto n = parse_number(text)) {
+        out.number = *n;
+        return true;
+      }
+      return false;
+    case ValueType::boolean:
+      if (const auto b = parse_bool(text)) {
+        out.boolean = *b;
+        return true;
+      }
+      return false;
+    case ValueType::list:
+      out.list = split_list(text, separator, lower);
+      return true;
+    case ValueType::instant:
+      if (const auto t = parse_instant(text)) {
+        out.instant = *t;
+        return true;
+      }
+      return false;
+    case ValueType::origin:
+      if (const auto o = parse_origin(text)) {
+        out.origin = *o;
+        return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+Value to_value(ValueType type, Cell&& cell) {
+  switch (type) {
+    case ValueType::number: return cell.number;
+    case ValueType::boolean: return cell.boolean;
+    case ValueType::list: return std::move(cell.list);
+    default: return std::move(cell.text);
+  }
+}
+
+/// Stores a converted cell into its lead field.
+void store(Lead& lead, const Resolved& r, ValueType type, Cell&& cell) {
+  switch (r.info.target) {
+    case Target::first_name: lead.contact.first_name = std::move(cell.text); return;
+    case Target::last_name: lead.contact.last_name = std::move(cell.text); return;
+    case Target::email: lead.contact.email = std::move(cell.text); return;
+    case Target::secondary_email: lead.contact.secondary_email = std::move(cell.text); return;
+    case Target::phone: lead.contact.phone = std::move(cell.text); return;
+    case Target::secondary_phone: lead.contact.secondary_phone = std::move(cell.text); return;
+    case Target::company_name: lead.company.name = std::move(cell.text); return;
+    case Target::company_domain: lead.company.domain = std::move(cell.text); return;
+    case Target::company_industry: lead.company.industry = std::move(cell.text); return;
+    case Target::company_employees: lead.company.employees = cell.number; return;
+    case Target::company_revenue: lead.company.annual_revenue = cell.number; return;
+    case Target::job_title: lead.job_title = std::move(cell.text); return;
+    case Target::seniority: lead.seniority = std::move(cell.text); return;
+    case Target::department: lead.department = std::move(cell.text); return;
+    case Target::country: lead.location.country = std::move(cell.text); return;
+    case Target::region: lead.location.region = std::move(cell.text); return;
+    case Target::city: lead.location.city = std::move(cell.text); return;
+    case Target::origin: lead.origin = cell.origin; return;
+    case Target::source: lead.source = std::move(cell.text); return;
+    case Target::created_at: lead.created_at = cell.instant; return;
+    case Target::do_not_email: lead.consent.do_not_email = cell.boolean; return;
+    case Target::do_not_call: lead.consent.do_not_call = cell.boolean; return;
+    case Target::budget: lead.discovery.budget = to_value(type, std::move(cell)); return;
+    case Target::authority: lead.discovery.authority = to_value(type, std::move(cell)); return;
+    case Target::need: lead.discovery.need = to_value(type, std::move(cell)); return;
+    case Target::timeline: lead.discovery.timeline = to_value(type, std::move(cell)); return;
+    case Target::attribute:
+      lead.attributes.insert_or_assign(std::string(r.name), to_value(type, std::move(cell)));
+      return;
+  }
+}
+
+/// The Cell for a constant; "" when it fits the target, else what was expected.
+std::string constant_cell(const Resolved& r, const Value& value, ValueType& type, Cell& cell) {
+  const ValueType fixed = r.info.type;
+  if (r.info.declared) {
+    // discovery / attributes: the constant's own type.
+    if (const auto* s = std::get_if<std::string>(&value)) {
+      type = ValueType::string;
+      cell.text = *s;
+    } else if (const auto* n = std::get_if<double>(&value)) {
+      type = ValueType::number;
+      cell.number = *n;
+    } else if (const auto* b = std::get_if<bool>(&value)) {
+      type = ValueType::boolean;
+      cell.boolean = *b;
+    } else {
+      type = ValueType::list;
+      cell.list = std::get<std::vector<std::string>>(value);
+    }
+    return {};
+  }
+  type = fixed;
+  switch (fixed) {
+    case ValueType::string:
+      if (const auto* s = std::get_if<std::string>(&value)) {
+        cell.text = *s;
+        return {};
+      }
+      return "a string";
+    case ValueType::number:
+      if (const auto* n = std::get_if<double>(&value)) {
+        cell.number = *n;
+        return {};
+      }
+      return "a number";
+    case ValueType::boolean:
+      if (const auto* b = std::get_if<bool>(&value)) {
+        cell.boolean = *b;
+        return {};
+      }
+      return "a boolean";
+    case ValueType::instant:
+    case ValueType::origin:
+      if (const auto* s = std::get_if<std::string>(&value)) {
+        if (convert(*s, fixed, ";", false, cell)) return {};
+      }
+      return std::string(expected_text(fixed));
+    case ValueType::list: break;
+  }
+  return "a value";
+}
+
+std::optional<ValueType> parse_value_type(std::string_view name) {
+  if (name == "string") return ValueType::string;
+  if (name == "number") return ValueType::number;
+  if (name == "bool" || name == "boolean") return ValueType::boolean;
+  if (name == "list") return ValueType::list;
+  if (name == "instant") return ValueType::instant;
+  if (name == "origin") return ValueType::origin;
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// The JSON form
+// ---------------------------------------------------------------------------
+
+const std::vector<std::string_view> kMappingKeys{"description", "delimiter", "id",     "trim",
+                                                 "lower_case",  "missing",   "fields", "attributes",
+                                                 "constants",   "events",    "ignore"};
+const std::vector<std::string_view> kIdKeys{"column", "record_number", "prefix"};
+const std::vector<std::string_view> kFieldKeys{"column",     "type",    "separator", "trim",
+                                               "lower_case", "missing", "description"};
+const std::vector<std::string_view> kEventKeys{"type", "count", "at", "default_at", "description"};
+const std::vector<std::string_view> kAttributeTypes{"string", "number", "bool", "list"};
+
+class MappingReader {
+ public:
+  explicit MappingReader(const Limits& limits) : limits_(limits) {}
+
+  std::vector<Diagnostic> diagnostics;
+
+  Mapping read(const json& root) {
+    Mapping m;
+    if (!root.is_object()) {
+      error("wrong_type", "", "expected a mapping object, got " + type_of(root));
+      return m;
+    }
+    check_keys(root, "", kMappingKeys, "the mapping");
+    if (const json* v = member(root, "description"); v && !v->is_string()) {
+      wrong_type("/description", "a string", *v);
+    }
+    if (const json* v = member(root, "delimiter")) read_delimiter(*v, m);
+    if (const json* v = member(root, "id")) read_id(*v, m);
+    if (const json* v = member(root, "trim")) read_bool(*v, "/trim", m.trim);
+    if (const json* v = member(root, "lower_case")) read_bool(*v, "/lower_case", m.lower_case);
+    if (const json* v = member(root, "missing")) read_strings(*v, "/missing", m.missing);
+    if (const json* v = member(root, "fields")) read_fields(*v, "/fields", "", m);
+    if (const json* v = member(root, "attributes")) {
+      read_fields(*v, "/attributes", kAttributePrefix, m);
+    }
+    if (const json* v = member(root, "constants")) read_constants(*v, m);
+    if (const json* v = member(root, "events")) read_events(*v, m);
+    if (const json* v = member(root, "ignore")) read_strings(*v, "/ignore", m.ignore);
+    check_duplicates(m);
+    return m;
+  }
+
+ private:
+  const Limits& limits_;
+
+  void error(std::string_view code, std::string pointer, std::string message,
+             std::string suggestion = {}) {
+    Diagnostic d;
+    d.code = std::string(code);
+    d.pointer = std::move(pointer);
+    d.message = std::move(message);
+    d.suggestion = std::move(suggestion);
+    diagnostics.push_back(std::move(d));
+  }
+
+  static std::string type_of(const json& v) { return std::string(detail::json_type_name(v)); }
+
+  void wrong_type(const std::string& pointer, std::string_view expected, const json& got) {
+    error("wrong_type", pointer, "expected " + std::string(expected) + ", got " + type_of(got));
+  }
+
+  static const json* member(const json& object, std::string_view key) {
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+  }
+
+  void check_keys(const json& object, const std::string& pointer,
+                  const std::vector<std::string_view>& keys, std::string_view where) {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      std::string valid;
+      for (std::string_view k : keys) {
+        if (!valid.empty()) valid += ", ";
+        valid += k;
+      }
+      error("unknown_key", pointer + "/" + detail::pointer_escape(key),
+            "unknown key \"" + key + "\" in " + std::string(where) + " (valid keys: " + valid + ")",
+            detail::suggest(key, keys));
+    }
+  }
+
+  void read_bool(const json& v, const std::string& pointer, bool& out) {
+    if (!v.is_boolean()) return wrong_type(pointer, "a boolean", v);
+    out = v.get<bool>();
+  }
+
+  bool read_string(const json& v, const std::string& pointer, std::string& out) {
+    if (!v.is_string()) {
+      wrong_type(pointer, "a string", v);
+      return false;
+    }
+    out = v.get<std::string>();
+    if (out.size() > limits_.max_string_length) {
+      error("limit_exceeded", pointer,
+            "string of " + std::to_string(out.size()) +
+                " bytes exceeds the limit max_string_length = " +
+                std::to_string(limits_.max_string_length));
+      return false;
+    }
+    return true;
+  }
+
+  bool read_column(const json& v, const std::string& pointer, std::string& out) {
+    if (!read_string(v, pointer, out)) return false;
+    if (out.empty()) {
+      error("invalid_value", pointer, "expected a column name, got an empty string");
+      return false;
+    }
+    return true;
+  }
+
+  void read_strings(const json& v, const std::string& pointer, std::vector<std::string>& out) {
+    if (!v.is_array()) return wrong_type(pointer, "an array of strings", v);
+    out.clear();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      std::string s;
+      if (read_string(v[i], pointer + "/" + std::to_string(i), s)) out.push_back(std::move(s));
+    }
+  }
+
+  void read_delimiter(const json& v, Mapping& m) {
+    std::string s;
+    if (!read_string(v, "/delimiter", s)) return;
+    if (s == "\\t" || s == "tab") s = "\t";
+    if (s.size() != 1 || s[0] == '"' || s[0] == '\r' || s[0] == '\n') {
+      error("invalid_value", "/delimiter",
+            "expected one character other than a quote or a line break, got " + shown_value(s));
+      return;
+    }
+    m.delimiter = s[0];
+  }
+
+  void read_id(const json& v, Mapping& m) {
+    if (v.is_string()) {
+      read_column(v, "/id", m.id_column);
+      return;
+    }
+    if (!v.is_object()) return wrong_type("/id", "a column name or an object", v);
+    check_keys(v, "/id", kIdKeys, "\"id\"");
+    const json* column = member(v, "column");
+    const json* number = member(v, "record_number");
+    if (column != nullptr) read_column(*column, "/id/column", m.id_column);
+    if (number != nullptr) {
+      bool on = false;
+      read_bool(*number, "/id/record_number", on);
+      if (number->is_boolean() && !on && column == nullptr) {
+        error("invalid_value", "/id/record_number",
+              "record_number false needs a \"column\" holding the id");
+      }
+      if (on && column != nullptr) {
+        error("invalid_value", "/id", "give either \"column\" or \"record_number\": true, not both");
+      }
+    }
+    if (const json* p = member(v, "prefix")) read_string(*p, "/id/prefix", m.id_prefix);
+  }
+
+  void read_normalise(const json& spec, const std::string& pointer, Normalise& n) {
+    if (const json* v = member(spec, "trim")) {
+      bool b = true;
+      read_bool(*v, pointer + "/trim", b);
+      if (v->is_boolean()) n.trim = b;
+    }
+    if (const json* v = member(spec, "lower_case")) {
+      bool b = false;
+      read_bool(*v, pointer + "/lower_case", b);
+      if (v->is_boolean()) n.lower_case = b;
+    }
+    if (const json* v = member(spec, "missing")) {
+      std::vector<std::string> tokens;
+      read_strings(*v, pointer + "/missing", tokens);
+      if (v->is_array()) n.missing = std::move(tokens);
+    }
+  }
+
+  void read_fields(const json& v, const std::string& pointer, std::string_view prefix, Mapping& m) {
+    if (!v.is_object()) return wrong_type(pointer, "an object", v);
+    std::size_t attributes = 0;
+    for (const auto& [key, spec] : v.items()) {
+      const std::string at = pointer + "/" + detail::pointer_escape(key);
+      const std::string target = std::string(prefix) + key;
+      const std::optional<Resolved> r = resolve(target);
+      if (!r) {
+        std::vector<std::string_view> candidates(target_paths().begin(), target_paths().end());
+        if (key == "id") {
+          error("unknown_target", at, "the id column is given by the top-level key \"id\"");
+        } else if (prefix.empty()) {
+          error("unknown_target", at,
+                "unknown lead field \"" + key +
+                    "\" (lead fields: contact.email, company.employees, created_at, ...; custom "
+                    "attributes go in \"attributes\" or as \"attributes.<name>\")",
+                detail::suggest(key, candidates));
+        } else {
+          error("invalid_value", at, "an attribute name must not be empty");
+        }
+        continue;
+      }
+      if (r->info.target == Target::attribute) ++attributes;
+      FieldMapping f;
+      f.target = target;
+      f.type = r->info.type;
+      f.pointer = at;
+      if (spec.is_string()) {
+        if (!read_column(spec, at, f.column)) continue;
+      } else if (spec.is_object()) {
+        check_keys(spec, at, kFieldKeys, "a column mapping");
+        const json* column = member(spec, "column");
+        if (column == nullptr) {
+          error("missing_key", at, "missing required key \"column\"");
+          continue;
+        }
+        if (!read_column(*column, at + "/column", f.column)) continue;
+        if (const json* t = member(spec, "type")) read_type(*t, at + "/type", *r, f.type);
+        if (const json* s = member(spec, "separator")) {
+          if (read_string(*s, at + "/separator", f.separator) && f.separator.empty()) {
+            error("invalid_value", at + "/separator", "expected a non-empty separator");
+          }
+        }
+        if (const json* d = member(spec, "description"); d && !d->is_string()) {
+          wrong_type(at + "/description", "a string", *d);
+        }
+        read_normalise(spec, at, f.normalise);
+      } else {
+        wrong_type(at, "a column name or an object", spec);
+        continue;
+      }
+      m.fields.push_back(std::move(f));
+    }
+    if (attributes > limits_.max_properties) {
+      error("limit_exceeded", pointer,
+            "number of attributes (" + std::to_string(attributes) +
+                ") exceeds the limit max_properties = " + std::to_string(limits_.max_properties));
+    }
+  }
+
+  void read_type(const json& v, const std::string& pointer, const Resolved& r, ValueType& out) {
+    if (!v.is_string()) return wrong_type(pointer, "a type name", v);
+    const std::string name = v.get<std::string>();
+    const std::optional<ValueType> type = parse_value_type(name);
+    if (!r.info.declared) {
+      if (!type || *type != r.info.type) {
+        error("invalid_value", pointer,
+              "\"" + std::string(r.info.path) + "\" is always of type \"" +
+                  std::string(to_string(r.info.type)) + "\"; leave \"type\" out",
+              std::string(to_string(r.info.type)));
+      }
+      return;
+    }
+    if (!type || *type == ValueType::instant || *type == ValueType::origin) {
+      error("invalid_value", pointer,
+            "unknown type \"" + name + "\" (expected string, number, bool or list)",
+            detail::suggest(name, kAttributeTypes));
+      return;
+    }
+    out = *type;
+  }
+
+  void read_constants(const json& v, Mapping& m) {
+    if (!v.is_object()) return wrong_type("/constants", "an object", v);
+    for (const auto& [key, value] : v.items()) {
+      const std::string at = "/constants/" + detail::pointer_escape(key);
+      const std::optional<Resolved> r = resolve(key);
+      if (!r) {
+        std::vector<std::string_view> candidates(target_paths().begin(), target_paths().end());
+        error("unknown_target", at, "unknown lead field \"" + key + "\"",
+              detail::suggest(key, candidates));
+        continue;
+      }
+      ConstantMapping c;
+      c.target = key;
+      c.pointer = at;
+      if (value.is_string()) {
+        std::string s;
+        if (!read_string(value, at, s)) continue;
+        c.value = std::move(s);
+      } else if (value.is_boolean()) {
+        c.value = value.get<bool>();
+      } else if (value.is_number()) {
+        c.value = value.get<double>();
+      } else if (value.is_array() &&
+                 std::all_of(value.begin(), value.end(), [](const json& e) { return e.is_string(); })) {
+        c.value = value.get<std::vector<std::string>>();
+      } else {
+        wrong_type(at, "a string, number, boolean or array of strings", value);
+        continue;
+      }
+      ValueType type = ValueType::string;
+      Cell cell;
+      const std::string expected = constant_cell(*r, c.value, type, cell);
+      if (!expected.empty()) {
+        error("invalid_value", at, "\"" + key + "\" expects " + expected);
+        continue;
+      }
+      m.constants.push_back(std::move(c));
+    }
+  }
+
+  void read_events(const json& v, Mapping& m) {
+    if (!v.is_array()) return wrong_type("/events", "an array", v);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const json& spec = v[i];
+      const std::string at = "/events/" + std::to_string(i);
+      if (!spec.is_object()) {
+        wrong_type(at, "an object", spec);
+        continue;
+      }
+      check_keys(spec, at, kEventKeys, "an event mapping");
+      EventMapping e;
+      e.pointer = at;
+      bool good = true;
+      if (const json* t = member(spec, "type")) {
+        good = read_string(*t, at + "/type", e.type) && good;
+        if (t->is_string() && e.type.empty()) {
+          error("invalid_value", at + "/type", "expected an event type, got an empty string");
+          good = false;
+        }
+      } else {
+        error("missing_key", at, "missing required key \"type\"");
+        good = false;
+      }
+      if (const json* c = member(spec, "count")) good = read_column(*c, at + "/count", e.count_column) && good;
+      if (const json* a = member(spec, "at")) good = read_column(*a, at + "/at", e.at_column) && good;
+      if (const json* d = member(spec, "default_at")) {
+        std::string s;
+        if (read_string(*d, at + "/default_at", s)) {
+          if (s == "as_of") {
+            e.at_as_of = true;
+          } else if (s != "created_at") {
+            error("invalid_value", at + "/default_at",
+                  "expected \"created_at\" or \"as_of\", got " + shown_value(s),
+                  detail::suggest(s, std::vector<std::string_view>{"created_at", "as_of"}));
+            good = false;
+          }
+        }
+      }
+      if (good && e.count_column.empty() && e.at_column.empty()) {
+        error("missing_key", at, "an event mapping needs \"count\" (a column of counts) or \"at\" "
+                                 "(a column of instants), or both");
+        good = false;
+      }
+      if (good) m.events.push_back(std::move(e));
+    }
+  }
+
+  void check_duplicates(const Mapping& m) {
+    std::unordered_map<std::string, std::string> seen;  // target -> pointer
+    const auto see = [&](const std::string& target, const std::string& pointer) {
+      const auto [it, inserted] = seen.emplace(target, pointer);
+      if (!inserted) {
+        error("duplicate_target", pointer,
+              "\"" + target + "\" is already set by " + it->second);
+      }
+    };
+    for (const FieldMapping& f : m.fields) see(f.target, f.pointer);
+    for (const ConstantMapping& c : m.constants) see(c.target, c.pointer);
+  }
+};
+
+Diagnostic record_error(std::string_view code, const CsvRecord& record, std::size_t column,
+                        std::string pointer, std::string message) {
+  Diagnostic d;
+  d.code = std::string(code);
+  d.pointer = std::move(pointer);
+  d.message = std::move(message);
+  d.line = record.line;
+  d.column = column;
+  return d;
+}
+
+}  // namespace
+
+std::string_view to_string(ValueType type) noexcept {
+  switch (type) {
+    case ValueType::string: return "string";
+    case ValueType::number: return "number";
+    case ValueType::boolean: return "bool";
+    case ValueType::list: return "list";
+    case ValueType::instant: return "instant";
+    case ValueType::origin: return "origin";
+  }
+  return "string";
+}
+
+std::span<const std::string_view> mapping_targets() noexcept {
+  const auto& paths = target_paths();
+  return {paths.data(), paths.size()};
+}
+
+Result<Mapping> parse_mapping(std::string_view json_text, const Limits& limits) {
+  detail::StrictParse parsed =
+      detail::parse_json_strict(json_text, limits.max_config_bytes, 32, limits.max_string_length);
+  if (!parsed.value) return std::move(parsed.diagnostics);
+  MappingReader reader(limits);
+  Mapping mapping = reader.read(*parsed.value);
+  if (!reader.diagnostics.empty()) {
+    locate(reader.diagnostics, json_text);
+    return std::move(reader.diagnostics);
+  }
+  return mapping;
+}
+
+Mapping default_mapping(std::span<const std::string> header) {
+  Mapping m;
+  for (const std::string& name : header) {
+    if (name.empty()) continue;
+    if (name == "id") {
+      if (m.id_column.empty()) m.id_column = name;
+      continue;
+    }
+    const bool taken = std::any_of(m.fields.begin(), m.fields.end(), [&](const FieldMapping& f) {
+      return f.column == name;
+    });
+    if (taken) continue;
+    FieldMapping f;
+    f.column = name;
+    if (const std::optional<Resolved> r = resolve(name)) {
+      f.target = name;
+      f.type = r->info.type;
+    } else {
+      f.target = std::string(kAttributePrefix) + name;
+      f.type = ValueType::string;
+    }
+    const bool duplicate = std::any_of(m.fields.begin(), m.fields.end(), [&](const FieldMapping& g) {
+      return g.target == f.target;
+    });
+    if (!duplicate) m.fields.push_back(std::move(f));
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------------------
+// CsvLeadMapper
+// ---------------------------------------------------------------------------
+
+Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std::string> header,
+                                            const Limits& limits) {
+  std::vector<Diagnostic> errors;
+  const auto fail = [&](std::string_view code, std::string pointer, std::string message,
+                        std::string suggestion = {}) {
+    Diagnostic d;
+    d.code = std::string(code);
+    d.pointer = std::move(pointer);
+    d.message = std::move(message);
+    d.suggestion = std::move(suggestion);
+    errors.push_back(std::move(d));
+  };
+
+  CsvLeadMapper m;
+  m.header_.assign(header.begin(), header.end());
+  m.limits_ = limits;
+
+  std::unordered_map<std::string_view, std::size_t> index;
+  std::unordered_map<std::string_view, std::size_t> count;
+  for (std::size_t i = 0; i < m.header_.size(); ++i) {
+    index.emplace(m.header_[i], i);
+    ++count[m.header_[i]];
+  }
+  const auto column = [&](const std::string& name, const std::string& pointer,
+                          std::string_view role) -> std::optional<std::size_t> {
+    const auto it = index.find(name);
+    if (it == index.end()) {
+      fail("unknown_column", pointer,
+           "no column \"" + name + "\" (" + std::string(role) + ") in the CSV header",
+           detail::suggest(name, m.header_));
+      return std::nullopt;
+    }
+    if (count[name] > 1) {
+      fail("duplicate_column", pointer,
+           "column \"" + name + "\" (" + std::string(role) + ") appears " +
+               std::to_string(count[name]) + " times in the CSV header");
+      return std::nullopt;
+    }
+    return it->second;
+  };
+
+  for (const FieldMapping& f : mapping.fields) {
+    const std::string at = f.pointer.empty() ? "/fields/" + detail::pointer_escape(f.target) : f.pointer;
+    if (!resolve(f.target)) {
+      fail("unknown_target", at, "unknown lead field \"" + f.target + "\"");
+      m.field_columns_.push_back(0);
+      continue;
+    }
+    m.field_columns_.push_back(column(f.column, at, f.target).value_or(0));
+  }
+  if (!mapping.id_column.empty()) {
+    m.id_column_ = column(mapping.id_column, "/id", "the id");
+  }
+  for (std::size_t i = 0; i < mapping.events.size(); ++i) {
+    const EventMapping& e = mapping.events[i];
+    const std::string at = e.pointer.empty() ? "/events/" + std::to_string(i) : e.pointer;
+    EventSlot slot;
+    if (!e.count_column.empty()) slot.count_column = column(e.count_column, at + "/count", "event count");
+    if (!e.at_column.empty()) slot.at_column = column(e.at_column, at + "/at", "event instant");
+    m.event_slots_.push_back(slot);
+  }
+  for (std::size_t i = 0; i < mapping.ignore.size(); ++i) {
+    if (index.find(mapping.ignore[i]) == index.end()) {
+      fail("unknown_column", "/ignore/" + std::to_string(i),
+           "no column \"" + mapping.ignore[i] + "\" (ignored) in the CSV header",
+           detail::suggest(mapping.ignore[i], m.header_));
+    }
+  }
+  for (const ConstantMapping& c : mapping.constants) {
+    const std::string at = c.pointer.empty() ? "/constants/" + detail::pointer_escape(c.target) : c.pointer;
+    const std::optional<Resolved> r = resolve(c.target);
+    if (!r) {
+      fail("unknown_target", at, "unknown lead field \"" + c.target + "\"");
+      continue;
+    }
+    ValueType type = ValueType::string;
+    Cell cell;
+    const std::string expected = constant_cell(*r, c.value, type, cell);
+    if (!expected.empty()) {
+      fail("invalid_value", at, "\"" + c.target + "\" expects " + expected);
+      continue;
+    }
+    store(m.base_, *r, type, std::move(cell));
+  }
+  if (!errors.empty()) return errors;
+  m.mapping_ = std::move(mapping);
+  return m;
+}
+
+std::optional<std::size_t> CsvLeadMapper::column_index(std::string_view name) const {
+  for (std::size_t i = 0; i < header_.size(); ++i) {
+    if (header_[i] == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CsvLeadMapper::id_of(const CsvRecord& record) const {
+  if (!id_column_) return mapping_.id_prefix + std::to_string(record.number);
+  if (*id_column_ >= record.fields.size()) return std::nullopt;
+  return std::string(trim(record.fields[*id_column_]));
+}
+
+Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
+  if (!record.ok()) return record.errors;
+  std::vector<Diagnostic> errors;
+  if (record.fields.size() < header_.size()) {
+    // Only possible for records not read against this header.
+    errors.push_back(record_error("csv_field_count", record, 0, "",
+                                  "record has " + std::to_string(record.fields.size()) +
+                                      " fields, the header has " + std::to_string(header_.size())));
+    return errors;
+  }
+
+  Lead lead = base_;
+  if (std::optional<std::string> id = id_of(record)) lead.id = std::move(*id);
+  if (lead.id.size() > limits_.max_string_length) {
+    errors.push_back(record_error("limit_exceeded", record, id_column_ ? *id_column_ + 1 : 0, "/id",
+                                  "id of " + std::to_string(lead.id.size()) +
+                                      " bytes exceeds the limit max_string_length = " +
+                                      std::to_string(limits_.max_string_length)));
+  }
+
+  const auto column_name = [&](std::size_t c) {
+    return "column \"" + header_[c] + "\" (" + std::to_string(c + 1) + ")";
+  };
+  const auto is_missing = [](std::string_view text, const std::vector<std::string>& tokens) {
+    for (const std::string& t : tokens) {
+      if (detail::iequals(trim(t), text)) return true;
+    }
+    return false;
+  };
+
+  Cell cell;
+  for (std::size_t i = 0; i < mapping_.fields.size(); ++i) {
+    const FieldMapping& f = mapping_.fields[i];
+    const std::size_t c = field_columns_[i];
+    std::string_view text = record.fields[c];
+    const bool do_trim = f.normalise.trim.value_or(mapping_.trim);
+    const bool lower = f.normalise.lower_case.value_or(mapping_.lower_case);
+    if (do_trim) text = trim(text);
+    const std::vector<std::string>& tokens = f.normalise.missing ? *f.normalise.missing : mapping_.missing;
+    if (is_missing(do_trim ? text : trim(text), tokens)) continue;
+    if (text.size() > limits_.max_string_length) {
+      errors.push_back(record_error("limit_exceeded", record, c + 1, lead_pointer(f.target),
+                                    column_name(c) + ": value of " + std::to_string(text.size()) +
+                                        " bytes exceeds the limit max_string_length = " +
+                                        std::to_string(limits_.max_string_length)));
+      continue;
+    }
+    if (!convert(text, f.type, f.separator, lower, cell)) {
+      errors.push_back(record_error("invalid_value", record, c + 1, lead_pointer(f.target),
+                                    column_name(c) + ": expected " +
+                                        std::string(expected_text(f.type)) + ", got " +
+                                        shown_value(text)));
+      continue;
+    }
+    const std::optional<Resolved> r = resolve(f.target);
+    store(lead, *r, f.type, std::move(cell));
+    cell = Cell{};
+  }
+
+  std::size_t total_events = 0;
+  for (std::size_t i = 0; i < mapping_.events.size(); ++i) {
+    const EventMapping& e = mapping_.events[i];
+    const EventSlot& slot = event_slots_[i];
+    std::optional<Instant> at;
+    bool bad = false;
+    if (slot.at_column) {
+      const std::size_t c = *slot.at_column;
+      const std::string_view text = trim(record.fields[c]);
+      if (!is_missing(text, mapping_.missing)) {
+        if (const auto t = parse_instant(text)) {
+          at = *t;
+        } else {
+          errors.push_back(record_error("invalid_value", record, c + 1, "/events",
+                                        column_name(c) + ": expected " +
+                                            std::string(expected_text(ValueType::instant)) +
+                                            ", got " + shown_value(text)));
+          bad = true;
+        }
+      }
+    }
+    std::size_t n = 0;
+    if (slot.count_column) {
+      const std::size_t c = *slot.count_column;
+      const std::string_view text = trim(record.fields[c]);
+      if (!is_missing(text, mapping_.missing)) {
+        const std::optional<double> count = parse_number(text);
+        if (!count || *count < 0 || std::trunc(*count) != *count) {
+          errors.push_back(record_error("invalid_value", record, c + 1, "/events",
+                                        column_name(c) + ": expected a count of \"" + e.type +
+                                            "\" events (a whole number >= 0), got " +
+                                            shown_value(text)));
+          bad = true;
+        } else if (*count > static_cast<double>(limits_.max_events_per_lead - total_events)) {
+          errors.push_back(record_error(
+              "limit_exceeded", record, c + 1, "/events",
+              column_name(c) + ": " + shown_value(text) + " events would exceed the limit "
+                                                     "max_events_per_lead = " +
+                  std::to_string(limits_.max_events_per_lead)));
+          bad = true;
+        } else {
+          n = static_cast<std::size_t>(*count);
+        }
+      }
+      if (!at) {
+        if (!e.at_as_of && lead.created_at) {
+          at = *lead.created_at;
+        } else {
+          at = as_of;
+        }
+      }
+    } else if (at) {
+      n = 1;
+    }
+    if (bad || n == 0) continue;
+    if (n > limits_.max_events_per_lead - total_events) {
+      errors.push_back(record_error("limit_exceeded", record, 0, "/events",
+                                    "more events than the limit max_events_per_lead = " +
+                                        std::to_string(limits_.max_events_per_lead)));
+      continue;
+    }
+    total_events += n;
+    Event event;
+    event.type = e.type;
+    event.at = *at;
+    lead.events.insert(lead.events.end(), n, event);
+  }
+
+  if (!errors.empty()) {
+    // In column order (fields are processed in the mapping's key order).
+    std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return a.column < b.column;
+    });
+    return errors;
+  }
+  return lead;
+}
+
+}  // namespace leadscore

@@ -1,0 +1,161 @@
+// `leadscore check`: validates and lints a configuration (and a mapping).
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "leadscore/csv.hpp"
+#include "leadscore/io.hpp"
+
+namespace leadscore::cli {
+
+namespace {
+
+const std::vector<OptionSpec> kCheckOptions{
+    {"--config", "FILE", "scoring configuration to check (JSON)"},
+    {"--map", "FILE", "CSV mapping to check (JSON); with --input, also against that CSV's header"},
+    {"--input", "FILE", "a CSV file whose header --map must fit"},
+    {"--strict", "", "treat warnings as errors (exit 2)"},
+    {"--help", "", "show this help"},
+};
+
+constexpr std::string_view kCheckUsage =
+    "leadscore check --config FILE [--strict]\n"
+    "       leadscore check --map FILE [--input FILE.csv] [--strict]";
+
+constexpr std::string_view kCheckDescription =
+    "Validates a scoring configuration and reports every problem at once, compiler-style:\n"
+    "  FILE:LINE:COL: error[code] at /json/pointer: message (did you mean 'x'?)\n"
+    "Warnings (unreachable stage, rule that can never fire, ...) are reported too.\n"
+    "\n"
+    "Exit status: 0 valid (\"ok: N rules, M stages\"); 2 errors, or warnings with --strict.";
+
+struct Tally {
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+};
+
+void print(const std::vector<Diagnostic>& diagnostics, const std::string& file, Tally& tally) {
+  for (const Diagnostic& d : diagnostics) {
+    std::printf("%s\n", format_diagnostic(d, file).c_str());
+    if (d.is_error()) {
+      ++tally.errors;
+    } else {
+      ++tally.warnings;
+    }
+  }
+}
+
+std::string plural(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int run_check(std::string_view command, std::span<const std::string_view> argv) {
+  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
+    std::fputs(format_help(kCheckUsage, kCheckDescription, kCheckOptions).c_str(), stdout);
+    return kExitOk;
+  }
+  const Args args(command, argv, kCheckOptions);
+  const auto config_path = args.get("--config");
+  const auto map_path = args.get("--map");
+  const auto input_path = args.get("--input");
+  if (!config_path && !map_path) {
+    throw UsageError("--config is required (--config FILE; or --map FILE to check a mapping)");
+  }
+  if (input_path && !map_path) throw UsageError("--input needs --map (it checks a mapping against a CSV header)");
+  const bool strict = args.has("--strict");
+
+  Tally tally;
+  std::vector<std::string> summary;
+
+  if (config_path) {
+    const std::string text = read_file(*config_path, "--config");
+    Result<Qualifier> q = Qualifier::from_json_text(text);
+    std::vector<Diagnostic> diagnostics = q.diagnostics();
+    if (q) {
+      // Warnings found while building (they may lack positions: add them).
+      for (const Diagnostic& w : q->warnings()) {
+        const bool known = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+          return d.code == w.code && d.pointer == w.pointer && d.message == w.message;
+        });
+        if (!known) diagnostics.push_back(w);
+      }
+    }
+    for (Diagnostic& d : diagnostics) {
+      if (d.line == 0 && !d.pointer.empty()) {
+        std::vector<Diagnostic> one{d};
+        locate(one, text);
+        d = one.front();
+      }
+    }
+    print(diagnostics, *config_path, tally);
+    if (q) {
+      summary.push_back(plural(q->config().rules.size(), "rule") + ", " +
+                        plural(q->config().stages.size(), "stage"));
+    }
+  }
+
+  if (map_path) {
+    const std::string text = read_file(*map_path, "--map");
+    Result<Mapping> m = parse_mapping(text);
+    print(m.diagnostics(), *map_path, tally);
+    if (m) {
+      std::string line = plural(m->fields.size(), "mapped column") + ", " +
+                         plural(m->constants.size(), "constant") + ", " +
+                         plural(m->events.size(), "event mapping");
+      if (input_path) {
+        Input input = open_input(*input_path, "--input");
+        CsvOptions options;
+        options.delimiter = m->delimiter;
+        CsvReader reader(*input.stream, options);
+        Result<std::vector<std::string>> header = reader.read_header();
+        if (!header) {
+          print(header.diagnostics(), input.name, tally);
+        } else {
+          Result<CsvLeadMapper> mapper = CsvLeadMapper::create(*m, *header);
+          std::vector<Diagnostic> diagnostics = mapper.diagnostics();
+          locate(diagnostics, text);
+          print(diagnostics, *map_path, tally);
+          if (mapper) {
+            for (const std::string& name : *header) {
+              const bool used =
+                  name == m->id_column ||
+                  std::any_of(m->fields.begin(), m->fields.end(), [&](const FieldMapping& f) { return f.column == name; }) ||
+                  std::any_of(m->events.begin(), m->events.end(), [&](const EventMapping& e) {
+                    return e.count_column == name || e.at_column == name;
+                  }) ||
+                  std::find(m->ignore.begin(), m->ignore.end(), name) != m->ignore.end();
+              if (!used) {
+                Diagnostic w;
+                w.severity = Severity::warning;
+                w.code = "unmapped_column";
+                w.message = "column \"" + name + "\" of " + input.name +
+                            " is neither mapped nor listed in \"ignore\"";
+                print({w}, *map_path, tally);
+              }
+            }
+            line += ", fits the header of " + input.name;
+          }
+        }
+      }
+      summary.push_back(line);
+    }
+  }
+
+  const bool fail = tally.errors > 0 || (strict && tally.warnings > 0);
+  if (fail) {
+    std::printf("%s, %s%s\n", plural(tally.errors, "error").c_str(), plural(tally.warnings, "warning").c_str(),
+                strict && tally.errors == 0 ? " (--strict)" : "");
+    return kExitUsage;
+  }
+  std::string ok = "ok: ";
+  for (std::size_t i = 0; i < summary.size(); ++i) ok += (i ? "; " : "") + summary[i];
+  if (tally.warnings > 0) ok += " (" + plural(tally.warnings, "warning") + ")";
+  std::printf("%s\n", ok.c_str());
+  return kExitOk;
+}
+
+}  // namespace leadscore::cli

@@ -1,0 +1,503 @@
+#include "pipeline.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <streambuf>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "leadscore/io.hpp"
+
+namespace leadscore::cli {
+
+// ---------------------------------------------------------------------------
+// JsonlSource
+// ---------------------------------------------------------------------------
+
+namespace {
+constexpr std::size_t kReadChunk = 256u << 10;
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; });
+}
+}  // namespace
+
+JsonlSource::JsonlSource(std::istream& in, std::size_t max_line_bytes)
+    : in_(in), max_(max_line_bytes) {}
+
+bool JsonlSource::fill() {
+  if (eof_) return false;
+  if (pos_ > 0) {
+    buf_.erase(0, pos_);
+    dropped_ += pos_;
+    pos_ = 0;
+  }
+  const std::size_t old = buf_.size();
+  buf_.resize(old + kReadChunk);
+  std::streamsize n = 0;
+  if (std::streambuf* sb = in_.rdbuf(); sb != nullptr) {
+    n = sb->sgetn(buf_.data() + old, static_cast<std::streamsize>(kReadChunk));
+  }
+  const auto got = n > 0 ? static_cast<std::size_t>(n) : std::size_t{0};
+  buf_.resize(old + got);
+  if (got == 0) eof_ = true;
+  return got > 0;
+}
+
+bool JsonlSource::next(InputRecord& record) {
+  std::size_t scan = pos_;
+  for (;;) {
+    const std::size_t nl = buf_.find('\n', scan);
+    if (nl == std::string::npos) {
+      if (buf_.size() - pos_ > max_) {
+        // Too long: report it and skip to the end of the line without keeping it.
+        ++line_;
+        record.line = line_;
+        record.number = ++count_;
+        record.text.clear();
+        Diagnostic d;
+        d.code = "limit_exceeded";
+        d.message = "line longer than the limit of " + std::to_string(max_) +
+                    " bytes (--max-record-bytes)";
+        d.line = line_;
+        record.error = std::move(d);
+        for (;;) {
+          const std::size_t end = buf_.find('\n', pos_);
+          if (end != std::string::npos) {
+            pos_ = end + 1;
+            break;
+          }
+          pos_ = buf_.size();
+          if (!fill()) break;
+        }
+        return true;
+      }
+      const std::size_t before = buf_.size() - pos_;
+      if (!fill()) {
+        if (pos_ >= buf_.size()) return false;
+        // The last line has no newline.
+        const std::string_view rest(buf_.data() + pos_, buf_.size() - pos_);
+        pos_ = buf_.size();
+        ++line_;
+        if (blank(rest)) return false;
+        record.line = line_;
+        record.number = ++count_;
+        record.text.assign(rest);
+        if (!record.text.empty() && record.text.back() == '\r') record.text.pop_back();
+        record.error.reset();
+        return true;
+      }
+      scan = pos_ + before;
+      continue;
+    }
+    std::string_view text(buf_.data() + pos_, nl - pos_);
+    pos_ = nl + 1;
+    scan = pos_;
+    ++line_;
+    if (blank(text)) continue;
+    if (text.size() > max_) {
+      record.line = line_;
+      record.number = ++count_;
+      record.text.clear();
+      Diagnostic d;
+      d.code = "limit_exceeded";
+      d.message = "line longer than the limit of " + std::to_string(max_) +
+                  " bytes (--max-record-bytes)";
+      d.line = line_;
+      record.error = std::move(d);
+      return true;
+    }
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    record.line = line_;
+    record.number = ++count_;
+    record.text.assign(text);
+    record.error.reset();
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Pipeline
+// ---------------------------------------------------------------------------
+
+namespace {
+
+std::size_t record_bytes(const InputRecord& r) {
+  std::size_t n = r.text.size() + 64;
+  for (const std::string& f : r.csv.fields) n += f.size() + 16;
+  return n;
+}
+
+/// Fills a batch from the source; false when the input is exhausted.
+bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& batch) {
+  batch.size = 0;
+  batch.output.clear();
+  batch.outcomes.clear();
+  std::size_t bytes = 0;
+  bool more = true;
+  while (batch.size < options.batch_records && bytes < options.batch_bytes) {
+    if (batch.size == batch.records.size()) batch.records.emplace_back();
+    InputRecord& r = batch.records[batch.size];
+    if (!source.next(r)) {
+      more = false;
+      break;
+    }
+    bytes += record_bytes(r);
+    ++batch.size;
+  }
+  batch.end_bytes = source.bytes_read();
+  return more;
+}
+
+}  // namespace
+
+void run_pipeline(RecordSource& source, const PipelineOptions& options,
+                  const std::function<void(Batch&)>& process,
+                  const std::function<void(const Batch&)>& consume) {
+  if (options.threads <= 1) {
+    Batch batch;
+    for (;;) {
+      const bool more = fill_batch(source, options, batch);
+      if (batch.size > 0) {
+        process(batch);
+        consume(batch);
+      }
+      if (!more) return;
+    }
+  }
+
+  const std::size_t pool_size = 2 * static_cast<std::size_t>(options.threads) + 2;
+  std::vector<std::unique_ptr<Batch>> pool;
+  std::deque<Batch*> free_list;
+  std::deque<Batch*> work;
+  struct Slot {
+    Batch* batch;
+    bool done;
+  };
+  std::deque<Slot> inflight;
+  for (std::size_t i = 0; i < pool_size; ++i) {
+    pool.push_back(std::make_unique<Batch>());
+    free_list.push_back(pool.back().get());
+  }
+
+  std::mutex mu;
+  std::condition_variable cv_free;
+  std::condition_variable cv_work;
+  std::condition_variable cv_done;
+  bool input_done = false;
+  bool aborted = false;
+  std::exception_ptr failure;
+
+  const auto fail = [&](std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!failure) failure = std::move(e);
+    aborted = true;
+    cv_free.notify_all();
+    cv_work.notify_all();
+    cv_done.notify_all();
+  };
+
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < options.threads; ++t) {
+    workers.emplace_back([&] {
+      for (;;) {
+        Batch* batch = nullptr;
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          cv_work.wait(lock, [&] { return aborted || !work.empty() || input_done; });
+          if (aborted || work.empty()) return;
+          batch = work.front();
+          work.pop_front();
+        }
+        try {
+          process(*batch);
+        } catch (...) {
+          fail(std::current_exception());
+          return;
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        for (Slot& s : inflight) {
+          if (s.batch == batch) s.done = true;
+        }
+        cv_done.notify_all();
+      }
+    });
+  }
+
+  std::thread writer([&] {
+    for (;;) {
+      Batch* batch = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv_done.wait(lock, [&] {
+          return aborted || (!inflight.empty() && inflight.front().done) ||
+                 (inflight.empty() && input_done);
+        });
+        if (aborted || inflight.empty()) return;
+        batch = inflight.front().batch;
+        inflight.pop_front();
+      }
+      try {
+        consume(*batch);
+      } catch (...) {
+        fail(std::current_exception());
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      free_list.push_back(batch);
+      cv_free.notify_one();
+    }
+  });
+
+  for (;;) {
+    Batch* batch = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv_free.wait(lock, [&] { return aborted || !free_list.empty(); });
+      if (aborted) break;
+      batch = free_list.front();
+      free_list.pop_front();
+    }
+    bool more = false;
+    try {
+      more = fill_batch(source, options, *batch);
+    } catch (...) {
+      fail(std::current_exception());
+      break;
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    if (batch->size == 0) {
+      free_list.push_back(batch);
+    } else {
+      inflight.push_back({batch, false});
+      work.push_back(batch);
+      cv_work.notify_one();
+    }
+    if (!more) break;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    input_done = true;
+    cv_work.notify_all();
+    cv_done.notify_all();
+  }
+  for (std::thread& t : workers) t.join();
+  writer.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// ---------------------------------------------------------------------------
+// LeadReader
+// ---------------------------------------------------------------------------
+
+Result<Lead> LeadReader::read(const InputRecord& record) const {
+  if (format == Format::csv) return mapper->map(record.csv, as_of);
+  if (record.error) return std::vector<Diagnostic>{*record.error};
+  return parse_lead(record.text, limits);
+}
+
+std::optional<std::string> LeadReader::id_of(const InputRecord& record) const {
+  if (format == Format::csv) return mapper->id_of(record.csv);
+  if (record.error) return std::nullopt;
+  return top_level_id(record.text);
+}
+
+std::optional<std::string> top_level_id(std::string_view text) {
+  // Best effort, for error records: the first "id" key directly inside the
+  // top-level object, when its value is a JSON string. A small scanner (not a
+  // parser) so that hostile lines cost one linear pass and no memory.
+  std::size_t depth = 0;
+  std::size_t i = 0;
+  const auto skip_string = [&](std::size_t from) -> std::size_t {  // returns index after the closing quote
+    std::size_t k = from + 1;
+    while (k < text.size()) {
+      if (text[k] == '\\') {
+        k += 2;
+      } else if (text[k] == '"') {
+        return k + 1;
+      } else {
+        ++k;
+      }
+    }
+    return std::string_view::npos;
+  };
+  const auto skip_space = [&](std::size_t k) {
+    while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n')) ++k;
+    return k;
+  };
+  i = skip_space(0);
+  if (i >= text.size() || text[i] != '{') return std::nullopt;
+  bool expect_key = false;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"') {
+      const std::size_t end = skip_string(i);
+      if (end == std::string_view::npos) return std::nullopt;
+      if (depth == 1 && expect_key && text.substr(i, end - i) == "\"id\"") {
+        std::size_t k = skip_space(end);
+        if (k >= text.size() || text[k] != ':') return std::nullopt;
+        k = skip_space(k + 1);
+        if (k >= text.size() || text[k] != '"') return std::nullopt;
+        const std::size_t value_end = skip_string(k);
+        if (value_end == std::string_view::npos) return std::nullopt;
+        // Decode the string with the JSON parser (escapes, UTF-8 check).
+        nlohmann::json v = nlohmann::json::parse(text.substr(k, value_end - k), nullptr, false);
+        if (v.is_string()) return v.get<std::string>();
+        return std::nullopt;
+      }
+      expect_key = false;
+      i = end;
+      continue;
+    }
+    if (c == '{') {
+      ++depth;
+      expect_key = depth == 1;
+    } else if (c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return std::nullopt;
+      --depth;
+    } else if (c == ',' && depth == 1) {
+      expect_key = true;
+    }
+    ++i;
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// open_records
+// ---------------------------------------------------------------------------
+
+void open_records(const Args& args, RecordInput& in) {
+  const std::string input_path = args.require("--input", "--input FILE, or --input - for standard input");
+  in.format = input_format(args.get("--format"), input_path);
+  const std::optional<std::string> map_path = args.get("--map");
+  if (map_path && in.format != Format::csv) {
+    throw UsageError("--map applies to CSV input only (the input is read as JSONL; use --format csv "
+                     "or a .csv file)");
+  }
+  in.as_of_given = args.has("--as-of");
+  in.as_of = parse_as_of(args.get("--as-of"));
+  if (const auto t = args.get("--threads")) {
+    in.threads = parse_threads(*t);
+  } else {
+    in.threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  std::size_t max_record_bytes = 16u << 20;
+  if (const auto m = args.get("--max-record-bytes")) {
+    max_record_bytes = parse_size("--max-record-bytes", *m);
+  }
+  in.progress = args.has("--progress") || stderr_is_terminal();
+
+  in.qualifier = load_qualifier(args.get("--config"), "");
+  std::optional<Mapping> mapping;
+  std::string map_text;
+  if (map_path) {
+    map_text = read_file(*map_path, "--map");
+    Result<Mapping> m = parse_mapping(map_text);
+    if (!m) {
+      for (const Diagnostic& d : m.diagnostics()) {
+        std::fprintf(stderr, "%s\n", format_diagnostic(d, *map_path).c_str());
+      }
+      throw UsageError("--map '" + *map_path + "': invalid mapping");
+    }
+    mapping = std::move(m).value();
+  }
+
+  in.input = open_input(input_path, "--input");
+  in.reader.format = in.format;
+  in.reader.as_of = in.as_of;
+  in.reader.limits.max_lead_bytes = max_record_bytes;
+  if (in.format == Format::jsonl) {
+    in.source = std::make_unique<JsonlSource>(*in.input.stream, max_record_bytes);
+    return;
+  }
+  CsvOptions options;
+  options.delimiter = mapping ? mapping->delimiter : ',';
+  options.max_record_bytes = max_record_bytes;
+  in.csv = std::make_unique<CsvReader>(*in.input.stream, options);
+  Result<std::vector<std::string>> header = in.csv->read_header();
+  if (!header) {
+    for (const Diagnostic& d : header.diagnostics()) {
+      std::fprintf(stderr, "%s\n", format_diagnostic(d, in.input.name).c_str());
+    }
+    throw UsageError("--input '" + in.input.name + "': cannot read the CSV header");
+  }
+  Mapping used = mapping ? std::move(*mapping) : default_mapping(*header);
+  Result<CsvLeadMapper> mapper = CsvLeadMapper::create(std::move(used), *header);
+  if (!mapper) {
+    std::vector<Diagnostic> diagnostics = mapper.diagnostics();
+    if (map_path) locate(diagnostics, map_text);
+    for (const Diagnostic& d : diagnostics) {
+      std::fprintf(stderr, "%s\n",
+                   format_diagnostic(d, map_path ? *map_path : std::string("<default mapping>")).c_str());
+    }
+    throw UsageError("--map does not fit the CSV header of '" + in.input.name + "'");
+  }
+  in.mapper = std::make_unique<CsvLeadMapper>(std::move(mapper).value());
+  in.reader.mapper = in.mapper.get();
+  in.source = std::make_unique<CsvSource>(*in.csv);
+}
+
+// ---------------------------------------------------------------------------
+// Progress
+// ---------------------------------------------------------------------------
+
+Progress::Progress(bool enabled, bool terminal, std::optional<std::uint64_t> total_bytes)
+    : enabled_(enabled),
+      terminal_(terminal),
+      total_(total_bytes),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+void Progress::update(std::uint64_t records, std::uint64_t bytes, bool force) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const auto interval = terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(1000);
+  if (!force && now - last_ < interval) return;
+  last_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double rate = elapsed > 0 ? static_cast<double>(records) / elapsed : 0;
+  std::string line;
+  if (total_ && *total_ > 0) {
+    const double fraction = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(*total_));
+    constexpr int kWidth = 30;
+    const int filled = static_cast<int>(fraction * kWidth);
+    line += "[";
+    line += std::string(static_cast<std::size_t>(filled), '#');
+    line += std::string(static_cast<std::size_t>(kWidth - filled), '.');
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "] %3d%% ", static_cast<int>(fraction * 100));
+    line += pct;
+  }
+  line += std::to_string(records) + " records, " + format_number(rate, 0) + " records/s";
+  if (total_ && *total_ > 0 && bytes > 0 && elapsed > 0.5) {
+    const double remaining = static_cast<double>(*total_ - std::min(bytes, *total_)) *
+                             elapsed / static_cast<double>(bytes);
+    line += ", ETA " + format_duration(remaining);
+  }
+  if (terminal_) {
+    std::fprintf(stderr, "\r%s\033[K", line.c_str());
+  } else {
+    std::fprintf(stderr, "progress: %s\n", line.c_str());
+  }
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void Progress::finish() {
+  if (enabled_ && terminal_ && drawn_) {
+    std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+  }
+}
+
+}  // namespace leadscore::cli

@@ -1,0 +1,172 @@
+// The streaming engine of `leadscore score` and `leadscore report`: records
+// are read in batches, each batch is parsed and scored by one of N worker
+// threads, and batches are consumed (written) strictly in input order. At
+// most a fixed number of batches exist at once, so memory stays bounded
+// whatever the input size, and the output does not depend on N.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "leadscore/csv.hpp"
+#include "leadscore/diagnostics.hpp"
+#include "leadscore/lead.hpp"
+#include "leadscore/limits.hpp"
+#include "leadscore/qualifier.hpp"
+
+namespace leadscore::cli {
+
+/// One input record, raw.
+struct InputRecord {
+  std::size_t line = 0;    ///< first line in the input, 1-based
+  std::size_t number = 0;  ///< record number, 1-based
+  std::string text;        ///< JSONL: the line
+  CsvRecord csv;           ///< CSV: the record
+  std::optional<Diagnostic> error;  ///< JSONL: a read error (line too long)
+};
+
+class RecordSource {
+ public:
+  virtual ~RecordSource() = default;
+  /// The next record; false at the end of the input.
+  virtual bool next(InputRecord& record) = 0;
+  [[nodiscard]] virtual std::uint64_t bytes_read() const = 0;
+};
+
+/// JSON Lines: one record per non-blank line; a trailing CR is dropped; a
+/// line longer than `max_line_bytes` is skipped and reported.
+class JsonlSource final : public RecordSource {
+ public:
+  JsonlSource(std::istream& in, std::size_t max_line_bytes);
+  bool next(InputRecord& record) override;
+  [[nodiscard]] std::uint64_t bytes_read() const override { return dropped_ + pos_; }
+
+ private:
+  bool fill();
+  std::istream& in_;
+  std::size_t max_;
+  std::string buf_;
+  std::size_t pos_ = 0;
+  std::uint64_t dropped_ = 0;
+  bool eof_ = false;
+  std::size_t line_ = 0;
+  std::size_t count_ = 0;
+};
+
+class CsvSource final : public RecordSource {
+ public:
+  explicit CsvSource(CsvReader& reader) : reader_(reader) {}
+  bool next(InputRecord& record) override {
+    if (!reader_.next(record.csv)) return false;
+    record.line = record.csv.line;
+    record.number = record.csv.number;
+    return true;
+  }
+  [[nodiscard]] std::uint64_t bytes_read() const override { return reader_.bytes_read(); }
+
+ private:
+  CsvReader& reader_;
+};
+
+/// What became of one record (kept by batches for the consumer).
+struct RecordOutcome {
+  bool ok = false;
+  int stage_index = -1;
+  bool disqualified = false;
+  double total = 0;
+  int label = -1;  ///< report: 1 yes, 0 no, -1 unknown
+};
+
+struct Batch {
+  std::vector<InputRecord> records;  ///< storage, reused; the first `size` are live
+  std::size_t size = 0;
+  std::uint64_t end_bytes = 0;       ///< input bytes read when the batch was complete
+  std::string output;                ///< formatted output of the batch
+  std::vector<RecordOutcome> outcomes;
+};
+
+struct PipelineOptions {
+  unsigned threads = 1;
+  std::size_t batch_records = 4096;
+  /// A batch also ends once its records hold this many bytes, so wide
+  /// records do not make batches big.
+  std::size_t batch_bytes = 2u << 20;
+};
+
+/// Runs the pipeline: `process` on worker threads (any order), `consume` on
+/// one thread in input order. Exceptions thrown by either are rethrown.
+void run_pipeline(RecordSource& source, const PipelineOptions& options,
+                  const std::function<void(Batch&)>& process,
+                  const std::function<void(const Batch&)>& consume);
+
+/// Turns a record into a lead: parse_lead for JSONL, the mapper for CSV.
+struct LeadReader {
+  Format format = Format::jsonl;
+  const CsvLeadMapper* mapper = nullptr;
+  Limits limits;
+  Instant as_of{};
+
+  [[nodiscard]] Result<Lead> read(const InputRecord& record) const;
+  /// The lead id of a record that could not be read, when it can be told.
+  [[nodiscard]] std::optional<std::string> id_of(const InputRecord& record) const;
+};
+
+/// Everything `score` and `report` share: the qualifier, the as-of, the
+/// input opened as a record source (with the CSV header read and the mapping
+/// bound), and the thread count. Built by open_records(); not movable, as
+/// the source refers to the reader.
+struct RecordInput {
+  std::optional<Qualifier> qualifier;
+  Instant as_of{};
+  bool as_of_given = false;
+  unsigned threads = 1;
+  Format format = Format::jsonl;
+  Input input;
+  std::unique_ptr<CsvReader> csv;
+  std::unique_ptr<CsvLeadMapper> mapper;
+  std::unique_ptr<RecordSource> source;
+  LeadReader reader;
+  bool progress = false;
+
+  RecordInput() = default;
+  RecordInput(const RecordInput&) = delete;
+  RecordInput& operator=(const RecordInput&) = delete;
+};
+
+/// Reads --config, --input, --format, --map, --as-of, --threads,
+/// --max-record-bytes and --progress. Configuration and usage problems are
+/// printed and thrown as UsageError (nothing has been scored yet).
+void open_records(const Args& args, RecordInput& in);
+
+/// The "id" string directly inside the top-level JSON object of `text`, if
+/// any (a linear scan that tolerates broken JSON after the id).
+std::optional<std::string> top_level_id(std::string_view text);
+
+/// The progress line on stderr: records done, rate, and with a known input
+/// size, a bar and the ETA. Redrawn at most 10 times a second on a terminal,
+/// once a second otherwise.
+class Progress {
+ public:
+  Progress(bool enabled, bool terminal, std::optional<std::uint64_t> total_bytes);
+  void update(std::uint64_t records, std::uint64_t bytes, bool force = false);
+  /// Erases the line (terminal) before the summary.
+  void finish();
+
+ private:
+  bool enabled_;
+  bool terminal_;
+  std::optional<std::uint64_t> total_;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+  bool drawn_ = false;
+};
+
+}  // namespace leadscore::cli

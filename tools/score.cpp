@@ -1,0 +1,331 @@
+// `leadscore score`: scores a file of leads, one output record per input
+// record, in input order.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "leadscore/json.hpp"
+#include "pipeline.hpp"
+
+namespace leadscore::cli {
+
+namespace {
+
+const std::vector<OptionSpec> kScoreOptions{
+    {"--input", "FILE", "leads to score: a file, or - for standard input (required)"},
+    {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
+    {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
+    {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping); default: columns named as lead fields"},
+    {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now; fix it to make runs reproducible)"},
+    {"--threads", "N", "worker threads (default: the number of cores); results do not depend on it"},
+    {"--explain", "", "add each lead's contributions, stage checks and next-stage gap"},
+    {"--output", "FILE", "where to write results: a file, or - for standard output (default: -)"},
+    {"--output-format", "FORMAT", "jsonl or csv (default: csv for an --output *.csv, else jsonl)"},
+    {"--no-header", "", "CSV output without its header row (to concatenate the parts of a split run)"},
+    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
+    {"--batch-records", "N", "records per batch handed to a worker thread (default: 4096)"},
+    {"--progress", "", "show progress on stderr even when it is not a terminal"},
+    {"--quiet", "", "no summary on stderr"},
+    {"--help", "", "show this help"},
+};
+
+constexpr std::string_view kScoreUsage =
+    "leadscore score --input FILE|- [--config FILE] [--format jsonl|csv] [--map FILE]\n"
+    "                [--as-of INSTANT] [--threads N] [--explain] [--output FILE|-]\n"
+    "                [--output-format jsonl|csv] [--no-header] [--progress] [--quiet]";
+
+constexpr std::string_view kScoreDescription =
+    "Scores and qualifies every lead of a JSONL or CSV file and writes one result per input\n"
+    "record, in input order. A record that cannot be read yields an error record naming its\n"
+    "line; the others are still scored. Memory stays bounded whatever the input size.\n"
+    "\n"
+    "Exit status: 0 all records scored; 1 some records failed (the others were written);\n"
+    "2 usage or configuration error (nothing scored).";
+
+enum class OutputFormat { jsonl, csv };
+
+void append_csv_number(std::string& out, double v) {
+  std::string tmp;
+  append_json_number(tmp, v);
+  out += tmp;
+}
+
+/// The explanation without the fields the record already has.
+nlohmann::json explanation_json(const Explanation& e) {
+  nlohmann::json j = to_json(e);
+  for (const char* key : {"stage", "fit", "engagement", "total", "grade", "disqualified", "reason"}) {
+    j.erase(key);
+  }
+  return j;
+}
+
+std::string contributions_text(const Explanation& e) {
+  std::string out;
+  for (const Contribution& c : e.contributions) {
+    if (!out.empty()) out += ';';
+    out += c.rule_id + ":" + (c.points > 0 ? "+" : "") + format_number(c.points);
+  }
+  return out;
+}
+
+std::string missing_text(const Explanation& e) {
+  std::string out;
+  if (!e.next) return out;
+  for (const std::string& m : e.next->missing) {
+    if (!out.empty()) out += "; ";
+    out += m;
+  }
+  return out;
+}
+
+struct Formatter {
+  OutputFormat format = OutputFormat::jsonl;
+  bool explain = false;
+
+  [[nodiscard]] std::string header() const {
+    std::string h = "id,stage,fit,engagement,total,grade,disqualified,reason,error_line,error_code,"
+                    "error_pointer,error_message";
+    if (explain) h += ",contributions,next_stage,next_missing";
+    return h + "\n";
+  }
+
+  void scored(std::string& out, std::string_view id, const Qualification& q,
+              const Explanation* e) const {
+    if (format == OutputFormat::jsonl) {
+      out += "{\"id\":";
+      append_json_string(out, id);
+      out += ",\"stage\":";
+      append_json_string(out, q.stage);
+      out += ",\"fit\":";
+      append_json_number(out, q.fit);
+      out += ",\"engagement\":";
+      append_json_number(out, q.engagement);
+      out += ",\"total\":";
+      append_json_number(out, q.total);
+      out += ",\"grade\":";
+      append_json_string(out, q.grade);
+      out += q.disqualified ? ",\"disqualified\":true,\"reason\":" : ",\"disqualified\":false,\"reason\":null";
+      if (q.disqualified) append_json_string(out, q.reason);
+      if (e != nullptr) {
+        out += ",\"explanation\":";
+        out += explanation_json(*e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      }
+      out += "}\n";
+      return;
+    }
+    append_csv_field(out, id);
+    out += ',';
+    append_csv_field(out, q.stage);
+    out += ',';
+    append_csv_number(out, q.fit);
+    out += ',';
+    append_csv_number(out, q.engagement);
+    out += ',';
+    append_csv_number(out, q.total);
+    out += ',';
+    append_csv_field(out, q.grade);
+    out += q.disqualified ? ",true," : ",false,";
+    if (q.disqualified) append_csv_field(out, q.reason);
+    out += ",,,,";
+    if (e != nullptr) {
+      out += ',';
+      append_csv_field(out, contributions_text(*e));
+      out += ',';
+      if (e->next) append_csv_field(out, e->next->stage);
+      out += ',';
+      append_csv_field(out, missing_text(*e));
+    }
+    out += '\n';
+  }
+
+  void failed(std::string& out, std::size_t line, const std::optional<std::string>& id,
+              const std::vector<Diagnostic>& errors) const {
+    Diagnostic first;
+    if (!errors.empty()) first = errors.front();
+    if (format == OutputFormat::jsonl) {
+      out += "{\"line\":";
+      out += std::to_string(line);
+      if (id) {
+        out += ",\"id\":";
+        append_json_string(out, *id);
+      }
+      out += ",\"error\":{\"code\":";
+      append_json_string(out, first.code);
+      out += ",\"pointer\":";
+      append_json_string(out, first.pointer);
+      out += ",\"message\":";
+      append_json_string(out, first.message);
+      if (first.column > 0) {
+        out += ",\"column\":";
+        out += std::to_string(first.column);
+      }
+      out += "}";
+      if (errors.size() > 1) {
+        out += ",\"error_count\":";
+        out += std::to_string(errors.size());
+      }
+      out += "}\n";
+      return;
+    }
+    if (id) append_csv_field(out, *id);
+    out += ",,,,,,,,";
+    out += std::to_string(line);
+    out += ',';
+    append_csv_field(out, first.code);
+    out += ',';
+    append_csv_field(out, first.pointer);
+    out += ',';
+    std::string message = first.message;
+    if (errors.size() > 1) message += " (and " + std::to_string(errors.size() - 1) + " more)";
+    append_csv_field(out, message);
+    if (explain) out += ",,,";
+    out += '\n';
+  }
+};
+
+}  // namespace
+
+int run_score(std::string_view command, std::span<const std::string_view> argv) {
+  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
+    std::fputs(format_help(kScoreUsage, kScoreDescription, kScoreOptions).c_str(), stdout);
+    return kExitOk;
+  }
+  const Args args(command, argv, kScoreOptions);
+
+  Formatter formatter;
+  formatter.explain = args.has("--explain");
+  const std::string output_path = args.get("--output").value_or("-");
+  if (const auto f = args.get("--output-format")) {
+    if (*f == "jsonl") {
+      formatter.format = OutputFormat::jsonl;
+    } else if (*f == "csv") {
+      formatter.format = OutputFormat::csv;
+    } else {
+      throw UsageError("--output-format expects jsonl or csv, got '" + *f + "'");
+    }
+  } else {
+    std::string ext = std::filesystem::path(output_path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    formatter.format = ext == ".csv" ? OutputFormat::csv : OutputFormat::jsonl;
+  }
+  const bool quiet = args.has("--quiet");
+
+  RecordInput in;
+  open_records(args, in);
+  const Qualifier& qualifier = *in.qualifier;
+  const Instant as_of = in.as_of;
+  const LeadReader& reader = in.reader;
+
+  Output output(output_path, "--output");
+  if (formatter.format == OutputFormat::csv && !args.has("--no-header")) output.write(formatter.header());
+
+  const std::vector<std::string_view> stages = qualifier.stage_names();  // fallback last
+  std::vector<std::uint64_t> per_stage(stages.size(), 0);
+  std::uint64_t read = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t disqualified = 0;
+  std::vector<std::string> first_errors;
+  Progress progress(in.progress && !quiet, stderr_is_terminal(), in.input.size);
+  const auto started = std::chrono::steady_clock::now();
+
+  const auto process = [&](Batch& batch) {
+    batch.output.reserve(batch.size * (formatter.explain ? 2048 : 128));
+    batch.outcomes.resize(batch.size);
+    for (std::size_t i = 0; i < batch.size; ++i) {
+      const InputRecord& record = batch.records[i];
+      RecordOutcome& outcome = batch.outcomes[i];
+      Result<Lead> lead = reader.read(record);
+      if (!lead) {
+        outcome.ok = false;
+        formatter.failed(batch.output, record.line, reader.id_of(record), lead.diagnostics());
+        continue;
+      }
+      Qualification q;
+      if (formatter.explain) {
+        const Explanation e = qualifier.explain(*lead, as_of);
+        q = e.result;
+        formatter.scored(batch.output, lead->id, q, &e);
+      } else {
+        q = qualifier.qualify(*lead, as_of);
+        formatter.scored(batch.output, lead->id, q, nullptr);
+      }
+      outcome.ok = true;
+      outcome.stage_index = q.stage_index;
+      outcome.disqualified = q.disqualified;
+      outcome.total = q.total;
+    }
+  };
+
+  const auto consume = [&](const Batch& batch) {
+    output.write(batch.output);
+    for (std::size_t i = 0; i < batch.size; ++i) {
+      const RecordOutcome& o = batch.outcomes[i];
+      ++read;
+      if (!o.ok) {
+        ++failed;
+        if (first_errors.size() < 5) {
+          const InputRecord& r = batch.records[i];
+          Result<Lead> again = reader.read(r);  // rare: only for the first few failures
+          if (!again && !again.diagnostics().empty()) {
+            Diagnostic d = again.diagnostics().front();
+            std::string where = "line " + std::to_string(r.line);
+            if (d.column > 0) where += ", column " + std::to_string(d.column);
+            d.line = 0;
+            d.column = 0;
+            first_errors.push_back(where + ": " + d.to_string());
+          }
+        }
+        continue;
+      }
+      const std::size_t index =
+          o.stage_index < 0 ? stages.size() - 1 : static_cast<std::size_t>(o.stage_index);
+      ++per_stage[index];
+      if (o.disqualified) ++disqualified;
+    }
+    progress.update(read, batch.end_bytes);
+  };
+
+  PipelineOptions options;
+  options.threads = in.threads;
+  if (const auto b = args.get("--batch-records")) options.batch_records = parse_size("--batch-records", *b);
+  run_pipeline(*in.source, options, process, consume);
+  output.close();
+  progress.update(read, in.source->bytes_read(), true);
+  progress.finish();
+
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!quiet) {
+    const double rate = elapsed > 0 ? static_cast<double>(read) / elapsed : 0;
+    std::string summary = "leadscore score: " + std::to_string(read) + (read == 1 ? " record" : " records") + " read, " +
+                          std::to_string(read - failed) + " scored, " + std::to_string(failed) +
+                          " failed in " + format_duration(elapsed) + " (" + format_number(rate, 0) +
+                          " records/s, " + std::to_string(in.threads) + " thread" +
+                          (in.threads == 1 ? "" : "s") + "); as of " + format_instant(as_of) +
+                          (in.as_of_given ? "" : " (now)") + "\n";
+    summary += "leadscore score: stages:";
+    const std::uint64_t scored = read - failed;
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      const double share = scored > 0 ? 100.0 * static_cast<double>(per_stage[i]) / static_cast<double>(scored) : 0;
+      summary += (i == 0 ? " " : ", ") + std::string(stages[i]) + " " + std::to_string(per_stage[i]) +
+                 " (" + format_number(share, 1) + "%)";
+    }
+    summary += "; " + std::to_string(disqualified) + " disqualified\n";
+    for (const std::string& e : first_errors) summary += "leadscore score: " + e + "\n";
+    if (failed > first_errors.size()) {
+      summary += "leadscore score: ... " + std::to_string(failed - first_errors.size()) +
+                 " more failed records (see the error records in the output)\n";
+    }
+    std::fputs(summary.c_str(), stderr);
+  }
+  return failed > 0 ? kExitRecordErrors : kExitOk;
+}
+
+}  // namespace leadscore::cli
