@@ -24,9 +24,8 @@ function(run_checked what)
 endfunction()
 
 function(configure_and_build source binary)
-  set(config_args)
-  if(LEADSCORE_CONSUMER_CONFIG)
-    list(APPEND config_args "-DCMAKE_BUILD_TYPE=${LEADSCORE_CONSUMER_CONFIG}")
+  if(DEFINED consumer_config_override)
+    set(LEADSCORE_CONSUMER_CONFIG "${consumer_config_override}")
   endif()
   run_checked("configure ${source}"
     "${CMAKE_COMMAND}" ${ARGN}
@@ -36,7 +35,7 @@ function(configure_and_build source binary)
       "-DCMAKE_CXX_FLAGS=${LEADSCORE_CONSUMER_CXX_FLAGS}"
       "-DCMAKE_EXE_LINKER_FLAGS=${LEADSCORE_CONSUMER_EXE_LINKER_FLAGS}"
       "-DBUILD_SHARED_LIBS=${LEADSCORE_CONSUMER_BUILD_SHARED_LIBS}"
-      ${config_args})
+      "-DCMAKE_BUILD_TYPE=${LEADSCORE_CONSUMER_CONFIG}")
   set(build_args)
   if(LEADSCORE_CONSUMER_CONFIG)
     list(APPEND build_args --config "${LEADSCORE_CONSUMER_CONFIG}")
@@ -112,7 +111,9 @@ elseif(LEADSCORE_CONSUMER_MODE STREQUAL "pkg_config")
   run_consumer("${binary}/consumer")
 
 elseif(LEADSCORE_CONSUMER_MODE STREQUAL "add_subdirectory")
-  # Incremental between runs: the library is compiled once more here.
+  # The library is compiled once more here: incremental between runs, and with
+  # no build type (no optimization, no debug info) to keep it quick.
+  set(consumer_config_override "")
   configure_and_build("${consumer_dir}/add_subdirectory" "${work}/add_subdirectory"
     "-DLEADSCORE_SOURCE_DIR=${LEADSCORE_SOURCE_DIR}")
   run_consumer("${work}/add_subdirectory/bin/consumer")
