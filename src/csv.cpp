@@ -19,58 +19,10 @@
 
 #include "leadscore/csv.hpp"
 #include "leadscore/diagnostics.hpp"
+#include "text.hpp"
 
 namespace leadscore {
 
-namespace detail {
-
-/// Offset of the first byte that is not well-formed UTF-8 (no overlong
-/// forms, no surrogates, nothing above U+10FFFF), or npos.
-std::size_t utf8_error_offset(std::string_view text) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
-    while (i + 8 <= n) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, p + i, 8);
-      if ((word & 0x8080808080808080ULL) != 0) break;
-      i += 8;
-    }
-    if (i >= n) break;
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + length > n) return i;
-    if (p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < length; ++k) {
-      if ((p[i + k] & 0xC0U) != 0x80U) return i;
-    }
-    i += length;
-  }
-  return std::string_view::npos;
-}
-
-}  // namespace detail
 
 namespace {
 

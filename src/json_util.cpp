@@ -119,44 +119,6 @@ class LineIndex {
   std::vector<std::size_t> starts_;
 };
 
-/// Offset of the first byte that is not part of well-formed UTF-8 (no
-/// overlong forms, no surrogates, nothing above U+10FFFF), or kNotFound.
-std::size_t invalid_utf8_offset(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char c = byte(i);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      if (i + k >= text.size()) return i + k;
-      const unsigned char cc = byte(i + k);
-      const unsigned char min = k == 1 ? lo : 0x80;
-      const unsigned char max = k == 1 ? hi : 0xBF;
-      if (cc < min || cc > max) return i + k;
-    }
-    i += length;
-  }
-  return kNotFound;
-}
 
 /// A name shown in a message: at most 80 bytes, cut at a character boundary.
 std::string shown(std::string_view name) {
@@ -692,7 +654,7 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
     out.diagnostics.push_back(std::move(d));
     return out;
   }
-  if (const std::size_t bad = invalid_utf8_offset(text); bad != kNotFound) {
+  if (const std::size_t bad = utf8_error_offset(text); bad != std::string_view::npos) {
     Diagnostic d;
     d.code = "json_syntax";
     d.message = "invalid UTF-8: byte " + hex_byte(static_cast<unsigned char>(text[bad])) +

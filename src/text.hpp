@@ -58,6 +58,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t ca
 std::string suggest(std::string_view name, const std::vector<std::string_view>& candidates);
 std::string suggest(std::string_view name, const std::vector<std::string>& candidates);
 
+/// Offset of the first byte that keeps `text` from being well-formed UTF-8
+/// (no overlong forms, no surrogates, nothing above U+10FFFF): the lead byte
+/// when it cannot start a sequence, else the first bad or missing
+/// continuation byte. std::string_view::npos when the text is valid.
+std::size_t utf8_error_offset(std::string_view text) noexcept;
+
 /// RFC 6901 escaping of one reference token ("~" -> "~0", "/" -> "~1").
 std::string pointer_escape(std::string_view token);
 
