@@ -17,6 +17,21 @@ namespace leadscore::cli {
 
 namespace {
 
+/// Peak resident memory of this process since its program started (VmHWM of
+/// /proc/self/status: unlike getrusage, it does not include what the parent
+/// process had resident before exec), or 0 where not available.
+long peak_memory_kib() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  long kib = 0;
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+  }
+  std::fclose(f);
+  return kib;
+}
+
 const std::vector<OptionSpec> kScoreOptions{
     {"--input", "FILE", "leads to score: a file, or - for standard input (required)"},
     {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
@@ -318,6 +333,9 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
                  " (" + format_number(share, 1) + "%)";
     }
     summary += "; " + std::to_string(disqualified) + " disqualified\n";
+    if (const long peak = peak_memory_kib(); peak > 0) {
+      summary += "leadscore score: peak memory " + std::to_string(peak) + " KiB\n";
+    }
     for (const std::string& e : first_errors) summary += "leadscore score: " + e + "\n";
     if (failed > first_errors.size()) {
       summary += "leadscore score: ... " + std::to_string(failed - first_errors.size()) +
