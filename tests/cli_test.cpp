@@ -28,6 +28,7 @@
 
 #include "leadscore/io.hpp"
 #include "leadscore/lead.hpp"
+#include "leadscore/qualifier.hpp"
 #include "support/random_leads.hpp"
 
 namespace fs = std::filesystem;
@@ -737,6 +738,51 @@ TEST_F(Cli, ReportUnknownLabelColumn) {
   EXPECT_EQ(r.status, 2) << r;
   EXPECT_NE(r.err.find("--label: no column 'title'"), std::string::npos) << r;
   EXPECT_NE(r.err.find("did you mean 'Title'?"), std::string::npos) << r;
+
+}
+
+TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
+  TempDir dir;
+  // Plan "pro" converts at 60%, "free" at 10%: calibration must give the
+  // plan rule points and rank leads better than the original configuration,
+  // whose only rule rewards the wrong plan.
+  std::string csv = "id,attributes.plan,attributes.seats,converted\n";
+  std::uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % 1000u;
+  };
+  for (int i = 0; i < 3000; ++i) {
+    const bool pro = next() < 400;
+    const bool converted = next() < (pro ? 600u : 100u);
+    csv += std::to_string(i) + "," + (pro ? "pro" : "free") + "," + std::to_string(1 + next() % 50) + "," +
+           (converted ? "yes" : "no") + "\n";
+  }
+  write_text(dir / "history.csv", csv);
+  write_text(dir / "config.json", R"({"version": 1, "name": "plans",
+    "rules": [{"id": "free_plan", "kind": "fit", "when": {"field": "attributes.plan", "op": "eq", "value": "free"},
+               "points": 10}],
+    "stages": [{"name": "MQL", "when": {"field": "score.fit", "op": "gte", "value": 10}}]})");
+  const ToolRun r = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
+                         (dir / "history.csv").string(), "--label", "converted", "--as-of", "2026-01-01",
+                         "--output", (dir / "calibrated.json").string(), "--report-json",
+                         (dir / "report.json").string()});
+  ASSERT_EQ(r.status, 0) << r;
+  const auto calibrated = parse_config(read_text(dir / "calibrated.json"));
+  ASSERT_TRUE(calibrated.ok()) << to_string(calibrated.diagnostics());
+  ASSERT_TRUE(Qualifier::build(*calibrated).ok());
+  const json report = json::parse(read_text(dir / "report.json"));
+  EXPECT_EQ(report["leads"], 3000);
+  const double original = report["auc"]["original_holdout"].get<double>();
+  const double learned = report["auc"]["calibrated_holdout"].get<double>();
+  EXPECT_LT(original, 0.5) << "the original rule rewards the plan that converts less";
+  EXPECT_GT(learned, 0.7) << r;
+  // The same input gives the same configuration, byte for byte.
+  const ToolRun again = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
+                             (dir / "history.csv").string(), "--label", "converted", "--as-of", "2026-01-01",
+                             "--output", (dir / "again.json").string()});
+  ASSERT_EQ(again.status, 0) << again;
+  EXPECT_EQ(read_text(dir / "again.json"), read_text(dir / "calibrated.json"));
 }
 
 // ---------------------------------------------------------------------------
