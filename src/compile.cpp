@@ -997,15 +997,6 @@ bool lookup_field(std::string_view path, FieldInfo& info, std::string& suffix) {
   return false;
 }
 
-const std::vector<std::string_view>& field_names() {
-  static const std::vector<std::string_view> names = [] {
-    std::vector<std::string_view> out;
-    for (const auto& e : kFields) out.push_back(e.path);
-    return out;
-  }();
-  return names;
-}
-
 Result<std::shared_ptr<const Model>> compile(Config config, const Limits& limits) {
   return Compiler(std::move(config), limits).run();
 }

@@ -165,6 +165,5 @@ struct FieldInfo {
   bool stage_only;
 };
 bool lookup_field(std::string_view path, FieldInfo& info, std::string& suffix);
-const std::vector<std::string_view>& field_names();
 
 }  // namespace leadscore::detail
