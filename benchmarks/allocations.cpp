@@ -14,8 +14,6 @@
 // (Framework/empty_loop shows that constant; subtract it).
 //
 // explain() is here on purpose: it must allocate, which shows the counting works.
-#include <benchmark/benchmark.h>
-
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +23,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "bench_support.hpp"
 
@@ -44,8 +44,9 @@ constexpr std::size_t kHeader = alignof(std::max_align_t);
 void note_alloc(std::size_t size) noexcept {
   g_allocs.fetch_add(1, std::memory_order_relaxed);
   g_bytes.fetch_add(static_cast<std::int64_t>(size), std::memory_order_relaxed);
-  const std::int64_t live = g_live.fetch_add(static_cast<std::int64_t>(size), std::memory_order_relaxed) +
-                            static_cast<std::int64_t>(size);
+  const std::int64_t live =
+      g_live.fetch_add(static_cast<std::int64_t>(size), std::memory_order_relaxed) +
+      static_cast<std::int64_t>(size);
   std::int64_t peak = g_peak.load(std::memory_order_relaxed);
   while (live > peak && !g_peak.compare_exchange_weak(peak, live, std::memory_order_relaxed)) {
   }
@@ -87,11 +88,15 @@ void* alloc_or_throw(std::size_t size, std::size_t align) {
 
 void* operator new(std::size_t size) { return alloc_or_throw(size, kHeader); }
 void* operator new[](std::size_t size) { return alloc_or_throw(size, kHeader); }
-void* operator new(std::size_t size, std::align_val_t al) { return alloc_or_throw(size, static_cast<std::size_t>(al)); }
+void* operator new(std::size_t size, std::align_val_t al) {
+  return alloc_or_throw(size, static_cast<std::size_t>(al));
+}
 void* operator new[](std::size_t size, std::align_val_t al) {
   return alloc_or_throw(size, static_cast<std::size_t>(al));
 }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_alloc(size == 0 ? 1 : size, kHeader); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return counted_alloc(size == 0 ? 1 : size, kHeader);
+}
 void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
   return counted_alloc(size == 0 ? 1 : size, kHeader);
 }
@@ -105,8 +110,12 @@ void operator delete(void* p) noexcept { counted_free(p, kHeader); }
 void operator delete[](void* p) noexcept { counted_free(p, kHeader); }
 void operator delete(void* p, std::size_t) noexcept { counted_free(p, kHeader); }
 void operator delete[](void* p, std::size_t) noexcept { counted_free(p, kHeader); }
-void operator delete(void* p, std::align_val_t al) noexcept { counted_free(p, static_cast<std::size_t>(al)); }
-void operator delete[](void* p, std::align_val_t al) noexcept { counted_free(p, static_cast<std::size_t>(al)); }
+void operator delete(void* p, std::align_val_t al) noexcept {
+  counted_free(p, static_cast<std::size_t>(al));
+}
+void operator delete[](void* p, std::align_val_t al) noexcept {
+  counted_free(p, static_cast<std::size_t>(al));
+}
 void operator delete(void* p, std::size_t, std::align_val_t al) noexcept {
   counted_free(p, static_cast<std::size_t>(al));
 }
@@ -268,10 +277,17 @@ void QualifyAll_span(benchmark::State& state) {
   const auto items = state.iterations() * static_cast<std::int64_t>(leads.size());
   allocs.finish(state, items);
   state.counters["allocs_per_call"] =
-      state.iterations() > 0 ? state.counters["allocs_per_lead"].value * static_cast<double>(leads.size()) : 0.0;
+      state.iterations() > 0
+          ? state.counters["allocs_per_lead"].value * static_cast<double>(leads.size())
+          : 0.0;
   state.SetItemsProcessed(items);
 }
-BENCHMARK(QualifyAll_span)->Name("Allocs/qualify_all_span")->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime();
+BENCHMARK(QualifyAll_span)
+    ->Name("Allocs/qualify_all_span")
+    ->ArgName("threads")
+    ->Arg(1)
+    ->Arg(2)
+    ->UseRealTime();
 
 // Not allocation-free by design: the counters must be well above zero.
 void Explain_default_50_events(benchmark::State& state) {

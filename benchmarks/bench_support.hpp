@@ -7,8 +7,6 @@
 // standard libraries), so every run and every machine sees the same inputs.
 #pragma once
 
-#include <benchmark/benchmark.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -24,6 +22,8 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <time.h>
@@ -73,7 +73,8 @@ class Rng {
 };
 
 /// An optional string drawn from `pool`, missing with probability `p_missing`.
-inline std::optional<std::string> maybe(Rng& rng, const std::vector<std::string>& pool, double p_missing) {
+inline std::optional<std::string> maybe(Rng& rng, const std::vector<std::string>& pool,
+                                        double p_missing) {
   if (rng.chance(p_missing)) return std::nullopt;
   return rng.pick(pool);
 }
@@ -83,62 +84,92 @@ inline std::optional<std::string> maybe(Rng& rng, const std::vector<std::string>
 // case-insensitive by default)
 // ---------------------------------------------------------------------------
 inline const std::vector<std::string>& job_titles() {
-  static const std::vector<std::string> v = {
-      "CEO",                      "Chief Marketing Officer", "VP of Sales",
-      "Vice President, Marketing", "Head of Growth",         "Marketing Director",
-      "Director of IT",           "Sales Manager",           "Team Lead, SDR",
-      "Senior Software Engineer", "Marketing Coordinator",   "Account Executive",
-      "Founder & CTO",            "Product Manager",         "Operations Analyst",
-      "Demand Generation Manager", "Leadership Coach",       "Co-founder",
-      "IT Director",              "Business Development Representative"};
+  static const std::vector<std::string> v = {"CEO",
+                                             "Chief Marketing Officer",
+                                             "VP of Sales",
+                                             "Vice President, Marketing",
+                                             "Head of Growth",
+                                             "Marketing Director",
+                                             "Director of IT",
+                                             "Sales Manager",
+                                             "Team Lead, SDR",
+                                             "Senior Software Engineer",
+                                             "Marketing Coordinator",
+                                             "Account Executive",
+                                             "Founder & CTO",
+                                             "Product Manager",
+                                             "Operations Analyst",
+                                             "Demand Generation Manager",
+                                             "Leadership Coach",
+                                             "Co-founder",
+                                             "IT Director",
+                                             "Business Development Representative"};
   return v;
 }
 inline const std::vector<std::string>& seniorities() {
-  static const std::vector<std::string> v = {"c_level", "vp", "director", "senior", "manager", "entry", "owner"};
+  static const std::vector<std::string> v = {"c_level", "vp",    "director", "senior",
+                                             "manager", "entry", "owner"};
   return v;
 }
 inline const std::vector<std::string>& departments() {
-  static const std::vector<std::string> v = {"Marketing", "Sales", "Engineering", "Finance",
-                                             "Revenue Operations", "HR", "Growth", "IT"};
+  static const std::vector<std::string> v = {
+      "Marketing", "Sales", "Engineering", "Finance", "Revenue Operations", "HR", "Growth", "IT"};
   return v;
 }
 inline const std::vector<std::string>& industries() {
-  static const std::vector<std::string> v = {
-      "Software", "SaaS", "Financial Services", "Consulting", "Education", "Manufacturing",
-      "Retail",   "Healthcare", "Information Technology", "Government", "Internet", "Marketing",
-      "Telecommunications", "E-commerce", "Non-profit"};
+  static const std::vector<std::string> v = {"Software",
+                                             "SaaS",
+                                             "Financial Services",
+                                             "Consulting",
+                                             "Education",
+                                             "Manufacturing",
+                                             "Retail",
+                                             "Healthcare",
+                                             "Information Technology",
+                                             "Government",
+                                             "Internet",
+                                             "Marketing",
+                                             "Telecommunications",
+                                             "E-commerce",
+                                             "Non-profit"};
   return v;
 }
 inline const std::vector<std::string>& countries() {
-  static const std::vector<std::string> v = {"US", "GB", "FR", "DE", "CA", "IN", "BR", "NL", "AU", "JP", "ES", "IE"};
+  static const std::vector<std::string> v = {"US", "GB", "FR", "DE", "CA", "IN",
+                                             "BR", "NL", "AU", "JP", "ES", "IE"};
   return v;
 }
 inline const std::vector<std::string>& cities() {
-  static const std::vector<std::string> v = {"New York", "San Francisco", "London", "Paris", "Berlin",
-                                             "Austin",   "Toronto",       "Lyon",   "Dublin", "Sydney"};
+  static const std::vector<std::string> v = {"New York", "San Francisco", "London",  "Paris",
+                                             "Berlin",   "Austin",        "Toronto", "Lyon",
+                                             "Dublin",   "Sydney"};
   return v;
 }
 inline const std::vector<std::string>& sources() {
-  static const std::vector<std::string> v = {"web_form",   "referral",       "trade_show",  "paid_ads",
-                                             "cold_email", "purchased_list", "newsletter", "organic_search",
-                                             "webinar",    "content_download"};
+  static const std::vector<std::string> v = {
+      "web_form",       "referral",   "trade_show",     "paid_ads", "cold_email",
+      "purchased_list", "newsletter", "organic_search", "webinar",  "content_download"};
   return v;
 }
 inline const std::vector<std::string>& company_stems() {
-  static const std::vector<std::string> v = {"acme", "globex", "initech", "umbrella", "hooli", "stark",
-                                             "wayne", "wonka", "tyrell", "cyberdyne", "soylent", "aperture"};
+  static const std::vector<std::string> v = {"acme",   "globex",    "initech", "umbrella",
+                                             "hooli",  "stark",     "wayne",   "wonka",
+                                             "tyrell", "cyberdyne", "soylent", "aperture"};
   return v;
 }
 inline const std::vector<std::string>& tech_tools() {
-  static const std::vector<std::string> v = {"HubSpot", "Salesforce", "Marketo", "Slack", "Pardot", "Zendesk", "Jira"};
+  static const std::vector<std::string> v = {"HubSpot", "Salesforce", "Marketo", "Slack",
+                                             "Pardot",  "Zendesk",    "Jira"};
   return v;
 }
 inline const std::vector<std::string>& first_names() {
-  static const std::vector<std::string> v = {"Ada", "Grace", "Alan", "Linus", "Ken", "Barbara", "Donald", "Edsger"};
+  static const std::vector<std::string> v = {"Ada", "Grace",   "Alan",   "Linus",
+                                             "Ken", "Barbara", "Donald", "Edsger"};
   return v;
 }
 inline const std::vector<std::string>& last_names() {
-  static const std::vector<std::string> v = {"Lovelace", "Hopper", "Turing", "Torvalds", "Thompson", "Liskov", "Knuth"};
+  static const std::vector<std::string> v = {"Lovelace", "Hopper", "Turing", "Torvalds",
+                                             "Thompson", "Liskov", "Knuth"};
   return v;
 }
 
@@ -152,7 +183,8 @@ inline Lead make_profile(Rng& rng, std::size_t index) {
   l.contact.last_name = rng.pick(last_names());
   const std::string stem = rng.pick(company_stems());
   const bool free_mail = rng.chance(0.2);
-  l.contact.email = *l.contact.first_name + "@" + (free_mail ? std::string("gmail.com") : stem + ".com");
+  l.contact.email =
+      *l.contact.first_name + "@" + (free_mail ? std::string("gmail.com") : stem + ".com");
   if (rng.chance(0.5)) l.contact.phone = "+1 555 01" + std::to_string(10 + rng.below(90));
   if (rng.chance(0.8)) l.company.name = stem;
   if (rng.chance(0.7)) l.company.domain = stem + ".com";
@@ -161,7 +193,8 @@ inline Lead make_profile(Rng& rng, std::size_t index) {
     // Log-uniform head count in [1, 50000].
     const double employees = std::floor(std::exp(rng.unit() * 10.82));
     l.company.employees = employees;
-    if (rng.chance(0.6)) l.company.annual_revenue = employees * (60'000.0 + 4'000.0 * rng.below(50));
+    if (rng.chance(0.6))
+      l.company.annual_revenue = employees * (60'000.0 + 4'000.0 * rng.below(50));
   }
   l.job_title = maybe(rng, job_titles(), 0.1);
   l.seniority = maybe(rng, seniorities(), 0.3);
@@ -202,9 +235,15 @@ inline Event make_event(std::string type, Instant at) {
 
 /// A page_view / email / content / product event with realistic properties.
 inline Event random_event(Rng& rng, Instant at) {
-  static const std::vector<std::string> urls = {"/", "/pricing", "/product", "/blog/lead-scoring-101",
-                                                "/docs/getting-started", "/pricing/enterprise", "/customers"};
-  static const std::vector<std::string> features = {"reports", "api", "sso", "exports", "dashboards"};
+  static const std::vector<std::string> urls = {"/",
+                                                "/pricing",
+                                                "/product",
+                                                "/blog/lead-scoring-101",
+                                                "/docs/getting-started",
+                                                "/pricing/enterprise",
+                                                "/customers"};
+  static const std::vector<std::string> features = {"reports", "api", "sso", "exports",
+                                                    "dashboards"};
   const std::uint32_t roll = rng.below(100);
   Event e;
   e.at = at;
@@ -286,7 +325,8 @@ inline Lead busy_lead() {
   Event inquiry = make_event("paid_feature_inquiry", days_before(4.0));
   inquiry.properties.emplace_back("feature", std::string("sso"));
   l.events.push_back(std::move(inquiry));
-  while (l.events.size() < 50) l.events.push_back(random_event(rng, days_before(rng.unit() * 60.0)));
+  while (l.events.size() < 50)
+    l.events.push_back(random_event(rng, days_before(rng.unit() * 60.0)));
   sort_events(l);
   return l;
 }
@@ -297,7 +337,8 @@ inline Lead lead_with_events(std::size_t n, bool sorted) {
   Lead l = busy_lead();
   Rng rng(static_cast<std::uint32_t>(n));
   l.events.clear();
-  for (std::size_t i = 0; i < n; ++i) l.events.push_back(random_event(rng, days_before(rng.unit() * 60.0)));
+  for (std::size_t i = 0; i < n; ++i)
+    l.events.push_back(random_event(rng, days_before(rng.unit() * 60.0)));
   sort_events(l);
   if (!sorted) {
     for (std::size_t i = l.events.size(); i > 1; --i) {
@@ -313,7 +354,8 @@ inline Lead batch_lead(Rng& rng, std::size_t index) {
   l.created_at = days_before(30.0 + rng.unit() * 300.0);
   const std::uint32_t n = 3 + rng.below(5);
   l.events.reserve(n);
-  for (std::uint32_t i = 0; i < n; ++i) l.events.push_back(random_event(rng, days_before(rng.unit() * 90.0)));
+  for (std::uint32_t i = 0; i < n; ++i)
+    l.events.push_back(random_event(rng, days_before(rng.unit() * 90.0)));
   sort_events(l);
   return l;
 }
@@ -335,14 +377,23 @@ inline Config fit30_config() {
   c.scores.fit.max = 100;
   c.scores.engagement.max = 100;
   // Title (word-aware, case-insensitive)
-  c.add(Rule::fit("title_exec", field("job_title").contains_any(strs({"ceo", "cto", "cfo", "coo", "chief", "founder", "president"})), 25));
-  c.add(Rule::fit("title_vp", field("job_title").contains_any(strs({"vp", "vice president", "head of"})), 20));
+  c.add(Rule::fit(
+      "title_exec",
+      field("job_title")
+          .contains_any(strs({"ceo", "cto", "cfo", "coo", "chief", "founder", "president"})),
+      25));
+  c.add(Rule::fit("title_vp",
+                  field("job_title").contains_any(strs({"vp", "vice president", "head of"})), 20));
   c.add(Rule::fit("title_director", field("job_title").contains_any(strs({"director"})), 15));
   c.add(Rule::fit("title_manager", field("job_title").contains_any(strs({"manager", "lead"})), 8));
   // Seniority and department
-  c.add(Rule::fit("seniority_exec", field("seniority").in(strs({"c_level", "executive", "owner", "founder"})), 10));
-  c.add(Rule::fit("seniority_senior", field("seniority").in(strs({"vp", "director", "senior"})), 6));
-  c.add(Rule::fit("department_target", field("department").in(strs({"marketing", "sales", "revenue operations", "growth"})), 10));
+  c.add(Rule::fit("seniority_exec",
+                  field("seniority").in(strs({"c_level", "executive", "owner", "founder"})), 10));
+  c.add(
+      Rule::fit("seniority_senior", field("seniority").in(strs({"vp", "director", "senior"})), 6));
+  c.add(Rule::fit(
+      "department_target",
+      field("department").in(strs({"marketing", "sales", "revenue operations", "growth"})), 10));
   c.add(Rule::fit("department_engineering", field("department").eq("engineering"), 5));
   // Company size and revenue
   c.add(Rule::fit("size_small", field("company.employees").between(10, 49), 5));
@@ -352,25 +403,44 @@ inline Config fit30_config() {
   c.add(Rule::fit("revenue_1m", field("company.annual_revenue").between(1e6, 9'999'999), 5));
   c.add(Rule::fit("revenue_10m", field("company.annual_revenue").gte(1e7), 10));
   // Industry
-  c.add(Rule::fit("industry_core", field("company.industry").in(strs({"software", "saas", "internet", "information technology"})), 15));
-  c.add(Rule::fit("industry_adjacent", field("company.industry").in(strs({"financial services", "consulting", "marketing", "telecommunications", "e-commerce"})), 8));
-  c.add(Rule::fit("industry_excluded", field("company.industry").in(strs({"education", "government", "non-profit"})), -15));
+  c.add(Rule::fit("industry_core",
+                  field("company.industry")
+                      .in(strs({"software", "saas", "internet", "information technology"})),
+                  15));
+  c.add(Rule::fit("industry_adjacent",
+                  field("company.industry")
+                      .in(strs({"financial services", "consulting", "marketing",
+                                "telecommunications", "e-commerce"})),
+                  8));
+  c.add(Rule::fit("industry_excluded",
+                  field("company.industry").in(strs({"education", "government", "non-profit"})),
+                  -15));
   // Geography
-  c.add(Rule::fit("country_core", field("location.country").in(strs({"us", "ca", "gb", "ie", "au"})), 10));
-  c.add(Rule::fit("country_eu", field("location.country").in(strs({"fr", "de", "nl", "be", "es", "it", "se", "dk"})), 6));
-  c.add(Rule::fit("city_hub", field("location.city").in(strs({"new york", "san francisco", "london", "paris", "berlin"})), 3));
+  c.add(Rule::fit("country_core",
+                  field("location.country").in(strs({"us", "ca", "gb", "ie", "au"})), 10));
+  c.add(Rule::fit(
+      "country_eu",
+      field("location.country").in(strs({"fr", "de", "nl", "be", "es", "it", "se", "dk"})), 6));
+  c.add(Rule::fit(
+      "city_hub",
+      field("location.city").in(strs({"new york", "san francisco", "london", "paris", "berlin"})),
+      3));
   // Data quality
   c.add(Rule::fit("company_domain_known", field("company.domain").exists(), 3));
   c.add(Rule::fit("company_name_known", field("company.name").exists(), 2));
   c.add(Rule::fit("phone_known", field("contact.phone").exists(), 4));
   // Source
-  c.add(Rule::fit("source_high_intent", field("source").in(strs({"referral", "web_form", "trade_show"})), 8));
-  c.add(Rule::fit("source_low_intent", field("source").in(strs({"purchased_list", "cold_email"})), -5));
+  c.add(Rule::fit("source_high_intent",
+                  field("source").in(strs({"referral", "web_form", "trade_show"})), 8));
+  c.add(Rule::fit("source_low_intent", field("source").in(strs({"purchased_list", "cold_email"})),
+                  -5));
   // Discovery
   c.add(Rule::fit("budget_known", field("discovery.budget").exists(), 10));
   c.add(Rule::fit("timeline_known", field("discovery.timeline").exists(), 5));
   // Custom attributes
-  c.add(Rule::fit("martech_stack", field("attributes.tech_stack").contains_any(strs({"hubspot", "marketo", "pardot"})), 7));
+  c.add(Rule::fit(
+      "martech_stack",
+      field("attributes.tech_stack").contains_any(strs({"hubspot", "marketo", "pardot"})), 7));
   c.add(Rule::fit("crm_seats_20", field("attributes.crm_seats").gte(20), 5));
   c.add(Rule::fit("partner_referred", field("attributes.partner").eq(leadscore::Operand{true}), 6));
   return c;
@@ -379,7 +449,9 @@ inline Config fit30_config() {
 // ---- the hand-written equivalent -------------------------------------------
 namespace hand {
 
-constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 constexpr bool word_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
          static_cast<unsigned char>(c) >= 0x80;
@@ -404,7 +476,8 @@ inline bool has_word(std::string_view text, std::string_view word) noexcept {
   }
   return false;
 }
-inline bool has_any_word(std::string_view text, std::initializer_list<std::string_view> words) noexcept {
+inline bool has_any_word(std::string_view text,
+                         std::initializer_list<std::string_view> words) noexcept {
   for (std::string_view w : words) {
     if (has_word(text, w)) return true;
   }
@@ -416,7 +489,8 @@ inline bool one_of(std::string_view s, std::initializer_list<std::string_view> v
   }
   return false;
 }
-inline bool one_of(const std::optional<std::string>& s, std::initializer_list<std::string_view> values) noexcept {
+inline bool one_of(const std::optional<std::string>& s,
+                   std::initializer_list<std::string_view> values) noexcept {
   return s && one_of(std::string_view(*s), values);
 }
 inline bool within(const std::optional<double>& x, double lo, double hi) noexcept {
@@ -438,7 +512,8 @@ inline hand::FitResult hand_written_fit(const Lead& l) noexcept {
   int points = 0;
   if (l.job_title) {
     const std::string_view t = *l.job_title;
-    if (has_any_word(t, {"ceo", "cto", "cfo", "coo", "chief", "founder", "president"})) points += 25;
+    if (has_any_word(t, {"ceo", "cto", "cfo", "coo", "chief", "founder", "president"}))
+      points += 25;
     if (has_any_word(t, {"vp", "vice president", "head of"})) points += 20;
     if (has_word(t, "director")) points += 15;
     if (has_any_word(t, {"manager", "lead"})) points += 8;
@@ -456,11 +531,14 @@ inline hand::FitResult hand_written_fit(const Lead& l) noexcept {
   if (at_least(l.company.annual_revenue, 1e7)) points += 10;
   const auto& industry = l.company.industry;
   if (one_of(industry, {"software", "saas", "internet", "information technology"})) points += 15;
-  if (one_of(industry, {"financial services", "consulting", "marketing", "telecommunications", "e-commerce"})) points += 8;
+  if (one_of(industry,
+             {"financial services", "consulting", "marketing", "telecommunications", "e-commerce"}))
+    points += 8;
   if (one_of(industry, {"education", "government", "non-profit"})) points -= 15;
   if (one_of(l.location.country, {"us", "ca", "gb", "ie", "au"})) points += 10;
   if (one_of(l.location.country, {"fr", "de", "nl", "be", "es", "it", "se", "dk"})) points += 6;
-  if (one_of(l.location.city, {"new york", "san francisco", "london", "paris", "berlin"})) points += 3;
+  if (one_of(l.location.city, {"new york", "san francisco", "london", "paris", "berlin"}))
+    points += 3;
   if (l.company.domain) points += 3;
   if (l.company.name) points += 2;
   if (l.contact.phone) points += 4;
@@ -500,13 +578,16 @@ inline Config generated_config(std::size_t n) {
   c.name = "generated-" + std::to_string(n);
   c.scores.fit.max = 100;
   c.scores.engagement.max = 100;
-  static const std::vector<std::string> text_fields = {"job_title", "seniority", "department", "company.industry",
-                                                      "location.country", "location.city", "source"};
-  static const std::vector<std::string> number_fields = {"company.employees", "company.annual_revenue",
-                                                        "attributes.crm_seats", "days_since_created"};
+  static const std::vector<std::string> text_fields = {
+      "job_title",        "seniority",     "department", "company.industry",
+      "location.country", "location.city", "source"};
+  static const std::vector<std::string> number_fields = {
+      "company.employees", "company.annual_revenue", "attributes.crm_seats", "days_since_created"};
   std::vector<std::string> types = leadscore::standard_event_types();
   for (int i = 0; i < 40; ++i) types.push_back("custom_signal_" + std::to_string(i));
-  auto id = [](const char* prefix, std::size_t i) { return std::string(prefix) + "_" + std::to_string(i); };
+  auto id = [](const char* prefix, std::size_t i) {
+    return std::string(prefix) + "_" + std::to_string(i);
+  };
   auto some_values = [&](const std::vector<std::string>& pool, std::uint32_t k) {
     std::vector<std::string> out;
     for (std::uint32_t j = 0; j < k; ++j) out.push_back(rng.pick(pool));
@@ -522,16 +603,21 @@ inline Config generated_config(std::size_t n) {
                                            : f == "location.city"    ? cities()
                                                                      : sources();
     switch (rng.below(4)) {
-      case 0: return field(f).eq(leadscore::Operand{rng.pick(pool)});
-      case 1: return field(f).in(some_values(pool, 2 + rng.below(6)));
-      case 2: return field(f).contains_any(strs({"manager", "director", "vp", "head of", "chief"}));
-      default: return field(f).exists();
+      case 0:
+        return field(f).eq(leadscore::Operand{rng.pick(pool)});
+      case 1:
+        return field(f).in(some_values(pool, 2 + rng.below(6)));
+      case 2:
+        return field(f).contains_any(strs({"manager", "director", "vp", "head of", "chief"}));
+      default:
+        return field(f).exists();
     }
   };
   auto number_condition = [&]() -> Condition {
     const std::string& f = rng.pick(number_fields);
     const double lo = static_cast<double>(rng.below(1000));
-    return rng.chance(0.5) ? field(f).gte(lo) : field(f).between(lo, lo + static_cast<double>(1 + rng.below(5000)));
+    return rng.chance(0.5) ? field(f).gte(lo)
+                           : field(f).between(lo, lo + static_cast<double>(1 + rng.below(5000)));
   };
   std::size_t aggregates = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -541,7 +627,8 @@ inline Config generated_config(std::size_t n) {
                                        : (rng.chance(0.5) ? text_condition() : number_condition());
       c.add(Rule::fit(id("fit", i), std::move(when), static_cast<double>(1 + rng.below(20))));
     } else if (roll < 85) {
-      Rule r = Rule::behavior(id("behavior", i), {rng.pick(types)}, static_cast<double>(1 + rng.below(10)));
+      Rule r = Rule::behavior(id("behavior", i), {rng.pick(types)},
+                              static_cast<double>(1 + rng.below(10)));
       r.cap(static_cast<double>(10 + rng.below(30)));
       if (rng.chance(0.5)) r.decay(static_cast<double>(7 + rng.below(60)));
       if (rng.chance(0.3)) r.within(static_cast<double>(14 + rng.below(90)));
@@ -554,19 +641,29 @@ inline Config generated_config(std::size_t n) {
       ev.within(static_cast<double>(7 + rng.below(60)));
       Condition when;
       switch (rng.below(3)) {
-        case 0: when = ev.count().gte(static_cast<double>(1 + rng.below(5))); break;
-        case 1: when = ev.distinct_days().gte(static_cast<double>(1 + rng.below(4))); break;
-        default: when = ev.sum("duration").gte(static_cast<double>(10 + rng.below(100))); break;
+        case 0:
+          when = ev.count().gte(static_cast<double>(1 + rng.below(5)));
+          break;
+        case 1:
+          when = ev.distinct_days().gte(static_cast<double>(1 + rng.below(4)));
+          break;
+        default:
+          when = ev.sum("duration").gte(static_cast<double>(10 + rng.below(100)));
+          break;
       }
-      c.add(Rule::engagement(id("engagement", i), std::move(when), static_cast<double>(5 + rng.below(15))));
+      c.add(Rule::engagement(id("engagement", i), std::move(when),
+                             static_cast<double>(5 + rng.below(15))));
     } else {
-      c.add(Rule::knockout(id("knockout", i), field("email_domain").in(strs({"competitor.com", "rival.io", "example.com"})),
-                           "competitor"));
+      c.add(Rule::knockout(
+          id("knockout", i),
+          field("email_domain").in(strs({"competitor.com", "rival.io", "example.com"})),
+          "competitor"));
     }
   }
   Stage sql;
   sql.name = "SQL";
-  sql.when = all({events({"demo_request", "contact_sales"}).within(30).count().gte(1), field("score.fit").gte(40)});
+  sql.when = all({events({"demo_request", "contact_sales"}).within(30).count().gte(1),
+                  field("score.fit").gte(40)});
   c.add(sql);
   Stage mql;
   mql.name = "MQL";
@@ -578,9 +675,9 @@ inline Config generated_config(std::size_t n) {
 // ---------------------------------------------------------------------------
 // Same-run ratios
 // ---------------------------------------------------------------------------
-/// Nanoseconds per item of the benchmarks run so far in this process, so that a benchmark can report its time as a ratio to a
-/// baseline measured in the same run (counter "x_<baseline>"). Benchmarks run
-/// in registration order, so the baseline is registered first.
+/// Nanoseconds per item of the benchmarks run so far in this process, so that a benchmark can
+/// report its time as a ratio to a baseline measured in the same run (counter "x_<baseline>").
+/// Benchmarks run in registration order, so the baseline is registered first.
 class Ratios {
  public:
   static Ratios& get() {
@@ -639,9 +736,9 @@ class LoopClock {
       }
     }
 #endif
-    return static_cast<double>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-            .count());
+    return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
   }
 
   Kind kind_;

@@ -16,8 +16,6 @@
 //
 // Allocation counts are in allocations.cpp (a separate program, because its
 // counting operator new and memory manager would slow these down).
-#include <benchmark/benchmark.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -25,6 +23,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "bench_support.hpp"
 
@@ -52,7 +52,8 @@ const std::vector<Lead>& fit_leads() {
 std::optional<Qualifier> build_or_skip(benchmark::State& state, Config config) {
   auto result = Qualifier::build(std::move(config));
   if (!result.ok()) {
-    state.SkipWithError(("configuration does not build: " + leadscore::to_string(result.diagnostics())).c_str());
+    state.SkipWithError(
+        ("configuration does not build: " + leadscore::to_string(result.diagnostics())).c_str());
     return std::nullopt;
   }
   return std::move(result).value();
@@ -77,8 +78,9 @@ const std::string& fit30_mismatch(const Qualifier& q) {
       const Qualification r = q.qualify(lead, bench::as_of());
       const bench::hand::FitResult h = bench::hand_written_fit(lead);
       if (r.fit != h.fit || r.fit_grade != h.grade) {
-        return "hand-written fit differs from qualify() on " + lead.id + ": qualify " + std::to_string(r.fit) + " " +
-               std::string(r.fit_grade) + ", hand-written " + std::to_string(h.fit) + " " + std::string(h.grade);
+        return "hand-written fit differs from qualify() on " + lead.id + ": qualify " +
+               std::to_string(r.fit) + " " + std::string(r.fit_grade) + ", hand-written " +
+               std::to_string(h.fit) + " " + std::string(h.grade);
       }
       if (!r.fit_grade.empty()) ++grades[(r.fit_grade[0] - 'A') & 3];
     }
@@ -238,8 +240,9 @@ void Events_qualify(benchmark::State& state) {
     Qualification r = q.qualify(lead, as_of);
     benchmark::DoNotOptimize(r);
   }
-  const double ns = clock.finish(state, "events_" + std::to_string(n) + (sorted ? "_sorted" : "_unsorted"),
-                                 state.iterations());
+  const double ns =
+      clock.finish(state, "events_" + std::to_string(n) + (sorted ? "_sorted" : "_unsorted"),
+                   state.iterations());
   state.counters["ns_per_event"] = n > 0 ? ns / static_cast<double>(n) : 0.0;
   state.SetItemsProcessed(state.iterations());
 }

@@ -22,7 +22,8 @@ using namespace std::chrono;
 
 namespace {
 
-Event event(std::string type, Instant at, std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
+Event event(std::string type, Instant at,
+            std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
   Event e;
   e.type = std::move(type);
   e.at = at;
@@ -33,11 +34,12 @@ Event event(std::string type, Instant at, std::vector<std::pair<std::string, Pro
 bool show(const Qualifier& qualifier, const Lead& lead, Instant as_of, std::string_view title,
           std::string_view expected) {
   const Explanation e = qualifier.explain(lead, as_of);
-  std::cout << "=== " << title << ": " << lead.id << " as of " << format_instant(as_of) << " (expected "
-            << expected << ")\n"
+  std::cout << "=== " << title << ": " << lead.id << " as of " << format_instant(as_of)
+            << " (expected " << expected << ")\n"
             << e.to_text() << "\n";
   if (e.result.stage == expected) return true;
-  std::cerr << "agency_discovery_call: expected stage " << expected << ", got " << e.result.stage << "\n";
+  std::cerr << "agency_discovery_call: expected stage " << expected << ", got " << e.result.stage
+            << "\n";
   return false;
 }
 

@@ -21,7 +21,8 @@ using namespace std::chrono;
 
 namespace {
 
-Event event(std::string type, Instant at, std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
+Event event(std::string type, Instant at,
+            std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
   Event e;
   e.type = std::move(type);
   e.at = at;
@@ -31,10 +32,12 @@ Event event(std::string type, Instant at, std::vector<std::pair<std::string, Pro
 
 bool show(const Qualifier& qualifier, const Lead& lead, Instant as_of, std::string_view expected) {
   const Explanation e = qualifier.explain(lead, as_of);
-  std::cout << "=== " << lead.id << " as of " << format_instant(as_of) << " (expected " << expected << ")\n"
+  std::cout << "=== " << lead.id << " as of " << format_instant(as_of) << " (expected " << expected
+            << ")\n"
             << e.to_text() << "\n";
   if (e.result.stage == expected) return true;
-  std::cerr << "consulting_newsletter: expected stage " << expected << ", got " << e.result.stage << "\n";
+  std::cerr << "consulting_newsletter: expected stage " << expected << ", got " << e.result.stage
+            << "\n";
   return false;
 }
 
@@ -63,13 +66,15 @@ int main() {
   lead.source = std::string(source::newsletter);
   lead.created_at = subscribed;
 
-  lead.events.push_back(event("page_view", subscribed - minutes{7}, {{"url", "/blog/working-capital-playbook"}}));
+  lead.events.push_back(
+      event("page_view", subscribed - minutes{7}, {{"url", "/blog/working-capital-playbook"}}));
   lead.events.push_back(event("newsletter_signup", subscribed, {{"list", "cfo-briefing"}}));
   lead.events.push_back(event("email_open", now - days{40}, {{"campaign", "newsletter-october"}}));
   // The targeted email with the consultation offer: opened and clicked.
   lead.events.push_back(event("email_open", offer_sent + 1h, {{"campaign", "consultation-offer"}}));
-  lead.events.push_back(event("email_click", offer_sent + 1h + minutes{2},
-                              {{"campaign", "consultation-offer"}, {"url", "/services/cash-diagnostic"}}));
+  lead.events.push_back(
+      event("email_click", offer_sent + 1h + minutes{2},
+            {{"campaign", "consultation-offer"}, {"url", "/services/cash-diagnostic"}}));
   // The reply, classified positive (by the sales rep or a classifier) and
   // recorded as an event property: the default "positive_reply" rule and the
   // SQL stage look for email_reply events whose sentiment is "positive".

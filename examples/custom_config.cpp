@@ -26,7 +26,8 @@ int main() {
   config.grades.fit = {{"A", 40}, {"B", 20}, {"C", 0}};
 
   // Fit: who they are.
-  config.add(Rule::fit("engineering_role", cond::field("job_title").contains_any({"engineer", "developer", "cto"}), 20)
+  config.add(Rule::fit("engineering_role",
+                       cond::field("job_title").contains_any({"engineer", "developer", "cto"}), 20)
                  .describe("Builds software"));
   config.add(Rule::fit("team_size", cond::field("company.employees").gte(100), 20));
   config.add(Rule::fit("work_email", cond::field("free_email").eq(false), 10));
@@ -44,10 +45,12 @@ int main() {
   // for events spelt exactly "webinar_attend").
   config.add(Rule::behavior("webinars", {"webinar_attend"}, 10).cap(20).decay(60));
   // Engagement: aggregates over a window.
-  config.add(Rule::engagement("weekly_active", cond::events().within(7).distinct_days().gte(3), 15));
+  config.add(
+      Rule::engagement("weekly_active", cond::events().within(7).distinct_days().gte(3), 15));
   // Knockout: a disposable address.
-  config.add(Rule::knockout("disposable", cond::field("email_domain").in(std::vector<std::string>{"mailinator.com"}),
-                            "invalid_contact"));
+  config.add(Rule::knockout(
+      "disposable", cond::field("email_domain").in(std::vector<std::string>{"mailinator.com"}),
+      "invalid_contact"));
   // Stages, best first; the first that holds wins, otherwise "lead".
   Stage hot;
   hot.name = "hot";
@@ -64,8 +67,8 @@ int main() {
     return 1;
   }
   const Qualifier& qualifier = *built;
-  std::cout << "configuration '" << qualifier.config().name << "' built, " << qualifier.warnings().size()
-            << " warning(s)\n"
+  std::cout << "configuration '" << qualifier.config().name << "' built, "
+            << qualifier.warnings().size() << " warning(s)\n"
             << to_string(qualifier.warnings()) << "\n";
 
   // ---- one lead -------------------------------------------------------------
@@ -89,16 +92,20 @@ int main() {
   lead.events.push_back(key);
 
   const Explanation e = qualifier.explain(lead, now);
-  std::cout << "=== " << lead.id << " as of " << format_instant(now) << " (expected hot)\n" << e.to_text() << "\n";
+  std::cout << "=== " << lead.id << " as of " << format_instant(now) << " (expected hot)\n"
+            << e.to_text() << "\n";
   bool ok = e.result.stage == "hot";
 
   // ---- a broken configuration: every problem is reported at once -----------
   Config broken = config;
-  broken.add(Rule::fit("seniority", cond::field("company.employes").gte(500), 10));  // misspelt field
-  broken.add(Rule::fit("work_email", cond::field("job_title").gte(3), 5));  // duplicate id; text field vs number
-  broken.rules[3].half_life_days = -7;                                      // a half-life must be > 0
+  broken.add(
+      Rule::fit("seniority", cond::field("company.employes").gte(500), 10));  // misspelt field
+  broken.add(Rule::fit("work_email", cond::field("job_title").gte(3),
+                       5));             // duplicate id; text field vs number
+  broken.rules[3].half_life_days = -7;  // a half-life must be > 0
   const Result<Qualifier> rejected = Qualifier::build(broken);
-  std::cout << "=== broken configuration: " << (rejected.ok() ? "accepted (unexpected!)" : "rejected") << "\n"
+  std::cout << "=== broken configuration: "
+            << (rejected.ok() ? "accepted (unexpected!)" : "rejected") << "\n"
             << to_string(rejected.diagnostics());
   ok = ok && !rejected.ok();
   return ok ? 0 : 1;

@@ -38,8 +38,11 @@ constexpr std::string_view kSampleRelative = "examples/data/sample-leads.jsonl";
 int usage(std::ostream& out, int code) {
   out << "usage: demo [--as-of ISO-8601] [--explain LEAD_ID] [FILE]\n"
          "  Scores every lead of FILE (one JSON lead per line; default: the bundled\n"
-         "  " << kSampleRelative << ") with the built-in configuration\n"
-         "  at --as-of (default " << kDefaultAsOf << ") and prints a table and the funnel.\n";
+         "  "
+      << kSampleRelative
+      << ") with the built-in configuration\n"
+         "  at --as-of (default "
+      << kDefaultAsOf << ") and prints a table and the funnel.\n";
   return code;
 }
 
@@ -82,7 +85,8 @@ std::string signed_points(double v) {
 /// The 2-3 largest contributions by absolute points, or the knockout.
 std::string top_reasons(const Explanation& e) {
   if (e.result.disqualified) {
-    return "knocked out: " + std::string(e.result.reason) + " (rule " + std::string(e.result.knockout_rule) + ")";
+    return "knocked out: " + std::string(e.result.reason) + " (rule " +
+           std::string(e.result.knockout_rule) + ")";
   }
   std::vector<const Contribution*> sorted;
   for (const Contribution& c : e.contributions) {
@@ -127,12 +131,14 @@ int main(int argc, char** argv) {
 
   const std::optional<Instant> as_of = parse_instant(as_of_text);
   if (!as_of) {
-    std::cerr << "demo: --as-of '" << as_of_text << "' is not an ISO-8601 instant (e.g. " << kDefaultAsOf << ")\n";
+    std::cerr << "demo: --as-of '" << as_of_text << "' is not an ISO-8601 instant (e.g. "
+              << kDefaultAsOf << ")\n";
     return 2;
   }
   if (!file) file = find_sample_file(argc > 0 ? argv[0] : nullptr);
   if (!file) {
-    std::cerr << "demo: cannot find " << kSampleRelative << "; run from the repository root or pass FILE\n";
+    std::cerr << "demo: cannot find " << kSampleRelative
+              << "; run from the repository root or pass FILE\n";
     return 1;
   }
   // "-" reads the leads from standard input.
@@ -147,12 +153,12 @@ int main(int argc, char** argv) {
   // One Qualifier, built once; qualify/explain are const and reusable.
   const Qualifier qualifier = Qualifier::with_default_config();
 
-  const std::vector<std::string> header{"id", "origin", "enrichment", "stage", "fit", "engagement", "grade",
-                                        "top reasons"};
+  const std::vector<std::string> header{"id",  "origin",     "enrichment", "stage",
+                                        "fit", "engagement", "grade",      "top reasons"};
   std::vector<std::vector<std::string>> rows;
   std::map<std::string, std::map<std::string, int>> funnel;  // stage -> origin -> count
   std::map<std::string, int> knocked_out;                    // stage -> count
-  std::optional<std::string> explained;  // --explain: the lead's report
+  std::optional<std::string> explained;                      // --explain: the lead's report
   std::size_t bad_lines = 0;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
@@ -162,7 +168,8 @@ int main(int argc, char** argv) {
     // Report every problem (and warning) as FILE:LINE:COLUMN; the parser's
     // positions are relative to the one-line text it was given.
     for (Diagnostic d : lead.diagnostics()) {
-      std::cerr << file->string() << ":" << number << ":" << (d.column ? std::to_string(d.column) + ":" : "") << " ";
+      std::cerr << file->string() << ":" << number << ":"
+                << (d.column ? std::to_string(d.column) + ":" : "") << " ";
       d.line = d.column = 0;
       std::cerr << d.to_string() << "\n";
     }
@@ -178,14 +185,14 @@ int main(int argc, char** argv) {
     if (r.disqualified) ++knocked_out[stage];
     if (explain_id && *explain_id == lead->id) explained = e.to_text();
     rows.push_back({lead->id.empty() ? "(line " + std::to_string(number) + ")" : lead->id,
-                     std::string(to_string(lead->origin)), std::string(to_string(e.facts.enrichment)), stage,
-                     fixed1(r.fit), fixed1(r.engagement), std::string(r.grade), top_reasons(e)});
+                    std::string(to_string(lead->origin)),
+                    std::string(to_string(e.facts.enrichment)), stage, fixed1(r.fit),
+                    fixed1(r.engagement), std::string(r.grade), top_reasons(e)});
   }
 
   std::cout << "leadscore demo: configuration '" << qualifier.config().name << "', as of "
             << format_instant(*as_of) << ", " << rows.size() << " leads from "
-            << (*file == "-" ? std::string("standard input") : file->filename().string())
-            << "\n\n";
+            << (*file == "-" ? std::string("standard input") : file->filename().string()) << "\n\n";
 
   // Column widths from the content; numbers right-aligned, the last column free.
   std::vector<std::size_t> width(header.size());
@@ -206,7 +213,8 @@ int main(int argc, char** argv) {
   };
   print_row(header);
   std::vector<std::string> rule;
-  for (std::size_t c = 0; c < header.size(); ++c) rule.emplace_back(c + 1 == header.size() ? 11 : width[c], '-');
+  for (std::size_t c = 0; c < header.size(); ++c)
+    rule.emplace_back(c + 1 == header.size() ? 11 : width[c], '-');
   print_row(rule);
   for (const auto& row : rows) print_row(row);
 
@@ -227,7 +235,8 @@ int main(int argc, char** argv) {
     std::cout << head;
     if (count > 0) {
       const auto bar = static_cast<std::size_t>(count);
-      std::cout << "  " << std::string(bar, '#') << std::string(bar < 12 ? 12 - bar : 0, ' ') << "  " << mix;
+      std::cout << "  " << std::string(bar, '#') << std::string(bar < 12 ? 12 - bar : 0, ' ')
+                << "  " << mix;
     }
     if (const auto ko = knocked_out.find(std::string(name)); ko != knocked_out.end()) {
       std::cout << "; " << ko->second << " knocked out";

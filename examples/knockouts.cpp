@@ -29,9 +29,11 @@ Event event(std::string type, Instant at) {
 }
 
 /// Prints the explanation; true when the lead is knocked out with `reason`.
-bool knocked_out(const Qualifier& qualifier, const Lead& lead, Instant as_of, std::string_view reason) {
+bool knocked_out(const Qualifier& qualifier, const Lead& lead, Instant as_of,
+                 std::string_view reason) {
   const Explanation e = qualifier.explain(lead, as_of);
-  std::cout << "=== " << lead.id << " (expected: knocked out, " << reason << ")\n" << e.to_text() << "\n";
+  std::cout << "=== " << lead.id << " (expected: knocked out, " << reason << ")\n"
+            << e.to_text() << "\n";
   if (e.result.disqualified && e.result.reason == reason && e.result.stage == "lead") return true;
   std::cerr << "knockouts: " << lead.id << " was not knocked out for " << reason << "\n";
   return false;
@@ -67,7 +69,8 @@ int main() {
   twin.id += "-unflagged";
   twin.attributes.erase("competitor");
   const Qualification r = qualifier.qualify(twin, now);  // fast path: no explanation
-  std::cout << "=== " << twin.id << ": stage " << r.stage << ", grade " << r.grade << " (expected SQL)\n\n";
+  std::cout << "=== " << twin.id << ": stage " << r.stage << ", grade " << r.grade
+            << " (expected SQL)\n\n";
   if (r.stage != "SQL") {
     std::cerr << "knockouts: the unflagged twin should be an SQL, got " << r.stage << "\n";
     ok = false;

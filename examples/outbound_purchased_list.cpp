@@ -42,16 +42,19 @@ int main() {
 
   const Qualifier qualifier = Qualifier::with_default_config();
   const Explanation e = qualifier.explain(lead, now);
-  std::cout << "=== " << lead.id << " as of " << format_instant(now) << " (expected lead)\n" << e.to_text() << "\n";
+  std::cout << "=== " << lead.id << " as of " << format_instant(now) << " (expected lead)\n"
+            << e.to_text() << "\n";
 
   // The gap to the next stage, as a work list for marketing.
   if (e.next) {
-    std::cout << "To become " << e.next->stage << ", " << lead.contact.first_name.value_or("the lead") << " needs:\n";
+    std::cout << "To become " << e.next->stage << ", "
+              << lead.contact.first_name.value_or("the lead") << " needs:\n";
     for (const std::string& line : e.next->missing) std::cout << "  * " << line << "\n";
   }
 
   if (e.result.stage != "lead" || e.result.disqualified || !e.next || e.next->stage != "MQL") {
-    std::cerr << "outbound_purchased_list: expected stage lead with next stage MQL, got " << e.result.stage << "\n";
+    std::cerr << "outbound_purchased_list: expected stage lead with next stage MQL, got "
+              << e.result.stage << "\n";
     return 1;
   }
   return 0;

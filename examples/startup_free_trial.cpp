@@ -22,7 +22,8 @@ using namespace std::chrono;
 namespace {
 
 /// One behavioural event. Properties are (name, text-or-number) pairs.
-Event event(std::string type, Instant at, std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
+Event event(std::string type, Instant at,
+            std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
   Event e;
   e.type = std::move(type);
   e.at = at;
@@ -33,10 +34,12 @@ Event event(std::string type, Instant at, std::vector<std::pair<std::string, Pro
 /// Prints the explanation at `as_of` and checks the stage.
 bool show(const Qualifier& qualifier, const Lead& lead, Instant as_of, std::string_view expected) {
   const Explanation e = qualifier.explain(lead, as_of);
-  std::cout << "=== " << lead.id << " as of " << format_instant(as_of) << " (expected " << expected << ")\n"
+  std::cout << "=== " << lead.id << " as of " << format_instant(as_of) << " (expected " << expected
+            << ")\n"
             << e.to_text() << "\n";
   if (e.result.stage == expected) return true;
-  std::cerr << "startup_free_trial: expected stage " << expected << ", got " << e.result.stage << "\n";
+  std::cerr << "startup_free_trial: expected stage " << expected << ", got " << e.result.stage
+            << "\n";
   return false;
 }
 
@@ -71,14 +74,16 @@ int main() {
   lead.events.push_back(event("trial_signup", signup + minutes{1}, {{"plan", "pro-trial"}}));
   // ...regular use of the product during the trial (one session every 2 days)...
   for (int day = 1; day <= 20; day += 2) {
-    lead.events.push_back(event("product_usage", signup + days{day} + 3h, {{"feature", "dashboards"}, {"minutes", 25.0}}));
+    lead.events.push_back(event("product_usage", signup + days{day} + 3h,
+                                {{"feature", "dashboards"}, {"minutes", 25.0}}));
   }
   // ...feedback (a custom event type: any name is allowed; it counts as
   // activity for the "active days" engagement rule)...
   lead.events.push_back(event("feedback_submitted", now - days{6}, {{"nps", 9.0}}));
   // ...and willingness to pay: a question about a paid-plan-only feature.
   lead.events.push_back(event("page_view", now - days{3}, {{"url", "/pricing"}}));
-  lead.events.push_back(event("paid_feature_inquiry", now - days{3} + minutes{10}, {{"feature", "sso"}}));
+  lead.events.push_back(
+      event("paid_feature_inquiry", now - days{3} + minutes{10}, {{"feature", "sso"}}));
 
   const Qualifier qualifier = Qualifier::with_default_config();
 

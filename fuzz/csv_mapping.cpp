@@ -29,7 +29,8 @@ class TrickleBuf : public std::streambuf {
 
  protected:
   std::streamsize xsgetn(char* s, std::streamsize n) override {
-    const std::size_t got = std::min<std::size_t>({static_cast<std::size_t>(n), 7, text_.size() - pos_});
+    const std::size_t got =
+        std::min<std::size_t>({static_cast<std::size_t>(n), 7, text_.size() - pos_});
     text_.copy(s, got, pos_);
     pos_ += got;
     return static_cast<std::streamsize>(got);
@@ -85,8 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::optional<leadscore::CsvLeadMapper> mapper;
   if (header) {
     check(*header == *header2);
-    auto m = leadscore::CsvLeadMapper::create(have_mapping ? mapping : leadscore::default_mapping(*header),
-                                              *header, limits);
+    auto m = leadscore::CsvLeadMapper::create(
+        have_mapping ? mapping : leadscore::default_mapping(*header), *header, limits);
     if (m) mapper = std::move(m).value();
   }
   const auto as_of = leadscore::parse_instant("2026-01-01").value();

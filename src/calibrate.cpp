@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
-#include <cstdio>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -63,7 +63,8 @@ std::string fmt_fixed(double v, int decimals) {
 // Fields and event types a configuration uses
 // ---------------------------------------------------------------------------
 
-void collect_used(const Condition& c, std::set<std::string>& fields, std::set<std::string>& events) {
+void collect_used(const Condition& c, std::set<std::string>& fields,
+                  std::set<std::string>& events) {
   if (!c.field.empty()) fields.insert(c.field);
   for (const auto& t : c.event_types) events.insert(t);
   for (const auto& w : c.where) collect_used(w, fields, events);
@@ -113,7 +114,8 @@ struct CandidateRule {
 };
 
 // Candidate rules of one attribute, from the training leads.
-std::vector<CandidateRule> make_candidates(const CandidateAttribute& cand, std::span<const Lead> leads,
+std::vector<CandidateRule> make_candidates(const CandidateAttribute& cand,
+                                           std::span<const Lead> leads,
                                            const std::vector<std::size_t>& train,
                                            const CalibrationOptions& options) {
   std::vector<CandidateRule> out;
@@ -146,8 +148,9 @@ std::vector<CandidateRule> make_candidates(const CandidateAttribute& cand, std::
     }
     if (values.size() < 2 * min_support) return out;
     std::sort(values.begin(), values.end());
-    const bool integral =
-        std::all_of(values.begin(), values.end(), [](double d) { return d == std::floor(d) && std::fabs(d) < 1e15; });
+    const bool integral = std::all_of(values.begin(), values.end(), [](double d) {
+      return d == std::floor(d) && std::fabs(d) < 1e15;
+    });
     const std::size_t bins = std::max<std::size_t>(2, cand.bins ? cand.bins : options.bins);
     std::vector<double> cuts;  // bin k = [cuts[k-1], cuts[k]); first from -inf, last to +inf
     for (std::size_t k = 1; k < bins; ++k) {
@@ -165,7 +168,8 @@ std::vector<CandidateRule> make_candidates(const CandidateAttribute& cand, std::
       for (std::size_t k = 0; k <= cuts.size(); ++k) {
         const bool lo_inf = k == 0;
         const bool hi_inf = k == cuts.size();
-        const std::size_t n = count_in(lo_inf ? 0 : cuts[k - 1], hi_inf ? 0 : cuts[k], lo_inf, hi_inf);
+        const std::size_t n =
+            count_in(lo_inf ? 0 : cuts[k - 1], hi_inf ? 0 : cuts[k], lo_inf, hi_inf);
         if (n < min_support) {
           cuts.erase(cuts.begin() + static_cast<std::ptrdiff_t>(hi_inf ? k - 1 : k));
           changed = true;
@@ -176,7 +180,8 @@ std::vector<CandidateRule> make_candidates(const CandidateAttribute& cand, std::
     if (cuts.empty()) return out;
     for (std::size_t k = 0; k <= cuts.size(); ++k) {
       if (k == 0) {
-        add("lt_" + fmt(cuts[0]), cond::field(cand.field).lt(cuts[0]), name + " below " + fmt(cuts[0]));
+        add("lt_" + fmt(cuts[0]), cond::field(cand.field).lt(cuts[0]),
+            name + " below " + fmt(cuts[0]));
       } else if (k == cuts.size()) {
         add("gte_" + fmt(cuts[k - 1]), cond::field(cand.field).gte(cuts[k - 1]),
             name + " " + fmt(cuts[k - 1]) + " or more");
@@ -191,7 +196,8 @@ std::vector<CandidateRule> make_candidates(const CandidateAttribute& cand, std::
         }
       } else {
         add(fmt(cuts[k - 1]) + "_" + fmt(cuts[k]),
-            cond::all({cond::field(cand.field).gte(cuts[k - 1]), cond::field(cand.field).lt(cuts[k])}),
+            cond::all(
+                {cond::field(cand.field).gte(cuts[k - 1]), cond::field(cand.field).lt(cuts[k])}),
             name + " from " + fmt(cuts[k - 1]) + " to below " + fmt(cuts[k]));
       }
     }
@@ -214,7 +220,8 @@ std::vector<CandidateRule> make_candidates(const CandidateAttribute& cand, std::
     if (const std::string* s = v ? std::get_if<std::string>(v) : nullptr) ++counts[*s];
   }
   std::vector<std::pair<std::string, std::size_t>> ranked(counts.begin(), counts.end());
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   if (ranked.size() > options.max_values) ranked.resize(options.max_values);
   std::sort(ranked.begin(), ranked.end());
   for (const auto& [value, n] : ranked) {
@@ -262,7 +269,8 @@ Rule feature_rule(const Feature& f, const Config& config) {
   return r;
 }
 
-Result<std::vector<Probe>> build_probes(const Config& config, const std::vector<Feature>& features) {
+Result<std::vector<Probe>> build_probes(const Config& config,
+                                        const std::vector<Feature>& features) {
   std::vector<Probe> probes;
   constexpr std::uint32_t kBits = 30;
   std::vector<Diagnostic> errors;
@@ -313,12 +321,14 @@ Result<std::vector<Probe>> build_probes(const Config& config, const std::vector<
   return probes;
 }
 
-void extract_row(const std::vector<Probe>& probes, const Lead& lead, Instant as_of, SparseRow& row) {
+void extract_row(const std::vector<Probe>& probes, const Lead& lead, Instant as_of,
+                 SparseRow& row) {
   row.clear();
   for (const Probe& p : probes) {
     const Qualification q = p.qualifier.qualify(lead, as_of);
     if (p.behavior_feature >= 0) {
-      if (q.engagement != 0) row.emplace_back(static_cast<std::uint32_t>(p.behavior_feature), q.engagement);
+      if (q.engagement != 0)
+        row.emplace_back(static_cast<std::uint32_t>(p.behavior_feature), q.engagement);
       continue;
     }
     const auto fit_bits = static_cast<std::uint64_t>(std::llround(q.fit));
@@ -364,8 +374,8 @@ struct Fit {
   bool converged = false;
 };
 
-Fit fit_logistic(const std::vector<SparseRow>& rows, const std::vector<bool>& y, std::size_t p, double l2,
-                 int max_iterations, double tolerance) {
+Fit fit_logistic(const std::vector<SparseRow>& rows, const std::vector<bool>& y, std::size_t p,
+                 double l2, int max_iterations, double tolerance) {
   const std::size_t n = rows.size();
   const auto dim = static_cast<Eigen::Index>(p + 1);  // 0 = intercept
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(dim);
@@ -467,7 +477,8 @@ SplitMetrics split_metrics(const std::vector<Qualification>& qs, const std::vect
   const double base = m.leads ? static_cast<double>(m.positives) / static_cast<double>(m.leads) : 0;
   std::vector<std::size_t> idx(qs.size());
   std::iota(idx.begin(), idx.end(), std::size_t{0});
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
   const std::size_t n = idx.size();
   for (std::size_t d = 0; d < 10 && n >= 10; ++d) {
     const std::size_t begin = d * n / 10;
@@ -487,9 +498,11 @@ SplitMetrics split_metrics(const std::vector<Qualification>& qs, const std::vect
     m.deciles.push_back(row);
   }
   m.stages.resize(stage_names.size());
-  for (std::size_t s = 0; s < stage_names.size(); ++s) m.stages[s].stage = std::string(stage_names[s]);
+  for (std::size_t s = 0; s < stage_names.size(); ++s)
+    m.stages[s].stage = std::string(stage_names[s]);
   for (std::size_t i = 0; i < qs.size(); ++i) {
-    const std::size_t s = qs[i].stage_index < 0 ? stage_names.size() - 1 : static_cast<std::size_t>(qs[i].stage_index);
+    const std::size_t s = qs[i].stage_index < 0 ? stage_names.size() - 1
+                                                : static_cast<std::size_t>(qs[i].stage_index);
     ++m.stages[s].leads;
     if (yc[i]) ++m.stages[s].positives;
   }
@@ -519,19 +532,21 @@ struct ScoreMap {
   std::vector<double> original;    // ascending
   std::vector<double> calibrated;  // ascending
   double map_at_or_above(double v) const {
-    const auto k = static_cast<std::size_t>(original.end() - std::lower_bound(original.begin(), original.end(), v));
+    const auto k = static_cast<std::size_t>(original.end() -
+                                            std::lower_bound(original.begin(), original.end(), v));
     if (k == 0) return calibrated.empty() ? v : calibrated.back() + 1;
     return calibrated[calibrated.size() - k];
   }
   double map_at_or_below(double v) const {
-    const auto k = static_cast<std::size_t>(std::upper_bound(original.begin(), original.end(), v) - original.begin());
+    const auto k = static_cast<std::size_t>(std::upper_bound(original.begin(), original.end(), v) -
+                                            original.begin());
     if (k == 0) return calibrated.empty() ? v : calibrated.front() - 1;
     return calibrated[k - 1];
   }
 };
 
-void map_stage_condition(Condition& c, const std::map<std::string, ScoreMap>& maps, const std::string& stage,
-                         std::vector<std::string>& changes) {
+void map_stage_condition(Condition& c, const std::map<std::string, ScoreMap>& maps,
+                         const std::string& stage, std::vector<std::string>& changes) {
   for (auto& ch : c.children) map_stage_condition(ch, maps, stage, changes);
   if (c.kind != Condition::Kind::compare) return;
   const auto it = maps.find(c.field);
@@ -542,20 +557,30 @@ void map_stage_condition(Condition& c, const std::map<std::string, ScoreMap>& ma
     const double old = *v;
     double now = old;
     switch (c.op) {
-      case Op::gte: now = sm.map_at_or_above(old); break;
-      case Op::gt: now = sm.map_at_or_above(std::nextafter(old, HUGE_VAL)) - 1; break;
-      case Op::lte: now = sm.map_at_or_below(old); break;
-      case Op::lt: now = sm.map_at_or_below(std::nextafter(old, -HUGE_VAL)) + 1; break;
-      default: return;
+      case Op::gte:
+        now = sm.map_at_or_above(old);
+        break;
+      case Op::gt:
+        now = sm.map_at_or_above(std::nextafter(old, HUGE_VAL)) - 1;
+        break;
+      case Op::lte:
+        now = sm.map_at_or_below(old);
+        break;
+      case Op::lt:
+        now = sm.map_at_or_below(std::nextafter(old, -HUGE_VAL)) + 1;
+        break;
+      default:
+        return;
     }
     c.value = now;
     changes.push_back(stage + ": " + before + fmt(old) + " -> " + fmt(now));
-  } else if (auto* list = std::get_if<std::vector<double>>(&c.value); list && c.op == Op::between && list->size() == 2) {
+  } else if (auto* list = std::get_if<std::vector<double>>(&c.value);
+             list && c.op == Op::between && list->size() == 2) {
     const double lo = (*list)[0], hi = (*list)[1];
     (*list)[0] = sm.map_at_or_above(lo);
     (*list)[1] = sm.map_at_or_below(hi);
-    changes.push_back(stage + ": " + before + "[" + fmt(lo) + ", " + fmt(hi) + "] -> [" + fmt((*list)[0]) + ", " +
-                      fmt((*list)[1]) + "]");
+    changes.push_back(stage + ": " + before + "[" + fmt(lo) + ", " + fmt(hi) + "] -> [" +
+                      fmt((*list)[0]) + ", " + fmt((*list)[1]) + "]");
   }
 }
 
@@ -570,7 +595,8 @@ std::vector<Qualification> qualify_subset(const Qualifier& q, std::span<const Le
   return out;
 }
 
-std::vector<bool> outcomes_of(std::span<const bool> outcomes, const std::vector<std::size_t>& subset) {
+std::vector<bool> outcomes_of(std::span<const bool> outcomes,
+                              const std::vector<std::size_t>& subset) {
   std::vector<bool> y(subset.size());
   for (std::size_t k = 0; k < subset.size(); ++k) y[k] = outcomes[subset[k]];
   return y;
@@ -601,12 +627,14 @@ std::string describe_condition(const Condition& c) {
     case Condition::Kind::any: {
       std::string s;
       for (std::size_t i = 0; i < c.children.size(); ++i) {
-        s += (i ? (c.kind == Condition::Kind::all ? " and " : " or ") : "") + describe_condition(c.children[i]);
+        s += (i ? (c.kind == Condition::Kind::all ? " and " : " or ") : "") +
+             describe_condition(c.children[i]);
       }
       return s;
     }
     case Condition::Kind::negate:
-      return "not (" + (c.children.empty() ? std::string() : describe_condition(c.children[0])) + ")";
+      return "not (" + (c.children.empty() ? std::string() : describe_condition(c.children[0])) +
+             ")";
   }
   return {};
 }
@@ -621,7 +649,8 @@ double roc_auc(std::span<const double> scores, std::span<const bool> outcomes) {
   const std::size_t n = std::min(scores.size(), outcomes.size());
   std::vector<std::size_t> idx(n);
   std::iota(idx.begin(), idx.end(), std::size_t{0});
-  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+  std::sort(idx.begin(), idx.end(),
+            [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
   double rank_sum = 0;
   double pos = 0;
   for (std::size_t i = 0; i < n;) {
@@ -651,7 +680,8 @@ Cumulative cumulate(std::span<const double> scores, std::span<const bool> outcom
   const std::size_t n = std::min(scores.size(), outcomes.size());
   std::vector<std::size_t> idx(n);
   std::iota(idx.begin(), idx.end(), std::size_t{0});
-  std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  std::sort(idx.begin(), idx.end(),
+            [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
   Cumulative c;
   std::size_t vol = 0, pos = 0;
   for (std::size_t i = 0; i < n;) {
@@ -673,13 +703,15 @@ ThresholdRecommendation at(const Cumulative& c, std::size_t k, std::size_t n) {
   r.threshold = c.threshold[k];
   r.volume = c.volume[k];
   r.volume_share = n ? static_cast<double>(r.volume) / static_cast<double>(n) : 0;
-  r.expected_conversion = r.volume ? static_cast<double>(c.positives[k]) / static_cast<double>(r.volume) : 0;
+  r.expected_conversion =
+      r.volume ? static_cast<double>(c.positives[k]) / static_cast<double>(r.volume) : 0;
   return r;
 }
 }  // namespace
 
 ThresholdRecommendation recommend_threshold_for_precision(std::span<const double> scores,
-                                                          std::span<const bool> outcomes, double precision) {
+                                                          std::span<const bool> outcomes,
+                                                          double precision) {
   const Cumulative c = cumulate(scores, outcomes);
   ThresholdRecommendation r;
   r.goal = "precision >= " + fmt(precision);
@@ -707,7 +739,8 @@ ThresholdRecommendation recommend_threshold_for_precision(std::span<const double
 }
 
 ThresholdRecommendation recommend_threshold_for_capacity(std::span<const double> scores,
-                                                         std::span<const bool> outcomes, std::size_t capacity) {
+                                                         std::span<const bool> outcomes,
+                                                         std::size_t capacity) {
   const Cumulative c = cumulate(scores, outcomes);
   ThresholdRecommendation r;
   r.goal = "top " + std::to_string(capacity);
@@ -727,24 +760,27 @@ ThresholdRecommendation recommend_threshold_for_capacity(std::span<const double>
 // calibrate()
 // ---------------------------------------------------------------------------
 
-Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads, std::span<const bool> outcomes,
-                              std::span<const Instant> as_of, const CalibrationOptions& options) {
+Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
+                              std::span<const bool> outcomes, std::span<const Instant> as_of,
+                              const CalibrationOptions& options) {
   std::vector<Diagnostic> errors;
   if (outcomes.size() != leads.size()) {
-    errors.push_back(calibration_error("outcomes has " + std::to_string(outcomes.size()) + " entries for " +
-                                       std::to_string(leads.size()) + " leads"));
+    errors.push_back(calibration_error("outcomes has " + std::to_string(outcomes.size()) +
+                                       " entries for " + std::to_string(leads.size()) + " leads"));
   }
   if (as_of.size() != 1 && as_of.size() != leads.size()) {
     errors.push_back(calibration_error("as_of needs one instant or one per lead"));
   }
-  if (!(options.l2 >= 0) || !std::isfinite(options.l2)) errors.push_back(calibration_error("l2 must be >= 0"));
+  if (!(options.l2 >= 0) || !std::isfinite(options.l2))
+    errors.push_back(calibration_error("l2 must be >= 0"));
   if (options.holdout_every == 0 || options.holdout_below >= options.holdout_every) {
     if (options.holdout_below != 0) {
       errors.push_back(calibration_error("holdout_below must be smaller than holdout_every"));
     }
   }
   if (config.scores.weights.fit <= 0 || config.scores.weights.engagement <= 0) {
-    errors.push_back(calibration_error("calibration needs positive score weights (scores.weights)", "/scores/weights"));
+    errors.push_back(calibration_error("calibration needs positive score weights (scores.weights)",
+                                       "/scores/weights"));
   }
   Result<Qualifier> original = Qualifier::build(config);
   if (!original) {
@@ -758,7 +794,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   std::vector<std::size_t> train, holdout;
   std::size_t train_seen = 0;
   for (std::size_t i = 0; i < leads.size(); ++i) {
-    const bool held = options.holdout_below > 0 && (i % options.holdout_every) < options.holdout_below;
+    const bool held =
+        options.holdout_below > 0 && (i % options.holdout_every) < options.holdout_below;
     if (held) {
       holdout.push_back(i);
     } else if (train_seen++ % std::max<std::size_t>(1, options.train_stride) == 0) {
@@ -768,9 +805,9 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   std::size_t train_pos = 0;
   for (std::size_t i : train) train_pos += outcomes[i] ? 1u : 0u;
   if (train.empty() || train_pos == 0 || train_pos == train.size()) {
-    return std::vector<Diagnostic>{calibration_error(
-        "the training leads need both outcomes (" + std::to_string(train.size()) + " leads, " +
-        std::to_string(train_pos) + " converted)")};
+    return std::vector<Diagnostic>{calibration_error("the training leads need both outcomes (" +
+                                                     std::to_string(train.size()) + " leads, " +
+                                                     std::to_string(train_pos) + " converted)")};
   }
 
   // Fields and event types the configuration uses.
@@ -847,11 +884,13 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   std::map<std::string, std::vector<CandidateRule>> by_field;
   for (const auto& cand : candidates) {
     if (cand.field.rfind("attributes.", 0) != 0 || cand.field.size() <= 11) {
-      errors.push_back(calibration_error("candidate field '" + cand.field + "' must be attributes.<name>"));
+      errors.push_back(
+          calibration_error("candidate field '" + cand.field + "' must be attributes.<name>"));
       continue;
     }
     if (cand.kind != RuleKind::fit && cand.kind != RuleKind::engagement) {
-      errors.push_back(calibration_error("candidate '" + cand.field + "': kind must be fit or engagement"));
+      errors.push_back(
+          calibration_error("candidate '" + cand.field + "': kind must be fit or engagement"));
       continue;
     }
     std::vector<CandidateRule> made = make_candidates(cand, leads, train, options);
@@ -865,15 +904,17 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
     const auto ia = by_field.find(a);
     const auto ib = by_field.find(b);
     if (ia == by_field.end() || ib == by_field.end()) {
-      errors.push_back(calibration_error("interaction " + a + " x " + b +
-                                         ": both must be candidate attributes of the training leads"));
+      errors.push_back(
+          calibration_error("interaction " + a + " x " + b +
+                            ": both must be candidate attributes of the training leads"));
       continue;
     }
     for (const CandidateRule& ra : ia->second) {
       for (const CandidateRule& rb : ib->second) {
         CandidateRule cr;
         cr.rule = ra.rule;
-        cr.rule.id = ra.rule.id + "." + attribute_name(b) + "." + rb.rule.id.substr(rb.rule.id.rfind('.') + 1);
+        cr.rule.id = ra.rule.id + "." + attribute_name(b) + "." +
+                     rb.rule.id.substr(rb.rule.id.rfind('.') + 1);
         cr.rule.when = cond::all({ra.rule.when, rb.rule.when});
         cr.rule.description = ra.rule.description + " and " + rb.rule.description;
         cr.group = a + "*" + b;
@@ -909,8 +950,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       Feature& f = features[j];
       const auto key = std::make_pair(hash[j], f.support);
       if (f.candidate) {
-        if (f.support < std::max<std::size_t>(1, options.min_support) || f.support == train.size() ||
-            first.count(key)) {
+        if (f.support < std::max<std::size_t>(1, options.min_support) ||
+            f.support == train.size() || first.count(key)) {
           f.active = false;
         }
       }
@@ -933,8 +974,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
     }
     train_y[k] = outcomes[train[k]];
   }
-  const Fit fit = fit_logistic(train_rows, train_y, active.size(), options.l2, options.max_iterations,
-                               options.tolerance);
+  const Fit fit = fit_logistic(train_rows, train_y, active.size(), options.l2,
+                               options.max_iterations, options.tolerance);
   std::vector<double> weight(features.size(), 0.0);
   for (std::size_t c = 0; c < active.size(); ++c) weight[active[c]] = fit.weights[c];
 
@@ -953,7 +994,9 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       const double contribution = maximum ? std::max(0.0, w) : std::min(0.0, w);
       if (f.candidate) {
         auto [it, inserted] = group_best.emplace(f.group, contribution);
-        if (!inserted) it->second = maximum ? std::max(it->second, contribution) : std::min(it->second, contribution);
+        if (!inserted)
+          it->second =
+              maximum ? std::max(it->second, contribution) : std::min(it->second, contribution);
       } else {
         total += contribution;
       }
@@ -968,7 +1011,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   for (std::size_t i : train) {
     double fit_sum = 0;
     double eng_sum = 0;
-    for (const auto& [j, v] : rows[i]) (features[j].kind == RuleKind::fit ? fit_sum : eng_sum) += weight[j] * v;
+    for (const auto& [j, v] : rows[i])
+      (features[j].kind == RuleKind::fit ? fit_sum : eng_sum) += weight[j] * v;
     fit_max_logit = std::max(fit_max_logit, fit_sum);
     eng_max_logit = std::max(eng_max_logit, eng_sum);
   }
@@ -1011,7 +1055,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       copy.points = points[fj];
       if (rule.kind == RuleKind::behavior) {
         copy.max_points.reset();
-        if (features[fj].cap_events > 0) copy.max_points = features[fj].cap_events * std::fabs(points[fj]);
+        if (features[fj].cap_events > 0)
+          copy.max_points = features[fj].cap_events * std::fabs(points[fj]);
       }
       out.rules.push_back(std::move(copy));
     }
@@ -1052,7 +1097,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   const std::vector<Qualification> train_original =
       qualify_subset(*original, leads, train, as_of, options.threads);
   {
-    const std::vector<Qualification> train_first = qualify_subset(*first, leads, train, as_of, options.threads);
+    const std::vector<Qualification> train_first =
+        qualify_subset(*first, leads, train, as_of, options.threads);
     std::map<std::string, ScoreMap> maps;
     for (const char* field : {"score.total", "score.fit", "score.engagement"}) {
       ScoreMap sm;
@@ -1060,8 +1106,12 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
         const std::string_view f = field;
         const Qualification& a = train_original[k];
         const Qualification& b = train_first[k];
-        sm.original.push_back(f == "score.total" ? a.total : f == "score.fit" ? a.fit : a.engagement);
-        sm.calibrated.push_back(f == "score.total" ? b.total : f == "score.fit" ? b.fit : b.engagement);
+        sm.original.push_back(f == "score.total" ? a.total
+                              : f == "score.fit" ? a.fit
+                                                 : a.engagement);
+        sm.calibrated.push_back(f == "score.total" ? b.total
+                                : f == "score.fit" ? b.fit
+                                                   : b.engagement);
       }
       std::sort(sm.original.begin(), sm.original.end());
       std::sort(sm.calibrated.begin(), sm.calibrated.end());
@@ -1119,10 +1169,11 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   rep.calibrated_training = split_metrics(train_calibrated, train_y, calibrated_stages, predicted);
   if (!holdout.empty()) {
     const std::vector<bool> hy = outcomes_of(outcomes, holdout);
-    rep.original_holdout =
-        split_metrics(qualify_subset(*original, leads, holdout, as_of, options.threads), hy, original_stages, {});
-    rep.calibrated_holdout = split_metrics(qualify_subset(*calibrated, leads, holdout, as_of, options.threads), hy,
-                                           calibrated_stages, predicted);
+    rep.original_holdout = split_metrics(
+        qualify_subset(*original, leads, holdout, as_of, options.threads), hy, original_stages, {});
+    rep.calibrated_holdout =
+        split_metrics(qualify_subset(*calibrated, leads, holdout, as_of, options.threads), hy,
+                      calibrated_stages, predicted);
   }
 
   // Threshold recommendations on the training leads.
@@ -1134,8 +1185,10 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       y[k] = train_y[k];
     }
     const std::span<const bool> ys(y.get(), train.size());
-    for (double p : options.target_precisions) rep.thresholds.push_back(recommend_threshold_for_precision(scores, ys, p));
-    for (std::size_t c : options.capacities) rep.thresholds.push_back(recommend_threshold_for_capacity(scores, ys, c));
+    for (double p : options.target_precisions)
+      rep.thresholds.push_back(recommend_threshold_for_precision(scores, ys, p));
+    for (std::size_t c : options.capacities)
+      rep.thresholds.push_back(recommend_threshold_for_capacity(scores, ys, c));
   }
 
   // Rule suggestions: candidates on fields the configuration does not use,
@@ -1150,7 +1203,9 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
     }
     for (std::size_t j = original_features; j < features.size(); ++j) {
       const Feature& f = features[j];
-      if (used_fields.count(f.group) || f.support < options.min_support || f.support == train.size()) continue;
+      if (used_fields.count(f.group) || f.support < options.min_support ||
+          f.support == train.size())
+        continue;
       RuleSuggestion s;
       s.when = f.rule.when;
       s.description = describe_condition(s.when);
@@ -1160,7 +1215,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       s.lift = base > 0 ? s.conversion / base : 0;
       sugg.push_back(std::move(s));
     }
-    std::map<std::string, std::pair<std::size_t, std::size_t>> event_counts;  // type -> (leads, positives)
+    std::map<std::string, std::pair<std::size_t, std::size_t>>
+        event_counts;  // type -> (leads, positives)
     for (std::size_t k = 0; k < train.size(); ++k) {
       const Lead& lead = leads[train[k]];
       const Instant t = as_of.size() == 1 ? as_of[0] : as_of[train[k]];
@@ -1185,20 +1241,22 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       s.lift = base > 0 ? s.conversion / base : 0;
       sugg.push_back(std::move(s));
     }
-    std::stable_sort(sugg.begin(), sugg.end(),
-                     [](const RuleSuggestion& a, const RuleSuggestion& b) { return a.lift > b.lift; });
+    std::stable_sort(
+        sugg.begin(), sugg.end(),
+        [](const RuleSuggestion& a, const RuleSuggestion& b) { return a.lift > b.lift; });
     if (sugg.size() > 25) sugg.resize(25);
     rep.suggestions = std::move(sugg);
   }
 
   // The calibration noted in the description (Config has no metadata block).
-  std::string note = "Calibrated by leadscore on " + std::to_string(rep.training_leads) + " training leads (" +
-                     std::to_string(rep.training_positives) + " converted), as of " + rep.as_of + ", l2 " +
-                     fmt(options.l2) + ", " + fmt_fixed(points_per_logit, 3) + " points per log-odds unit";
+  std::string note = "Calibrated by leadscore on " + std::to_string(rep.training_leads) +
+                     " training leads (" + std::to_string(rep.training_positives) +
+                     " converted), as of " + rep.as_of + ", l2 " + fmt(options.l2) + ", " +
+                     fmt_fixed(points_per_logit, 3) + " points per log-odds unit";
   if (!holdout.empty()) {
     note += "; holdout ROC AUC " + fmt_fixed(rep.original_holdout.auc, 4) + " (original) -> " +
-            fmt_fixed(rep.calibrated_holdout.auc, 4) + " (calibrated) on " + std::to_string(rep.holdout_leads) +
-            " leads";
+            fmt_fixed(rep.calibrated_holdout.auc, 4) + " (calibrated) on " +
+            std::to_string(rep.holdout_leads) + " leads";
   }
   note += ".";
   out.description = out.description.empty() ? note : out.description + "\n" + note;

@@ -33,13 +33,20 @@ nlohmann::ordered_json metrics_json(const SplitMetrics& m) {
   j["auc"] = m.auc;
   auto& dec = j["deciles"] = nlohmann::ordered_json::array();
   for (const auto& d : m.deciles) {
-    dec.push_back({{"leads", d.leads}, {"positives", d.positives}, {"min_total", d.min_total},
-                   {"max_total", d.max_total}, {"predicted", d.predicted}, {"observed", d.observed},
+    dec.push_back({{"leads", d.leads},
+                   {"positives", d.positives},
+                   {"min_total", d.min_total},
+                   {"max_total", d.max_total},
+                   {"predicted", d.predicted},
+                   {"observed", d.observed},
                    {"lift", d.lift}});
   }
   auto& st = j["stages"] = nlohmann::ordered_json::array();
   for (const auto& s : m.stages) {
-    st.push_back({{"stage", s.stage}, {"leads", s.leads}, {"positives", s.positives}, {"conversion", s.conversion}});
+    st.push_back({{"stage", s.stage},
+                  {"leads", s.leads},
+                  {"positives", s.positives},
+                  {"conversion", s.conversion}});
   }
   j["histogram"] = {{"edges", m.histogram_edges},
                     {"converted", m.histogram_converted},
@@ -51,11 +58,20 @@ std::string esc(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -63,8 +79,8 @@ std::string esc(std::string_view s) {
 
 // A bar chart: one or two series of values in [0, ymax].
 std::string bars_svg(const std::vector<std::string>& labels, const std::vector<double>& a,
-                     const std::vector<double>& b, const std::string& a_name, const std::string& b_name,
-                     const std::string& y_label) {
+                     const std::vector<double>& b, const std::string& a_name,
+                     const std::string& b_name, const std::string& y_label) {
   const double w = 560, h = 240, left = 50, bottom = 30, top = 20;
   double ymax = 0;
   for (double v : a) ymax = std::max(ymax, v);
@@ -73,20 +89,21 @@ std::string bars_svg(const std::vector<std::string>& labels, const std::vector<d
   const std::size_t n = std::max<std::size_t>(1, labels.size());
   const double slot = (w - left - 10) / static_cast<double>(n);
   const double plot_h = h - bottom - top;
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(w, 0) + "\" height=\"" + num(h, 0) +
-                  "\" role=\"img\">";
-  s += "<line x1=\"" + num(left, 0) + "\" y1=\"" + num(h - bottom, 0) + "\" x2=\"" + num(w - 10, 0) + "\" y2=\"" +
-       num(h - bottom, 0) + "\" stroke=\"#444\"/>";
-  s += "<text x=\"4\" y=\"14\" font-size=\"11\">" + esc(y_label) + " (max " + num(ymax, 3) + ")</text>";
+  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(w, 0) +
+                  "\" height=\"" + num(h, 0) + "\" role=\"img\">";
+  s += "<line x1=\"" + num(left, 0) + "\" y1=\"" + num(h - bottom, 0) + "\" x2=\"" +
+       num(w - 10, 0) + "\" y2=\"" + num(h - bottom, 0) + "\" stroke=\"#444\"/>";
+  s += "<text x=\"4\" y=\"14\" font-size=\"11\">" + esc(y_label) + " (max " + num(ymax, 3) +
+       ")</text>";
   const bool two = !b.empty();
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const double x0 = left + slot * static_cast<double>(i);
     const double bw = two ? slot * 0.4 : slot * 0.8;
     auto bar = [&](double v, double x, const char* color) {
       const double bh = plot_h * v / ymax;
-      s += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(h - bottom - bh, 1) + "\" width=\"" + num(bw, 1) +
-           "\" height=\"" + num(bh, 1) + "\" fill=\"" + color + "\"><title>" + esc(labels[i]) + ": " + num(v, 4) +
-           "</title></rect>";
+      s += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(h - bottom - bh, 1) + "\" width=\"" +
+           num(bw, 1) + "\" height=\"" + num(bh, 1) + "\" fill=\"" + color + "\"><title>" +
+           esc(labels[i]) + ": " + num(v, 4) + "</title></rect>";
     };
     if (i < a.size()) bar(a[i], x0 + slot * 0.1, "#4a78b5");
     if (two && i < b.size()) bar(b[i], x0 + slot * 0.5, "#e08a3c");
@@ -95,11 +112,13 @@ std::string bars_svg(const std::vector<std::string>& labels, const std::vector<d
            "\" font-size=\"10\" text-anchor=\"middle\">" + esc(labels[i]) + "</text>";
     }
   }
-  s += "<rect x=\"" + num(w - 200, 0) + "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#4a78b5\"/><text x=\"" +
-       num(w - 186, 0) + "\" y=\"15\" font-size=\"11\">" + esc(a_name) + "</text>";
+  s += "<rect x=\"" + num(w - 200, 0) +
+       "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#4a78b5\"/><text x=\"" + num(w - 186, 0) +
+       "\" y=\"15\" font-size=\"11\">" + esc(a_name) + "</text>";
   if (two) {
-    s += "<rect x=\"" + num(w - 100, 0) + "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#e08a3c\"/><text x=\"" +
-         num(w - 86, 0) + "\" y=\"15\" font-size=\"11\">" + esc(b_name) + "</text>";
+    s += "<rect x=\"" + num(w - 100, 0) +
+         "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#e08a3c\"/><text x=\"" + num(w - 86, 0) +
+         "\" y=\"15\" font-size=\"11\">" + esc(b_name) + "</text>";
   }
   return s + "</svg>";
 }
@@ -116,18 +135,21 @@ std::string to_text(const CalibrationReport& r) {
   const bool holdout = r.holdout_leads > 0;
   o += "calibration as of " + r.as_of + ": " + std::to_string(r.leads) + " leads, " +
        std::to_string(r.training_leads) + " for training (" + std::to_string(r.training_positives) +
-       " converted), " + std::to_string(r.holdout_leads) + " held out (" + std::to_string(r.holdout_positives) +
-       " converted)\n";
-  o += "model: " + std::to_string(r.features) + " features (" + std::to_string(r.candidate_features) +
-       " candidates generated), l2 " + num(r.l2, 3) + ", " + std::to_string(r.iterations) + " Newton steps" +
-       (r.converged ? "" : " (not converged)") + ", intercept " + num(r.intercept, 3) + " log-odds, " +
-       num(r.points_per_logit, 2) + " points per log-odds unit\n";
+       " converted), " + std::to_string(r.holdout_leads) + " held out (" +
+       std::to_string(r.holdout_positives) + " converted)\n";
+  o += "model: " + std::to_string(r.features) + " features (" +
+       std::to_string(r.candidate_features) + " candidates generated), l2 " + num(r.l2, 3) + ", " +
+       std::to_string(r.iterations) + " Newton steps" + (r.converged ? "" : " (not converged)") +
+       ", intercept " + num(r.intercept, 3) + " log-odds, " + num(r.points_per_logit, 2) +
+       " points per log-odds unit\n";
   o += "rules: " + std::to_string(r.rules_added) + " added, " + std::to_string(r.rules_dropped) +
        " dropped (0 points)\n\n";
   o += "ROC AUC            original   calibrated\n";
-  o += "  training         " + pad(num(r.original_training.auc, 4), 10) + num(r.calibrated_training.auc, 4) + "\n";
+  o += "  training         " + pad(num(r.original_training.auc, 4), 10) +
+       num(r.calibrated_training.auc, 4) + "\n";
   if (holdout) {
-    o += "  holdout          " + pad(num(r.original_holdout.auc, 4), 10) + num(r.calibrated_holdout.auc, 4) + "\n";
+    o += "  holdout          " + pad(num(r.original_holdout.auc, 4), 10) +
+         num(r.calibrated_holdout.auc, 4) + "\n";
   }
   const SplitMetrics& cal = eval_split(r, true);
   const SplitMetrics& orig = eval_split(r, false);
@@ -137,9 +159,11 @@ std::string to_text(const CalibrationReport& r) {
        pad("observed", 9, true) + pad("predicted", 10, true) + pad("lift", 6, true) + "\n";
   for (std::size_t d = 0; d < cal.deciles.size(); ++d) {
     const DecileRow& row = cal.deciles[d];
-    o += "  " + pad(std::to_string(d + 1), 7) + pad(num(row.min_total, 0) + ".." + num(row.max_total, 0), 14) +
+    o += "  " + pad(std::to_string(d + 1), 7) +
+         pad(num(row.min_total, 0) + ".." + num(row.max_total, 0), 14) +
          pad(std::to_string(row.leads), 7, true) + pad(std::to_string(row.positives), 7, true) +
-         pad(pct(row.observed), 9, true) + pad(pct(row.predicted), 10, true) + pad(num(row.lift, 2), 6, true) + "\n";
+         pad(pct(row.observed), 9, true) + pad(pct(row.predicted), 10, true) +
+         pad(num(row.lift, 2), 6, true) + "\n";
   }
   auto stages = [&](const SplitMetrics& m, const std::string& title) {
     o += "\nconversion per stage, " + title + " (" + where + "):\n";
@@ -157,22 +181,24 @@ std::string to_text(const CalibrationReport& r) {
   if (!r.thresholds.empty()) {
     o += "\nthreshold recommendations (calibrated total, training leads):\n";
     for (const auto& t : r.thresholds) {
-      o += "  " + pad(t.goal, 18) + "total >= " + pad(num(t.threshold, 0), 6) + pad(std::to_string(t.volume), 7, true) +
-           " leads (" + pct(t.volume_share) + "), conversion " + pct(t.expected_conversion) +
+      o += "  " + pad(t.goal, 18) + "total >= " + pad(num(t.threshold, 0), 6) +
+           pad(std::to_string(t.volume), 7, true) + " leads (" + pct(t.volume_share) +
+           "), conversion " + pct(t.expected_conversion) +
            (t.reachable ? "" : "  (goal not reachable: best threshold shown)") + "\n";
     }
   }
   o += "\nlearned points (weight in log-odds -> integer points):\n";
   for (const auto& lr : r.rules) {
     o += "  " + pad(lr.rule_id, 34) + pad(std::string(to_string(lr.kind)), 11) +
-         pad(lr.candidate ? "new" : num(lr.original_points, 0), 6, true) + "-> " + pad(num(lr.points, 0), 5, true) +
-         " w " + pad(num(lr.weight, 3), 7, true) + " support " + std::to_string(lr.support) + "\n";
+         pad(lr.candidate ? "new" : num(lr.original_points, 0), 6, true) + "-> " +
+         pad(num(lr.points, 0), 5, true) + " w " + pad(num(lr.weight, 3), 7, true) + " support " +
+         std::to_string(lr.support) + "\n";
   }
   if (!r.suggestions.empty()) {
     o += "\nrule suggestions (not used by the configuration; lift vs the base rate):\n";
     for (const auto& s : r.suggestions) {
-      o += "  " + pad(s.description, 44) + " support " + pad(std::to_string(s.support), 6, true) + " conversion " +
-           pad(pct(s.conversion), 6, true) + " lift " + num(s.lift, 2) + "\n";
+      o += "  " + pad(s.description, 44) + " support " + pad(std::to_string(s.support), 6, true) +
+           " conversion " + pad(pct(s.conversion), 6, true) + " lift " + num(s.lift, 2) + "\n";
     }
   }
   return o;
@@ -195,8 +221,10 @@ std::string to_json_text(const CalibrationReport& r) {
                 {"rules_dropped", r.rules_dropped}};
   j["auc"] = {{"original_training", r.original_training.auc},
               {"calibrated_training", r.calibrated_training.auc},
-              {"original_holdout", r.holdout_leads ? nlohmann::ordered_json(r.original_holdout.auc) : nullptr},
-              {"calibrated_holdout", r.holdout_leads ? nlohmann::ordered_json(r.calibrated_holdout.auc) : nullptr}};
+              {"original_holdout",
+               r.holdout_leads ? nlohmann::ordered_json(r.original_holdout.auc) : nullptr},
+              {"calibrated_holdout",
+               r.holdout_leads ? nlohmann::ordered_json(r.calibrated_holdout.auc) : nullptr}};
   j["original_training"] = metrics_json(r.original_training);
   j["calibrated_training"] = metrics_json(r.calibrated_training);
   if (r.holdout_leads) {
@@ -239,15 +267,19 @@ std::string to_html(const CalibrationReport& r) {
   const SplitMetrics& orig = eval_split(r, false);
   const std::string where = r.holdout_leads ? "holdout" : "training";
   std::string h =
-      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>leadscore calibration</title>"
-      "<style>body{font-family:sans-serif;margin:2em;max-width:1200px}figure{display:inline-block;margin:1em}"
+      "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>leadscore "
+      "calibration</title>"
+      "<style>body{font-family:sans-serif;margin:2em;max-width:1200px}figure{display:inline-block;"
+      "margin:1em}"
       "figcaption{font-weight:bold}pre{background:#f5f5f5;padding:1em;overflow:auto}"
-      "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style>"
+      "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px "
+      "8px;text-align:right}</style>"
       "</head><body>";
-  h += "<h1>leadscore calibration</h1><p>As of " + esc(r.as_of) + "; " + std::to_string(r.training_leads) +
-       " training leads, " + std::to_string(r.holdout_leads) + " held out. Charts on the " + where + " leads.</p>";
-  h += "<table><tr><th></th><th>original</th><th>calibrated</th></tr><tr><th>ROC AUC (" + where + ")</th><td>" +
-       num(orig.auc, 4) + "</td><td>" + num(cal.auc, 4) + "</td></tr></table>";
+  h += "<h1>leadscore calibration</h1><p>As of " + esc(r.as_of) + "; " +
+       std::to_string(r.training_leads) + " training leads, " + std::to_string(r.holdout_leads) +
+       " held out. Charts on the " + where + " leads.</p>";
+  h += "<table><tr><th></th><th>original</th><th>calibrated</th></tr><tr><th>ROC AUC (" + where +
+       ")</th><td>" + num(orig.auc, 4) + "</td><td>" + num(cal.auc, 4) + "</td></tr></table>";
   std::vector<std::string> labels;
   std::vector<double> lift_o, lift_c, pred, obs;
   for (std::size_t d = 0; d < cal.deciles.size(); ++d) {
@@ -259,7 +291,8 @@ std::string to_html(const CalibrationReport& r) {
   }
   h += "<figure><figcaption>Lift by decile (best first)</figcaption>" +
        bars_svg(labels, lift_o, lift_c, "original", "calibrated", "lift") + "</figure>";
-  h += "<figure><figcaption>Calibration curve: predicted vs observed conversion by decile</figcaption>" +
+  h += "<figure><figcaption>Calibration curve: predicted vs observed conversion by "
+       "decile</figcaption>" +
        bars_svg(labels, pred, obs, "predicted", "observed", "conversion") + "</figure>";
   std::vector<std::string> slabels;
   std::vector<double> sconv;
@@ -278,8 +311,10 @@ std::string to_html(const CalibrationReport& r) {
   }
   for (std::size_t b = 0; b < cal.histogram_converted.size(); ++b) {
     hl.push_back(num(cal.histogram_edges[b], 0));
-    hc.push_back(tc ? static_cast<double>(cal.histogram_converted[b]) / static_cast<double>(tc) : 0);
-    hn.push_back(tn ? static_cast<double>(cal.histogram_not_converted[b]) / static_cast<double>(tn) : 0);
+    hc.push_back(tc ? static_cast<double>(cal.histogram_converted[b]) / static_cast<double>(tc)
+                    : 0);
+    hn.push_back(tn ? static_cast<double>(cal.histogram_not_converted[b]) / static_cast<double>(tn)
+                    : 0);
   }
   h += "<figure><figcaption>Total score distribution (share of each class)</figcaption>" +
        bars_svg(hl, hc, hn, "converted", "not converted", "share") + "</figure>";

@@ -75,13 +75,20 @@ std::string fmt_num(double v) {
 
 std::string_view op_symbol(Op op) {
   switch (op) {
-    case Op::eq: return "==";
-    case Op::ne: return "!=";
-    case Op::lt: return "<";
-    case Op::lte: return "<=";
-    case Op::gt: return ">";
-    case Op::gte: return ">=";
-    default: return to_string(op);
+    case Op::eq:
+      return "==";
+    case Op::ne:
+      return "!=";
+    case Op::lt:
+      return "<";
+    case Op::lte:
+      return "<=";
+    case Op::gt:
+      return ">";
+    case Op::gte:
+      return ">=";
+    default:
+      return to_string(op);
   }
 }
 
@@ -95,7 +102,10 @@ std::string operand_text(const Operand& v) {
       std::string out = "[";
       for (std::size_t i = 0; i < l.size(); ++i) {
         if (i) out += ", ";
-        if (i == 8) { out += "... " + std::to_string(l.size() - 8) + " more"; break; }
+        if (i == 8) {
+          out += "... " + std::to_string(l.size() - 8) + " more";
+          break;
+        }
         out += "\"" + l[i] + "\"";
       }
       return out + "]";
@@ -104,7 +114,10 @@ std::string operand_text(const Operand& v) {
       std::string out = "[";
       for (std::size_t i = 0; i < l.size(); ++i) {
         if (i) out += ", ";
-        if (i == 8) { out += "... " + std::to_string(l.size() - 8) + " more"; break; }
+        if (i == 8) {
+          out += "... " + std::to_string(l.size() - 8) + " more";
+          break;
+        }
         out += fmt_num(l[i]);
       }
       return out + "]";
@@ -115,12 +128,18 @@ std::string operand_text(const Operand& v) {
 
 std::string_view operand_type_name(const Operand& v) {
   switch (v.index()) {
-    case 0: return "nothing";
-    case 1: return "a boolean";
-    case 2: return "a number";
-    case 3: return "a string";
-    case 4: return "a list of strings";
-    default: return "a list of numbers";
+    case 0:
+      return "nothing";
+    case 1:
+      return "a boolean";
+    case 2:
+      return "a number";
+    case 3:
+      return "a string";
+    case 4:
+      return "a list of strings";
+    default:
+      return "a list of numbers";
   }
 }
 
@@ -147,7 +166,8 @@ class Compiler {
   }
 
  private:
-  void error(std::string code, std::string pointer, std::string message, std::string suggestion = {}) {
+  void error(std::string code, std::string pointer, std::string message,
+             std::string suggestion = {}) {
     Diagnostic d;
     d.severity = Severity::error;
     d.code = std::move(code);
@@ -156,7 +176,8 @@ class Compiler {
     d.suggestion = std::move(suggestion);
     diags_.push_back(std::move(d));
   }
-  void warning(std::string code, std::string pointer, std::string message, std::string suggestion = {}) {
+  void warning(std::string code, std::string pointer, std::string message,
+               std::string suggestion = {}) {
     Diagnostic d;
     d.severity = Severity::warning;
     d.code = std::move(code);
@@ -184,7 +205,8 @@ class Compiler {
     const Limits& lim = model_->limits;
     if (c.version != 1) {
       error("unsupported_version", "/version",
-            "configuration format version " + std::to_string(c.version) + " is not supported (expected 1)");
+            "configuration format version " + std::to_string(c.version) +
+                " is not supported (expected 1)");
     }
     if (c.rules.size() > lim.max_rules) {
       error("limit_exceeded", "/rules",
@@ -225,7 +247,8 @@ class Compiler {
   void collect_types(const Condition& c, const std::string& p) {
     if (c.kind == Condition::Kind::aggregate) {
       for (std::size_t i = 0; i < c.event_types.size(); ++i) {
-        note_type(c.event_types[i], p + (c.event_types.size() == 1 ? "/event" : "/event/" + std::to_string(i)));
+        note_type(c.event_types[i],
+                  p + (c.event_types.size() == 1 ? "/event" : "/event/" + std::to_string(i)));
       }
     }
     if (c.kind == Condition::Kind::compare && c.field.rfind("event_count.", 0) == 0) {
@@ -233,7 +256,8 @@ class Compiler {
     }
     const std::string child = c.kind == Condition::Kind::all ? "/all/" : "/any/";
     for (std::size_t i = 0; i < c.children.size(); ++i) {
-      collect_types(c.children[i], c.kind == Condition::Kind::negate ? p + "/not" : p + child + std::to_string(i));
+      collect_types(c.children[i],
+                    c.kind == Condition::Kind::negate ? p + "/not" : p + child + std::to_string(i));
     }
   }
   void intern_event_types() {
@@ -242,7 +266,8 @@ class Compiler {
       const std::string p = "/rules/" + std::to_string(r);
       const Rule& rule = c.rules[r];
       for (std::size_t i = 0; i < rule.event_types.size(); ++i) {
-        note_type(rule.event_types[i], p + (rule.event_types.size() == 1 ? "/event" : "/event/" + std::to_string(i)));
+        note_type(rule.event_types[i],
+                  p + (rule.event_types.size() == 1 ? "/event" : "/event/" + std::to_string(i)));
       }
       collect_types(rule.when, p + "/when");
     }
@@ -256,7 +281,8 @@ class Compiler {
     if (type_names_.size() > std::min(model_->limits.max_event_types, kHardMaxEventTypes)) {
       error("limit_exceeded", "/rules",
             "the configuration names " + std::to_string(type_names_.size()) +
-                " event types, more than " + std::to_string(std::min(model_->limits.max_event_types, kHardMaxEventTypes)) +
+                " event types, more than " +
+                std::to_string(std::min(model_->limits.max_event_types, kHardMaxEventTypes)) +
                 " (Limits::max_event_types)");
     }
     // Near-miss event types: not standard, but close to a standard one.
@@ -267,7 +293,8 @@ class Compiler {
       std::string s = suggest(type_names_[i], standard);
       if (!s.empty() && !type_index_.count(s)) {
         warning("unknown_event_type", type_pointers_[i],
-                "event type '" + type_names_[i] + "' is not a standard type; it only matches events spelt exactly so",
+                "event type '" + type_names_[i] +
+                    "' is not a standard type; it only matches events spelt exactly so",
                 s);
       }
     }
@@ -285,11 +312,14 @@ class Compiler {
     if (o.free_email_domains) {
       if (o.free_email_domains->size() > m.limits.max_set_size) {
         error("limit_exceeded", "/options/free_email_domains",
-              "more than " + std::to_string(m.limits.max_set_size) + " domains (Limits::max_set_size)");
+              "more than " + std::to_string(m.limits.max_set_size) +
+                  " domains (Limits::max_set_size)");
       }
       for (std::size_t i = 0; i < o.free_email_domains->size(); ++i) {
         const std::string& d = (*o.free_email_domains)[i];
-        if (d.empty()) error("invalid_value", "/options/free_email_domains/" + std::to_string(i), "a domain may not be empty");
+        if (d.empty())
+          error("invalid_value", "/options/free_email_domains/" + std::to_string(i),
+                "a domain may not be empty");
         check_string(d, "/options/free_email_domains/" + std::to_string(i));
       }
       m.free_email = StringSet(*o.free_email_domains, true);
@@ -306,7 +336,8 @@ class Compiler {
         for (const auto& e : kFields) {
           if (e.id < FieldId::enrichment) lead_fields.push_back(e.path);
         }
-        error("unknown_field", p, "'" + f + "' is not a lead field that enrichment can count", suggest(f, lead_fields));
+        error("unknown_field", p, "'" + f + "' is not a lead field that enrichment can count",
+              suggest(f, lead_fields));
         continue;
       }
       m.enrichment_fields.push_back(info.id);
@@ -333,9 +364,11 @@ class Compiler {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < bands.size(); ++i) {
       const std::string bp = p + "/" + std::to_string(i);
-      if (bands[i].label.empty()) error("invalid_value", bp + "/label", "a grade band needs a label");
+      if (bands[i].label.empty())
+        error("invalid_value", bp + "/label", "a grade band needs a label");
       if (!seen.insert(bands[i].label).second) {
-        error("duplicate_label", bp + "/label", "grade label '" + bands[i].label + "' is used twice");
+        error("duplicate_label", bp + "/label",
+              "grade label '" + bands[i].label + "' is used twice");
       }
       finite(bands[i].min, bp + "/min", "a band minimum");
       if (i > 0 && !(bands[i].min < bands[i - 1].min)) {
@@ -350,16 +383,19 @@ class Compiler {
   void compile_grades() {
     Model& m = *model_;
     compile_bands(m.config.grades.fit, "/grades/fit", m.fit_mins, m.fit_labels);
-    compile_bands(m.config.grades.engagement, "/grades/engagement", m.engagement_mins, m.engagement_labels);
+    compile_bands(m.config.grades.engagement, "/grades/engagement", m.engagement_mins,
+                  m.engagement_labels);
     for (const auto& f : m.fit_labels) {
       for (const auto& e : m.engagement_labels) m.matrix_labels.push_back(f + e);
     }
     // A band that the clamped score can never reach.
-    auto unreachable_bands = [&](const std::vector<double>& mins, const ScoreBounds& b, const std::string& p) {
+    auto unreachable_bands = [&](const std::vector<double>& mins, const ScoreBounds& b,
+                                 const std::string& p) {
       for (std::size_t i = 0; i < mins.size(); ++i) {
         if (b.max && mins[i] > *b.max) {
           warning("unreachable_grade", p + "/" + std::to_string(i) + "/min",
-                  "band minimum " + fmt_num(mins[i]) + " is above the score ceiling " + fmt_num(*b.max));
+                  "band minimum " + fmt_num(mins[i]) + " is above the score ceiling " +
+                      fmt_num(*b.max));
         }
       }
     };
@@ -375,19 +411,22 @@ class Compiler {
     return static_cast<std::uint32_t>(model_->nodes.size() - 1);
   }
 
-  bool check_operand(const Condition& c, FieldType type, const std::string& p, std::string_view field_label) {
+  bool check_operand(const Condition& c, FieldType type, const std::string& p,
+                     std::string_view field_label) {
     const Operand& v = c.value;
     auto bad = [&](std::string_view expected) {
       error("invalid_value", p + "/value",
-            "operator " + std::string(to_string(c.op)) + " expects " + std::string(expected) + ", got " +
-                std::string(operand_type_name(v)));
+            "operator " + std::string(to_string(c.op)) + " expects " + std::string(expected) +
+                ", got " + std::string(operand_type_name(v)));
       return false;
     };
     auto mismatch = [&](std::string_view need) {
       error("type_mismatch", p + "/op",
             "operator " + std::string(to_string(c.op)) + " needs " + std::string(need) + "; " +
                 std::string(field_label) + " is " +
-                (type == FieldType::text ? "text" : type == FieldType::number ? "a number" : "a boolean"));
+                (type == FieldType::text     ? "text"
+                 : type == FieldType::number ? "a number"
+                                             : "a boolean"));
       return false;
     };
     switch (c.op) {
@@ -397,9 +436,11 @@ class Compiler {
         return true;
       case Op::eq:
       case Op::ne:
-        if (std::holds_alternative<std::monostate>(v) || v.index() >= 4) return bad("a string, number or boolean");
+        if (std::holds_alternative<std::monostate>(v) || v.index() >= 4)
+          return bad("a string, number or boolean");
         if (type == FieldType::number && !std::holds_alternative<double>(v)) return bad("a number");
-        if (type == FieldType::text && !std::holds_alternative<std::string>(v)) return bad("a string");
+        if (type == FieldType::text && !std::holds_alternative<std::string>(v))
+          return bad("a string");
         if (type == FieldType::boolean && !std::holds_alternative<bool>(v)) return bad("a boolean");
         return true;
       case Op::in:
@@ -430,7 +471,8 @@ class Compiler {
         if (v.index() != 5 || std::get<5>(v).size() != 2) return bad("[low, high]");
         const auto& r = std::get<5>(v);
         if (r[0] > r[1]) {
-          error("invalid_value", p + "/value", "between needs low <= high, got [" + fmt_num(r[0]) + ", " + fmt_num(r[1]) + "]");
+          error("invalid_value", p + "/value",
+                "between needs low <= high, got [" + fmt_num(r[0]) + ", " + fmt_num(r[1]) + "]");
           return false;
         }
         return true;
@@ -456,8 +498,14 @@ class Compiler {
 
   void fill_operand(Node& n, const Operand& v) {
     switch (v.index()) {
-      case 1: n.operand = OperandKind::boolean; n.operand_b = std::get<1>(v); break;
-      case 2: n.operand = OperandKind::number; n.num = std::get<2>(v); break;
+      case 1:
+        n.operand = OperandKind::boolean;
+        n.operand_b = std::get<1>(v);
+        break;
+      case 2:
+        n.operand = OperandKind::number;
+        n.num = std::get<2>(v);
+        break;
       case 3:
         n.operand = OperandKind::text;
         n.text = n.ci ? to_lower(std::get<3>(v)) : std::get<3>(v);
@@ -480,7 +528,9 @@ class Compiler {
         }
         break;
       }
-      default: n.operand = OperandKind::none; break;
+      default:
+        n.operand = OperandKind::none;
+        break;
     }
     if (v.index() == 2 && !std::isfinite(std::get<2>(v))) n.operand = OperandKind::none;
   }
@@ -498,12 +548,14 @@ class Compiler {
       }
       std::string list;
       for (const auto& a : *allowed) list += (list.empty() ? "" : ", ") + a;
-      error("invalid_value", vp, "'" + s + "' is not a value of " + c.field + " (expected one of " + list + ")",
+      error("invalid_value", vp,
+            "'" + s + "' is not a value of " + c.field + " (expected one of " + list + ")",
             suggest(s, *allowed));
     };
     if (const auto* s = std::get_if<std::string>(&c.value)) check_one(*s, p + "/value");
     if (const auto* l = std::get_if<std::vector<std::string>>(&c.value)) {
-      for (std::size_t i = 0; i < l->size(); ++i) check_one((*l)[i], p + "/value/" + std::to_string(i));
+      for (std::size_t i = 0; i < l->size(); ++i)
+        check_one((*l)[i], p + "/value/" + std::to_string(i));
     }
   }
 
@@ -512,13 +564,14 @@ class Compiler {
     if (c.op == Op::exists || c.op == Op::missing) return out + " " + std::string(to_string(c.op));
     if (c.op == Op::between) {
       const auto* r = std::get_if<std::vector<double>>(&c.value);
-      if (r && r->size() == 2) return out + " between " + fmt_num((*r)[0]) + " and " + fmt_num((*r)[1]);
+      if (r && r->size() == 2)
+        return out + " between " + fmt_num((*r)[0]) + " and " + fmt_num((*r)[1]);
     }
     return out + " " + std::string(op_symbol(c.op)) + " " + operand_text(c.value);
   }
 
-  std::uint32_t compile_condition(const Condition& c, const std::string& p, Context ctx, std::size_t depth,
-                                  std::int32_t* first_aggregate = nullptr) {
+  std::uint32_t compile_condition(const Condition& c, const std::string& p, Context ctx,
+                                  std::size_t depth, std::int32_t* first_aggregate = nullptr) {
     Node n;
     n.kind = c.kind;
     n.op = c.op;
@@ -539,13 +592,14 @@ class Compiler {
         std::vector<std::uint32_t> kids;
         const std::string key = c.kind == Condition::Kind::all ? "/all/" : "/any/";
         for (std::size_t i = 0; i < c.children.size(); ++i) {
-          const std::string cp = c.kind == Condition::Kind::negate ? p + "/not" : p + key + std::to_string(i);
+          const std::string cp =
+              c.kind == Condition::Kind::negate ? p + "/not" : p + key + std::to_string(i);
           kids.push_back(compile_condition(c.children[i], cp, ctx, depth + 1, first_aggregate));
         }
         n.first_child = static_cast<std::uint32_t>(model_->child_ids.size());
         n.child_count = static_cast<std::uint32_t>(kids.size());
         model_->child_ids.insert(model_->child_ids.end(), kids.begin(), kids.end());
-        n.display = c.kind == Condition::Kind::all ? (kids.empty() ? "always" : "all of")
+        n.display = c.kind == Condition::Kind::all   ? (kids.empty() ? "always" : "all of")
                     : c.kind == Condition::Kind::any ? (kids.empty() ? "never" : "any of")
                                                      : "not";
         return add_node(std::move(n));
@@ -555,7 +609,8 @@ class Compiler {
         return add_node(std::move(n));
       case Condition::Kind::aggregate:
         compile_aggregate(c, n, p, ctx, depth);
-        if (first_aggregate && *first_aggregate < 0) *first_aggregate = static_cast<std::int32_t>(n.arg);
+        if (first_aggregate && *first_aggregate < 0)
+          *first_aggregate = static_cast<std::int32_t>(n.arg);
         return add_node(std::move(n));
     }
     return add_node(std::move(n));
@@ -587,12 +642,14 @@ class Compiler {
         if (c.field.rfind("attributes", 0) == 0 || c.field.rfind("event_count", 0) == 0) {
           hint = " (write attributes.<name> or event_count.<type>)";
         }
-        error("unknown_field", p + "/field", "unknown field '" + c.field + "'" + hint, suggest(c.field, names));
+        error("unknown_field", p + "/field", "unknown field '" + c.field + "'" + hint,
+              suggest(c.field, names));
         return;
       }
       if (info.stage_only && ctx != Context::stage) {
         error("field_not_allowed", p + "/field",
-              "'" + c.field + "' is only available in stage conditions (scores are computed from the rules)");
+              "'" + c.field +
+                  "' is only available in stage conditions (scores are computed from the rules)");
         return;
       }
       n.field = info.id;
@@ -606,7 +663,8 @@ class Compiler {
     n.display = describe_leaf(c, c.field);
   }
 
-  void compile_aggregate(const Condition& c, Node& n, const std::string& p, Context ctx, std::size_t depth) {
+  void compile_aggregate(const Condition& c, Node& n, const std::string& p, Context ctx,
+                         std::size_t depth) {
     Model& m = *model_;
     const std::size_t max_aggs = std::min(m.limits.max_aggregates, kHardMaxAggregates);
     if (ctx == Context::event) {
@@ -626,31 +684,37 @@ class Compiler {
       types_text += (i ? "|" : "") + c.event_types[i];
     }
     for (std::size_t i = 0; i < c.where.size(); ++i) {
-      a.where.push_back(compile_condition(c.where[i], p + "/where/" + std::to_string(i), Context::event, depth + 1));
+      a.where.push_back(compile_condition(c.where[i], p + "/where/" + std::to_string(i),
+                                          Context::event, depth + 1));
     }
     if (c.within_days) {
       const double w = *c.within_days;
       if (!std::isfinite(w) || w <= 0 || w > 36500) {
-        error("invalid_value", p + "/within_days", "within_days must be a number of days in (0, 36500]");
+        error("invalid_value", p + "/within_days",
+              "within_days must be a number of days in (0, 36500]");
       } else {
-        a.window_ms = static_cast<std::int64_t>(std::llround(w * static_cast<double>(kMillisPerDay)));
+        a.window_ms =
+            static_cast<std::int64_t>(std::llround(w * static_cast<double>(kMillisPerDay)));
       }
     }
     if (c.measure == Measure::sum) {
-      if (c.property.empty()) error("missing_key", p + "/property", "measure 'sum' needs the numeric 'property' to add up");
+      if (c.property.empty())
+        error("missing_key", p + "/property",
+              "measure 'sum' needs the numeric 'property' to add up");
       a.property = c.property;
     } else if (!c.property.empty()) {
       error("invalid_value", p + "/property", "'property' is only used by measure 'sum'");
     }
     if (c.measure == Measure::distinct_days) {
-      const double max_window = std::min(m.limits.max_distinct_days_window, kHardMaxDistinctDaysWindow);
+      const double max_window =
+          std::min(m.limits.max_distinct_days_window, kHardMaxDistinctDaysWindow);
       if (!c.within_days) {
         error("missing_key", p + "/within_days",
               "measure 'distinct_days' needs 'within_days' (at most " + fmt_num(max_window) + ")");
       } else if (*c.within_days > max_window) {
         error("limit_exceeded", p + "/within_days",
-              "distinct_days window of " + fmt_num(*c.within_days) + " days is longer than " + fmt_num(max_window) +
-                  " (Limits::max_distinct_days_window)");
+              "distinct_days window of " + fmt_num(*c.within_days) + " days is longer than " +
+                  fmt_num(max_window) + " (Limits::max_distinct_days_window)");
       } else if (a.window_ms > 0) {
         a.window_days = static_cast<std::int64_t>(std::ceil(*c.within_days)) + 1;
         a.bit_words = static_cast<std::uint32_t>((a.window_days + 63) / 64);
@@ -664,23 +728,33 @@ class Compiler {
       }
     }
     switch (c.op) {
-      case Op::lt: case Op::lte: case Op::gt: case Op::gte: case Op::eq: case Op::ne:
+      case Op::lt:
+      case Op::lte:
+      case Op::gt:
+      case Op::gte:
+      case Op::eq:
+      case Op::ne:
         if (!std::holds_alternative<double>(c.value)) {
-          error("invalid_value", p + "/value", "an aggregate compares with a number, got " + std::string(operand_type_name(c.value)));
+          error("invalid_value", p + "/value",
+                "an aggregate compares with a number, got " +
+                    std::string(operand_type_name(c.value)));
         }
         break;
       case Op::between:
         if (!check_operand(c, FieldType::number, p, "the aggregate")) return;
         break;
-      case Op::exists: case Op::missing:
+      case Op::exists:
+      case Op::missing:
         if (!std::holds_alternative<std::monostate>(c.value)) {
-          error("invalid_value", p + "/value", "operator " + std::string(to_string(c.op)) + " expects no value");
+          error("invalid_value", p + "/value",
+                "operator " + std::string(to_string(c.op)) + " expects no value");
         }
         break;
       default:
         error("type_mismatch", p + "/op",
               "operator " + std::string(to_string(c.op)) +
-                  " does not apply to an aggregate (use eq, ne, lt, lte, gt, gte, between, exists or missing)");
+                  " does not apply to an aggregate (use eq, ne, lt, lte, gt, gte, between, exists "
+                  "or missing)");
         return;
     }
     agg_types_.push_back(c.event_types);
@@ -720,22 +794,57 @@ class Compiler {
           bool lo_open = false, hi_open = false;
           for (std::uint32_t j = 0; j < n.child_count; ++j) {
             const Node& b = model_->nodes[kids(j)];
-            if (b.kind != Condition::Kind::compare || b.field_name != a.field_name || b.name != a.name) continue;
+            if (b.kind != Condition::Kind::compare || b.field_name != a.field_name ||
+                b.name != a.name)
+              continue;
             if (b.operand == OperandKind::number) {
               switch (b.op) {
-                case Op::gt: if (b.num >= lo) { lo = b.num; lo_open = true; } break;
-                case Op::gte: if (b.num > lo) { lo = b.num; lo_open = false; } break;
-                case Op::lt: if (b.num <= hi) { hi = b.num; hi_open = true; } break;
-                case Op::lte: if (b.num < hi) { hi = b.num; hi_open = false; } break;
-                case Op::eq:
-                  if (b.num > lo || (b.num == lo && !lo_open)) { lo = b.num; lo_open = false; }
-                  if (b.num < hi || (b.num == hi && !hi_open)) { hi = b.num; hi_open = false; }
+                case Op::gt:
+                  if (b.num >= lo) {
+                    lo = b.num;
+                    lo_open = true;
+                  }
                   break;
-                default: break;
+                case Op::gte:
+                  if (b.num > lo) {
+                    lo = b.num;
+                    lo_open = false;
+                  }
+                  break;
+                case Op::lt:
+                  if (b.num <= hi) {
+                    hi = b.num;
+                    hi_open = true;
+                  }
+                  break;
+                case Op::lte:
+                  if (b.num < hi) {
+                    hi = b.num;
+                    hi_open = false;
+                  }
+                  break;
+                case Op::eq:
+                  if (b.num > lo || (b.num == lo && !lo_open)) {
+                    lo = b.num;
+                    lo_open = false;
+                  }
+                  if (b.num < hi || (b.num == hi && !hi_open)) {
+                    hi = b.num;
+                    hi_open = false;
+                  }
+                  break;
+                default:
+                  break;
               }
             } else if (b.operand == OperandKind::range) {
-              if (b.num > lo) { lo = b.num; lo_open = false; }
-              if (b.num2 < hi) { hi = b.num2; hi_open = false; }
+              if (b.num > lo) {
+                lo = b.num;
+                lo_open = false;
+              }
+              if (b.num2 < hi) {
+                hi = b.num2;
+                hi_open = false;
+              }
             }
           }
           if (lo > hi || (lo == hi && (lo_open || hi_open))) return true;
@@ -756,7 +865,8 @@ class Compiler {
       }
       return true;
     }
-    if (n.kind == Condition::Kind::negate) return n.child_count == 1 && never_holds(model_->child_ids[n.first_child]);
+    if (n.kind == Condition::Kind::negate)
+      return n.child_count == 1 && never_holds(model_->child_ids[n.first_child]);
     if (n.kind == Condition::Kind::any) {
       for (std::uint32_t i = 0; i < n.child_count; ++i) {
         if (always_holds(model_->child_ids[n.first_child + i])) return true;
@@ -783,11 +893,14 @@ class Compiler {
         const bool valid = std::all_of(rule.id.begin(), rule.id.end(), [](char ch) {
           return is_word_char(ch) || ch == '_' || ch == '.' || ch == ':' || ch == '-';
         });
-        if (!valid) error("invalid_value", p + "/id", "rule id '" + rule.id + "' may only use letters, digits, _ . : -");
+        if (!valid)
+          error("invalid_value", p + "/id",
+                "rule id '" + rule.id + "' may only use letters, digits, _ . : -");
         auto [it, inserted] = ids.emplace(rule.id, r);
         if (!inserted) {
-          error("duplicate_rule_id", p + "/id",
-                "rule id '" + rule.id + "' is already used by /rules/" + std::to_string(it->second));
+          error(
+              "duplicate_rule_id", p + "/id",
+              "rule id '" + rule.id + "' is already used by /rules/" + std::to_string(it->second));
         }
       }
       if (finite(rule.points, p + "/points", "points")) {
@@ -800,19 +913,26 @@ class Compiler {
       const bool is_behavior = rule.kind == RuleKind::behavior;
       const Condition default_when;
       if (is_behavior) {
-        if (!(rule.when == default_when)) error("unexpected_key", p + "/when", "behavior rules have no 'when': use 'event' and 'where'");
+        if (!(rule.when == default_when))
+          error("unexpected_key", p + "/when",
+                "behavior rules have no 'when': use 'event' and 'where'");
         if (m.behavior_rules.size() >= max_behavior) {
-          error("limit_exceeded", p, "more than " + std::to_string(max_behavior) + " behavior rules (Limits::max_behavior_rules)");
+          error("limit_exceeded", p,
+                "more than " + std::to_string(max_behavior) +
+                    " behavior rules (Limits::max_behavior_rules)");
         }
         cr.behavior_slot = static_cast<std::uint32_t>(m.behavior_rules.size());
         m.behavior_rules.push_back(static_cast<std::uint32_t>(r));
         cr.any_type = rule.event_types.empty();
         for (std::size_t i = 0; i < rule.where.size(); ++i) {
-          cr.where.push_back(compile_condition(rule.where[i], p + "/where/" + std::to_string(i), Context::event, 1));
+          cr.where.push_back(compile_condition(rule.where[i], p + "/where/" + std::to_string(i),
+                                               Context::event, 1));
         }
         if (rule.max_points) {
           if (!std::isfinite(*rule.max_points) || *rule.max_points <= 0) {
-            error("invalid_value", p + "/max_points", "max_points must be a positive number (it caps the magnitude of the rule's total)");
+            error(
+                "invalid_value", p + "/max_points",
+                "max_points must be a positive number (it caps the magnitude of the rule's total)");
           } else {
             cr.has_cap = true;
             cr.cap_micro = std::llround(*rule.max_points * 1e6);
@@ -827,32 +947,42 @@ class Compiler {
           }
         }
         if (rule.within_days) {
-          if (!std::isfinite(*rule.within_days) || *rule.within_days <= 0 || *rule.within_days > 36500) {
-            error("invalid_value", p + "/within_days", "within_days must be a number of days in (0, 36500]");
+          if (!std::isfinite(*rule.within_days) || *rule.within_days <= 0 ||
+              *rule.within_days > 36500) {
+            error("invalid_value", p + "/within_days",
+                  "within_days must be a number of days in (0, 36500]");
           } else {
             cr.window_ms = std::llround(*rule.within_days * static_cast<double>(kMillisPerDay));
           }
         }
         if (rule.half_life_days) {
           if (!std::isfinite(*rule.half_life_days) || *rule.half_life_days <= 0) {
-            error("invalid_value", p + "/half_life_days", "half_life_days must be a positive number of days");
+            error("invalid_value", p + "/half_life_days",
+                  "half_life_days must be a positive number of days");
           } else {
             cr.half_life_days = *rule.half_life_days;
           }
         }
-        if (!rule.reason.empty()) error("unexpected_key", p + "/reason", "only knockout rules have a 'reason'");
-        if (rule.points == 0) warning("rule_never_scores", p + "/points", "rule '" + rule.id + "' adds 0 points per event");
+        if (!rule.reason.empty())
+          error("unexpected_key", p + "/reason", "only knockout rules have a 'reason'");
+        if (rule.points == 0)
+          warning("rule_never_scores", p + "/points",
+                  "rule '" + rule.id + "' adds 0 points per event");
         for (std::size_t i = 0; i < cr.where.size(); ++i) {
           if (never_holds(cr.where[i])) {
-            warning("rule_never_fires", p + "/where/" + std::to_string(i), "this condition can never hold, so rule '" + rule.id + "' never fires");
+            warning("rule_never_fires", p + "/where/" + std::to_string(i),
+                    "this condition can never hold, so rule '" + rule.id + "' never fires");
           }
         }
       } else {
-        const char* kind_name = rule.kind == RuleKind::fit ? "fit" : rule.kind == RuleKind::engagement ? "engagement" : "knockout";
+        const char* kind_name = rule.kind == RuleKind::fit          ? "fit"
+                                : rule.kind == RuleKind::engagement ? "engagement"
+                                                                    : "knockout";
         auto unexpected = [&](bool present, const char* key) {
           if (present) {
             error("unexpected_key", p + "/" + key,
-                  std::string("'") + key + "' is only used by behavior rules, not by " + kind_name + " rules");
+                  std::string("'") + key + "' is only used by behavior rules, not by " + kind_name +
+                      " rules");
           }
         };
         unexpected(!rule.event_types.empty(), "event");
@@ -862,19 +992,26 @@ class Compiler {
         unexpected(rule.within_days.has_value(), "within_days");
         unexpected(rule.half_life_days.has_value(), "half_life_days");
         if (rule.when == default_when) {
-          error("missing_key", p + "/when", std::string(kind_name) + " rules need a 'when' condition");
+          error("missing_key", p + "/when",
+                std::string(kind_name) + " rules need a 'when' condition");
         }
         cr.when = compile_condition(rule.when, p + "/when", Context::rule, 1, &cr.first_aggregate);
         if (rule.kind == RuleKind::knockout) {
-          if (rule.reason.empty()) error("missing_key", p + "/reason", "knockout rules need a 'reason' code");
+          if (rule.reason.empty())
+            error("missing_key", p + "/reason", "knockout rules need a 'reason' code");
           check_string(rule.reason, p + "/reason");
-          if (rule.points != 0) error("unexpected_key", p + "/points", "knockout rules disqualify; they have no points");
+          if (rule.points != 0)
+            error("unexpected_key", p + "/points",
+                  "knockout rules disqualify; they have no points");
         } else {
-          if (!rule.reason.empty()) error("unexpected_key", p + "/reason", "only knockout rules have a 'reason'");
-          if (rule.points == 0) warning("rule_never_scores", p + "/points", "rule '" + rule.id + "' adds 0 points");
+          if (!rule.reason.empty())
+            error("unexpected_key", p + "/reason", "only knockout rules have a 'reason'");
+          if (rule.points == 0)
+            warning("rule_never_scores", p + "/points", "rule '" + rule.id + "' adds 0 points");
         }
         if (!(rule.when == default_when) && never_holds(cr.when)) {
-          warning("rule_never_fires", p + "/when", "this condition can never hold, so rule '" + rule.id + "' never fires");
+          warning("rule_never_fires", p + "/when",
+                  "this condition can never hold, so rule '" + rule.id + "' never fires");
         }
       }
       check_string(rule.description, p + "/description");
@@ -901,7 +1038,8 @@ class Compiler {
         }
         if (st.name == m.fallback_stage) {
           error("duplicate_stage", p + "/name",
-                "stage '" + st.name + "' has the name of the fallback stage (options.fallback_stage)");
+                "stage '" + st.name +
+                    "' has the name of the fallback stage (options.fallback_stage)");
         }
       }
       CompiledStage cs;
@@ -911,7 +1049,9 @@ class Compiler {
       for (const auto& [origin, cond] : st.by_origin) {
         const auto o = static_cast<std::size_t>(origin);
         const std::string op = p + "/by_origin/" + std::string(to_string(origin));
-        if (seen_origin[o]) error("duplicate_key", op, "origin '" + std::string(to_string(origin)) + "' is given twice");
+        if (seen_origin[o])
+          error("duplicate_key", op,
+                "origin '" + std::string(to_string(origin)) + "' is given twice");
         seen_origin[o] = true;
         cs.root[o] = compile_condition(cond, op, Context::stage, 1);
         cs.by_origin[o] = true;
@@ -923,7 +1063,9 @@ class Compiler {
       }
       if (!reachable && !has_errors(diags_)) {
         warning("unreachable_stage", p,
-                "stage '" + st.name + "' can never be reached (its condition can never hold, or an earlier stage always holds)");
+                "stage '" + st.name +
+                    "' can never be reached (its condition can never hold, or an earlier stage "
+                    "always holds)");
       }
       for (std::size_t o = 0; o < 3; ++o) {
         if (always_holds(cs.root[o])) earlier_always[o] = true;
@@ -954,10 +1096,11 @@ class Compiler {
       }
       return false;
     };
-    build([&](std::uint32_t i, std::uint32_t t) { return accepts(rule_types_[m.behavior_rules[i]], t); },
+    build([&](std::uint32_t i,
+              std::uint32_t t) { return accepts(rule_types_[m.behavior_rules[i]], t); },
           m.behavior_rules.size(), m.rule_sub_offsets, m.rule_subs);
-    build([&](std::uint32_t i, std::uint32_t t) { return accepts(agg_types_[i], t); }, m.aggregates.size(),
-          m.agg_sub_offsets, m.agg_subs);
+    build([&](std::uint32_t i, std::uint32_t t) { return accepts(agg_types_[i], t); },
+          m.aggregates.size(), m.agg_sub_offsets, m.agg_subs);
   }
 
   static constexpr std::uint32_t kMaxBitWords = 2048;

@@ -23,12 +23,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_util.hpp"
 #include "leadscore/config.hpp"
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
+
+#include "json_util.hpp"
 #include "text.hpp"
 
 namespace leadscore {
@@ -39,7 +40,7 @@ namespace leadscore {
 namespace {
 
 constexpr std::array<std::string_view, 15> kOpNames = {
-    "eq",     "ne",      "in",       "not_in",       "lt",          "lte",      "gt",  "gte",
+    "eq",      "ne",     "in",      "not_in",   "lt",           "lte",         "gt",       "gte",
     "between", "exists", "missing", "contains", "contains_any", "starts_with", "ends_with"};
 constexpr std::array<std::string_view, 4> kMeasureNames = {"count", "distinct_days",
                                                            "days_since_last", "sum"};
@@ -90,9 +91,9 @@ std::optional<RuleKind> parse_rule_kind(std::string_view text) noexcept {
 
 namespace {
 
-using nlohmann::json;
 using detail::json_type_name;
 using detail::pointer_escape;
+using nlohmann::json;
 
 // Keys valid at each position of the format.
 constexpr std::array<std::string_view, 8> kConfigKeys = {
@@ -106,18 +107,16 @@ constexpr std::array<std::string_view, 2> kWeightsKeys = {"fit", "engagement"};
 constexpr std::array<std::string_view, 2> kGradesKeys = {"fit", "engagement"};
 constexpr std::array<std::string_view, 2> kBandKeys = {"label", "min"};
 constexpr std::array<std::string_view, 12> kRuleKeys = {
-    "id",     "kind",       "description", "when",        "event",       "where",
+    "id",     "kind",       "description", "when",        "event",          "where",
     "points", "max_points", "max_per_day", "within_days", "half_life_days", "reason"};
-constexpr std::array<std::string_view, 4> kStageKeys = {"name", "description", "when",
-                                                        "by_origin"};
+constexpr std::array<std::string_view, 4> kStageKeys = {"name", "description", "when", "by_origin"};
 constexpr std::array<std::string_view, 5> kDiscriminators = {"field", "measure", "all", "any",
                                                              "not"};
-constexpr std::array<std::string_view, 4> kCompareKeys = {"field", "op", "value",
-                                                          "case_sensitive"};
+constexpr std::array<std::string_view, 4> kCompareKeys = {"field", "op", "value", "case_sensitive"};
 constexpr std::array<std::string_view, 7> kAggregateKeys = {
     "measure", "event", "where", "within_days", "property", "op", "value"};
 constexpr std::array<std::string_view, 12> kAnyConditionKeys = {
-    "field", "measure", "all",   "any",   "not",         "op",
+    "field", "measure",        "all",   "any",   "not",         "op",
     "value", "case_sensitive", "event", "where", "within_days", "property"};
 
 /// A name shown in a message: at most 80 bytes, cut at a character boundary.
@@ -158,7 +157,8 @@ class ConfigReader {
   Config read(const json& root) {
     Config config;
     if (!root.is_object()) {
-      error("wrong_type", "", "expected a configuration object, got " + std::string(json_type_name(root)));
+      error("wrong_type", "",
+            "expected a configuration object, got " + std::string(json_type_name(root)));
       return config;
     }
     check_keys(root, "", kConfigKeys, "the configuration");
@@ -189,8 +189,8 @@ class ConfigReader {
   }
 
   void wrong_type(const std::string& pointer, std::string_view expected, const json& got) {
-    error("wrong_type", pointer, "expected " + std::string(expected) + ", got " +
-                                     std::string(json_type_name(got)));
+    error("wrong_type", pointer,
+          "expected " + std::string(expected) + ", got " + std::string(json_type_name(got)));
   }
 
   static const json* member(const json& object, std::string_view key) {
@@ -319,12 +319,14 @@ class ConfigReader {
       return true;
     }
     if (!value.is_array()) {
-      wrong_type(pointer, single ? "a string or an array of strings" : "an array of strings", value);
+      wrong_type(pointer, single ? "a string or an array of strings" : "an array of strings",
+                 value);
       return false;
     }
     if (value.size() > limits_.max_set_size) {
-      error("limit_exceeded", pointer,
-            "more than " + std::to_string(limits_.max_set_size) + " elements (Limits::max_set_size)");
+      error(
+          "limit_exceeded", pointer,
+          "more than " + std::to_string(limits_.max_set_size) + " elements (Limits::max_set_size)");
       return false;
     }
     std::vector<std::string> list;
@@ -381,7 +383,8 @@ class ConfigReader {
         }
         if (const json* m = member(*v, "min_fields")) {
           std::int64_t n = 0;
-          if (read_integer(*m, ep + "/min_fields", 0, std::numeric_limits<std::int32_t>::max(), n)) {
+          if (read_integer(*m, ep + "/min_fields", 0, std::numeric_limits<std::int32_t>::max(),
+                           n)) {
             options.enrichment.min_fields = static_cast<std::size_t>(n);
           }
         }
@@ -424,7 +427,8 @@ class ConfigReader {
     if (!value.is_array()) return wrong_type(p, "an array of grade bands", value);
     if (value.size() > limits_.max_set_size) {
       error("limit_exceeded", p,
-            "more than " + std::to_string(limits_.max_set_size) + " grade bands (Limits::max_set_size)");
+            "more than " + std::to_string(limits_.max_set_size) +
+                " grade bands (Limits::max_set_size)");
       return;
     }
     std::vector<GradeBand> out;
@@ -489,7 +493,8 @@ class ConfigReader {
           rule.kind = *kind;
         } else {
           error("unknown_rule_kind", p + "/kind",
-                "unknown rule kind '" + shown(text) + "' (expected " + join(kRuleKindNames, " or ") + ")",
+                "unknown rule kind '" + shown(text) + "' (expected " +
+                    join(kRuleKindNames, " or ") + ")",
                 detail::suggest(text, std::vector<std::string_view>(kRuleKindNames.begin(),
                                                                     kRuleKindNames.end())));
         }
@@ -577,7 +582,8 @@ class ConfigReader {
     if (present.size() > 1) {
       check_keys(value, p, kAnyConditionKeys, "a condition");
       error("invalid_condition", p,
-            "a condition has exactly one of 'field', 'measure', 'all', 'any' or 'not'; this one has " +
+            "a condition has exactly one of 'field', 'measure', 'all', 'any' or 'not'; this one "
+            "has " +
                 join(present, " and "));
       return c;
     }
@@ -610,7 +616,8 @@ class ConfigReader {
   Condition read_compare(const json& value, const std::string& p) {
     Condition c;
     c.kind = Condition::Kind::compare;
-    const std::vector<std::string> suggested = check_keys(value, p, kCompareKeys, "a field condition");
+    const std::vector<std::string> suggested =
+        check_keys(value, p, kCompareKeys, "a field condition");
     read_string(value["field"], p + "/field", c.field);
     if (const json* v = member(value, "case_sensitive")) {
       bool b = false;
@@ -633,10 +640,11 @@ class ConfigReader {
       if (const auto m = parse_measure(text)) {
         c.measure = *m;
       } else {
-        error("unknown_measure", p + "/measure",
-              "unknown measure '" + shown(text) + "' (expected " + join(kMeasureNames, " or ") + ")",
-              detail::suggest(text, std::vector<std::string_view>(kMeasureNames.begin(),
-                                                                  kMeasureNames.end())));
+        error(
+            "unknown_measure", p + "/measure",
+            "unknown measure '" + shown(text) + "' (expected " + join(kMeasureNames, " or ") + ")",
+            detail::suggest(
+                text, std::vector<std::string_view>(kMeasureNames.begin(), kMeasureNames.end())));
       }
     }
     if (const json* v = member(value, "event")) {
@@ -665,7 +673,8 @@ class ConfigReader {
         } else {
           error("unknown_operator", p + "/op",
                 "unknown operator '" + shown(text) + "' (expected " + join(kOpNames, " or ") + ")",
-                detail::suggest(text, std::vector<std::string_view>(kOpNames.begin(), kOpNames.end())));
+                detail::suggest(text,
+                                std::vector<std::string_view>(kOpNames.begin(), kOpNames.end())));
         }
       }
     } else if (!contains(suggested, "op")) {
@@ -755,7 +764,8 @@ class ConfigReader {
     const bool expect_numbers = value[0].is_number();
     for (std::size_t i = 0; i < value.size(); ++i) {
       const json& element = value[i];
-      if ((expect_strings && element.is_string()) || (expect_numbers && element.is_number())) continue;
+      if ((expect_strings && element.is_string()) || (expect_numbers && element.is_number()))
+        continue;
       const std::string expected = expect_strings   ? "a string (the list starts with strings)"
                                    : expect_numbers ? "a number (the list starts with numbers)"
                                                     : "a string or a number";
@@ -800,15 +810,17 @@ class ConfigReader {
     if (const json* v = member(value, "by_origin")) {
       const std::string op = p + "/by_origin";
       if (!v->is_object()) {
-        wrong_type(op, "an object mapping an origin (inbound, outbound, unknown) to a condition", *v);
+        wrong_type(op, "an object mapping an origin (inbound, outbound, unknown) to a condition",
+                   *v);
       } else {
         for (const auto& [key, condition] : v->items()) {
           const std::string cp = op + "/" + pointer_escape(key);
           if (!index_of(kOriginNames, key)) {
-            error("unknown_origin", cp,
-                  "unknown origin '" + shown(key) + "' (expected " + join(kOriginNames, " or ") + ")",
-                  detail::suggest(key, std::vector<std::string_view>(kOriginNames.begin(),
-                                                                     kOriginNames.end())));
+            error(
+                "unknown_origin", cp,
+                "unknown origin '" + shown(key) + "' (expected " + join(kOriginNames, " or ") + ")",
+                detail::suggest(
+                    key, std::vector<std::string_view>(kOriginNames.begin(), kOriginNames.end())));
             continue;
           }
           const Origin origin = key == "inbound"    ? Origin::inbound
@@ -1010,9 +1022,7 @@ J config_json(const Config& c) {
 
 /// JSON nesting allowed for a configuration: the deepest condition the
 /// limits permit, plus the levels around conditions and value lists.
-std::size_t config_max_depth(const Limits& limits) {
-  return 2 * limits.max_condition_depth + 8;
-}
+std::size_t config_max_depth(const Limits& limits) { return 2 * limits.max_condition_depth + 8; }
 
 Result<Qualifier> build_merged(Config config, std::vector<Diagnostic> diagnostics,
                                const BuildOptions& options) {
@@ -1041,9 +1051,8 @@ Result<Config> parse_config(std::string_view json_text, const Limits& limits) {
   if (json_text.size() > limits.max_config_bytes) {
     Diagnostic d;
     d.code = "limit_exceeded";
-    d.message = "configuration of " + std::to_string(json_text.size()) +
-                " bytes is larger than " + std::to_string(limits.max_config_bytes) +
-                " (Limits::max_config_bytes)";
+    d.message = "configuration of " + std::to_string(json_text.size()) + " bytes is larger than " +
+                std::to_string(limits.max_config_bytes) + " (Limits::max_config_bytes)";
     return Result<Config>(std::vector<Diagnostic>{std::move(d)});
   }
   detail::StrictParse parsed = detail::parse_json_strict(
@@ -1058,11 +1067,12 @@ Result<Config> parse_config(std::string_view json_text, const Limits& limits) {
 
 std::string to_json_text(const Config& config) {
   // Invalid UTF-8 in a string is replaced by U+FFFD rather than throwing.
-  return config_json<nlohmann::ordered_json>(config).dump(2, ' ', false,
-                                                          nlohmann::ordered_json::error_handler_t::replace);
+  return config_json<nlohmann::ordered_json>(config).dump(
+      2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-Result<Qualifier> qualifier_from_json(const nlohmann::json& json_value, const BuildOptions& options) {
+Result<Qualifier> qualifier_from_json(const nlohmann::json& json_value,
+                                      const BuildOptions& options) {
   Result<Config> config = config_from_json(json_value, options.limits);
   if (!config.ok()) return Result<Qualifier>(config.diagnostics());
   std::vector<Diagnostic> diagnostics = config.diagnostics();
@@ -1073,7 +1083,8 @@ Result<Qualifier> Qualifier::from_json_text(std::string_view text, const BuildOp
   Result<Config> config = parse_config(text, options.limits);
   if (!config.ok()) return Result<Qualifier>(config.diagnostics());
   std::vector<Diagnostic> diagnostics = config.diagnostics();
-  Result<Qualifier> built = build_merged(std::move(config).value(), std::move(diagnostics), options);
+  Result<Qualifier> built =
+      build_merged(std::move(config).value(), std::move(diagnostics), options);
   std::vector<Diagnostic> located = built.diagnostics();
   locate(located, text);
   if (!built.ok()) return Result<Qualifier>(std::move(located));

@@ -5,24 +5,25 @@
 // max_record_bytes plus one read chunk. Keeping the record's raw bytes is
 // what makes recovery possible: when a record that spans several lines
 // turns out broken, parsing restarts on its second line.
+#include "leadscore/csv.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <istream>
-#include <streambuf>
 #include <memory>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "leadscore/csv.hpp"
 #include "leadscore/diagnostics.hpp"
+
 #include "text.hpp"
 
 namespace leadscore {
-
 
 namespace {
 
@@ -43,20 +44,19 @@ Diagnostic csv_error(std::string_view code, std::size_t line, std::size_t column
 struct CsvReader::Impl {
   CsvOptions opt;
   std::istream* in = nullptr;
-  std::string buf;           // stream mode: the bytes read and not yet dropped
-  std::string_view data;     // the current data: buf, or the caller's text
-  bool eof = false;          // the source has nothing more
-  std::size_t pos = 0;       // parse cursor in data
-  std::size_t rec_start = 0; // start of the record being parsed (kept in buf)
-  std::uint64_t dropped = 0; // bytes dropped from the front of buf
-  std::size_t line = 1;      // line of data[pos]
+  std::string buf;            // stream mode: the bytes read and not yet dropped
+  std::string_view data;      // the current data: buf, or the caller's text
+  bool eof = false;           // the source has nothing more
+  std::size_t pos = 0;        // parse cursor in data
+  std::size_t rec_start = 0;  // start of the record being parsed (kept in buf)
+  std::uint64_t dropped = 0;  // bytes dropped from the front of buf
+  std::size_t line = 1;       // line of data[pos]
   std::size_t records = 0;
   std::size_t expected_fields = 0;  // 0 = no check
-  bool started = false;      // BOM handled
-  std::string scratch;       // fields beyond max_fields
+  bool started = false;             // BOM handled
+  std::string scratch;              // fields beyond max_fields
 
-  Impl(std::istream* stream, std::string_view text, CsvOptions options)
-      : opt(options), in(stream) {
+  Impl(std::istream* stream, std::string_view text, CsvOptions options) : opt(options), in(stream) {
     if (in == nullptr) {
       data = text;
       eof = true;
@@ -167,7 +167,7 @@ struct CsvReader::Impl {
     r.line = line;
     const char delim = opt.delimiter;
     std::size_t nfields = 0;
-    std::size_t newlines = 0;      // line breaks inside quoted fields
+    std::size_t newlines = 0;  // line breaks inside quoted fields
     std::size_t open_quote_column = 0;
     End end = End::eof;
 
@@ -205,9 +205,9 @@ struct CsvReader::Impl {
         }
         if (end == End::limit) break;
         if (!closed) {
-          r.errors.push_back(csv_error(
-              "csv_unbalanced_quote", r.line, nfields,
-              "the quote opening field " + std::to_string(nfields) + " is never closed"));
+          r.errors.push_back(
+              csv_error("csv_unbalanced_quote", r.line, nfields,
+                        "the quote opening field " + std::to_string(nfields) + " is never closed"));
           end = End::eof;
           break;
         }
@@ -231,9 +231,9 @@ struct CsvReader::Impl {
           end = End::newline;
           break;
         }
-        r.errors.push_back(csv_error("csv_syntax", r.line, nfields,
-                                     "unexpected character after the closing quote of field " +
-                                         std::to_string(nfields)));
+        r.errors.push_back(csv_error(
+            "csv_syntax", r.line, nfields,
+            "unexpected character after the closing quote of field " + std::to_string(nfields)));
         unquoted_tail = true;
       }
       // Unquoted field (or the tail after a stray closing quote).
@@ -262,8 +262,7 @@ struct CsvReader::Impl {
         if (c == '"') {
           if (!quote_reported) {
             r.errors.push_back(csv_error("csv_syntax", r.line, nfields,
-                                         "quote inside unquoted field " +
-                                             std::to_string(nfields) +
+                                         "quote inside unquoted field " + std::to_string(nfields) +
                                              " (quote the whole field and double the quote)"));
             quote_reported = true;
           }
@@ -306,23 +305,24 @@ struct CsvReader::Impl {
 
     if (end == End::limit) {
       const bool in_quote = open_quote_column != 0;
-      r.errors.push_back(csv_error(
-          in_quote ? "csv_unbalanced_quote" : "limit_exceeded", r.line, in_quote ? open_quote_column : 0,
-          in_quote ? "the quote opening field " + std::to_string(open_quote_column) +
-                         " is not closed within max_record_bytes = " +
-                         std::to_string(opt.max_record_bytes) + " bytes"
-                   : "record longer than max_record_bytes = " +
-                         std::to_string(opt.max_record_bytes) + " bytes"));
+      r.errors.push_back(csv_error(in_quote ? "csv_unbalanced_quote" : "limit_exceeded", r.line,
+                                   in_quote ? open_quote_column : 0,
+                                   in_quote ? "the quote opening field " +
+                                                  std::to_string(open_quote_column) +
+                                                  " is not closed within max_record_bytes = " +
+                                                  std::to_string(opt.max_record_bytes) + " bytes"
+                                            : "record longer than max_record_bytes = " +
+                                                  std::to_string(opt.max_record_bytes) + " bytes"));
       r.fields.clear();
       resync(r.line, newlines);
       return true;
     }
 
     if (nfields > opt.max_fields) {
-      r.errors.push_back(csv_error("limit_exceeded", r.line, 0,
-                                   "record has " + std::to_string(nfields) +
-                                       " fields, more than max_fields = " +
-                                       std::to_string(opt.max_fields)));
+      r.errors.push_back(
+          csv_error("limit_exceeded", r.line, 0,
+                    "record has " + std::to_string(nfields) +
+                        " fields, more than max_fields = " + std::to_string(opt.max_fields)));
     }
     const bool unbalanced = !r.errors.empty() && r.errors.back().code == "csv_unbalanced_quote";
     if (expected_fields != 0 && nfields != expected_fields && !unbalanced) {
@@ -399,8 +399,6 @@ bool CsvReader::next(CsvRecord& record) {
   return true;
 }
 
-std::uint64_t CsvReader::bytes_read() const noexcept {
-  return impl_->dropped + impl_->pos;
-}
+std::uint64_t CsvReader::bytes_read() const noexcept { return impl_->dropped + impl_->pos; }
 
 }  // namespace leadscore

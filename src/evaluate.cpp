@@ -73,7 +73,8 @@ bool text_equals(std::string_view a, std::string_view b, bool ci) noexcept {
   return ci ? iequals(a, b) : a == b;
 }
 
-std::size_t find_text(std::string_view hay, std::string_view needle, std::size_t from, bool ci) noexcept {
+std::size_t find_text(std::string_view hay, std::string_view needle, std::size_t from,
+                      bool ci) noexcept {
   if (needle.size() > hay.size()) return std::string_view::npos;
   for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
     std::size_t j = 0;
@@ -154,43 +155,62 @@ bool contains_word_folded(std::string_view hay, std::string_view phrase) noexcep
 
 bool compare_text(const Node& n, std::string_view s) noexcept {
   switch (n.op) {
-    case Op::eq: return n.operand == OperandKind::text && text_equals(s, n.text, n.ci);
-    case Op::ne: return n.operand == OperandKind::text && !text_equals(s, n.text, n.ci);
-    case Op::in: return n.operand == OperandKind::texts && n.set.contains(s);
-    case Op::not_in: return n.operand == OperandKind::texts && !n.set.contains(s);
+    case Op::eq:
+      return n.operand == OperandKind::text && text_equals(s, n.text, n.ci);
+    case Op::ne:
+      return n.operand == OperandKind::text && !text_equals(s, n.text, n.ci);
+    case Op::in:
+      return n.operand == OperandKind::texts && n.set.contains(s);
+    case Op::not_in:
+      return n.operand == OperandKind::texts && !n.set.contains(s);
     case Op::contains: {
       const Folded f(s, n.ci);
       if (!f.fits()) return find_text(s, n.text, 0, n.ci) != std::string_view::npos;
       return n.text.empty() || find_plain(f.view(), n.text, 0) != std::string_view::npos;
     }
-    case Op::starts_with: return s.size() >= n.text.size() && text_equals(s.substr(0, n.text.size()), n.text, n.ci);
+    case Op::starts_with:
+      return s.size() >= n.text.size() && text_equals(s.substr(0, n.text.size()), n.text, n.ci);
     case Op::ends_with:
-      return s.size() >= n.text.size() && text_equals(s.substr(s.size() - n.text.size()), n.text, n.ci);
+      return s.size() >= n.text.size() &&
+             text_equals(s.substr(s.size() - n.text.size()), n.text, n.ci);
     case Op::contains_any: {
       const Folded f(s, n.ci);
       for (const auto& phrase : n.texts) {
-        if (f.fits() ? contains_word_folded(f.view(), phrase) : contains_word(s, phrase, n.ci)) return true;
+        if (f.fits() ? contains_word_folded(f.view(), phrase) : contains_word(s, phrase, n.ci))
+          return true;
       }
       return false;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
 bool compare_number(const Node& n, double x) noexcept {
   if (std::isnan(x)) return false;
   switch (n.op) {
-    case Op::eq: return n.operand == OperandKind::number && x == n.num;
-    case Op::ne: return n.operand == OperandKind::number && x != n.num;
-    case Op::lt: return n.operand == OperandKind::number && x < n.num;
-    case Op::lte: return n.operand == OperandKind::number && x <= n.num;
-    case Op::gt: return n.operand == OperandKind::number && x > n.num;
-    case Op::gte: return n.operand == OperandKind::number && x >= n.num;
-    case Op::between: return n.operand == OperandKind::range && x >= n.num && x <= n.num2;
-    case Op::in: return n.operand == OperandKind::numbers && std::binary_search(n.numbers.begin(), n.numbers.end(), x);
+    case Op::eq:
+      return n.operand == OperandKind::number && x == n.num;
+    case Op::ne:
+      return n.operand == OperandKind::number && x != n.num;
+    case Op::lt:
+      return n.operand == OperandKind::number && x < n.num;
+    case Op::lte:
+      return n.operand == OperandKind::number && x <= n.num;
+    case Op::gt:
+      return n.operand == OperandKind::number && x > n.num;
+    case Op::gte:
+      return n.operand == OperandKind::number && x >= n.num;
+    case Op::between:
+      return n.operand == OperandKind::range && x >= n.num && x <= n.num2;
+    case Op::in:
+      return n.operand == OperandKind::numbers &&
+             std::binary_search(n.numbers.begin(), n.numbers.end(), x);
     case Op::not_in:
-      return n.operand == OperandKind::numbers && !std::binary_search(n.numbers.begin(), n.numbers.end(), x);
-    default: return false;
+      return n.operand == OperandKind::numbers &&
+             !std::binary_search(n.numbers.begin(), n.numbers.end(), x);
+    default:
+      return false;
   }
 }
 
@@ -220,7 +240,8 @@ bool compare_list(const Node& n, const std::vector<std::string>& list) noexcept 
         if (n.set.contains(e)) return false;
       }
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -229,15 +250,19 @@ bool compare(const Node& n, const Val& v) noexcept {
   if (v.t == Val::T::missing) return false;
   if (n.op == Op::exists) return true;
   switch (v.t) {
-    case Val::T::text: return compare_text(n, v.s);
-    case Val::T::number: return compare_number(n, v.n);
+    case Val::T::text:
+      return compare_text(n, v.s);
+    case Val::T::number:
+      return compare_number(n, v.n);
     case Val::T::boolean:
       if (n.operand != OperandKind::boolean) return false;
       if (n.op == Op::eq) return v.b == n.operand_b;
       if (n.op == Op::ne) return v.b != n.operand_b;
       return false;
-    case Val::T::list: return compare_list(n, *v.list);
-    default: return false;
+    case Val::T::list:
+      return compare_list(n, *v.list);
+    default:
+      return false;
   }
 }
 
@@ -294,7 +319,9 @@ Val value_of(const Value& value) noexcept {
   }
   return v;
 }
-Val value_of(const std::optional<Value>& value) noexcept { return value ? value_of(*value) : Val{}; }
+Val value_of(const std::optional<Value>& value) noexcept {
+  return value ? value_of(*value) : Val{};
+}
 
 bool present(const std::optional<std::string>& s) noexcept { return s && !s->empty(); }
 
@@ -357,9 +384,12 @@ class Evaluator {
       }
       if (!ex_) {  // fast path: no trace object at all
         if (eval(cr.when, nullptr)) {
-          if (cr.kind == RuleKind::fit) fit_micro += cr.points_micro;
-          else if (cr.kind == RuleKind::engagement) eng_micro += cr.points_micro;
-          else if (cr.kind == RuleKind::knockout && knockout < 0) knockout = static_cast<int>(r);
+          if (cr.kind == RuleKind::fit)
+            fit_micro += cr.points_micro;
+          else if (cr.kind == RuleKind::engagement)
+            eng_micro += cr.points_micro;
+          else if (cr.kind == RuleKind::knockout && knockout < 0)
+            knockout = static_cast<int>(r);
         }
         continue;
       }
@@ -368,13 +398,18 @@ class Evaluator {
       const bool held = eval(cr.when, &*trace);
       if (!held) continue;
       switch (cr.kind) {
-        case RuleKind::fit: fit_micro += cr.points_micro; break;
-        case RuleKind::engagement: eng_micro += cr.points_micro; break;
+        case RuleKind::fit:
+          fit_micro += cr.points_micro;
+          break;
+        case RuleKind::engagement:
+          eng_micro += cr.points_micro;
+          break;
         case RuleKind::knockout:
           if (knockout < 0) knockout = static_cast<int>(r);
           if (ex_) ex_->knockouts.push_back(m_.config.rules[r].id);
           break;
-        default: break;
+        default:
+          break;
       }
       if (ex_ && cr.kind != RuleKind::knockout) record_condition_rule(r, std::move(*trace));
     }
@@ -385,7 +420,9 @@ class Evaluator {
     q.engagement = clamp(eng_raw, sc.engagement);
     // Rounded to the millionth like the scores, so that weights such as 0.7
     // do not print as 125.10771299999999.
-    q.total = static_cast<double>(to_micro(sc.weights.fit * q.fit + sc.weights.engagement * q.engagement)) / 1e6;
+    q.total = static_cast<double>(
+                  to_micro(sc.weights.fit * q.fit + sc.weights.engagement * q.engagement)) /
+              1e6;
     const std::size_t fg = band(m_.fit_mins, q.fit);
     const std::size_t eg = band(m_.engagement_mins, q.engagement);
     q.fit_grade = m_.fit_labels[fg];
@@ -446,34 +483,62 @@ class Evaluator {
   bool field_present(FieldId id, const std::string& attr) const noexcept {
     const Contact& c = lead_.contact;
     switch (id) {
-      case FieldId::id: return !lead_.id.empty();
-      case FieldId::first_name: return present(c.first_name);
-      case FieldId::last_name: return present(c.last_name);
-      case FieldId::email: return present(c.email);
-      case FieldId::secondary_email: return present(c.secondary_email);
-      case FieldId::phone: return present(c.phone);
-      case FieldId::secondary_phone: return present(c.secondary_phone);
-      case FieldId::company_name: return present(lead_.company.name);
-      case FieldId::company_domain: return present(lead_.company.domain);
-      case FieldId::company_industry: return present(lead_.company.industry);
-      case FieldId::company_employees: return lead_.company.employees.has_value();
-      case FieldId::company_revenue: return lead_.company.annual_revenue.has_value();
-      case FieldId::job_title: return present(lead_.job_title);
-      case FieldId::seniority: return present(lead_.seniority);
-      case FieldId::department: return present(lead_.department);
-      case FieldId::country: return present(lead_.location.country);
-      case FieldId::region: return present(lead_.location.region);
-      case FieldId::city: return present(lead_.location.city);
-      case FieldId::origin: return lead_.origin != Origin::unknown;
-      case FieldId::source: return present(lead_.source);
-      case FieldId::do_not_email: return lead_.consent.do_not_email.has_value();
-      case FieldId::do_not_call: return lead_.consent.do_not_call.has_value();
-      case FieldId::budget: return lead_.discovery.budget.has_value();
-      case FieldId::authority: return lead_.discovery.authority.has_value();
-      case FieldId::need: return lead_.discovery.need.has_value();
-      case FieldId::timeline: return lead_.discovery.timeline.has_value();
-      case FieldId::attribute: return lead_.attributes.find(std::string_view(attr)) != lead_.attributes.end();
-      default: return false;
+      case FieldId::id:
+        return !lead_.id.empty();
+      case FieldId::first_name:
+        return present(c.first_name);
+      case FieldId::last_name:
+        return present(c.last_name);
+      case FieldId::email:
+        return present(c.email);
+      case FieldId::secondary_email:
+        return present(c.secondary_email);
+      case FieldId::phone:
+        return present(c.phone);
+      case FieldId::secondary_phone:
+        return present(c.secondary_phone);
+      case FieldId::company_name:
+        return present(lead_.company.name);
+      case FieldId::company_domain:
+        return present(lead_.company.domain);
+      case FieldId::company_industry:
+        return present(lead_.company.industry);
+      case FieldId::company_employees:
+        return lead_.company.employees.has_value();
+      case FieldId::company_revenue:
+        return lead_.company.annual_revenue.has_value();
+      case FieldId::job_title:
+        return present(lead_.job_title);
+      case FieldId::seniority:
+        return present(lead_.seniority);
+      case FieldId::department:
+        return present(lead_.department);
+      case FieldId::country:
+        return present(lead_.location.country);
+      case FieldId::region:
+        return present(lead_.location.region);
+      case FieldId::city:
+        return present(lead_.location.city);
+      case FieldId::origin:
+        return lead_.origin != Origin::unknown;
+      case FieldId::source:
+        return present(lead_.source);
+      case FieldId::do_not_email:
+        return lead_.consent.do_not_email.has_value();
+      case FieldId::do_not_call:
+        return lead_.consent.do_not_call.has_value();
+      case FieldId::budget:
+        return lead_.discovery.budget.has_value();
+      case FieldId::authority:
+        return lead_.discovery.authority.has_value();
+      case FieldId::need:
+        return lead_.discovery.need.has_value();
+      case FieldId::timeline:
+        return lead_.discovery.timeline.has_value();
+      case FieldId::attribute:
+        return lead_.attributes.find(std::string_view(attr)) != lead_.attributes.end();
+      default:
+        return false;
     }
   }
 
@@ -487,7 +552,8 @@ class Evaluator {
       if (field_present(m_.enrichment_fields[i], m_.enrichment_attr_names[i])) ++count;
     }
     const std::size_t total = m_.enrichment_fields.size();
-    facts_.completeness = total == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(total);
+    facts_.completeness =
+        total == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(total);
     if (!named || !reachable) {
       facts_.enrichment = EnrichmentLevel::incomplete;
     } else if (count >= m_.config.options.enrichment.min_fields) {
@@ -670,15 +736,18 @@ class Evaluator {
     const Aggregate& ag = m_.aggregates[a];
     const AggAcc& acc = s_.aggs[a];
     switch (ag.measure) {
-      case Measure::count: return number(acc.count);
-      case Measure::sum: return number(static_cast<double>(acc.sum) / 1e6);
+      case Measure::count:
+        return number(acc.count);
+      case Measure::sum:
+        return number(static_cast<double>(acc.sum) / 1e6);
       case Measure::days_since_last:
         if (!acc.any) return Val{};
         return number(static_cast<double>(as_of_.time_since_epoch().count() - acc.last) /
                       static_cast<double>(kMillisPerDay));
       case Measure::distinct_days: {
         std::uint32_t days = 0;
-        for (std::uint32_t w = 0; w < ag.bit_words; ++w) days += static_cast<std::uint32_t>(std::popcount(s_.bits[ag.bit_offset + w]));
+        for (std::uint32_t w = 0; w < ag.bit_words; ++w)
+          days += static_cast<std::uint32_t>(std::popcount(s_.bits[ag.bit_offset + w]));
         return number(days);
       }
     }
@@ -689,39 +758,68 @@ class Evaluator {
   Val field(const Node& n) const noexcept {
     const Contact& c = lead_.contact;
     switch (n.field) {
-      case FieldId::id: return text(lead_.id);
-      case FieldId::first_name: return text_of(c.first_name);
-      case FieldId::last_name: return text_of(c.last_name);
-      case FieldId::email: return text_of(c.email);
-      case FieldId::secondary_email: return text_of(c.secondary_email);
-      case FieldId::phone: return text_of(c.phone);
-      case FieldId::secondary_phone: return text_of(c.secondary_phone);
-      case FieldId::company_name: return text_of(lead_.company.name);
-      case FieldId::company_domain: return text_of(lead_.company.domain);
-      case FieldId::company_industry: return text_of(lead_.company.industry);
-      case FieldId::company_employees: return number_of(lead_.company.employees);
-      case FieldId::company_revenue: return number_of(lead_.company.annual_revenue);
-      case FieldId::job_title: return text_of(lead_.job_title);
-      case FieldId::seniority: return text_of(lead_.seniority);
-      case FieldId::department: return text_of(lead_.department);
-      case FieldId::country: return text_of(lead_.location.country);
-      case FieldId::region: return text_of(lead_.location.region);
-      case FieldId::city: return text_of(lead_.location.city);
-      case FieldId::origin: return text(to_string(lead_.origin));
-      case FieldId::source: return text_of(lead_.source);
-      case FieldId::do_not_email: return boolean_of(lead_.consent.do_not_email);
-      case FieldId::do_not_call: return boolean_of(lead_.consent.do_not_call);
-      case FieldId::budget: return value_of(lead_.discovery.budget);
-      case FieldId::authority: return value_of(lead_.discovery.authority);
-      case FieldId::need: return value_of(lead_.discovery.need);
-      case FieldId::timeline: return value_of(lead_.discovery.timeline);
+      case FieldId::id:
+        return text(lead_.id);
+      case FieldId::first_name:
+        return text_of(c.first_name);
+      case FieldId::last_name:
+        return text_of(c.last_name);
+      case FieldId::email:
+        return text_of(c.email);
+      case FieldId::secondary_email:
+        return text_of(c.secondary_email);
+      case FieldId::phone:
+        return text_of(c.phone);
+      case FieldId::secondary_phone:
+        return text_of(c.secondary_phone);
+      case FieldId::company_name:
+        return text_of(lead_.company.name);
+      case FieldId::company_domain:
+        return text_of(lead_.company.domain);
+      case FieldId::company_industry:
+        return text_of(lead_.company.industry);
+      case FieldId::company_employees:
+        return number_of(lead_.company.employees);
+      case FieldId::company_revenue:
+        return number_of(lead_.company.annual_revenue);
+      case FieldId::job_title:
+        return text_of(lead_.job_title);
+      case FieldId::seniority:
+        return text_of(lead_.seniority);
+      case FieldId::department:
+        return text_of(lead_.department);
+      case FieldId::country:
+        return text_of(lead_.location.country);
+      case FieldId::region:
+        return text_of(lead_.location.region);
+      case FieldId::city:
+        return text_of(lead_.location.city);
+      case FieldId::origin:
+        return text(to_string(lead_.origin));
+      case FieldId::source:
+        return text_of(lead_.source);
+      case FieldId::do_not_email:
+        return boolean_of(lead_.consent.do_not_email);
+      case FieldId::do_not_call:
+        return boolean_of(lead_.consent.do_not_call);
+      case FieldId::budget:
+        return value_of(lead_.discovery.budget);
+      case FieldId::authority:
+        return value_of(lead_.discovery.authority);
+      case FieldId::need:
+        return value_of(lead_.discovery.need);
+      case FieldId::timeline:
+        return value_of(lead_.discovery.timeline);
       case FieldId::attribute: {
         const auto it = lead_.attributes.find(std::string_view(n.name));
         return it == lead_.attributes.end() ? Val{} : value_of(it->second);
       }
-      case FieldId::enrichment: return text(to_string(facts_.enrichment));
-      case FieldId::completeness: return number(facts_.completeness);
-      case FieldId::email_domain: return facts_.has_email_domain ? text(facts_.email_domain) : Val{};
+      case FieldId::enrichment:
+        return text(to_string(facts_.enrichment));
+      case FieldId::completeness:
+        return number(facts_.completeness);
+      case FieldId::email_domain:
+        return facts_.has_email_domain ? text(facts_.email_domain) : Val{};
       case FieldId::free_email: {
         Val v;
         if (facts_.has_email_domain) {
@@ -730,17 +828,28 @@ class Evaluator {
         }
         return v;
       }
-      case FieldId::days_since_created: return number_of(facts_.days_since_created);
-      case FieldId::days_since_last_activity: return number_of(facts_.days_since_last_activity);
-      case FieldId::event_count: return number(static_cast<double>(facts_.events_considered));
-      case FieldId::event_count_type: return number(s_.type_counts[n.arg]);
-      case FieldId::score_fit: return q_ ? number(q_->fit) : Val{};
-      case FieldId::score_engagement: return q_ ? number(q_->engagement) : Val{};
-      case FieldId::score_total: return q_ ? number(q_->total) : Val{};
-      case FieldId::grade_fit: return q_ ? text(q_->fit_grade) : Val{};
-      case FieldId::grade_engagement: return q_ ? text(q_->engagement_grade) : Val{};
-      case FieldId::grade: return q_ ? text(q_->grade) : Val{};
-      case FieldId::event_type: return event_ ? text(event_->type) : Val{};
+      case FieldId::days_since_created:
+        return number_of(facts_.days_since_created);
+      case FieldId::days_since_last_activity:
+        return number_of(facts_.days_since_last_activity);
+      case FieldId::event_count:
+        return number(static_cast<double>(facts_.events_considered));
+      case FieldId::event_count_type:
+        return number(s_.type_counts[n.arg]);
+      case FieldId::score_fit:
+        return q_ ? number(q_->fit) : Val{};
+      case FieldId::score_engagement:
+        return q_ ? number(q_->engagement) : Val{};
+      case FieldId::score_total:
+        return q_ ? number(q_->total) : Val{};
+      case FieldId::grade_fit:
+        return q_ ? text(q_->fit_grade) : Val{};
+      case FieldId::grade_engagement:
+        return q_ ? text(q_->engagement_grade) : Val{};
+      case FieldId::grade:
+        return q_ ? text(q_->grade) : Val{};
+      case FieldId::event_type:
+        return event_ ? text(event_->type) : Val{};
       case FieldId::event_property: {
         if (!event_) return Val{};
         const PropertyValue* pv = event_->property(n.name);
@@ -804,13 +913,18 @@ class Evaluator {
 
   static std::string render(const Val& v) {
     switch (v.t) {
-      case Val::T::missing: return "missing";
-      case Val::T::text: return "\"" + std::string(v.s) + "\"";
-      case Val::T::number: return fmt_num(v.n);
-      case Val::T::boolean: return v.b ? "true" : "false";
+      case Val::T::missing:
+        return "missing";
+      case Val::T::text:
+        return "\"" + std::string(v.s) + "\"";
+      case Val::T::number:
+        return fmt_num(v.n);
+      case Val::T::boolean:
+        return v.b ? "true" : "false";
       case Val::T::list: {
         std::string out = "[";
-        for (std::size_t i = 0; i < v.list->size(); ++i) out += (i ? ", \"" : "\"") + (*v.list)[i] + "\"";
+        for (std::size_t i = 0; i < v.list->size(); ++i)
+          out += (i ? ", \"" : "\"") + (*v.list)[i] + "\"";
         return out + "]";
       }
     }
@@ -831,10 +945,11 @@ class Evaluator {
     c.over_daily_cap = acc.over;
     c.outside_window = acc.outside;
     c.decay_factor_sum = acc.factor_sum;
-    std::string ev = std::to_string(acc.counted) + (acc.counted == 1 ? " event" : " events") + " x " +
-                     fmt_num(cr.points) + " pts";
+    std::string ev = std::to_string(acc.counted) + (acc.counted == 1 ? " event" : " events") +
+                     " x " + fmt_num(cr.points) + " pts";
     if (cr.half_life_days > 0) {
-      ev += ", decayed (half-life " + fmt_num(cr.half_life_days) + "d, factor sum " + fmt_num(acc.factor_sum) + ")";
+      ev += ", decayed (half-life " + fmt_num(cr.half_life_days) + "d, factor sum " +
+            fmt_num(acc.factor_sum) + ")";
     }
     if (acc.outside) ev += ", " + std::to_string(acc.outside) + " outside the window";
     if (acc.over) ev += ", " + std::to_string(acc.over) + " over the daily cap";
@@ -904,12 +1019,14 @@ class Evaluator {
       }
       default: {
         const Val v = leaf_value(n);
-        std::string line = n.field_name + " is " + render(v) + ", needs " + n.display.substr(n.field_name.size() + 1);
+        std::string line = n.field_name + " is " + render(v) + ", needs " +
+                           n.display.substr(n.field_name.size() + 1);
         if (v.t == Val::T::number && n.operand == OperandKind::number) {
           double gap = 0;
           if (n.op == Op::gte || n.op == Op::gt) gap = n.num - v.n;
           if (n.op == Op::lte || n.op == Op::lt) gap = v.n - n.num;
-          if (gap > 0) line += " (" + fmt_num(gap) + (n.op == Op::gte || n.op == Op::gt ? " more)" : " less)");
+          if (gap > 0)
+            line += " (" + fmt_num(gap) + (n.op == Op::gte || n.op == Op::gt ? " more)" : " less)");
         }
         out.push_back(std::move(line));
         return;
@@ -931,7 +1048,8 @@ class Evaluator {
     ns.stage = m_.config.stages[next].name;
     if (q.disqualified) {
       ns.missing.push_back("disqualified by rule '" + std::string(q.knockout_rule) + "' (reason " +
-                           std::string(q.reason) + "): no stage above " + m_.fallback_stage + " while it holds");
+                           std::string(q.reason) + "): no stage above " + m_.fallback_stage +
+                           " while it holds");
     }
     missing_for(m_.stages[next].root[static_cast<std::size_t>(lead_.origin)], ns.missing);
     ex_->next = std::move(ns);
@@ -949,8 +1067,8 @@ class Evaluator {
 
 }  // namespace
 
-Qualification evaluate(const Model& model, const Lead& lead, Instant as_of, Explanation* explanation,
-                       DerivedFacts* facts_out) {
+Qualification evaluate(const Model& model, const Lead& lead, Instant as_of,
+                       Explanation* explanation, DerivedFacts* facts_out) {
   Scratch scratch;  // uninitialised on purpose: only the used prefix is reset
   Evaluator ev(model, lead, as_of, scratch, explanation);
   Qualification q = ev.run();

@@ -15,6 +15,7 @@
 
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/io.hpp"
+
 #include "text.hpp"
 
 namespace leadscore {
@@ -119,7 +120,6 @@ class LineIndex {
   std::vector<std::size_t> starts_;
 };
 
-
 /// A name shown in a message: at most 80 bytes, cut at a character boundary.
 std::string shown(std::string_view name) {
   if (name.size() <= 80) return std::string(name);
@@ -160,7 +160,8 @@ class Scanner {
   /// text, whatever was seen before the error is still recorded.
   bool run() {
     longest_wanted_ = 0;
-    for (const auto& entry : wanted) longest_wanted_ = std::max(longest_wanted_, entry.first.size());
+    for (const auto& entry : wanted)
+      longest_wanted_ = std::max(longest_wanted_, entry.first.size());
     if (wanted.empty()) longest_wanted_ = 0;
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     std::string pointer;
@@ -370,14 +371,30 @@ class Scanner {
       const char e = text_[pos_++];
       char plain = 0;
       switch (e) {
-        case '"': plain = '"'; break;
-        case '\\': plain = '\\'; break;
-        case '/': plain = '/'; break;
-        case 'b': plain = '\b'; break;
-        case 'f': plain = '\f'; break;
-        case 'n': plain = '\n'; break;
-        case 'r': plain = '\r'; break;
-        case 't': plain = '\t'; break;
+        case '"':
+          plain = '"';
+          break;
+        case '\\':
+          plain = '\\';
+          break;
+        case '/':
+          plain = '/';
+          break;
+        case 'b':
+          plain = '\b';
+          break;
+        case 'f':
+          plain = '\f';
+          break;
+        case 'n':
+          plain = '\n';
+          break;
+        case 'r':
+          plain = '\r';
+          break;
+        case 't':
+          plain = '\t';
+          break;
         case 'u': {
           std::uint32_t cp = 0;
           if (!hex4(cp)) return false;
@@ -649,8 +666,8 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
   if (text.size() > max_bytes) {
     Diagnostic d;
     d.code = "limit_exceeded";
-    d.message = "JSON text of " + std::to_string(text.size()) + " bytes is larger than the limit of " +
-                std::to_string(max_bytes) + " bytes";
+    d.message = "JSON text of " + std::to_string(text.size()) +
+                " bytes is larger than the limit of " + std::to_string(max_bytes) + " bytes";
     out.diagnostics.push_back(std::move(d));
     return out;
   }
@@ -674,8 +691,9 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
     out.value = std::move(handler.root);
     return out;
   }
-  const bool duplicates = std::any_of(out.diagnostics.begin(), out.diagnostics.end(),
-                                     [](const Diagnostic& d) { return d.code == "duplicate_key"; });
+  const bool duplicates =
+      std::any_of(out.diagnostics.begin(), out.diagnostics.end(),
+                  [](const Diagnostic& d) { return d.code == "duplicate_key"; });
   locate_impl(out.diagnostics, text, duplicates);
   return out;
 }
@@ -693,16 +711,24 @@ TextPosition position_of(std::string_view text, std::string_view pointer) {
 
 std::string_view json_type_name(const nlohmann::json& value) noexcept {
   switch (value.type()) {
-    case json::value_t::object: return "object";
-    case json::value_t::array: return "array";
-    case json::value_t::string: return "string";
-    case json::value_t::boolean: return "boolean";
+    case json::value_t::object:
+      return "object";
+    case json::value_t::array:
+      return "array";
+    case json::value_t::string:
+      return "string";
+    case json::value_t::boolean:
+      return "boolean";
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
-    case json::value_t::number_float: return "number";
-    case json::value_t::binary: return "binary";
-    case json::value_t::discarded: return "discarded";
-    case json::value_t::null: return "null";
+    case json::value_t::number_float:
+      return "number";
+    case json::value_t::binary:
+      return "binary";
+    case json::value_t::discarded:
+      return "discarded";
+    case json::value_t::null:
+      return "null";
   }
   return "null";
 }

@@ -23,8 +23,8 @@ struct StrictParse {
   std::optional<nlohmann::json> value;
   std::vector<Diagnostic> diagnostics;
 };
-StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes,
-                              std::size_t max_depth, std::size_t max_string_length);
+StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std::size_t max_depth,
+                              std::size_t max_string_length);
 
 /// Line and column (1-based) of the value at `pointer` in `text`; when the
 /// pointer goes deeper than the text, of the innermost existing value on its

@@ -18,11 +18,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_util.hpp"
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
+
+#include "json_util.hpp"
 #include "text.hpp"
 
 namespace leadscore {
@@ -35,8 +36,8 @@ using KeyList = std::vector<std::string_view>;
 /// Nesting depth accepted by parse_lead (a lead needs 5 levels at most).
 constexpr std::size_t kMaxLeadDepth = 64;
 
-const KeyList kLeadKeys{"id",         "contact",  "company", "job_title",  "seniority",
-                        "department", "location", "origin",  "source",     "created_at",
+const KeyList kLeadKeys{"id",         "contact",   "company",    "job_title", "seniority",
+                        "department", "location",  "origin",     "source",    "created_at",
                         "consent",    "discovery", "attributes", "events"};
 const KeyList kContactKeys{"first_name",      "last_name", "email",
                            "secondary_email", "phone",     "secondary_phone"};
@@ -119,7 +120,8 @@ class LeadReader {
       error("missing_key", "/id", "missing required key \"id\" (the lead's id, a string)");
     }
 
-    if (const json* contact = member(j, "contact"); contact && expect_object(*contact, "/contact")) {
+    if (const json* contact = member(j, "contact");
+        contact && expect_object(*contact, "/contact")) {
       check_keys(*contact, "/contact", kContactKeys, "\"contact\"");
       Contact& c = lead.contact;
       string_field(*contact, "/contact", "first_name", c.first_name);
@@ -130,7 +132,8 @@ class LeadReader {
       string_field(*contact, "/contact", "secondary_phone", c.secondary_phone);
     }
 
-    if (const json* company = member(j, "company"); company && expect_object(*company, "/company")) {
+    if (const json* company = member(j, "company");
+        company && expect_object(*company, "/company")) {
       check_keys(*company, "/company", kCompanyKeys, "\"company\"");
       Company& c = lead.company;
       string_field(*company, "/company", "name", c.name);
@@ -159,7 +162,8 @@ class LeadReader {
       lead.created_at = read_instant(*created, "/created_at");
     }
 
-    if (const json* consent = member(j, "consent"); consent && expect_object(*consent, "/consent")) {
+    if (const json* consent = member(j, "consent");
+        consent && expect_object(*consent, "/consent")) {
       check_keys(*consent, "/consent", kConsentKeys, "\"consent\"");
       bool_field(*consent, "/consent", "do_not_email", lead.consent.do_not_email);
       bool_field(*consent, "/consent", "do_not_call", lead.consent.do_not_call);

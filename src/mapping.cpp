@@ -18,11 +18,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_util.hpp"
 #include "leadscore/csv.hpp"
 #include "leadscore/io.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
+
+#include "json_util.hpp"
 #include "text.hpp"
 
 namespace leadscore {
@@ -36,10 +37,33 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------
 
 enum class Target : unsigned char {
-  first_name, last_name, email, secondary_email, phone, secondary_phone,
-  company_name, company_domain, company_industry, company_employees, company_revenue,
-  job_title, seniority, department, country, region, city, origin, source, created_at,
-  do_not_email, do_not_call, budget, authority, need, timeline, attribute,
+  first_name,
+  last_name,
+  email,
+  secondary_email,
+  phone,
+  secondary_phone,
+  company_name,
+  company_domain,
+  company_industry,
+  company_employees,
+  company_revenue,
+  job_title,
+  seniority,
+  department,
+  country,
+  region,
+  city,
+  origin,
+  source,
+  created_at,
+  do_not_email,
+  do_not_call,
+  budget,
+  authority,
+  need,
+  timeline,
+  attribute,
 };
 
 struct TargetInfo {
@@ -185,12 +209,18 @@ std::string shown_value(std::string_view text) {
 
 std::string_view expected_text(ValueType type) {
   switch (type) {
-    case ValueType::string: return "a string";
-    case ValueType::number: return "a number";
-    case ValueType::boolean: return "a boolean (true/false, yes/no, y/n, 1/0, t/f)";
-    case ValueType::list: return "a list";
-    case ValueType::instant: return "an ISO-8601 instant such as 2026-11-20T10:00:00Z";
-    case ValueType::origin: return "an origin (inbound, outbound or unknown)";
+    case ValueType::string:
+      return "a string";
+    case ValueType::number:
+      return "a number";
+    case ValueType::boolean:
+      return "a boolean (true/false, yes/no, y/n, 1/0, t/f)";
+    case ValueType::list:
+      return "a list";
+    case ValueType::instant:
+      return "an ISO-8601 instant such as 2026-11-20T10:00:00Z";
+    case ValueType::origin:
+      return "an origin (inbound, outbound or unknown)";
   }
   return "a value";
 }
@@ -248,42 +278,98 @@ bool convert(std::string_view text, ValueType type, std::string_view separator, 
 
 Value to_value(ValueType type, Cell&& cell) {
   switch (type) {
-    case ValueType::number: return cell.number;
-    case ValueType::boolean: return cell.boolean;
-    case ValueType::list: return std::move(cell.list);
-    default: return std::move(cell.text);
+    case ValueType::number:
+      return cell.number;
+    case ValueType::boolean:
+      return cell.boolean;
+    case ValueType::list:
+      return std::move(cell.list);
+    default:
+      return std::move(cell.text);
   }
 }
 
 /// Stores a converted cell into its lead field.
 void store(Lead& lead, const Resolved& r, ValueType type, Cell&& cell) {
   switch (r.info.target) {
-    case Target::first_name: lead.contact.first_name = std::move(cell.text); return;
-    case Target::last_name: lead.contact.last_name = std::move(cell.text); return;
-    case Target::email: lead.contact.email = std::move(cell.text); return;
-    case Target::secondary_email: lead.contact.secondary_email = std::move(cell.text); return;
-    case Target::phone: lead.contact.phone = std::move(cell.text); return;
-    case Target::secondary_phone: lead.contact.secondary_phone = std::move(cell.text); return;
-    case Target::company_name: lead.company.name = std::move(cell.text); return;
-    case Target::company_domain: lead.company.domain = std::move(cell.text); return;
-    case Target::company_industry: lead.company.industry = std::move(cell.text); return;
-    case Target::company_employees: lead.company.employees = cell.number; return;
-    case Target::company_revenue: lead.company.annual_revenue = cell.number; return;
-    case Target::job_title: lead.job_title = std::move(cell.text); return;
-    case Target::seniority: lead.seniority = std::move(cell.text); return;
-    case Target::department: lead.department = std::move(cell.text); return;
-    case Target::country: lead.location.country = std::move(cell.text); return;
-    case Target::region: lead.location.region = std::move(cell.text); return;
-    case Target::city: lead.location.city = std::move(cell.text); return;
-    case Target::origin: lead.origin = cell.origin; return;
-    case Target::source: lead.source = std::move(cell.text); return;
-    case Target::created_at: lead.created_at = cell.instant; return;
-    case Target::do_not_email: lead.consent.do_not_email = cell.boolean; return;
-    case Target::do_not_call: lead.consent.do_not_call = cell.boolean; return;
-    case Target::budget: lead.discovery.budget = to_value(type, std::move(cell)); return;
-    case Target::authority: lead.discovery.authority = to_value(type, std::move(cell)); return;
-    case Target::need: lead.discovery.need = to_value(type, std::move(cell)); return;
-    case Target::timeline: lead.discovery.timeline = to_value(type, std::move(cell)); return;
+    case Target::first_name:
+      lead.contact.first_name = std::move(cell.text);
+      return;
+    case Target::last_name:
+      lead.contact.last_name = std::move(cell.text);
+      return;
+    case Target::email:
+      lead.contact.email = std::move(cell.text);
+      return;
+    case Target::secondary_email:
+      lead.contact.secondary_email = std::move(cell.text);
+      return;
+    case Target::phone:
+      lead.contact.phone = std::move(cell.text);
+      return;
+    case Target::secondary_phone:
+      lead.contact.secondary_phone = std::move(cell.text);
+      return;
+    case Target::company_name:
+      lead.company.name = std::move(cell.text);
+      return;
+    case Target::company_domain:
+      lead.company.domain = std::move(cell.text);
+      return;
+    case Target::company_industry:
+      lead.company.industry = std::move(cell.text);
+      return;
+    case Target::company_employees:
+      lead.company.employees = cell.number;
+      return;
+    case Target::company_revenue:
+      lead.company.annual_revenue = cell.number;
+      return;
+    case Target::job_title:
+      lead.job_title = std::move(cell.text);
+      return;
+    case Target::seniority:
+      lead.seniority = std::move(cell.text);
+      return;
+    case Target::department:
+      lead.department = std::move(cell.text);
+      return;
+    case Target::country:
+      lead.location.country = std::move(cell.text);
+      return;
+    case Target::region:
+      lead.location.region = std::move(cell.text);
+      return;
+    case Target::city:
+      lead.location.city = std::move(cell.text);
+      return;
+    case Target::origin:
+      lead.origin = cell.origin;
+      return;
+    case Target::source:
+      lead.source = std::move(cell.text);
+      return;
+    case Target::created_at:
+      lead.created_at = cell.instant;
+      return;
+    case Target::do_not_email:
+      lead.consent.do_not_email = cell.boolean;
+      return;
+    case Target::do_not_call:
+      lead.consent.do_not_call = cell.boolean;
+      return;
+    case Target::budget:
+      lead.discovery.budget = to_value(type, std::move(cell));
+      return;
+    case Target::authority:
+      lead.discovery.authority = to_value(type, std::move(cell));
+      return;
+    case Target::need:
+      lead.discovery.need = to_value(type, std::move(cell));
+      return;
+    case Target::timeline:
+      lead.discovery.timeline = to_value(type, std::move(cell));
+      return;
     case Target::attribute:
       lead.attributes.insert_or_assign(std::string(r.name), to_value(type, std::move(cell)));
       return;
@@ -336,7 +422,8 @@ std::string constant_cell(const Resolved& r, const Value& value, ValueType& type
         if (convert(*s, fixed, ";", false, cell)) return {};
       }
       return std::string(expected_text(fixed));
-    case ValueType::list: break;
+    case ValueType::list:
+      break;
   }
   return "a value";
 }
@@ -359,7 +446,7 @@ const std::vector<std::string_view> kMappingKeys{"description", "delimiter", "id
                                                  "lower_case",  "missing",   "fields", "attributes",
                                                  "constants",   "events",    "ignore"};
 const std::vector<std::string_view> kIdKeys{"column", "record_number", "prefix"};
-const std::vector<std::string_view> kFieldKeys{"column",     "type",    "separator", "trim",
+const std::vector<std::string_view> kFieldKeys{"column",     "type",    "separator",  "trim",
                                                "lower_case", "missing", "description"};
 const std::vector<std::string_view> kEventKeys{"type", "count", "at", "default_at", "description"};
 const std::vector<std::string_view> kAttributeTypes{"string", "number", "bool", "list"};
@@ -504,7 +591,8 @@ class MappingReader {
               "record_number false needs a \"column\" holding the id");
       }
       if (on && column != nullptr) {
-        error("invalid_value", "/id", "give either \"column\" or \"record_number\": true, not both");
+        error("invalid_value", "/id",
+              "give either \"column\" or \"record_number\": true, not both");
       }
     }
     if (const json* p = member(v, "prefix")) read_string(*p, "/id/prefix", m.id_prefix);
@@ -632,8 +720,8 @@ class MappingReader {
         c.value = value.get<bool>();
       } else if (value.is_number()) {
         c.value = value.get<double>();
-      } else if (value.is_array() &&
-                 std::all_of(value.begin(), value.end(), [](const json& e) { return e.is_string(); })) {
+      } else if (value.is_array() && std::all_of(value.begin(), value.end(),
+                                                 [](const json& e) { return e.is_string(); })) {
         c.value = value.get<std::vector<std::string>>();
       } else {
         wrong_type(at, "a string, number, boolean or array of strings", value);
@@ -673,8 +761,10 @@ class MappingReader {
         error("missing_key", at, "missing required key \"type\"");
         good = false;
       }
-      if (const json* c = member(spec, "count")) good = read_column(*c, at + "/count", e.count_column) && good;
-      if (const json* a = member(spec, "at")) good = read_column(*a, at + "/at", e.at_column) && good;
+      if (const json* c = member(spec, "count"))
+        good = read_column(*c, at + "/count", e.count_column) && good;
+      if (const json* a = member(spec, "at"))
+        good = read_column(*a, at + "/at", e.at_column) && good;
       if (const json* d = member(spec, "default_at")) {
         std::string s;
         if (read_string(*d, at + "/default_at", s)) {
@@ -689,8 +779,9 @@ class MappingReader {
         }
       }
       if (good && e.count_column.empty() && e.at_column.empty()) {
-        error("missing_key", at, "an event mapping needs \"count\" (a column of counts) or \"at\" "
-                                 "(a column of instants), or both");
+        error("missing_key", at,
+              "an event mapping needs \"count\" (a column of counts) or \"at\" "
+              "(a column of instants), or both");
         good = false;
       }
       if (good) m.events.push_back(std::move(e));
@@ -702,8 +793,7 @@ class MappingReader {
     const auto see = [&](const std::string& target, const std::string& pointer) {
       const auto [it, inserted] = seen.emplace(target, pointer);
       if (!inserted) {
-        error("duplicate_target", pointer,
-              "\"" + target + "\" is already set by " + it->second);
+        error("duplicate_target", pointer, "\"" + target + "\" is already set by " + it->second);
       }
     };
     for (const FieldMapping& f : m.fields) see(f.target, f.pointer);
@@ -726,12 +816,18 @@ Diagnostic record_error(std::string_view code, const CsvRecord& record, std::siz
 
 std::string_view to_string(ValueType type) noexcept {
   switch (type) {
-    case ValueType::string: return "string";
-    case ValueType::number: return "number";
-    case ValueType::boolean: return "bool";
-    case ValueType::list: return "list";
-    case ValueType::instant: return "instant";
-    case ValueType::origin: return "origin";
+    case ValueType::string:
+      return "string";
+    case ValueType::number:
+      return "number";
+    case ValueType::boolean:
+      return "bool";
+    case ValueType::list:
+      return "list";
+    case ValueType::instant:
+      return "instant";
+    case ValueType::origin:
+      return "origin";
   }
   return "string";
 }
@@ -762,9 +858,8 @@ Mapping default_mapping(std::span<const std::string> header) {
       if (m.id_column.empty()) m.id_column = name;
       continue;
     }
-    const bool taken = std::any_of(m.fields.begin(), m.fields.end(), [&](const FieldMapping& f) {
-      return f.column == name;
-    });
+    const bool taken = std::any_of(m.fields.begin(), m.fields.end(),
+                                   [&](const FieldMapping& f) { return f.column == name; });
     if (taken) continue;
     FieldMapping f;
     f.column = name;
@@ -775,9 +870,8 @@ Mapping default_mapping(std::span<const std::string> header) {
       f.target = std::string(kAttributePrefix) + name;
       f.type = ValueType::string;
     }
-    const bool duplicate = std::any_of(m.fields.begin(), m.fields.end(), [&](const FieldMapping& g) {
-      return g.target == f.target;
-    });
+    const bool duplicate = std::any_of(m.fields.begin(), m.fields.end(),
+                                       [&](const FieldMapping& g) { return g.target == f.target; });
     if (!duplicate) m.fields.push_back(std::move(f));
   }
   return m;
@@ -829,7 +923,8 @@ Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std
   };
 
   for (const FieldMapping& f : mapping.fields) {
-    const std::string at = f.pointer.empty() ? "/fields/" + detail::pointer_escape(f.target) : f.pointer;
+    const std::string at =
+        f.pointer.empty() ? "/fields/" + detail::pointer_escape(f.target) : f.pointer;
     if (!resolve(f.target)) {
       fail("unknown_target", at, "unknown lead field \"" + f.target + "\"");
       m.field_columns_.push_back(0);
@@ -844,7 +939,8 @@ Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std
     const EventMapping& e = mapping.events[i];
     const std::string at = e.pointer.empty() ? "/events/" + std::to_string(i) : e.pointer;
     EventSlot slot;
-    if (!e.count_column.empty()) slot.count_column = column(e.count_column, at + "/count", "event count");
+    if (!e.count_column.empty())
+      slot.count_column = column(e.count_column, at + "/count", "event count");
     if (!e.at_column.empty()) slot.at_column = column(e.at_column, at + "/at", "event instant");
     m.event_slots_.push_back(slot);
   }
@@ -856,7 +952,8 @@ Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std
     }
   }
   for (const ConstantMapping& c : mapping.constants) {
-    const std::string at = c.pointer.empty() ? "/constants/" + detail::pointer_escape(c.target) : c.pointer;
+    const std::string at =
+        c.pointer.empty() ? "/constants/" + detail::pointer_escape(c.target) : c.pointer;
     const std::optional<Resolved> r = resolve(c.target);
     if (!r) {
       fail("unknown_target", at, "unknown lead field \"" + c.target + "\"");
@@ -927,7 +1024,8 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
     const bool do_trim = f.normalise.trim.value_or(mapping_.trim);
     const bool lower = f.normalise.lower_case.value_or(mapping_.lower_case);
     if (do_trim) text = trim(text);
-    const std::vector<std::string>& tokens = f.normalise.missing ? *f.normalise.missing : mapping_.missing;
+    const std::vector<std::string>& tokens =
+        f.normalise.missing ? *f.normalise.missing : mapping_.missing;
     if (is_missing(do_trim ? text : trim(text), tokens)) continue;
     if (text.size() > limits_.max_string_length) {
       errors.push_back(record_error("limit_exceeded", record, c + 1, lead_pointer(f.target),
@@ -982,11 +1080,11 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
                                             shown_value(text)));
           bad = true;
         } else if (*count > static_cast<double>(limits_.max_events_per_lead - total_events)) {
-          errors.push_back(record_error(
-              "limit_exceeded", record, c + 1, "/events",
-              column_name(c) + ": " + shown_value(text) + " events would exceed the limit "
-                                                     "max_events_per_lead = " +
-                  std::to_string(limits_.max_events_per_lead)));
+          errors.push_back(record_error("limit_exceeded", record, c + 1, "/events",
+                                        column_name(c) + ": " + shown_value(text) +
+                                            " events would exceed the limit "
+                                            "max_events_per_lead = " +
+                                            std::to_string(limits_.max_events_per_lead)));
           bad = true;
         } else {
           n = static_cast<std::size_t>(*count);
@@ -1018,9 +1116,8 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
 
   if (!errors.empty()) {
     // In column order (fields are processed in the mapping's key order).
-    std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      return a.column < b.column;
-    });
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.column < b.column; });
     return errors;
   }
   return lead;

@@ -19,14 +19,49 @@ namespace leadscore::detail {
 /// Every field a condition can read. Lead fields first, then derived facts,
 /// then scores (stage conditions only), then the event context (`where`).
 enum class FieldId : std::uint8_t {
-  id, first_name, last_name, email, secondary_email, phone, secondary_phone,
-  company_name, company_domain, company_industry, company_employees, company_revenue,
-  job_title, seniority, department, country, region, city, origin, source,
-  do_not_email, do_not_call, budget, authority, need, timeline, attribute,
-  enrichment, completeness, email_domain, free_email, days_since_created,
-  days_since_last_activity, event_count, event_count_type,
-  score_fit, score_engagement, score_total, grade_fit, grade_engagement, grade,
-  event_type, event_property,
+  id,
+  first_name,
+  last_name,
+  email,
+  secondary_email,
+  phone,
+  secondary_phone,
+  company_name,
+  company_domain,
+  company_industry,
+  company_employees,
+  company_revenue,
+  job_title,
+  seniority,
+  department,
+  country,
+  region,
+  city,
+  origin,
+  source,
+  do_not_email,
+  do_not_call,
+  budget,
+  authority,
+  need,
+  timeline,
+  attribute,
+  enrichment,
+  completeness,
+  email_domain,
+  free_email,
+  days_since_created,
+  days_since_last_activity,
+  event_count,
+  event_count_type,
+  score_fit,
+  score_engagement,
+  score_total,
+  grade_fit,
+  grade_engagement,
+  grade,
+  event_type,
+  event_property,
 };
 
 enum class FieldType : std::uint8_t { text, number, boolean, dynamic };
@@ -69,20 +104,21 @@ struct Node {
   Op op = Op::exists;
   FieldId field = FieldId::id;
   OperandKind operand = OperandKind::none;
-  bool ci = true;          ///< case-insensitive string matching
+  bool ci = true;  ///< case-insensitive string matching
   bool operand_b = false;
-  double num = 0;          ///< number operand, or range low
-  double num2 = 0;         ///< range high
-  std::uint32_t arg = 0;   ///< aggregate slot, or event type id for event_count_type
+  double num = 0;         ///< number operand, or range low
+  double num2 = 0;        ///< range high
+  std::uint32_t arg = 0;  ///< aggregate slot, or event type id for event_count_type
   std::uint32_t first_child = 0;
   std::uint32_t child_count = 0;
-  std::string name;        ///< attribute / property name
-  std::string text;        ///< operand text (lower-cased when ci)
-  std::vector<std::string> texts;  ///< operand list (lower-cased when ci), for contains_any / list ops
-  StringSet set;           ///< in / not_in over texts
-  std::vector<double> numbers;     ///< in / not_in over numbers (sorted)
-  std::string display;     ///< readable form, e.g. "company.employees >= 50"
-  std::string field_name;  ///< field path as written
+  std::string name;  ///< attribute / property name
+  std::string text;  ///< operand text (lower-cased when ci)
+  std::vector<std::string>
+      texts;                    ///< operand list (lower-cased when ci), for contains_any / list ops
+  StringSet set;                ///< in / not_in over texts
+  std::vector<double> numbers;  ///< in / not_in over numbers (sorted)
+  std::string display;          ///< readable form, e.g. "company.employees >= 50"
+  std::string field_name;       ///< field path as written
 };
 
 /// An event aggregate (one per `measure` condition).
@@ -99,8 +135,8 @@ struct Aggregate {
 
 struct CompiledRule {
   RuleKind kind = RuleKind::fit;
-  std::uint32_t when = 0;            ///< root node (fit, engagement, knockout)
-  std::int64_t points_micro = 0;     ///< points in millionths
+  std::uint32_t when = 0;         ///< root node (fit, engagement, knockout)
+  std::int64_t points_micro = 0;  ///< points in millionths
   double points = 0;
   // behaviour
   std::uint32_t behavior_slot = 0;
@@ -108,10 +144,10 @@ struct CompiledRule {
   std::vector<std::uint32_t> where;  ///< root nodes (event context)
   bool has_cap = false;
   std::int64_t cap_micro = 0;
-  std::uint32_t max_per_day = 0;     ///< 0 = no cap
+  std::uint32_t max_per_day = 0;  ///< 0 = no cap
   std::int64_t window_ms = -1;
-  double half_life_days = 0;         ///< 0 = no decay
-  std::int32_t first_aggregate = -1; ///< engagement: first aggregate in `when`, for evidence
+  double half_life_days = 0;          ///< 0 = no decay
+  std::int32_t first_aggregate = -1;  ///< engagement: first aggregate in `when`, for evidence
 };
 
 struct CompiledStage {
@@ -128,12 +164,14 @@ struct Model {
   std::vector<std::uint32_t> child_ids;
   std::vector<Aggregate> aggregates;
   std::uint32_t bit_words_total = 0;
-  std::vector<CompiledRule> rules;  ///< same order as config.rules
+  std::vector<CompiledRule> rules;            ///< same order as config.rules
   std::vector<std::uint32_t> behavior_rules;  ///< indices into rules
   std::vector<CompiledStage> stages;
 
   StringSet event_types;  ///< interned types; id = index; unknown types get other_type()
-  std::uint32_t other_type() const noexcept { return static_cast<std::uint32_t>(event_types.keys().size()); }
+  std::uint32_t other_type() const noexcept {
+    return static_cast<std::uint32_t>(event_types.keys().size());
+  }
   /// Per type id (0..other_type()), the behaviour rule indices and aggregate
   /// indices interested in it, flattened: [offsets[t], offsets[t+1]).
   std::vector<std::uint32_t> rule_sub_offsets, rule_subs;

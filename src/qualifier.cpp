@@ -14,7 +14,8 @@ namespace leadscore {
 namespace detail {
 
 // ---- StringSet --------------------------------------------------------------
-StringSet::StringSet(const std::vector<std::string>& items, bool case_insensitive) : ci_(case_insensitive) {
+StringSet::StringSet(const std::vector<std::string>& items, bool case_insensitive)
+    : ci_(case_insensitive) {
   std::size_t capacity = 8;
   while (capacity < items.size() * 2) capacity *= 2;
   slots_.assign(capacity, -1);
@@ -75,7 +76,8 @@ std::uint64_t StringSet::hash(std::string_view key) const noexcept {
     if (n % 8 != 0) mix(load8(p + n - 8));  // the last 8 bytes, overlapping
   } else {
     std::uint64_t w = 0;
-    for (std::size_t i = 0; i < n; ++i) w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    for (std::size_t i = 0; i < n; ++i)
+      w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
     mix(w);
   }
   return h ^ (h >> 29);
@@ -99,9 +101,12 @@ bool StringSet::contains(std::string_view key) const noexcept { return find(key)
 // ---- names --------------------------------------------------------------------
 std::string_view to_string(EnrichmentLevel level) noexcept {
   switch (level) {
-    case EnrichmentLevel::incomplete: return "incomplete";
-    case EnrichmentLevel::non_enriched: return "non_enriched";
-    case EnrichmentLevel::enriched: return "enriched";
+    case EnrichmentLevel::incomplete:
+      return "incomplete";
+    case EnrichmentLevel::non_enriched:
+      return "non_enriched";
+    case EnrichmentLevel::enriched:
+      return "enriched";
   }
   return "incomplete";
 }
@@ -129,11 +134,12 @@ Explanation Qualifier::explain(const Lead& lead, Instant as_of) const {
   return ex;
 }
 
-void Qualifier::qualify_all(std::span<const Lead> leads, Instant as_of, std::span<Qualification> out,
-                            unsigned threads) const {
+void Qualifier::qualify_all(std::span<const Lead> leads, Instant as_of,
+                            std::span<Qualification> out, unsigned threads) const {
   if (out.size() != leads.size()) {
     throw std::invalid_argument("qualify_all: output span size " + std::to_string(out.size()) +
-                                " differs from the number of leads " + std::to_string(leads.size()));
+                                " differs from the number of leads " +
+                                std::to_string(leads.size()));
   }
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t n = leads.size();
@@ -208,10 +214,11 @@ void trace_lines(const ConditionTrace& t, int depth, std::string& out) {
 std::string Explanation::to_text() const {
   std::string out;
   const Qualification& r = result;
-  out += "stage " + std::string(r.stage) + "  grade " + std::string(r.grade) + "  fit " + num(r.fit) +
-         "  engagement " + num(r.engagement) + "  total " + num(r.total) + "\n";
+  out += "stage " + std::string(r.stage) + "  grade " + std::string(r.grade) + "  fit " +
+         num(r.fit) + "  engagement " + num(r.engagement) + "  total " + num(r.total) + "\n";
   if (r.disqualified) {
-    out += "disqualified: " + std::string(r.reason) + " (rule " + std::string(r.knockout_rule) + ")\n";
+    out +=
+        "disqualified: " + std::string(r.reason) + " (rule " + std::string(r.knockout_rule) + ")\n";
   }
   out += "facts: enrichment " + std::string(to_string(facts.enrichment)) + ", completeness " +
          num(facts.completeness * 100) + "%";
@@ -219,17 +226,20 @@ std::string Explanation::to_text() const {
     out += ", email domain " + *facts.email_domain + (facts.free_email ? " (free mail)" : "");
   }
   out += ", " + std::to_string(facts.events_considered) + " events";
-  if (facts.events_after_as_of) out += " (" + std::to_string(facts.events_after_as_of) + " after as_of ignored)";
+  if (facts.events_after_as_of)
+    out += " (" + std::to_string(facts.events_after_as_of) + " after as_of ignored)";
   out += "\n";
   if (fit_unclamped != r.fit || engagement_unclamped != r.engagement) {
-    out += "before clamping: fit " + num(fit_unclamped) + ", engagement " + num(engagement_unclamped) + "\n";
+    out += "before clamping: fit " + num(fit_unclamped) + ", engagement " +
+           num(engagement_unclamped) + "\n";
   }
   out += "contributions:\n";
   if (contributions.empty()) out += "  (none)\n";
   for (const auto& c : contributions) {
     char head[96];
     const std::string points = (c.points > 0 ? "+" : "") + num(c.points);
-    std::snprintf(head, sizeof head, "  %8s  %-10s ", points.c_str(), std::string(to_string(c.kind)).c_str());
+    std::snprintf(head, sizeof head, "  %8s  %-10s ", points.c_str(),
+                  std::string(to_string(c.kind)).c_str());
     out += head + c.rule_id + ": " + c.evidence + "\n";
   }
   if (!knockouts.empty()) {
@@ -239,7 +249,8 @@ std::string Explanation::to_text() const {
   }
   if (!stages.empty()) out += "stages:\n";
   for (const auto& s : stages) {
-    out += "  " + s.stage + (s.held ? ": held" : ": not met") + (s.by_origin ? " (origin-specific condition)" : "") + "\n";
+    out += "  " + s.stage + (s.held ? ": held" : ": not met") +
+           (s.by_origin ? " (origin-specific condition)" : "") + "\n";
     trace_lines(s.condition, 0, out);
   }
   if (next) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "leadscore/lead.hpp"
+
 #include "text.hpp"
 
 namespace leadscore {
@@ -113,10 +114,10 @@ void append_digits(std::string& out, std::int64_t value, int width) {
 void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
   z += 719468;
   const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<std::uint64_t>(z - era * 146097);              // [0, 146096]
+  const auto doe = static_cast<std::uint64_t>(z - era * 146097);                    // [0, 146096]
   const std::uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const std::uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);            // [0, 365]
-  const std::uint64_t mp = (5 * doy + 2) / 153;                                 // [0, 11]
+  const std::uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const std::uint64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
   d = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
   m = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
   y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);

@@ -2,7 +2,7 @@
 // synthetic outcomes drawn from known weights, recovered thresholds,
 // determinism, the report formats, and the real UCI Bank Marketing data end
 // to end (holdout ROC AUC).
-#include <gtest/gtest.h>
+#include "leadscore/calibrate.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -14,7 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "leadscore/calibrate.hpp"
+#include <gtest/gtest.h>
+
 #include "leadscore/csv.hpp"
 #include "leadscore/io.hpp"
 #include "leadscore/qualifier.hpp"
@@ -109,7 +110,8 @@ TEST(Calibrate, RecoversKnownWeightsAndThresholds) {
   const double pp = learned(rep, "p").points;
   EXPECT_EQ(pa + pp, 100);
   EXPECT_NEAR(pp / pa, 2.0, 0.3);
-  for (const auto& rule : r->config.rules) EXPECT_EQ(rule.points, std::round(rule.points)) << rule.id;
+  for (const auto& rule : r->config.rules)
+    EXPECT_EQ(rule.points, std::round(rule.points)) << rule.id;
   // Precision 0.58: the p-groups (73% and 50%, mixed ~61.5%) qualify, adding
   // a&q (38%) would not: the threshold is p's points alone.
   ASSERT_EQ(rep.thresholds.size(), 2u);
@@ -201,7 +203,8 @@ TEST(Calibrate, ReportsErrorsInsteadOfCalibrating) {
   const Data d = synthetic(100, 1);
   const Instant as_of[] = {kAsOf};
   std::unique_ptr<bool[]> zeros(new bool[100]());
-  Result<Calibration> r = calibrate(synthetic_config(), d.leads, std::span<const bool>(zeros.get(), 100), as_of);
+  Result<Calibration> r =
+      calibrate(synthetic_config(), d.leads, std::span<const bool>(zeros.get(), 100), as_of);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.diagnostics().front().code, "calibration_error");
   Result<Calibration> mismatch =
@@ -318,18 +321,23 @@ TEST(Calibrate, BankMarketingHoldoutAuc) {
   // Debug builds: train on every third training row (the docs figure uses all).
   o.train_stride = 3;
   const Instant as_of[] = {kAsOf};
-  Result<Calibration> r = calibrate(*config, leads, std::span<const bool>(y.get(), outcomes.size()), as_of, o);
+  Result<Calibration> r =
+      calibrate(*config, leads, std::span<const bool>(y.get(), outcomes.size()), as_of, o);
   ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
   const CalibrationReport& rep = r->report;
-  std::printf("bank-marketing holdout ROC AUC: original %.4f, calibrated %.4f (%zu training leads, %zu held out)\n",
-              rep.original_holdout.auc, rep.calibrated_holdout.auc, rep.training_leads, rep.holdout_leads);
-  EXPECT_EQ(rep.holdout_leads, (leads.size() / 10) * 3 + std::min<std::size_t>(leads.size() % 10, 3));
+  std::printf(
+      "bank-marketing holdout ROC AUC: original %.4f, calibrated %.4f (%zu training leads, %zu "
+      "held out)\n",
+      rep.original_holdout.auc, rep.calibrated_holdout.auc, rep.training_leads, rep.holdout_leads);
+  EXPECT_EQ(rep.holdout_leads,
+            (leads.size() / 10) * 3 + std::min<std::size_t>(leads.size() % 10, 3));
   EXPECT_GT(rep.original_holdout.auc, 0.70);
   EXPECT_GE(rep.calibrated_holdout.auc, 0.78);
   EXPECT_GT(rep.calibrated_holdout.auc, rep.original_holdout.auc + 0.02);
   // Still a readable list of integer-point rules that builds.
   EXPECT_TRUE(Qualifier::build(r->config).ok());
-  for (const auto& rule : r->config.rules) EXPECT_EQ(rule.points, std::round(rule.points)) << rule.id;
+  for (const auto& rule : r->config.rules)
+    EXPECT_EQ(rule.points, std::round(rule.points)) << rule.id;
   // The best decile converts far above the base rate.
   ASSERT_EQ(rep.calibrated_holdout.deciles.size(), 10u);
   EXPECT_GT(rep.calibrated_holdout.deciles[0].lift, 3.5);

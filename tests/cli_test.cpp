@@ -5,14 +5,6 @@
 //
 // Golden files live in tests/data/cli/; run with LEADSCORE_UPDATE_GOLDEN=1 to
 // rewrite them after an intended change (and review the diff).
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -24,12 +16,19 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "leadscore/io.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/qualifier.hpp"
+
 #include "support/random_leads.hpp"
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -123,7 +122,7 @@ class TempDir {
 /// Runs the tool with `args`; `input` is its standard input. Captures exit
 /// status, stdout, stderr and the child's peak resident set size.
 ToolRun run(const std::vector<std::string>& args, const std::string& input = "",
-        const fs::path& cwd = {}) {
+            const fs::path& cwd = {}) {
   TempDir io;
   write_text(io / "stdin", input);
   const std::string in_path = (io / "stdin").string();
@@ -179,20 +178,22 @@ ToolRun run(const std::vector<std::string>& args, const std::string& input = "",
 /// Compares `actual` with a golden file (or rewrites it).
 void expect_golden(const std::string& actual, const std::string& name) {
   const fs::path path = data_dir() / name;
-  if (const char* update = std::getenv("LEADSCORE_UPDATE_GOLDEN"); update != nullptr && *update == '1') {
+  if (const char* update = std::getenv("LEADSCORE_UPDATE_GOLDEN");
+      update != nullptr && *update == '1') {
     write_text(path, actual);
     return;
   }
   ASSERT_TRUE(fs::exists(path)) << "missing golden file " << path
                                 << " (run with LEADSCORE_UPDATE_GOLDEN=1 to create it)";
-  EXPECT_EQ(actual, read_text(path)) << "golden file " << name
-                                     << " differs (LEADSCORE_UPDATE_GOLDEN=1 rewrites it)";
+  EXPECT_EQ(actual, read_text(path))
+      << "golden file " << name << " differs (LEADSCORE_UPDATE_GOLDEN=1 rewrites it)";
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr bool kSanitized = true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
 constexpr bool kSanitized = true;
 #else
 constexpr bool kSanitized = false;
@@ -205,8 +206,9 @@ class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
     if (cli_path().empty()) {
-      GTEST_SKIP() << "the leadscore executable was not found: build the leadscore_cli target, or set "
-                      "LEADSCORE_CLI to its path";
+      GTEST_SKIP()
+          << "the leadscore executable was not found: build the leadscore_cli target, or set "
+             "LEADSCORE_CLI to its path";
     }
   }
 };
@@ -250,17 +252,26 @@ TEST_F(Cli, UsageErrorsNameTheFlagAndTheExpectedForm) {
   };
   const std::vector<Case> cases{
       {{"frobnicate"}, "unknown command 'frobnicate'"},
-      {{"score", "--input", leads.string(), "--thread", "2"}, "unknown option '--thread' for 'leadscore score' (did you mean '--threads'?)"},
-      {{"score", "--input", leads.string(), "--threads", "x"}, "--threads expects a positive integer (1..1024), got 'x'"},
-      {{"score", "--input", leads.string(), "--threads", "0"}, "--threads expects a positive integer"},
-      {{"score", "--input", leads.string(), "--threads"}, "--threads expects a value (--threads N)"},
+      {{"score", "--input", leads.string(), "--thread", "2"},
+       "unknown option '--thread' for 'leadscore score' (did you mean '--threads'?)"},
+      {{"score", "--input", leads.string(), "--threads", "x"},
+       "--threads expects a positive integer (1..1024), got 'x'"},
+      {{"score", "--input", leads.string(), "--threads", "0"},
+       "--threads expects a positive integer"},
+      {{"score", "--input", leads.string(), "--threads"},
+       "--threads expects a value (--threads N)"},
       {{"score"}, "--input is required"},
-      {{"score", "--input", leads.string(), "--as-of", "yesterday"}, "--as-of expects an ISO-8601 instant"},
-      {{"score", "--input", leads.string(), "--format", "xml"}, "--format expects jsonl or csv, got 'xml'"},
-      {{"score", "--input", leads.string(), "--output-format", "xml"}, "--output-format expects jsonl or csv"},
+      {{"score", "--input", leads.string(), "--as-of", "yesterday"},
+       "--as-of expects an ISO-8601 instant"},
+      {{"score", "--input", leads.string(), "--format", "xml"},
+       "--format expects jsonl or csv, got 'xml'"},
+      {{"score", "--input", leads.string(), "--output-format", "xml"},
+       "--output-format expects jsonl or csv"},
       {{"score", "--input", leads.string(), "--map", "m.json"}, "--map applies to CSV input only"},
-      {{"score", "--input", "/nonexistent/leads.jsonl"}, "--input '/nonexistent/leads.jsonl': cannot open"},
-      {{"score", "--input", leads.string(), "--config", "/nonexistent.json"}, "--config '/nonexistent.json': cannot open"},
+      {{"score", "--input", "/nonexistent/leads.jsonl"},
+       "--input '/nonexistent/leads.jsonl': cannot open"},
+      {{"score", "--input", leads.string(), "--config", "/nonexistent.json"},
+       "--config '/nonexistent.json': cannot open"},
       {{"score", "--input", leads.string(), "extra"}, "unexpected argument 'extra'"},
       {{"score", "--input", leads.string(), "--explain=yes"}, "'--explain' takes no value"},
       {{"check"}, "--config is required"},
@@ -277,22 +288,30 @@ TEST_F(Cli, UsageErrorsNameTheFlagAndTheExpectedForm) {
 }
 
 TEST_F(Cli, ConfigurationErrorsScoreNothing) {
-  const ToolRun r = run({"score", "--input", "leads.jsonl", "--config", "broken-config.json"}, "", data_dir());
+  const ToolRun r =
+      run({"score", "--input", "leads.jsonl", "--config", "broken-config.json"}, "", data_dir());
   EXPECT_EQ(r.status, 2) << r;
   EXPECT_TRUE(r.out.empty());
-  EXPECT_NE(r.err.find("broken-config.json:7:28: error[unknown_rule_kind] at /rules/1/kind"), std::string::npos) << r;
+  EXPECT_NE(r.err.find("broken-config.json:7:28: error[unknown_rule_kind] at /rules/1/kind"),
+            std::string::npos)
+      << r;
 
   TempDir dir;
   write_text(dir / "bad.map.json", R"({"fields": {"contact.emial": "Email"}})");
-  const ToolRun m = run({"score", "--input", (data_dir() / "leads.csv").string(), "--map", (dir / "bad.map.json").string()});
+  const ToolRun m = run({"score", "--input", (data_dir() / "leads.csv").string(), "--map",
+                         (dir / "bad.map.json").string()});
   EXPECT_EQ(m.status, 2) << m;
-  EXPECT_NE(m.err.find("bad.map.json:1:30: error[unknown_target] at /fields/contact.emial"), std::string::npos) << m;
+  EXPECT_NE(m.err.find("bad.map.json:1:30: error[unknown_target] at /fields/contact.emial"),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.err.find("(did you mean 'contact.email'?)"), std::string::npos) << m;
 
   write_text(dir / "cols.map.json", "{\n  \"fields\": {\"contact.email\": \"E-mail\"}\n}\n");
-  const ToolRun c = run({"score", "--input", (data_dir() / "leads.csv").string(), "--map", (dir / "cols.map.json").string()});
+  const ToolRun c = run({"score", "--input", (data_dir() / "leads.csv").string(), "--map",
+                         (dir / "cols.map.json").string()});
   EXPECT_EQ(c.status, 2) << c;
-  EXPECT_NE(c.err.find("cols.map.json:2:31: error[unknown_column] at /fields/contact.email: no column \"E-mail\""),
+  EXPECT_NE(c.err.find("cols.map.json:2:31: error[unknown_column] at /fields/contact.email: no "
+                       "column \"E-mail\""),
             std::string::npos)
       << c;
   EXPECT_NE(c.err.find("(did you mean 'Email'?)"), std::string::npos) << c;
@@ -303,28 +322,33 @@ TEST_F(Cli, ConfigurationErrorsScoreNothing) {
 // ---------------------------------------------------------------------------
 
 TEST_F(Cli, ScoreJsonlGolden) {
-  const ToolRun r = run({"score", "--input", "leads.jsonl", "--as-of", kAsOf, "--threads", "1"}, "", data_dir());
+  const ToolRun r =
+      run({"score", "--input", "leads.jsonl", "--as-of", kAsOf, "--threads", "1"}, "", data_dir());
   EXPECT_EQ(r.status, 1) << r << " (three records are broken)";
   expect_golden(r.out, "leads.score.expected.jsonl");
   EXPECT_NE(r.err.find("10 records read, 7 scored, 3 failed"), std::string::npos) << r;
   EXPECT_NE(r.err.find("as of 2026-11-22T00:00:00Z"), std::string::npos) << r;
-  EXPECT_NE(r.err.find("stages: PQL 1 (14.3%), SQL 1 (14.3%), MQL 1 (14.3%), lead 4 (57.1%); 2 disqualified"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find(
+          "stages: PQL 1 (14.3%), SQL 1 (14.3%), MQL 1 (14.3%), lead 4 (57.1%); 2 disqualified"),
+      std::string::npos)
       << r;
   EXPECT_NE(r.err.find("records/s"), std::string::npos) << r;
 }
 
 TEST_F(Cli, ScoreCsvGolden) {
-  const ToolRun r = run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of", kAsOf,
-                     "--output-format", "csv"},
-                    "", data_dir());
+  const ToolRun r = run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of",
+                         kAsOf, "--output-format", "csv"},
+                        "", data_dir());
   EXPECT_EQ(r.status, 1) << r;
   expect_golden(r.out, "leads-csv.score.expected.csv");
   EXPECT_NE(r.err.find("7 records read, 4 scored, 3 failed"), std::string::npos) << r;
 }
 
 TEST_F(Cli, ScoreCsvToJsonlErrorsNameLineAndColumn) {
-  const ToolRun r = run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of", kAsOf}, "", data_dir());
+  const ToolRun r =
+      run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of", kAsOf}, "",
+          data_dir());
   EXPECT_EQ(r.status, 1) << r;
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 7u) << r;
@@ -334,11 +358,13 @@ TEST_F(Cli, ScoreCsvToJsonlErrorsNameLineAndColumn) {
   EXPECT_EQ(bad["error"]["code"], "invalid_value");
   EXPECT_EQ(bad["error"]["pointer"], "/company/employees");
   EXPECT_EQ(bad["error"]["column"], 5);
-  EXPECT_NE(bad["error"]["message"].get<std::string>().find("column \"Employees\""), std::string::npos);
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("column \"Employees\""),
+            std::string::npos);
   const json quote = json::parse(lines[4]);
   EXPECT_EQ(quote["line"], 7);
   EXPECT_EQ(quote["error"]["code"], "csv_unbalanced_quote");
-  EXPECT_EQ(json::parse(lines[5])["line"], 8) << "the records after the broken quote are read again";
+  EXPECT_EQ(json::parse(lines[5])["line"], 8)
+      << "the records after the broken quote are read again";
   EXPECT_EQ(json::parse(lines[6])["id"], "C-7");
 }
 
@@ -346,7 +372,8 @@ TEST_F(Cli, ScoreExplainGolden) {
   TempDir dir;
   const auto all = lines_of(read_text(data_dir() / "leads.jsonl"));
   write_text(dir / "three.jsonl", all[0] + "\n" + all[1] + "\n" + all[2] + "\n");
-  const ToolRun r = run({"score", "--input", (dir / "three.jsonl").string(), "--as-of", kAsOf, "--explain"});
+  const ToolRun r =
+      run({"score", "--input", (dir / "three.jsonl").string(), "--as-of", kAsOf, "--explain"});
   EXPECT_EQ(r.status, 0) << r;
   expect_golden(r.out, "leads.explain.expected.jsonl");
   for (const std::string& line : lines_of(r.out)) {
@@ -367,21 +394,26 @@ TEST_F(Cli, CheckWarningsAndStrict) {
   const ToolRun ok = run({"check", "--config", "warning-config.json"}, "", data_dir());
   EXPECT_EQ(ok.status, 0) << ok;
   EXPECT_EQ(ok.out,
-            "warning-config.json:3:52: warning[rule_never_scores] at /rules/0/points: rule 'title_known' adds 0 "
+            "warning-config.json:3:52: warning[rule_never_scores] at /rules/0/points: rule "
+            "'title_known' adds 0 "
             "points\nok: 2 rules, 1 stage (1 warning)\n");
-  const ToolRun strict = run({"check", "--config", "warning-config.json", "--strict"}, "", data_dir());
+  const ToolRun strict =
+      run({"check", "--config", "warning-config.json", "--strict"}, "", data_dir());
   EXPECT_EQ(strict.status, 2) << strict;
   EXPECT_NE(strict.out.find("0 errors, 1 warning (--strict)"), std::string::npos) << strict;
 }
 
 TEST_F(Cli, CheckGoodConfigsAndMappings) {
   const fs::path examples = source_dir() / "examples" / "data";
-  const ToolRun c = run({"check", "--config", (examples / "bank-marketing.config.json").string(), "--strict"});
+  const ToolRun c =
+      run({"check", "--config", (examples / "bank-marketing.config.json").string(), "--strict"});
   EXPECT_EQ(c.status, 0) << c;
   EXPECT_EQ(c.out, "ok: 25 rules, 2 stages\n");
-  const ToolRun m = run({"check", "--map", "leads.map.json", "--input", "leads.csv"}, "", data_dir());
+  const ToolRun m =
+      run({"check", "--map", "leads.map.json", "--input", "leads.csv"}, "", data_dir());
   EXPECT_EQ(m.status, 0) << m;
-  EXPECT_NE(m.out.find("ok: 8 mapped columns, 1 constant, 2 event mappings, fits the header of leads.csv"),
+  EXPECT_NE(m.out.find(
+                "ok: 8 mapped columns, 1 constant, 2 event mappings, fits the header of leads.csv"),
             std::string::npos)
       << m;
 }
@@ -392,7 +424,7 @@ TEST_F(Cli, ExplainGolden) {
   expect_golden(r.out, "explain.expected.txt");
 
   const ToolRun j = run({"explain", "--lead", "-", "--as-of", kAsOf, "--format", "json"},
-                    read_text(data_dir() / "lead.json"));
+                        read_text(data_dir() / "lead.json"));
   EXPECT_EQ(j.status, 0) << j;
   const json e = json::parse(j.out);
   EXPECT_EQ(e["id"], "sql-demo");
@@ -411,15 +443,16 @@ TEST_F(Cli, ExplainGolden) {
 TEST_F(Cli, BrokenJsonlRecordsAreReportedAndTheOthersScoredAsAlone) {
   const auto good = lines_of(random_jsonl(180, 42));
   const std::vector<std::string> broken{
-      R"({"id":"trunc","contact":{"first_name":"A)",                       // truncated JSON
-      R"({"id":"types","company":{"employees":"fifty"},"origin":7})",      // wrong types
-      R"({"id":"date","created_at":"2026-02-30T10:00:00Z"})",              // bad date
+      R"({"id":"trunc","contact":{"first_name":"A)",                   // truncated JSON
+      R"({"id":"types","company":{"employees":"fifty"},"origin":7})",  // wrong types
+      R"({"id":"date","created_at":"2026-02-30T10:00:00Z"})",          // bad date
       R"({"id":"evdate","events":[{"type":"page_view","at":"yesterday"}]})",
-      "{\"id\":\"huge\",\"job_title\":\"" + std::string(70000, 'x') + "\"}",  // over max_string_length
-      "{\"id\":\"utf8\",\"job_title\":\"caf\xC3\x28\"}",                      // invalid UTF-8
-      R"({"id":"unknown","emial":"a@b.co"})",                               // unknown key
-      R"([1,2,3])",                                                         // not an object
-      R"({"contact":{}})",                                                  // no id
+      "{\"id\":\"huge\",\"job_title\":\"" + std::string(70000, 'x') +
+          "\"}",                                          // over max_string_length
+      "{\"id\":\"utf8\",\"job_title\":\"caf\xC3\x28\"}",  // invalid UTF-8
+      R"({"id":"unknown","emial":"a@b.co"})",             // unknown key
+      R"([1,2,3])",                                       // not an object
+      R"({"contact":{}})",                                // no id
       R"({"id":"nullev","events":[null]})",
       "\x01\x02 garbage",
       R"({"id":"dup","id":"dup"})",
@@ -452,7 +485,8 @@ TEST_F(Cli, BrokenJsonlRecordsAreReportedAndTheOthersScoredAsAlone) {
   for (const std::string& line : good) good_text += line + "\n";
   write_text(dir / "good.jsonl", good_text);
 
-  const ToolRun all = run({"score", "--input", (dir / "mixed.jsonl").string(), "--as-of", kAsOf, "--threads", "3"});
+  const ToolRun all =
+      run({"score", "--input", (dir / "mixed.jsonl").string(), "--as-of", kAsOf, "--threads", "3"});
   EXPECT_EQ(all.status, 1) << all;
   const ToolRun clean = run({"score", "--input", (dir / "good.jsonl").string(), "--as-of", kAsOf});
   EXPECT_EQ(clean.status, 0) << clean;
@@ -472,7 +506,8 @@ TEST_F(Cli, BrokenJsonlRecordsAreReportedAndTheOthersScoredAsAlone) {
       EXPECT_TRUE(j["error"].contains("message"));
     }
   }
-  EXPECT_NE(all.err.find(std::to_string(kind.size()) + " records read, 180 scored, 20 failed"), std::string::npos)
+  EXPECT_NE(all.err.find(std::to_string(kind.size()) + " records read, 180 scored, 20 failed"),
+            std::string::npos)
       << all;
 
   // A few good records scored alone, in their own process, give the same line.
@@ -487,24 +522,26 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
   const std::string header = "id,email,employees,title,created,opens\n";
   std::vector<std::string> good;
   for (int i = 0; i < 90; ++i) {
-    good.push_back("L" + std::to_string(i) + ",p" + std::to_string(i) + "@acme" + std::to_string(i % 7) +
-                   ".io," + std::to_string(i * 37 % 900) + ",\"" + (i % 3 ? "VP, Sales" : "Manager \"\"ops\"\"") +
-                   "\",2026-1" + std::to_string(i % 2) + "-0" + std::to_string(1 + i % 9) + "," +
+    good.push_back("L" + std::to_string(i) + ",p" + std::to_string(i) + "@acme" +
+                   std::to_string(i % 7) + ".io," + std::to_string(i * 37 % 900) + ",\"" +
+                   (i % 3 ? "VP, Sales" : "Manager \"\"ops\"\"") + "\",2026-1" +
+                   std::to_string(i % 2) + "-0" + std::to_string(1 + i % 9) + "," +
                    std::to_string(i % 6) + "\n");
   }
   const std::vector<std::string> broken{
-      "B0,a@b.io,10,\"unbalanced,2026-11-01,1\n",             // unbalanced quote
-      "B1,a@b.io,10,CEO,2026-11-01\n",                       // too few fields
-      "B2,a@b.io,10,CEO,2026-11-01,1,extra\n",               // too many fields
-      "B3,a@b.io,ten,CEO,2026-11-01,1\n",                    // not a number
-      "B4,a@b.io,10,CEO,2026-02-30,1\n",                     // bad date
-      "B5,a@b.io,10,caf\xC3\x28,2026-11-01,1\n",             // invalid UTF-8
+      "B0,a@b.io,10,\"unbalanced,2026-11-01,1\n",                     // unbalanced quote
+      "B1,a@b.io,10,CEO,2026-11-01\n",                                // too few fields
+      "B2,a@b.io,10,CEO,2026-11-01,1,extra\n",                        // too many fields
+      "B3,a@b.io,ten,CEO,2026-11-01,1\n",                             // not a number
+      "B4,a@b.io,10,CEO,2026-02-30,1\n",                              // bad date
+      "B5,a@b.io,10,caf\xC3\x28,2026-11-01,1\n",                      // invalid UTF-8
       "B6,a@b.io,10," + std::string(70000, 'x') + ",2026-11-01,1\n",  // huge string
-      "B7,a@b.io,10,CEO,2026-11-01,-3\n",                    // negative count
-      "B8,a@\"b.io,10,CEO,2026-11-01,1\n",                   // stray quote
-      "B9,a@b.io,10,\"CEO\"x,2026-11-01,1\n",                // text after closing quote
+      "B7,a@b.io,10,CEO,2026-11-01,-3\n",                             // negative count
+      "B8,a@\"b.io,10,CEO,2026-11-01,1\n",                            // stray quote
+      "B9,a@b.io,10,\"CEO\"x,2026-11-01,1\n",                         // text after closing quote
   };
-  const std::string map = R"({"id": "id", "fields": {"contact.email": "email", "company.employees": "employees",
+  const std::string map =
+      R"({"id": "id", "fields": {"contact.email": "email", "company.employees": "employees",
       "job_title": "title", "created_at": "created"}, "events": [{"type": "email_open", "count": "opens"}]})";
   std::string mixed = header;
   std::string clean = header;
@@ -525,11 +562,11 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
   write_text(dir / "mixed.csv", mixed);
   write_text(dir / "clean.csv", clean);
   write_text(dir / "map.json", map);
-  const ToolRun all = run({"score", "--input", (dir / "mixed.csv").string(), "--map", (dir / "map.json").string(),
-                       "--as-of", kAsOf, "--threads", "2"});
+  const ToolRun all = run({"score", "--input", (dir / "mixed.csv").string(), "--map",
+                           (dir / "map.json").string(), "--as-of", kAsOf, "--threads", "2"});
   EXPECT_EQ(all.status, 1) << all;
-  const ToolRun ok = run({"score", "--input", (dir / "clean.csv").string(), "--map", (dir / "map.json").string(),
-                      "--as-of", kAsOf});
+  const ToolRun ok = run({"score", "--input", (dir / "clean.csv").string(), "--map",
+                          (dir / "map.json").string(), "--as-of", kAsOf});
   EXPECT_EQ(ok.status, 0) << ok;
   const auto out = lines_of(all.out);
   const auto expected = lines_of(ok.out);
@@ -562,8 +599,10 @@ TEST_F(Cli, ResultsDoNotDependOnTheThreadCount) {
   text += random_jsonl(500, 8, 6);
   write_text(dir / "in.jsonl", text);
   const std::string in = (dir / "in.jsonl").string();
-  const ToolRun one = run({"score", "--input", in, "--as-of", kAsOf, "--threads", "1", "--batch-records", "64"});
-  const ToolRun three = run({"score", "--input", in, "--as-of", kAsOf, "--threads", "3", "--batch-records", "64"});
+  const ToolRun one =
+      run({"score", "--input", in, "--as-of", kAsOf, "--threads", "1", "--batch-records", "64"});
+  const ToolRun three =
+      run({"score", "--input", in, "--as-of", kAsOf, "--threads", "3", "--batch-records", "64"});
   const ToolRun two = run({"score", "--input", in, "--as-of", kAsOf, "--threads", "2"});
   EXPECT_EQ(one.status, 1);
   EXPECT_EQ(three.status, 1);
@@ -588,24 +627,27 @@ TEST_F(Cli, SplitRunsConcatenateToOneRun) {
   std::string joined_csv;
   for (int p = 0; p < 3; ++p) {
     // Each part through stdin and stdout, as a streaming filter would run it.
-    const ToolRun part = run({"score", "--input", "-", "--output", "-", "--as-of", kAsOf, "--quiet"}, parts[p]);
+    const ToolRun part =
+        run({"score", "--input", "-", "--output", "-", "--as-of", kAsOf, "--quiet"}, parts[p]);
     ASSERT_EQ(part.status, 0) << part;
     EXPECT_TRUE(part.err.empty()) << part;
     joined += part.out;
-    const ToolRun csv = run({"score", "--input", "-", "--as-of", kAsOf, "--output-format", "csv", "--no-header"}, parts[p]);
+    const ToolRun csv =
+        run({"score", "--input", "-", "--as-of", kAsOf, "--output-format", "csv", "--no-header"},
+            parts[p]);
     joined_csv += csv.out;
   }
   EXPECT_TRUE(joined == one.out) << "the concatenation of the parts differs from one run";
-  const ToolRun csv_one = run({"score", "--input", (dir / "all.jsonl").string(), "--as-of", kAsOf, "--output-format",
-                           "csv", "--no-header"});
+  const ToolRun csv_one = run({"score", "--input", (dir / "all.jsonl").string(), "--as-of", kAsOf,
+                               "--output-format", "csv", "--no-header"});
   EXPECT_TRUE(joined_csv == csv_one.out);
 }
 
 TEST_F(Cli, OutputFileAndFormatInference) {
   TempDir dir;
-  const ToolRun r = run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of", kAsOf, "--output",
-                     (dir / "out.csv").string(), "--threads", "1"},
-                    "", data_dir());
+  const ToolRun r = run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of",
+                         kAsOf, "--output", (dir / "out.csv").string(), "--threads", "1"},
+                        "", data_dir());
   EXPECT_EQ(r.status, 1) << r;
   EXPECT_TRUE(r.out.empty());
   EXPECT_EQ(read_text(dir / "out.csv"), read_text(data_dir() / "leads-csv.score.expected.csv"))
@@ -613,7 +655,8 @@ TEST_F(Cli, OutputFileAndFormatInference) {
 }
 
 TEST_F(Cli, MemoryStaysBoundedOnALargeCsvInput) {
-  if (kSanitized) GTEST_SKIP() << "peak RSS means nothing under a sanitizer (shadow memory, quarantine)";
+  if (kSanitized)
+    GTEST_SKIP() << "peak RSS means nothing under a sanitizer (shadow memory, quarantine)";
   TempDir dir;
   // 200,000 records, about 70 MB; most bytes in a column the mapping ignores.
   {
@@ -627,18 +670,20 @@ TEST_F(Cli, MemoryStaysBoundedOnALargeCsvInput) {
   write_text(dir / "map.json", R"({"id": "id", "fields": {"contact.email": "email",
       "company.employees": "employees", "job_title": "title"}, "ignore": ["notes"]})");
   const auto input_bytes = fs::file_size(dir / "large.csv");
-  const ToolRun r = run({"score", "--input", (dir / "large.csv").string(), "--map", (dir / "map.json").string(),
-                         "--as-of", kAsOf, "--threads", "2", "--output", (dir / "out.jsonl").string()});
+  const ToolRun r =
+      run({"score", "--input", (dir / "large.csv").string(), "--map", (dir / "map.json").string(),
+           "--as-of", kAsOf, "--threads", "2", "--output", (dir / "out.jsonl").string()});
   ASSERT_EQ(r.status, 0) << r;
   EXPECT_NE(r.err.find("200000 records read, 200000 scored, 0 failed"), std::string::npos) << r;
   EXPECT_EQ(fs::file_size(dir / "out.jsonl") > 200000u * 80u, true);
-  EXPECT_LT(r.max_rss_kb, 48 * 1024) << "peak RSS " << r.max_rss_kb << " KiB for " << input_bytes / 1024
-                                     << " KiB of input";
+  EXPECT_LT(r.max_rss_kb, 48 * 1024)
+      << "peak RSS " << r.max_rss_kb << " KiB for " << input_bytes / 1024 << " KiB of input";
   EXPECT_LT(static_cast<std::uintmax_t>(r.max_rss_kb) * 1024, input_bytes / 2);
 }
 
 TEST_F(Cli, MemoryStaysBoundedOnLongJsonlLines) {
-  if (kSanitized) GTEST_SKIP() << "peak RSS means nothing under a sanitizer (shadow memory, quarantine)";
+  if (kSanitized)
+    GTEST_SKIP() << "peak RSS means nothing under a sanitizer (shadow memory, quarantine)";
   TempDir dir;
   // 20,000 lines, about 80 MB: small leads alternating with 8 KB lines over
   // --max-record-bytes, which are reported and skipped without being kept.
@@ -651,8 +696,9 @@ TEST_F(Cli, MemoryStaysBoundedOnLongJsonlLines) {
     }
   }
   const auto input_bytes = fs::file_size(dir / "large.jsonl");
-  const ToolRun r = run({"score", "--input", (dir / "large.jsonl").string(), "--as-of", kAsOf, "--threads", "2",
-                         "--max-record-bytes", "4096", "--output", (dir / "out.jsonl").string()});
+  const ToolRun r =
+      run({"score", "--input", (dir / "large.jsonl").string(), "--as-of", kAsOf, "--threads", "2",
+           "--max-record-bytes", "4096", "--output", (dir / "out.jsonl").string()});
   ASSERT_EQ(r.status, 1) << r;
   EXPECT_NE(r.err.find("20000 records read, 10000 scored, 10000 failed"), std::string::npos) << r;
   std::ifstream out(dir / "out.jsonl");
@@ -681,8 +727,9 @@ TEST_F(Cli, ReportOnJsonlWithAnAttributeLabel) {
     text += to_json_text(lead) + "\n";
   }
   write_text(dir / "in.jsonl", text);
-  const ToolRun r = run({"report", "--input", (dir / "in.jsonl").string(), "--as-of", "2026-03-15T12:00:00Z",
-                     "--label", "won", "--json", (dir / "r.json").string(), "--html", (dir / "r.html").string()});
+  const ToolRun r = run({"report", "--input", (dir / "in.jsonl").string(), "--as-of",
+                         "2026-03-15T12:00:00Z", "--label", "won", "--json",
+                         (dir / "r.json").string(), "--html", (dir / "r.html").string()});
   ASSERT_EQ(r.status, 0) << r;
   EXPECT_NE(r.out.find("stage"), std::string::npos);
   EXPECT_NE(r.out.find("ROC AUC of the total score"), std::string::npos) << r;
@@ -717,12 +764,13 @@ TEST_F(Cli, ReportAucHandlesTies) {
   for (int i = 0; i < 40; ++i) {
     const bool vip = i < 10;
     const bool won = vip || i % 2 == 0;
-    text += R"({"id":")" + std::to_string(i) + R"(","attributes":{"vip":)" + (vip ? "true" : "false") +
-            R"(,"won":)" + (won ? "true" : "false") + "}}\n";
+    text += R"({"id":")" + std::to_string(i) + R"(","attributes":{"vip":)" +
+            (vip ? "true" : "false") + R"(,"won":)" + (won ? "true" : "false") + "}}\n";
   }
   write_text(dir / "in.jsonl", text);
-  const ToolRun r = run({"report", "--input", (dir / "in.jsonl").string(), "--config", (dir / "c.json").string(),
-                     "--as-of", kAsOf, "--label", "won", "--json", (dir / "r.json").string()});
+  const ToolRun r =
+      run({"report", "--input", (dir / "in.jsonl").string(), "--config", (dir / "c.json").string(),
+           "--as-of", kAsOf, "--label", "won", "--json", (dir / "r.json").string()});
   ASSERT_EQ(r.status, 0) << r;
   const json j = json::parse(read_text(dir / "r.json"));
   // 25 positives (10 vip + 15), 15 negatives (none vip). Pairs: pos vip > neg: 10*15;
@@ -734,11 +782,12 @@ TEST_F(Cli, ReportAucHandlesTies) {
 }
 
 TEST_F(Cli, ReportUnknownLabelColumn) {
-  const ToolRun r = run({"report", "--input", "leads.csv", "--map", "leads.map.json", "--label", "title"}, "", data_dir());
+  const ToolRun r =
+      run({"report", "--input", "leads.csv", "--map", "leads.map.json", "--label", "title"}, "",
+          data_dir());
   EXPECT_EQ(r.status, 2) << r;
   EXPECT_NE(r.err.find("--label: no column 'title'"), std::string::npos) << r;
   EXPECT_NE(r.err.find("did you mean 'Title'?"), std::string::npos) << r;
-
 }
 
 TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
@@ -755,8 +804,8 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   for (int i = 0; i < 3000; ++i) {
     const bool pro = next() < 400;
     const bool converted = next() < (pro ? 600u : 100u);
-    csv += std::to_string(i) + "," + (pro ? "pro" : "free") + "," + std::to_string(1 + next() % 50) + "," +
-           (converted ? "yes" : "no") + "\n";
+    csv += std::to_string(i) + "," + (pro ? "pro" : "free") + "," +
+           std::to_string(1 + next() % 50) + "," + (converted ? "yes" : "no") + "\n";
   }
   write_text(dir / "history.csv", csv);
   write_text(dir / "config.json", R"({"version": 1, "name": "plans",
@@ -764,9 +813,9 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
                "points": 10}],
     "stages": [{"name": "MQL", "when": {"field": "score.fit", "op": "gte", "value": 10}}]})");
   const ToolRun r = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
-                         (dir / "history.csv").string(), "--label", "converted", "--as-of", "2026-01-01",
-                         "--output", (dir / "calibrated.json").string(), "--report-json",
-                         (dir / "report.json").string()});
+                         (dir / "history.csv").string(), "--label", "converted", "--as-of",
+                         "2026-01-01", "--output", (dir / "calibrated.json").string(),
+                         "--report-json", (dir / "report.json").string()});
   ASSERT_EQ(r.status, 0) << r;
   const auto calibrated = parse_config(read_text(dir / "calibrated.json"));
   ASSERT_TRUE(calibrated.ok()) << to_string(calibrated.diagnostics());
@@ -779,8 +828,8 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   EXPECT_GT(learned, 0.7) << r;
   // The same input gives the same configuration, byte for byte.
   const ToolRun again = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
-                             (dir / "history.csv").string(), "--label", "converted", "--as-of", "2026-01-01",
-                             "--output", (dir / "again.json").string()});
+                             (dir / "history.csv").string(), "--label", "converted", "--as-of",
+                             "2026-01-01", "--output", (dir / "again.json").string()});
   ASSERT_EQ(again.status, 0) << again;
   EXPECT_EQ(read_text(dir / "again.json"), read_text(dir / "calibrated.json"));
 }
@@ -795,7 +844,8 @@ class BankMarketing : public Cli {
     Cli::SetUp();
     if (IsSkipped()) return;
     const char* shared = std::getenv("LEADSCORE_SHARED_DIR");
-    const fs::path dir = shared != nullptr && *shared ? fs::path(shared) : source_dir() / ".." / "shared";
+    const fs::path dir =
+        shared != nullptr && *shared ? fs::path(shared) : source_dir() / ".." / "shared";
     csv_ = dir / "data" / "bank-marketing.csv";
     if (!fs::exists(csv_)) {
       GTEST_SKIP() << "bank-marketing.csv not found at " << csv_
@@ -809,28 +859,33 @@ class BankMarketing : public Cli {
 
 TEST_F(BankMarketing, ScoreStageCounts) {
   TempDir dir;
-  const ToolRun r = run({"score", "--input", csv_.string(), "--map", (examples_ / "bank-marketing.map.json").string(),
-                     "--config", (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf,
-                     "--output", (dir / "out.jsonl").string()});
+  const ToolRun r = run({"score", "--input", csv_.string(), "--map",
+                         (examples_ / "bank-marketing.map.json").string(), "--config",
+                         (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf,
+                         "--output", (dir / "out.jsonl").string()});
   ASSERT_EQ(r.status, 0) << r;
   // The file holds 45,212 data rows (the README says 45,211).
   EXPECT_NE(r.err.find("45212 records read, 45212 scored, 0 failed"), std::string::npos) << r;
   // Cross-checked against an independent re-implementation of the rules.
-  EXPECT_NE(r.err.find("stages: SQL 2578 (5.7%), MQL 5929 (13.1%), lead 36705 (81.2%); 440 disqualified"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("stages: SQL 2578 (5.7%), MQL 5929 (13.1%), lead 36705 (81.2%); 440 disqualified"),
+      std::string::npos)
       << r;
   std::ifstream out(dir / "out.jsonl");
   std::string first;
   std::getline(out, first);
-  EXPECT_EQ(first,
-            R"({"id":"1","stage":"lead","fit":25,"engagement":0,"total":25,"grade":"C4","disqualified":false,"reason":null})");
+  EXPECT_EQ(
+      first,
+      R"({"id":"1","stage":"lead","fit":25,"engagement":0,"total":25,"grade":"C4","disqualified":false,"reason":null})");
 }
 
 TEST_F(BankMarketing, ReportAucAboveZeroPointSeven) {
   TempDir dir;
-  const ToolRun r = run({"report", "--input", csv_.string(), "--map", (examples_ / "bank-marketing.map.json").string(),
-                     "--config", (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf, "--label",
-                     "y", "--json", (dir / "r.json").string(), "--html", (dir / "r.html").string()});
+  const ToolRun r =
+      run({"report", "--input", csv_.string(), "--map",
+           (examples_ / "bank-marketing.map.json").string(), "--config",
+           (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf, "--label", "y",
+           "--json", (dir / "r.json").string(), "--html", (dir / "r.html").string()});
   ASSERT_EQ(r.status, 0) << r;
   const json j = json::parse(read_text(dir / "r.json"));
   EXPECT_EQ(j["labelled"], 45212);

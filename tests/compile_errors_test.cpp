@@ -3,8 +3,6 @@
 // at once; limits (small Limits values keep these fast); warnings
 // (rule_never_fires, rule_never_scores, unreachable_stage,
 // unknown_event_type, unreachable_grade); Result::value() throwing Error.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -13,10 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "leadscore/config.hpp"
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
+
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
 
@@ -102,13 +103,33 @@ TEST_P(BuildErrors, ReportsTheErrorWithCodePointerAndMessage) {
 INSTANTIATE_TEST_SUITE_P(
     TopLevel, BuildErrors,
     ::testing::Values(
-        err("version", [] { Config c; c.version = 2; return c; }, "unsupported_version", "/version",
+        err(
+            "version",
+            [] {
+              Config c;
+              c.version = 2;
+              return c;
+            },
+            "unsupported_version", "/version",
             "configuration format version 2 is not supported (expected 1)"),
-        err("fit_floor_nan", [] { Config c; c.scores.fit.min = kNaN; return c; }, "invalid_value",
-            "/scores/fit/min", "the score floor must be a finite number"),
-        err("engagement_ceiling_infinite", [] { Config c; c.scores.engagement.max = kInf; return c; },
+        err(
+            "fit_floor_nan",
+            [] {
+              Config c;
+              c.scores.fit.min = kNaN;
+              return c;
+            },
+            "invalid_value", "/scores/fit/min", "the score floor must be a finite number"),
+        err(
+            "engagement_ceiling_infinite",
+            [] {
+              Config c;
+              c.scores.engagement.max = kInf;
+              return c;
+            },
             "invalid_value", "/scores/engagement/max", "the score ceiling must be a finite number"),
-        err("ceiling_below_floor",
+        err(
+            "ceiling_below_floor",
             [] {
               Config c;
               c.scores.fit.min = 10;
@@ -116,30 +137,51 @@ INSTANTIATE_TEST_SUITE_P(
               return c;
             },
             "invalid_value", "/scores/fit/max", "the fit ceiling 5 is below its floor 10"),
-        err("fit_weight_infinite", [] { Config c; c.scores.weights.fit = -kInf; return c; }, "invalid_value",
-            "/scores/weights/fit", "the fit weight must be a finite number"),
-        err("engagement_weight_nan", [] { Config c; c.scores.weights.engagement = kNaN; return c; },
-            "invalid_value", "/scores/weights/engagement", "the engagement weight must be a finite number")),
+        err(
+            "fit_weight_infinite",
+            [] {
+              Config c;
+              c.scores.weights.fit = -kInf;
+              return c;
+            },
+            "invalid_value", "/scores/weights/fit", "the fit weight must be a finite number"),
+        err(
+            "engagement_weight_nan",
+            [] {
+              Config c;
+              c.scores.weights.engagement = kNaN;
+              return c;
+            },
+            "invalid_value", "/scores/weights/engagement",
+            "the engagement weight must be a finite number")),
     error_case_name);
 
 // ---- event types, options, grades ---------------------------------------------------------------
 INSTANTIATE_TEST_SUITE_P(
     OptionsAndGrades, BuildErrors,
     ::testing::Values(
-        err("empty_event_type", [] { return with_rule(Rule::behavior("b", {""}, 1)); }, "invalid_value",
-            "/rules/0/event", "an event type may not be empty"),
-        err("empty_event_type_in_list", [] { return with_rule(Rule::behavior("b", {"page_view", ""}, 1)); },
+        err(
+            "empty_event_type", [] { return with_rule(Rule::behavior("b", {""}, 1)); },
+            "invalid_value", "/rules/0/event", "an event type may not be empty"),
+        err(
+            "empty_event_type_in_list",
+            [] {
+              return with_rule(Rule::behavior("b", {"page_view", ""}, 1));
+            },
             "invalid_value", "/rules/0/event/1", "an event type may not be empty"),
-        err("empty_aggregate_event_type", [] { return with_stage(events({""}).count().gte(1)); }, "invalid_value",
-            "/stages/0/when/event", "an event type may not be empty"),
-        err("empty_free_email_domain",
+        err(
+            "empty_aggregate_event_type", [] { return with_stage(events({""}).count().gte(1)); },
+            "invalid_value", "/stages/0/when/event", "an event type may not be empty"),
+        err(
+            "empty_free_email_domain",
             [] {
               Config c;
               c.options.free_email_domains = Strings{"gmail.com", ""};
               return c;
             },
             "invalid_value", "/options/free_email_domains/1", "a domain may not be empty"),
-        err("misspelt_enrichment_field",
+        err(
+            "misspelt_enrichment_field",
             [] {
               Config c;
               c.options.enrichment.fields = {"company.name", "company.employes"};
@@ -147,8 +189,10 @@ INSTANTIATE_TEST_SUITE_P(
               return c;
             },
             "unknown_field", "/options/enrichment/fields/1",
-            "'company.employes' is not a lead field that enrichment can count", "company.employees"),
-        err("derived_fact_as_enrichment_field",
+            "'company.employes' is not a lead field that enrichment can count",
+            "company.employees"),
+        err(
+            "derived_fact_as_enrichment_field",
             [] {
               Config c;
               c.options.enrichment.fields = {"completeness"};
@@ -157,219 +201,404 @@ INSTANTIATE_TEST_SUITE_P(
             },
             "unknown_field", "/options/enrichment/fields/0",
             "'completeness' is not a lead field that enrichment can count"),
-        err("min_fields_above_field_count",
+        err(
+            "min_fields_above_field_count",
             [] {
               Config c;
               c.options.enrichment.fields = {"company.name"};
               c.options.enrichment.min_fields = 2;
               return c;
             },
-            "invalid_value", "/options/enrichment/min_fields", "min_fields 2 is more than the 1 enrichment fields listed"),
-        err("empty_fallback_stage", [] { Config c; c.options.fallback_stage = ""; return c; }, "invalid_value",
-            "/options/fallback_stage", "the fallback stage needs a name"),
-        err("no_grade_bands", [] { Config c; c.grades.fit = {}; return c; }, "invalid_value", "/grades/fit",
-            "at least one grade band is needed"),
-        err("empty_grade_label", [] { Config c; c.grades.engagement = {{"1", 50}, {"", 0}}; return c; },
+            "invalid_value", "/options/enrichment/min_fields",
+            "min_fields 2 is more than the 1 enrichment fields listed"),
+        err(
+            "empty_fallback_stage",
+            [] {
+              Config c;
+              c.options.fallback_stage = "";
+              return c;
+            },
+            "invalid_value", "/options/fallback_stage", "the fallback stage needs a name"),
+        err(
+            "no_grade_bands",
+            [] {
+              Config c;
+              c.grades.fit = {};
+              return c;
+            },
+            "invalid_value", "/grades/fit", "at least one grade band is needed"),
+        err(
+            "empty_grade_label",
+            [] {
+              Config c;
+              c.grades.engagement = {{"1", 50}, {"", 0}};
+              return c;
+            },
             "invalid_value", "/grades/engagement/1/label", "a grade band needs a label"),
-        err("duplicate_grade_label", [] { Config c; c.grades.fit = {{"A", 50}, {"A", 0}}; return c; },
+        err(
+            "duplicate_grade_label",
+            [] {
+              Config c;
+              c.grades.fit = {{"A", 50}, {"A", 0}};
+              return c;
+            },
             "duplicate_label", "/grades/fit/1/label", "grade label 'A' is used twice"),
-        err("bands_increasing", [] { Config c; c.grades.fit = {{"A", 50}, {"B", 60}}; return c; }, "band_order",
-            "/grades/fit/1/min", "grade bands must be listed best first with strictly decreasing min: 60 follows 50"),
-        err("bands_equal", [] { Config c; c.grades.engagement = {{"1", 50}, {"2", 50}}; return c; }, "band_order",
-            "/grades/engagement/1/min",
+        err(
+            "bands_increasing",
+            [] {
+              Config c;
+              c.grades.fit = {{"A", 50}, {"B", 60}};
+              return c;
+            },
+            "band_order", "/grades/fit/1/min",
+            "grade bands must be listed best first with strictly decreasing min: 60 follows 50"),
+        err(
+            "bands_equal",
+            [] {
+              Config c;
+              c.grades.engagement = {{"1", 50}, {"2", 50}};
+              return c;
+            },
+            "band_order", "/grades/engagement/1/min",
             "grade bands must be listed best first with strictly decreasing min: 50 follows 50"),
-        err("band_min_nan", [] { Config c; c.grades.fit = {{"A", kNaN}}; return c; }, "invalid_value",
-            "/grades/fit/0/min", "a band minimum must be a finite number")),
+        err(
+            "band_min_nan",
+            [] {
+              Config c;
+              c.grades.fit = {{"A", kNaN}};
+              return c;
+            },
+            "invalid_value", "/grades/fit/0/min", "a band minimum must be a finite number")),
     error_case_name);
 
-// ---- operators and operands ----------------------------------------------------------------------
+// ---- operators and operands
+// ----------------------------------------------------------------------
 INSTANTIATE_TEST_SUITE_P(
     Operands, BuildErrors,
     ::testing::Values(
-        err("eq_without_value", [] { return with_fit(Condition::compare("job_title", Op::eq)); }, "invalid_value",
-            "/rules/0/when/value", "operator eq expects a string, number or boolean, got nothing"),
-        err("eq_number_field_text", [] { return with_fit(field("company.employees").eq("many")); }, "invalid_value",
-            "/rules/0/when/value", "operator eq expects a number, got a string"),
-        err("eq_text_field_number", [] { return with_fit(field("job_title").eq(5.0)); }, "invalid_value",
-            "/rules/0/when/value", "operator eq expects a string, got a number"),
-        err("eq_bool_field_text", [] { return with_fit(field("consent.do_not_email").eq("yes")); }, "invalid_value",
-            "/rules/0/when/value", "operator eq expects a boolean, got a string"),
-        err("ne_list", [] { return with_fit(field("attributes.x").ne(Operand(Strings{"a"}))); }, "invalid_value",
-            "/rules/0/when/value", "operator ne expects a string, number or boolean, got a list of strings"),
-        err("exists_with_value", [] { return with_fit(Condition::compare("job_title", Op::exists, std::string("x"))); },
-            "invalid_value", "/rules/0/when/value", "operator exists expects no value, got a string"),
-        err("missing_with_value", [] { return with_fit(Condition::compare("job_title", Op::missing, true)); },
-            "invalid_value", "/rules/0/when/value", "operator missing expects no value, got a boolean"),
-        err("in_empty_list", [] { return with_fit(field("job_title").in(Strings{})); }, "invalid_value",
-            "/rules/0/when/value", "operator in expects a non-empty list of strings or numbers, got a list of strings"),
-        err("in_scalar", [] { return with_fit(Condition::compare("job_title", Op::in, std::string("x"))); },
+        err(
+            "eq_without_value", [] { return with_fit(Condition::compare("job_title", Op::eq)); },
+            "invalid_value", "/rules/0/when/value",
+            "operator eq expects a string, number or boolean, got nothing"),
+        err(
+            "eq_number_field_text", [] { return with_fit(field("company.employees").eq("many")); },
+            "invalid_value", "/rules/0/when/value", "operator eq expects a number, got a string"),
+        err(
+            "eq_text_field_number", [] { return with_fit(field("job_title").eq(5.0)); },
+            "invalid_value", "/rules/0/when/value", "operator eq expects a string, got a number"),
+        err(
+            "eq_bool_field_text", [] { return with_fit(field("consent.do_not_email").eq("yes")); },
+            "invalid_value", "/rules/0/when/value", "operator eq expects a boolean, got a string"),
+        err(
+            "ne_list", [] { return with_fit(field("attributes.x").ne(Operand(Strings{"a"}))); },
+            "invalid_value", "/rules/0/when/value",
+            "operator ne expects a string, number or boolean, got a list of strings"),
+        err(
+            "exists_with_value",
+            [] { return with_fit(Condition::compare("job_title", Op::exists, std::string("x"))); },
+            "invalid_value", "/rules/0/when/value",
+            "operator exists expects no value, got a string"),
+        err(
+            "missing_with_value",
+            [] { return with_fit(Condition::compare("job_title", Op::missing, true)); },
+            "invalid_value", "/rules/0/when/value",
+            "operator missing expects no value, got a boolean"),
+        err(
+            "in_empty_list", [] { return with_fit(field("job_title").in(Strings{})); },
+            "invalid_value", "/rules/0/when/value",
+            "operator in expects a non-empty list of strings or numbers, got a list of strings"),
+        err(
+            "in_scalar",
+            [] { return with_fit(Condition::compare("job_title", Op::in, std::string("x"))); },
             "invalid_value", "/rules/0/when/value",
             "operator in expects a non-empty list of strings or numbers, got a string"),
-        err("in_number_field_texts", [] { return with_fit(field("company.employees").in(Strings{"a"})); },
-            "invalid_value", "/rules/0/when/value", "operator in expects a list of numbers, got a list of strings"),
-        err("not_in_text_field_numbers", [] { return with_fit(field("job_title").not_in(Numbers{1})); },
-            "invalid_value", "/rules/0/when/value", "operator not_in expects a list of strings, got a list of numbers"),
-        err("in_bool_field", [] { return with_fit(field("consent.do_not_email").in(Strings{"x"})); }, "type_mismatch",
-            "/rules/0/when/op", "operator in needs text or a number; 'consent.do_not_email' is a boolean"),
-        err("gt_text_field", [] { return with_fit(field("job_title").gt(5)); }, "type_mismatch", "/rules/0/when/op",
-            "operator gt needs a number; 'job_title' is text"),
-        err("lte_bool_field", [] { return with_fit(field("free_email").lte(1)); }, "type_mismatch",
-            "/rules/0/when/op", "operator lte needs a number; 'free_email' is a boolean"),
-        err("gt_text_operand", [] { return with_fit(Condition::compare("company.employees", Op::gt, std::string("5"))); },
-            "invalid_value", "/rules/0/when/value", "operator gt expects a number, got a string"),
-        err("between_one_number", [] { return with_fit(Condition::compare("company.employees", Op::between, Numbers{1})); },
-            "invalid_value", "/rules/0/when/value", "operator between expects [low, high], got a list of numbers"),
-        err("between_reversed", [] { return with_fit(field("company.employees").between(10, 5)); }, "invalid_value",
-            "/rules/0/when/value", "between needs low <= high, got [10, 5]"),
-        err("between_text_field", [] { return with_fit(field("job_title").between(1, 2)); }, "type_mismatch",
-            "/rules/0/when/op", "operator between needs a number; 'job_title' is text"),
-        err("contains_number_field", [] { return with_fit(field("company.employees").contains("5")); },
-            "type_mismatch", "/rules/0/when/op", "operator contains needs text; 'company.employees' is a number"),
-        err("contains_list", [] { return with_fit(Condition::compare("job_title", Op::contains, Strings{"a"})); },
-            "invalid_value", "/rules/0/when/value", "operator contains expects a string, got a list of strings"),
-        err("starts_with_bool_field", [] { return with_fit(field("consent.do_not_call").starts_with("t")); },
-            "type_mismatch", "/rules/0/when/op", "operator starts_with needs text; 'consent.do_not_call' is a boolean"),
-        err("ends_with_number_operand", [] { return with_fit(Condition::compare("job_title", Op::ends_with, 5.0)); },
-            "invalid_value", "/rules/0/when/value", "operator ends_with expects a string, got a number"),
-        err("contains_any_empty", [] { return with_fit(field("job_title").contains_any({})); }, "invalid_value",
-            "/rules/0/when/value", "operator contains_any expects a non-empty list of strings, got a list of strings"),
-        err("contains_any_number_field", [] { return with_fit(field("days_since_created").contains_any({"a"})); },
-            "type_mismatch", "/rules/0/when/op", "operator contains_any needs text; 'days_since_created' is a number"),
-        err("enrichment_value", [] { return with_fit(field("enrichment").eq("enrichd")); }, "invalid_value",
+        err(
+            "in_number_field_texts",
+            [] { return with_fit(field("company.employees").in(Strings{"a"})); }, "invalid_value",
+            "/rules/0/when/value", "operator in expects a list of numbers, got a list of strings"),
+        err(
+            "not_in_text_field_numbers",
+            [] { return with_fit(field("job_title").not_in(Numbers{1})); }, "invalid_value",
             "/rules/0/when/value",
-            "'enrichd' is not a value of enrichment (expected one of incomplete, non_enriched, enriched)", "enriched"),
-        err("origin_value_in_list", [] { return with_fit(field("origin").in(Strings{"inbound", "outbond"})); },
+            "operator not_in expects a list of strings, got a list of numbers"),
+        err(
+            "in_bool_field",
+            [] { return with_fit(field("consent.do_not_email").in(Strings{"x"})); },
+            "type_mismatch", "/rules/0/when/op",
+            "operator in needs text or a number; 'consent.do_not_email' is a boolean"),
+        err(
+            "gt_text_field", [] { return with_fit(field("job_title").gt(5)); }, "type_mismatch",
+            "/rules/0/when/op", "operator gt needs a number; 'job_title' is text"),
+        err(
+            "lte_bool_field", [] { return with_fit(field("free_email").lte(1)); }, "type_mismatch",
+            "/rules/0/when/op", "operator lte needs a number; 'free_email' is a boolean"),
+        err(
+            "gt_text_operand",
+            [] {
+              return with_fit(Condition::compare("company.employees", Op::gt, std::string("5")));
+            },
+            "invalid_value", "/rules/0/when/value", "operator gt expects a number, got a string"),
+        err(
+            "between_one_number",
+            [] {
+              return with_fit(Condition::compare("company.employees", Op::between, Numbers{1}));
+            },
+            "invalid_value", "/rules/0/when/value",
+            "operator between expects [low, high], got a list of numbers"),
+        err(
+            "between_reversed", [] { return with_fit(field("company.employees").between(10, 5)); },
+            "invalid_value", "/rules/0/when/value", "between needs low <= high, got [10, 5]"),
+        err(
+            "between_text_field", [] { return with_fit(field("job_title").between(1, 2)); },
+            "type_mismatch", "/rules/0/when/op",
+            "operator between needs a number; 'job_title' is text"),
+        err(
+            "contains_number_field",
+            [] { return with_fit(field("company.employees").contains("5")); }, "type_mismatch",
+            "/rules/0/when/op", "operator contains needs text; 'company.employees' is a number"),
+        err(
+            "contains_list",
+            [] { return with_fit(Condition::compare("job_title", Op::contains, Strings{"a"})); },
+            "invalid_value", "/rules/0/when/value",
+            "operator contains expects a string, got a list of strings"),
+        err(
+            "starts_with_bool_field",
+            [] { return with_fit(field("consent.do_not_call").starts_with("t")); }, "type_mismatch",
+            "/rules/0/when/op",
+            "operator starts_with needs text; 'consent.do_not_call' is a boolean"),
+        err(
+            "ends_with_number_operand",
+            [] { return with_fit(Condition::compare("job_title", Op::ends_with, 5.0)); },
+            "invalid_value", "/rules/0/when/value",
+            "operator ends_with expects a string, got a number"),
+        err(
+            "contains_any_empty", [] { return with_fit(field("job_title").contains_any({})); },
+            "invalid_value", "/rules/0/when/value",
+            "operator contains_any expects a non-empty list of strings, got a list of strings"),
+        err(
+            "contains_any_number_field",
+            [] { return with_fit(field("days_since_created").contains_any({"a"})); },
+            "type_mismatch", "/rules/0/when/op",
+            "operator contains_any needs text; 'days_since_created' is a number"),
+        err(
+            "enrichment_value", [] { return with_fit(field("enrichment").eq("enrichd")); },
+            "invalid_value", "/rules/0/when/value",
+            "'enrichd' is not a value of enrichment (expected one of incomplete, non_enriched, "
+            "enriched)",
+            "enriched"),
+        err(
+            "origin_value_in_list",
+            [] {
+              return with_fit(field("origin").in(Strings{"inbound", "outbond"}));
+            },
             "invalid_value", "/rules/0/when/value/1",
-            "'outbond' is not a value of origin (expected one of inbound, outbound, unknown)", "outbound")),
+            "'outbond' is not a value of origin (expected one of inbound, outbound, unknown)",
+            "outbound")),
     error_case_name);
 
 // ---- condition structure and fields ------------------------------------------------------------
 INSTANTIATE_TEST_SUITE_P(
     Conditions, BuildErrors,
     ::testing::Values(
-        err("not_with_two_children",
+        err(
+            "not_with_two_children",
             [] {
               Condition n = negate(field("job_title").exists());
               n.children.push_back(field("seniority").exists());
               return with_fit(n);
             },
             "invalid_condition", "/rules/0/when/not", "'not' takes exactly one condition"),
-        err("not_without_child",
+        err(
+            "not_without_child",
             [] {
               Condition n;
               n.kind = Condition::Kind::negate;
               return with_fit(n);
             },
             "invalid_condition", "/rules/0/when/not", "'not' takes exactly one condition"),
-        err("misspelt_field", [] { return with_fit(field("company.employes").gte(50)); }, "unknown_field",
-            "/rules/0/when/field", "unknown field 'company.employes'", "company.employees"),
-        err("misspelt_nested_field", [] { return with_fit(any({field("job_title").exists(), field("job_tilte").exists()})); },
+        err(
+            "misspelt_field", [] { return with_fit(field("company.employes").gte(50)); },
+            "unknown_field", "/rules/0/when/field", "unknown field 'company.employes'",
+            "company.employees"),
+        err(
+            "misspelt_nested_field",
+            [] {
+              return with_fit(any({field("job_title").exists(), field("job_tilte").exists()}));
+            },
             "unknown_field", "/rules/0/when/any/1/field", "unknown field 'job_tilte'", "job_title"),
-        err("bare_attributes", [] { return with_fit(field("attributes").exists()); }, "unknown_field",
-            "/rules/0/when/field", "unknown field 'attributes' (write attributes.<name> or event_count.<type>)"),
-        err("score_in_a_rule", [] { return with_fit(field("score.fit").gte(5)); }, "field_not_allowed",
-            "/rules/0/when/field",
-            "'score.fit' is only available in stage conditions (scores are computed from the rules)"),
-        err("misspelt_stage_field", [] { return with_stage(field("score.engagment").gte(5)); }, "unknown_field",
-            "/stages/0/when/field", "unknown field 'score.engagment'", "score.engagement"),
-        err("misspelt_field_under_not", [] { return with_fit(negate(field("seniorty").exists())); }, "unknown_field",
-            "/rules/0/when/not/field", "unknown field 'seniorty'", "seniority"),
-        err("misspelt_field_in_origin_condition",
+        err(
+            "bare_attributes", [] { return with_fit(field("attributes").exists()); },
+            "unknown_field", "/rules/0/when/field",
+            "unknown field 'attributes' (write attributes.<name> or event_count.<type>)"),
+        err(
+            "score_in_a_rule", [] { return with_fit(field("score.fit").gte(5)); },
+            "field_not_allowed", "/rules/0/when/field",
+            "'score.fit' is only available in stage conditions (scores are computed from the "
+            "rules)"),
+        err(
+            "misspelt_stage_field", [] { return with_stage(field("score.engagment").gte(5)); },
+            "unknown_field", "/stages/0/when/field", "unknown field 'score.engagment'",
+            "score.engagement"),
+        err(
+            "misspelt_field_under_not", [] { return with_fit(negate(field("seniorty").exists())); },
+            "unknown_field", "/rules/0/when/not/field", "unknown field 'seniorty'", "seniority"),
+        err(
+            "misspelt_field_in_origin_condition",
             [] {
               Config c = with_stage(field("score.fit").gte(5));
-              c.stages[0].by_origin.emplace_back(Origin::inbound, all({field("score.fit").gte(1), field("grade.fitt").eq("A")}));
+              c.stages[0].by_origin.emplace_back(
+                  Origin::inbound, all({field("score.fit").gte(1), field("grade.fitt").eq("A")}));
               return c;
             },
-            "unknown_field", "/stages/0/by_origin/inbound/all/1/field", "unknown field 'grade.fitt'", "grade.fit"),
-        err("empty_property_name",
-            [] { return with_rule(behavior_rule().only_where(Condition::compare("", Op::exists))); }, "invalid_value",
-            "/rules/0/where/0/field", "a property name may not be empty"),
-        err("aggregate_in_behavior_where", [] { return with_rule(behavior_rule().only_where(events().count().gte(1))); },
-            "invalid_condition", "/rules/0/where/0", "an event aggregate cannot be nested inside 'where'"),
-        err("aggregate_in_aggregate_where",
-            [] { return with_rule(Rule::engagement("e", events().where(events().count().gte(1)).count().gte(1), 1)); },
-            "invalid_condition", "/rules/0/when/where/0", "an event aggregate cannot be nested inside 'where'"),
-        err("aggregate_window_zero", [] { return with_fit(events().within(0).count().gte(1)); }, "invalid_value",
-            "/rules/0/when/within_days", "within_days must be a number of days in (0, 36500]"),
-        err("sum_without_property", [] { return with_fit(events({"product_usage"}).sum("").gte(1)); }, "missing_key",
+            "unknown_field", "/stages/0/by_origin/inbound/all/1/field",
+            "unknown field 'grade.fitt'", "grade.fit"),
+        err(
+            "empty_property_name",
+            [] {
+              return with_rule(behavior_rule().only_where(Condition::compare("", Op::exists)));
+            },
+            "invalid_value", "/rules/0/where/0/field", "a property name may not be empty"),
+        err(
+            "aggregate_in_behavior_where",
+            [] { return with_rule(behavior_rule().only_where(events().count().gte(1))); },
+            "invalid_condition", "/rules/0/where/0",
+            "an event aggregate cannot be nested inside 'where'"),
+        err(
+            "aggregate_in_aggregate_where",
+            [] {
+              return with_rule(
+                  Rule::engagement("e", events().where(events().count().gte(1)).count().gte(1), 1));
+            },
+            "invalid_condition", "/rules/0/when/where/0",
+            "an event aggregate cannot be nested inside 'where'"),
+        err(
+            "aggregate_window_zero", [] { return with_fit(events().within(0).count().gte(1)); },
+            "invalid_value", "/rules/0/when/within_days",
+            "within_days must be a number of days in (0, 36500]"),
+        err(
+            "sum_without_property",
+            [] { return with_fit(events({"product_usage"}).sum("").gte(1)); }, "missing_key",
             "/rules/0/when/property", "measure 'sum' needs the numeric 'property' to add up"),
-        err("property_on_count",
+        err(
+            "property_on_count",
             [] {
               Condition c = events().count().gte(1);
               c.property = "duration";
               return with_fit(c);
             },
             "invalid_value", "/rules/0/when/property", "'property' is only used by measure 'sum'"),
-        err("distinct_days_without_window", [] { return with_fit(events().distinct_days().gte(3)); }, "missing_key",
-            "/rules/0/when/within_days", "measure 'distinct_days' needs 'within_days' (at most 3660)"),
-        err("aggregate_text_operand", [] { return with_fit(events().count().is(Op::eq, std::string("3"))); },
-            "invalid_value", "/rules/0/when/value", "an aggregate compares with a number, got a string"),
-        err("aggregate_contains", [] { return with_fit(events().count().is(Op::contains, std::string("x"))); },
+        err(
+            "distinct_days_without_window",
+            [] { return with_fit(events().distinct_days().gte(3)); }, "missing_key",
+            "/rules/0/when/within_days",
+            "measure 'distinct_days' needs 'within_days' (at most 3660)"),
+        err(
+            "aggregate_text_operand",
+            [] { return with_fit(events().count().is(Op::eq, std::string("3"))); }, "invalid_value",
+            "/rules/0/when/value", "an aggregate compares with a number, got a string"),
+        err(
+            "aggregate_contains",
+            [] { return with_fit(events().count().is(Op::contains, std::string("x"))); },
             "type_mismatch", "/rules/0/when/op",
-            "operator contains does not apply to an aggregate (use eq, ne, lt, lte, gt, gte, between, exists or "
+            "operator contains does not apply to an aggregate (use eq, ne, lt, lte, gt, gte, "
+            "between, exists or "
             "missing)"),
-        err("aggregate_between_reversed", [] { return with_fit(events().count().between(5, 1)); }, "invalid_value",
-            "/rules/0/when/value", "between needs low <= high, got [5, 1]"),
-        err("aggregate_exists_with_value", [] { return with_fit(events().count().is(Op::exists, 1.0)); },
-            "invalid_value", "/rules/0/when/value", "operator exists expects no value")),
+        err(
+            "aggregate_between_reversed", [] { return with_fit(events().count().between(5, 1)); },
+            "invalid_value", "/rules/0/when/value", "between needs low <= high, got [5, 1]"),
+        err(
+            "aggregate_exists_with_value",
+            [] { return with_fit(events().count().is(Op::exists, 1.0)); }, "invalid_value",
+            "/rules/0/when/value", "operator exists expects no value")),
     error_case_name);
 
-// ---- rules ---------------------------------------------------------------------------------------
+// ---- rules
+// ---------------------------------------------------------------------------------------
 INSTANTIATE_TEST_SUITE_P(
     Rules, BuildErrors,
     ::testing::Values(
-        err("missing_id", [] { return with_rule(Rule::fit("", field("job_title").exists(), 1)); }, "missing_key",
-            "/rules/0/id", "every rule needs an id"),
-        err("invalid_id", [] { return with_rule(Rule::fit("bad id!", field("job_title").exists(), 1)); },
-            "invalid_value", "/rules/0/id", "rule id 'bad id!' may only use letters, digits, _ . : -"),
-        err("duplicate_id",
-            [] { return config_with({Rule::fit("a", field("job_title").exists(), 1), Rule::behavior("a", {"x"}, 1)}); },
+        err(
+            "missing_id", [] { return with_rule(Rule::fit("", field("job_title").exists(), 1)); },
+            "missing_key", "/rules/0/id", "every rule needs an id"),
+        err(
+            "invalid_id",
+            [] { return with_rule(Rule::fit("bad id!", field("job_title").exists(), 1)); },
+            "invalid_value", "/rules/0/id",
+            "rule id 'bad id!' may only use letters, digits, _ . : -"),
+        err(
+            "duplicate_id",
+            [] {
+              return config_with(
+                  {Rule::fit("a", field("job_title").exists(), 1), Rule::behavior("a", {"x"}, 1)});
+            },
             "duplicate_rule_id", "/rules/1/id", "rule id 'a' is already used by /rules/0"),
-        err("points_nan", [] { return with_rule(Rule::fit("f", field("job_title").exists(), kNaN)); },
+        err(
+            "points_nan",
+            [] { return with_rule(Rule::fit("f", field("job_title").exists(), kNaN)); },
             "invalid_value", "/rules/0/points", "points must be a finite number"),
-        err("points_too_large", [] { return with_rule(Rule::behavior("b", {"x"}, -2e9)); }, "invalid_value",
-            "/rules/0/points", "points must be within [-1e9, 1e9]"),
-        err("behavior_with_when",
+        err(
+            "points_too_large", [] { return with_rule(Rule::behavior("b", {"x"}, -2e9)); },
+            "invalid_value", "/rules/0/points", "points must be within [-1e9, 1e9]"),
+        err(
+            "behavior_with_when",
             [] {
               Rule r = behavior_rule();
               r.when = field("job_title").exists();
               return with_rule(r);
             },
-            "unexpected_key", "/rules/0/when", "behavior rules have no 'when': use 'event' and 'where'"),
-        err("max_points_zero", [] { return with_rule(behavior_rule().cap(0)); }, "invalid_value",
-            "/rules/0/max_points", "max_points must be a positive number (it caps the magnitude of the rule's total)"),
-        err("max_points_negative", [] { return with_rule(Rule::behavior("b", {"x"}, -5).cap(-10)); }, "invalid_value",
-            "/rules/0/max_points", "max_points must be a positive number (it caps the magnitude of the rule's total)"),
-        err("max_per_day_zero", [] { return with_rule(behavior_rule().per_day(0)); }, "invalid_value",
-            "/rules/0/max_per_day", "max_per_day must be at least 1"),
-        err("within_days_zero", [] { return with_rule(behavior_rule().within(0)); }, "invalid_value",
-            "/rules/0/within_days", "within_days must be a number of days in (0, 36500]"),
-        err("within_days_too_long", [] { return with_rule(behavior_rule().within(40000)); }, "invalid_value",
-            "/rules/0/within_days", "within_days must be a number of days in (0, 36500]"),
-        err("half_life_zero", [] { return with_rule(behavior_rule().decay(0)); }, "invalid_value",
+            "unexpected_key", "/rules/0/when",
+            "behavior rules have no 'when': use 'event' and 'where'"),
+        err(
+            "max_points_zero", [] { return with_rule(behavior_rule().cap(0)); }, "invalid_value",
+            "/rules/0/max_points",
+            "max_points must be a positive number (it caps the magnitude of the rule's total)"),
+        err(
+            "max_points_negative",
+            [] { return with_rule(Rule::behavior("b", {"x"}, -5).cap(-10)); }, "invalid_value",
+            "/rules/0/max_points",
+            "max_points must be a positive number (it caps the magnitude of the rule's total)"),
+        err(
+            "max_per_day_zero", [] { return with_rule(behavior_rule().per_day(0)); },
+            "invalid_value", "/rules/0/max_per_day", "max_per_day must be at least 1"),
+        err(
+            "within_days_zero", [] { return with_rule(behavior_rule().within(0)); },
+            "invalid_value", "/rules/0/within_days",
+            "within_days must be a number of days in (0, 36500]"),
+        err(
+            "within_days_too_long", [] { return with_rule(behavior_rule().within(40000)); },
+            "invalid_value", "/rules/0/within_days",
+            "within_days must be a number of days in (0, 36500]"),
+        err(
+            "half_life_zero", [] { return with_rule(behavior_rule().decay(0)); }, "invalid_value",
             "/rules/0/half_life_days", "half_life_days must be a positive number of days"),
-        err("behavior_with_reason",
+        err(
+            "behavior_with_reason",
             [] {
               Rule r = behavior_rule();
               r.reason = "spam";
               return with_rule(r);
             },
             "unexpected_key", "/rules/0/reason", "only knockout rules have a 'reason'"),
-        err("fit_with_event",
+        err(
+            "fit_with_event",
             [] {
               Rule r = fit_rule();
               r.event_types = {"page_view"};
               return with_rule(r);
             },
-            "unexpected_key", "/rules/0/event", "'event' is only used by behavior rules, not by fit rules"),
-        err("engagement_with_where",
+            "unexpected_key", "/rules/0/event",
+            "'event' is only used by behavior rules, not by fit rules"),
+        err(
+            "engagement_with_where",
             [] {
               Rule r = Rule::engagement("e", field("event_count").gte(1), 1);
               r.where.push_back(field("url").exists());
               return with_rule(r);
             },
-            "unexpected_key", "/rules/0/where", "'where' is only used by behavior rules, not by engagement rules"),
-        err("knockout_with_max_points",
+            "unexpected_key", "/rules/0/where",
+            "'where' is only used by behavior rules, not by engagement rules"),
+        err(
+            "knockout_with_max_points",
             [] {
               Rule r = Rule::knockout("k", field("job_title").exists(), "why");
               r.max_points = 5;
@@ -377,36 +606,64 @@ INSTANTIATE_TEST_SUITE_P(
             },
             "unexpected_key", "/rules/0/max_points",
             "'max_points' is only used by behavior rules, not by knockout rules"),
-        err("fit_with_max_per_day",
+        err(
+            "fit_with_max_per_day",
             [] {
               Rule r = fit_rule();
               r.max_per_day = 1;
               return with_rule(r);
             },
-            "unexpected_key", "/rules/0/max_per_day", "'max_per_day' is only used by behavior rules, not by fit rules"),
-        err("fit_with_within_days", [] { Rule r = fit_rule(); r.within_days = 3; return with_rule(r); },
-            "unexpected_key", "/rules/0/within_days", "'within_days' is only used by behavior rules, not by fit rules"),
-        err("fit_with_half_life", [] { Rule r = fit_rule(); r.half_life_days = 3; return with_rule(r); },
+            "unexpected_key", "/rules/0/max_per_day",
+            "'max_per_day' is only used by behavior rules, not by fit rules"),
+        err(
+            "fit_with_within_days",
+            [] {
+              Rule r = fit_rule();
+              r.within_days = 3;
+              return with_rule(r);
+            },
+            "unexpected_key", "/rules/0/within_days",
+            "'within_days' is only used by behavior rules, not by fit rules"),
+        err(
+            "fit_with_half_life",
+            [] {
+              Rule r = fit_rule();
+              r.half_life_days = 3;
+              return with_rule(r);
+            },
             "unexpected_key", "/rules/0/half_life_days",
             "'half_life_days' is only used by behavior rules, not by fit rules"),
-        err("fit_without_when", [] { return with_rule(Rule::fit("f", Condition{}, 5)); }, "missing_key",
-            "/rules/0/when", "fit rules need a 'when' condition"),
-        err("knockout_without_when", [] { return with_rule(Rule::knockout("k", Condition{}, "why")); }, "missing_key",
+        err(
+            "fit_without_when", [] { return with_rule(Rule::fit("f", Condition{}, 5)); },
+            "missing_key", "/rules/0/when", "fit rules need a 'when' condition"),
+        err(
+            "knockout_without_when",
+            [] { return with_rule(Rule::knockout("k", Condition{}, "why")); }, "missing_key",
             "/rules/0/when", "knockout rules need a 'when' condition"),
-        err("knockout_without_reason", [] { return with_rule(Rule::knockout("k", field("job_title").exists(), "")); },
+        err(
+            "knockout_without_reason",
+            [] { return with_rule(Rule::knockout("k", field("job_title").exists(), "")); },
             "missing_key", "/rules/0/reason", "knockout rules need a 'reason' code"),
-        err("knockout_with_points",
+        err(
+            "knockout_with_points",
             [] {
               Rule r = Rule::knockout("k", field("job_title").exists(), "why");
               r.points = 5;
               return with_rule(r);
             },
             "unexpected_key", "/rules/0/points", "knockout rules disqualify; they have no points"),
-        err("fit_with_reason", [] { Rule r = fit_rule(); r.reason = "why"; return with_rule(r); }, "unexpected_key",
-            "/rules/0/reason", "only knockout rules have a 'reason'")),
+        err(
+            "fit_with_reason",
+            [] {
+              Rule r = fit_rule();
+              r.reason = "why";
+              return with_rule(r);
+            },
+            "unexpected_key", "/rules/0/reason", "only knockout rules have a 'reason'")),
     error_case_name);
 
-// ---- stages ----------------------------------------------------------------------------------------
+// ---- stages
+// ----------------------------------------------------------------------------------------
 Stage named(std::string name, Condition when) {
   Stage s;
   s.name = std::move(name);
@@ -417,18 +674,34 @@ Stage named(std::string name, Condition when) {
 INSTANTIATE_TEST_SUITE_P(
     Stages, BuildErrors,
     ::testing::Values(
-        err("stage_without_name", [] { Config c; c.add(named("", field("score.fit").gte(1))); return c; },
-            "missing_key", "/stages/0/name", "every stage needs a name"),
-        err("stage_defined_twice",
+        err(
+            "stage_without_name",
             [] {
               Config c;
-              c.add(named("MQL", field("score.fit").gte(50))).add(named("MQL", field("score.fit").gte(20)));
+              c.add(named("", field("score.fit").gte(1)));
+              return c;
+            },
+            "missing_key", "/stages/0/name", "every stage needs a name"),
+        err(
+            "stage_defined_twice",
+            [] {
+              Config c;
+              c.add(named("MQL", field("score.fit").gte(50)))
+                  .add(named("MQL", field("score.fit").gte(20)));
               return c;
             },
             "duplicate_stage", "/stages/1/name", "stage 'MQL' is defined twice"),
-        err("stage_named_like_the_fallback", [] { Config c; c.add(named("lead", field("score.fit").gte(1))); return c; },
-            "duplicate_stage", "/stages/0/name", "stage 'lead' has the name of the fallback stage (options.fallback_stage)"),
-        err("origin_given_twice",
+        err(
+            "stage_named_like_the_fallback",
+            [] {
+              Config c;
+              c.add(named("lead", field("score.fit").gte(1)));
+              return c;
+            },
+            "duplicate_stage", "/stages/0/name",
+            "stage 'lead' has the name of the fallback stage (options.fallback_stage)"),
+        err(
+            "origin_given_twice",
             [] {
               Config c;
               Stage s = named("MQL", field("score.fit").gte(50));
@@ -440,74 +713,113 @@ INSTANTIATE_TEST_SUITE_P(
             "duplicate_key", "/stages/0/by_origin/outbound", "origin 'outbound' is given twice")),
     error_case_name);
 
-// ---- limits ---------------------------------------------------------------------------------------------
+// ---- limits
+// ---------------------------------------------------------------------------------------------
 INSTANTIATE_TEST_SUITE_P(
     LimitValues, BuildErrors,
     ::testing::Values(
-        err("max_rules", [] { return config_with({fit_rule(), behavior_rule(), Rule::fit("g", field("id").exists(), 1)}); },
+        err(
+            "max_rules",
+            [] {
+              return config_with(
+                  {fit_rule(), behavior_rule(), Rule::fit("g", field("id").exists(), 1)});
+            },
             "limit_exceeded", "/rules", "more than 2 rules (Limits::max_rules)", "",
             limits_with([](Limits& l) { l.max_rules = 2; })),
-        err("max_stages",
+        err(
+            "max_stages",
             [] {
               Config c;
-              c.add(named("A", field("score.fit").gte(50))).add(named("B", field("score.fit").gte(20)));
+              c.add(named("A", field("score.fit").gte(50)))
+                  .add(named("B", field("score.fit").gte(20)));
               return c;
             },
             "limit_exceeded", "/stages", "more than 1 stages (Limits::max_stages)", "",
             limits_with([](Limits& l) { l.max_stages = 1; })),
-        err("max_behavior_rules", [] { return config_with({behavior_rule(), Rule::behavior("c", {"form_submit"}, 2)}); },
-            "limit_exceeded", "/rules/1", "more than 1 behavior rules (Limits::max_behavior_rules)", "",
-            limits_with([](Limits& l) { l.max_behavior_rules = 1; })),
-        err("max_aggregates",
+        err(
+            "max_behavior_rules",
+            [] {
+              return config_with({behavior_rule(), Rule::behavior("c", {"form_submit"}, 2)});
+            },
+            "limit_exceeded", "/rules/1", "more than 1 behavior rules (Limits::max_behavior_rules)",
+            "", limits_with([](Limits& l) { l.max_behavior_rules = 1; })),
+        err(
+            "max_aggregates",
             [] {
               return config_with({Rule::engagement("a", events().count().gte(1), 1),
                                   Rule::engagement("b", events({"page_view"}).count().gte(2), 1)});
             },
-            "limit_exceeded", "/rules/1/when", "more than 1 event aggregates (Limits::max_aggregates)", "",
+            "limit_exceeded", "/rules/1/when",
+            "more than 1 event aggregates (Limits::max_aggregates)", "",
             limits_with([](Limits& l) { l.max_aggregates = 1; })),
-        err("max_event_types",
+        err(
+            "max_event_types",
             [] {
               return config_with({Rule::behavior("b", {"page_view", "form_submit"}, 1),
                                   Rule::engagement("e", events({"email_open"}).count().gte(1), 1)});
             },
-            "limit_exceeded", "/rules", "the configuration names 3 event types, more than 2 (Limits::max_event_types)",
-            "", limits_with([](Limits& l) { l.max_event_types = 2; })),
-        err("max_set_size_in", [] { return with_fit(field("job_title").in(Strings{"a", "b", "c", "d"})); },
-            "limit_exceeded", "/rules/0/when/value", "list of 4 values is longer than 3 (Limits::max_set_size)", "",
+            "limit_exceeded", "/rules",
+            "the configuration names 3 event types, more than 2 (Limits::max_event_types)", "",
+            limits_with([](Limits& l) { l.max_event_types = 2; })),
+        err(
+            "max_set_size_in",
+            [] {
+              return with_fit(field("job_title").in(Strings{"a", "b", "c", "d"}));
+            },
+            "limit_exceeded", "/rules/0/when/value",
+            "list of 4 values is longer than 3 (Limits::max_set_size)", "",
             limits_with([](Limits& l) { l.max_set_size = 3; })),
-        err("max_set_size_contains_any", [] { return with_fit(field("job_title").contains_any({"a", "b", "c", "d"})); },
+        err(
+            "max_set_size_contains_any",
+            [] {
+              return with_fit(field("job_title").contains_any({"a", "b", "c", "d"}));
+            },
             "limit_exceeded", "/rules/0/when/value", "list longer than Limits::max_set_size", "",
             limits_with([](Limits& l) { l.max_set_size = 3; })),
-        err("max_set_size_free_email_domains",
+        err(
+            "max_set_size_free_email_domains",
             [] {
               Config c;
               c.options.free_email_domains = Strings{"a.io", "b.io", "c.io", "d.io"};
               return c;
             },
-            "limit_exceeded", "/options/free_email_domains", "more than 3 domains (Limits::max_set_size)", "",
+            "limit_exceeded", "/options/free_email_domains",
+            "more than 3 domains (Limits::max_set_size)", "",
             limits_with([](Limits& l) { l.max_set_size = 3; })),
-        err("max_condition_depth", [] { return with_fit(all({all({field("job_title").exists()})})); },
-            "limit_exceeded", "/rules/0/when/all/0/all/0",
+        err(
+            "max_condition_depth",
+            [] { return with_fit(all({all({field("job_title").exists()})})); }, "limit_exceeded",
+            "/rules/0/when/all/0/all/0",
             "condition nested deeper than 2 levels (Limits::max_condition_depth)", "",
             limits_with([](Limits& l) { l.max_condition_depth = 2; })),
-        err("max_string_length", [] { return with_rule(Rule::fit("abcdefghijklmn", field("id").exists(), 1)); },
-            "limit_exceeded", "/rules/0/id", "string of 14 characters is longer than 8 (Limits::max_string_length)", "",
+        err(
+            "max_string_length",
+            [] { return with_rule(Rule::fit("abcdefghijklmn", field("id").exists(), 1)); },
+            "limit_exceeded", "/rules/0/id",
+            "string of 14 characters is longer than 8 (Limits::max_string_length)", "",
             limits_with([](Limits& l) { l.max_string_length = 8; })),
-        err("distinct_days_window", [] { return with_fit(events().within(14).distinct_days().gte(3)); },
-            "limit_exceeded", "/rules/0/when/within_days",
-            "distinct_days window of 14 days is longer than 10 (Limits::max_distinct_days_window)", "",
-            limits_with([](Limits& l) { l.max_distinct_days_window = 10; })),
-        err("distinct_days_window_hard_cap", [] { return with_fit(events().within(3661).distinct_days().gte(3)); },
-            "limit_exceeded", "/rules/0/when/within_days",
-            "distinct_days window of 3661 days is longer than 3660 (Limits::max_distinct_days_window)", "",
-            limits_with([](Limits& l) { l.max_distinct_days_window = 1e6; })),
-        err("distinct_days_windows_in_total",
+        err(
+            "distinct_days_window",
+            [] { return with_fit(events().within(14).distinct_days().gte(3)); }, "limit_exceeded",
+            "/rules/0/when/within_days",
+            "distinct_days window of 14 days is longer than 10 (Limits::max_distinct_days_window)",
+            "", limits_with([](Limits& l) { l.max_distinct_days_window = 10; })),
+        err(
+            "distinct_days_window_hard_cap",
+            [] { return with_fit(events().within(3661).distinct_days().gte(3)); }, "limit_exceeded",
+            "/rules/0/when/within_days",
+            "distinct_days window of 3661 days is longer than 3660 "
+            "(Limits::max_distinct_days_window)",
+            "", limits_with([](Limits& l) { l.max_distinct_days_window = 1e6; })),
+        err(
+            "distinct_days_windows_in_total",
             [] {
               // Each 3660-day window takes 58 words of 64 days; 36 of them
               // exceed the 2048-word evaluation buffer.
               Config c;
               for (int i = 0; i < 36; ++i) {
-                c.add(Rule::engagement("e" + std::to_string(i), events().within(3660).distinct_days().gte(1), 1));
+                c.add(Rule::engagement("e" + std::to_string(i),
+                                       events().within(3660).distinct_days().gte(1), 1));
               }
               return c;
             },
@@ -529,7 +841,8 @@ TEST(BuildDiagnostics, AllProblemsAreReportedAtOnceInDocumentOrder) {
   c.add(named("", field("score.fit").gte(10)));
   const std::vector<Diagnostic> d = test::build_errors(c);
   std::vector<std::string> seen;
-  for (const auto& x : d) seen.push_back(std::string(x.is_error() ? "error " : "warning ") + x.code + " " + x.pointer);
+  for (const auto& x : d)
+    seen.push_back(std::string(x.is_error() ? "error " : "warning ") + x.code + " " + x.pointer);
   EXPECT_EQ(seen, (Strings{
                       "error unsupported_version /version",
                       "warning unknown_event_type /rules/2/event",
@@ -545,9 +858,10 @@ TEST(BuildDiagnostics, DidYouMeanForAMisspeltField) {
   const std::vector<Diagnostic> d = test::build_errors(with_fit(field("company.employes").gte(50)));
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].suggestion, "company.employees");
-  EXPECT_EQ(d[0].to_string(),
-            "error[unknown_field] at /rules/0/when/field: unknown field 'company.employes' (did you mean "
-            "'company.employees'?)");
+  EXPECT_EQ(
+      d[0].to_string(),
+      "error[unknown_field] at /rules/0/when/field: unknown field 'company.employes' (did you mean "
+      "'company.employees'?)");
 }
 
 TEST(BuildDiagnostics, FarFromEveryFieldHasNoSuggestion) {
@@ -566,7 +880,8 @@ TEST(BuildDiagnostics, ValueThrowsErrorCarryingTheDiagnostics) {
     FAIL() << "value() did not throw";
   } catch (const Error& e) {
     EXPECT_EQ(e.diagnostics(), result.diagnostics());
-    EXPECT_NE(std::string(e.what()).find("error[unknown_field] at /rules/0/when/field"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("error[unknown_field] at /rules/0/when/field"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_THROW((void)std::move(result).value(), Error);
@@ -592,17 +907,24 @@ std::vector<Diagnostic> warnings_of(Config c) {
   EXPECT_TRUE(result.ok()) << to_string(result.diagnostics());
   if (!result.ok()) return {};
   EXPECT_EQ(result.diagnostics(), result->warnings());
-  for (const auto& d : result.diagnostics()) EXPECT_EQ(d.severity, Severity::warning) << d.to_string();
+  for (const auto& d : result.diagnostics())
+    EXPECT_EQ(d.severity, Severity::warning) << d.to_string();
   return result.diagnostics();
 }
 
 TEST(BuildWarnings, RuleThatCanNeverFire) {
   const auto w = warnings_of(config_with({
-      Rule::fit("impossible", all({field("company.employees").gte(50), field("company.employees").lt(30)}), 10),
-      Rule::fit("possible", all({field("company.employees").gte(30), field("company.employees").lt(50)}), 10),
-      Rule::fit("point", all({field("company.employees").gte(30), field("company.employees").lte(30)}), 10),
-      Rule::fit("open_point", all({field("company.employees").gt(30), field("company.employees").lte(30)}), 10),
-      Rule::fit("other_fields", all({field("company.employees").gte(50), field("company.annual_revenue").lt(30)}), 10),
+      Rule::fit("impossible",
+                all({field("company.employees").gte(50), field("company.employees").lt(30)}), 10),
+      Rule::fit("possible",
+                all({field("company.employees").gte(30), field("company.employees").lt(50)}), 10),
+      Rule::fit("point",
+                all({field("company.employees").gte(30), field("company.employees").lte(30)}), 10),
+      Rule::fit("open_point",
+                all({field("company.employees").gt(30), field("company.employees").lte(30)}), 10),
+      Rule::fit("other_fields",
+                all({field("company.employees").gte(50), field("company.annual_revenue").lt(30)}),
+                10),
       Rule::behavior("views", {"page_view"}, 1)
           .only_where(all({field("duration").between(10, 20), field("duration").gt(20)})),
   }));
@@ -621,7 +943,8 @@ TEST(BuildWarnings, RuleThatNeverScores) {
   const auto w = warnings_of(config_with({
       Rule::fit("zero", field("job_title").exists(), 0),
       Rule::behavior("nothing", {"page_view"}, 0),
-      Rule::knockout("k", field("job_title").eq("x"), "why"),  // knockouts have no points: no warning
+      Rule::knockout("k", field("job_title").eq("x"),
+                     "why"),  // knockouts have no points: no warning
   }));
   ASSERT_EQ(w.size(), 2u) << to_string(w);
   EXPECT_EQ(w[0].code, "rule_never_scores");
@@ -641,7 +964,8 @@ TEST(BuildWarnings, StageAfterOneThatAlwaysHoldsIsUnreachable) {
   EXPECT_EQ(w[0].code, "unreachable_stage");
   EXPECT_EQ(w[0].pointer, "/stages/1");
   EXPECT_EQ(w[0].message,
-            "stage 'never_reached' can never be reached (its condition can never hold, or an earlier stage always "
+            "stage 'never_reached' can never be reached (its condition can never hold, or an "
+            "earlier stage always "
             "holds)");
 }
 
@@ -673,7 +997,9 @@ TEST(BuildWarnings, NearMissEventType) {
   EXPECT_EQ(w[0].code, "unknown_event_type");
   EXPECT_EQ(w[0].pointer, "/rules/0/event");
   EXPECT_EQ(w[0].suggestion, "demo_request");
-  EXPECT_EQ(w[0].message, "event type 'demo_requst' is not a standard type; it only matches events spelt exactly so");
+  EXPECT_EQ(
+      w[0].message,
+      "event type 'demo_requst' is not a standard type; it only matches events spelt exactly so");
 
   // In an aggregate of a stage, and in a list of types.
   Config c;

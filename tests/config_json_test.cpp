@@ -3,8 +3,6 @@
 // pointer and message), to_json / to_json_text (round trips), the
 // operator / measure / rule kind names, and the Qualifier factories that
 // read JSON text and files.
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "leadscore/config.hpp"
@@ -46,15 +45,21 @@ Config parsed(std::string_view text) {
 // ---------------------------------------------------------------------------
 
 TEST(ConfigNames, OperatorsRoundTrip) {
-  const std::vector<std::pair<Op, std::string_view>> all = {
-      {Op::eq, "eq"},           {Op::ne, "ne"},
-      {Op::in, "in"},           {Op::not_in, "not_in"},
-      {Op::lt, "lt"},           {Op::lte, "lte"},
-      {Op::gt, "gt"},           {Op::gte, "gte"},
-      {Op::between, "between"}, {Op::exists, "exists"},
-      {Op::missing, "missing"}, {Op::contains, "contains"},
-      {Op::contains_any, "contains_any"}, {Op::starts_with, "starts_with"},
-      {Op::ends_with, "ends_with"}};
+  const std::vector<std::pair<Op, std::string_view>> all = {{Op::eq, "eq"},
+                                                            {Op::ne, "ne"},
+                                                            {Op::in, "in"},
+                                                            {Op::not_in, "not_in"},
+                                                            {Op::lt, "lt"},
+                                                            {Op::lte, "lte"},
+                                                            {Op::gt, "gt"},
+                                                            {Op::gte, "gte"},
+                                                            {Op::between, "between"},
+                                                            {Op::exists, "exists"},
+                                                            {Op::missing, "missing"},
+                                                            {Op::contains, "contains"},
+                                                            {Op::contains_any, "contains_any"},
+                                                            {Op::starts_with, "starts_with"},
+                                                            {Op::ends_with, "ends_with"}};
   for (const auto& [op, name] : all) {
     EXPECT_EQ(to_string(op), name);
     EXPECT_EQ(parse_op(name), op) << name;
@@ -232,9 +237,10 @@ INSTANTIATE_TEST_SUITE_P(
     Structure, ConfigErrors,
     ::testing::Values(
         // document
-        ErrorCase{"root_not_object", "[]", "wrong_type", "", "expected a configuration object, got array"},
-        ErrorCase{"unknown_top_key", R"({"rulez": []})", "unknown_key", "/rulez", "unknown key 'rulez'",
-                  "rules"},
+        ErrorCase{"root_not_object", "[]", "wrong_type", "",
+                  "expected a configuration object, got array"},
+        ErrorCase{"unknown_top_key", R"({"rulez": []})", "unknown_key", "/rulez",
+                  "unknown key 'rulez'", "rules"},
         ErrorCase{"unknown_top_key_far", R"({"zzzzzzzz": 1})", "unknown_key", "/zzzzzzzz",
                   "expected version, name, description, options, scores, grades, rules or stages"},
         ErrorCase{"version_two", R"({"version": 2})", "unsupported_version", "/version",
@@ -243,75 +249,88 @@ INSTANTIATE_TEST_SUITE_P(
                   "version 1.5"},
         ErrorCase{"version_string", R"({"version": "1"})", "wrong_type", "/version",
                   "expected an integer (1), got string"},
-        ErrorCase{"name_number", R"({"name": 5})", "wrong_type", "/name", "expected a string, got number"},
+        ErrorCase{"name_number", R"({"name": 5})", "wrong_type", "/name",
+                  "expected a string, got number"},
         ErrorCase{"description_null", R"({"description": null})", "wrong_type", "/description",
                   "expected a string, got null"},
         // options
         ErrorCase{"options_array", R"({"options": []})", "wrong_type", "/options",
                   "expected an object, got array"},
         ErrorCase{"options_misspelt", R"({"options": {"case_sensitiv": true}})", "unknown_key",
-                  "/options/case_sensitiv", "unknown key 'case_sensitiv' in options", "case_sensitive"},
-        ErrorCase{"case_sensitive_string", R"({"options": {"case_sensitive": "yes"}})", "wrong_type",
-                  "/options/case_sensitive", "expected a boolean (true or false), got string"},
+                  "/options/case_sensitiv", "unknown key 'case_sensitiv' in options",
+                  "case_sensitive"},
+        ErrorCase{"case_sensitive_string", R"({"options": {"case_sensitive": "yes"}})",
+                  "wrong_type", "/options/case_sensitive",
+                  "expected a boolean (true or false), got string"},
         ErrorCase{"free_email_not_list", R"({"options": {"free_email_domains": "gmail.com"}})",
-                  "wrong_type", "/options/free_email_domains", "expected an array of strings, got string"},
+                  "wrong_type", "/options/free_email_domains",
+                  "expected an array of strings, got string"},
         ErrorCase{"free_email_element", R"({"options": {"free_email_domains": ["a.com", 3]}})",
                   "wrong_type", "/options/free_email_domains/1", "expected a string, got number"},
-        ErrorCase{"enrichment_key", R"({"options": {"enrichment": {"min_field": 2}}})", "unknown_key",
-                  "/options/enrichment/min_field", "unknown key 'min_field'", "min_fields"},
+        ErrorCase{"enrichment_key", R"({"options": {"enrichment": {"min_field": 2}}})",
+                  "unknown_key", "/options/enrichment/min_field", "unknown key 'min_field'",
+                  "min_fields"},
         ErrorCase{"min_fields_fraction", R"({"options": {"enrichment": {"min_fields": 2.5}}})",
-                  "invalid_value", "/options/enrichment/min_fields", "expected an integer, got 2.5"},
+                  "invalid_value", "/options/enrichment/min_fields",
+                  "expected an integer, got 2.5"},
         ErrorCase{"min_fields_negative", R"({"options": {"enrichment": {"min_fields": -1}}})",
-                  "invalid_value", "/options/enrichment/min_fields", "expected an integer from 0 to"},
+                  "invalid_value", "/options/enrichment/min_fields",
+                  "expected an integer from 0 to"},
         ErrorCase{"min_fields_string", R"({"options": {"enrichment": {"min_fields": "3"}}})",
-                  "wrong_type", "/options/enrichment/min_fields", "expected an integer, got string"},
+                  "wrong_type", "/options/enrichment/min_fields",
+                  "expected an integer, got string"},
         ErrorCase{"fallback_number", R"({"options": {"fallback_stage": 1}})", "wrong_type",
                   "/options/fallback_stage", "expected a string, got number"},
         // scores and grades
         ErrorCase{"bounds_key", R"({"scores": {"fit": {"maximum": 100}}})", "unknown_key",
                   "/scores/fit/maximum", "unknown key 'maximum' in score bounds"},
-        ErrorCase{"bounds_max_string", R"({"scores": {"engagement": {"max": "100"}}})", "wrong_type",
-                  "/scores/engagement/max", "expected a number, got string"},
+        ErrorCase{"bounds_max_string", R"({"scores": {"engagement": {"max": "100"}}})",
+                  "wrong_type", "/scores/engagement/max", "expected a number, got string"},
         ErrorCase{"weights_key", R"({"scores": {"weights": {"fitt": 2}}})", "unknown_key",
                   "/scores/weights/fitt", "unknown key 'fitt' in weights", "fit"},
-        ErrorCase{"grades_not_array", R"({"grades": {"fit": {"A": 75}}})", "wrong_type", "/grades/fit",
-                  "expected an array of grade bands, got object"},
+        ErrorCase{"grades_not_array", R"({"grades": {"fit": {"A": 75}}})", "wrong_type",
+                  "/grades/fit", "expected an array of grade bands, got object"},
         ErrorCase{"band_not_object", R"({"grades": {"engagement": [["1", 75]]}})", "wrong_type",
                   "/grades/engagement/0", "expected a grade band object"},
-        ErrorCase{"band_key", R"({"grades": {"fit": [{"label": "A", "minimum": 75}]}})", "unknown_key",
-                  "/grades/fit/0/minimum", "unknown key 'minimum' in a grade band"},
-        ErrorCase{"band_label_number", R"({"grades": {"fit": [{"label": 1, "min": 75}]}})", "wrong_type",
-                  "/grades/fit/0/label", "expected a string, got number"},
+        ErrorCase{"band_key", R"({"grades": {"fit": [{"label": "A", "minimum": 75}]}})",
+                  "unknown_key", "/grades/fit/0/minimum", "unknown key 'minimum' in a grade band"},
+        ErrorCase{"band_label_number", R"({"grades": {"fit": [{"label": 1, "min": 75}]}})",
+                  "wrong_type", "/grades/fit/0/label", "expected a string, got number"},
         // rules
         ErrorCase{"rules_object", R"({"rules": {}})", "wrong_type", "/rules",
                   "expected an array of rules, got object"},
         ErrorCase{"rule_string", R"({"rules": ["r"]})", "wrong_type", "/rules/0",
                   "expected a rule object, got string"},
-        ErrorCase{"rule_misspelt_points", R"({"rules": [{)" + kRule + R"(, "pionts": 10}]})", "unknown_key",
-                  "/rules/0/pionts", "unknown key 'pionts' in a rule", "points"},
-        ErrorCase{"rule_missing_id", R"({"rules": [{"kind": "fit"}]})", "missing_key", "/rules/0/id",
-                  "a rule needs an 'id'"},
-        ErrorCase{"rule_missing_kind", R"({"rules": [{"id": "x"}]})", "missing_key", "/rules/0/kind",
-                  "a rule needs a 'kind' (fit, behavior, engagement or knockout)"},
-        ErrorCase{"rule_unknown_kind", R"({"rules": [{"id": "x", "kind": "fitt"}]})", "unknown_rule_kind",
-                  "/rules/0/kind", "unknown rule kind 'fitt'", "fit"},
+        ErrorCase{"rule_misspelt_points", R"({"rules": [{)" + kRule + R"(, "pionts": 10}]})",
+                  "unknown_key", "/rules/0/pionts", "unknown key 'pionts' in a rule", "points"},
+        ErrorCase{"rule_missing_id", R"({"rules": [{"kind": "fit"}]})", "missing_key",
+                  "/rules/0/id", "a rule needs an 'id'"},
+        ErrorCase{"rule_missing_kind", R"({"rules": [{"id": "x"}]})", "missing_key",
+                  "/rules/0/kind", "a rule needs a 'kind' (fit, behavior, engagement or knockout)"},
+        ErrorCase{"rule_unknown_kind", R"({"rules": [{"id": "x", "kind": "fitt"}]})",
+                  "unknown_rule_kind", "/rules/0/kind", "unknown rule kind 'fitt'", "fit"},
         ErrorCase{"rule_kind_british", R"({"rules": [{"id": "x", "kind": "behaviour"}]})",
-                  "unknown_rule_kind", "/rules/0/kind", "expected fit, behavior, engagement or knockout",
-                  "behavior"},
+                  "unknown_rule_kind", "/rules/0/kind",
+                  "expected fit, behavior, engagement or knockout", "behavior"},
         ErrorCase{"rule_kind_number", R"({"rules": [{"id": "x", "kind": 1}]})", "wrong_type",
                   "/rules/0/kind", "got number"},
-        ErrorCase{"points_string", R"({"rules": [{)" + kRule + R"(, "points": "10"}]})", "wrong_type",
-                  "/rules/0/points", "expected a number, got string"},
-        ErrorCase{"max_per_day_fraction", R"({"rules": [{"id": "b", "kind": "behavior", "max_per_day": 1.5}]})",
+        ErrorCase{"points_string", R"({"rules": [{)" + kRule + R"(, "points": "10"}]})",
+                  "wrong_type", "/rules/0/points", "expected a number, got string"},
+        ErrorCase{"max_per_day_fraction",
+                  R"({"rules": [{"id": "b", "kind": "behavior", "max_per_day": 1.5}]})",
                   "invalid_value", "/rules/0/max_per_day", "expected an integer, got 1.5"},
-        ErrorCase{"max_per_day_huge", R"({"rules": [{"id": "b", "kind": "behavior", "max_per_day": 1e12}]})",
+        ErrorCase{"max_per_day_huge",
+                  R"({"rules": [{"id": "b", "kind": "behavior", "max_per_day": 1e12}]})",
                   "invalid_value", "/rules/0/max_per_day", "expected an integer from"},
-        ErrorCase{"event_number", R"({"rules": [{"id": "b", "kind": "behavior", "event": 3}]})", "wrong_type",
-                  "/rules/0/event", "expected a string or an array of strings, got number"},
-        ErrorCase{"event_element", R"({"rules": [{"id": "b", "kind": "behavior", "event": ["a", null]}]})",
+        ErrorCase{"event_number", R"({"rules": [{"id": "b", "kind": "behavior", "event": 3}]})",
+                  "wrong_type", "/rules/0/event",
+                  "expected a string or an array of strings, got number"},
+        ErrorCase{"event_element",
+                  R"({"rules": [{"id": "b", "kind": "behavior", "event": ["a", null]}]})",
                   "wrong_type", "/rules/0/event/1", "expected a string, got null"},
         ErrorCase{"where_string", R"({"rules": [{"id": "b", "kind": "behavior", "where": "url"}]})",
-                  "wrong_type", "/rules/0/where", "expected a condition or an array of conditions, got string"},
+                  "wrong_type", "/rules/0/where",
+                  "expected a condition or an array of conditions, got string"},
         ErrorCase{"reason_bool", R"({"rules": [{"id": "k", "kind": "knockout", "reason": true}]})",
                   "wrong_type", "/rules/0/reason", "expected a string, got boolean"},
         // conditions
@@ -320,112 +339,141 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"no_discriminator", R"({"rules": [{)" + kRule + R"(, "when": {"op": "eq"}}]})",
                   "invalid_condition", "/rules/0/when",
                   "a condition needs one of 'field', 'measure', 'all', 'any' or 'not'"},
-        ErrorCase{"two_discriminators",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "all": [], "op": "exists"}}]})",
-                  "invalid_condition", "/rules/0/when", "this one has field and all"},
+        ErrorCase{
+            "two_discriminators",
+            R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "all": [], "op": "exists"}}]})",
+            "invalid_condition", "/rules/0/when", "this one has field and all"},
         ErrorCase{"misspelt_discriminator",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"feild": "x", "op": "exists"}}]})", "unknown_key",
-                  "/rules/0/when/feild", "unknown key 'feild' in a condition", "field"},
-        ErrorCase{"unknown_operator",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "gtee", "value": 1}}]})",
-                  "unknown_operator", "/rules/0/when/op", "unknown operator 'gtee'", "gte"},
-        ErrorCase{"operator_far",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": ">=", "value": 1}}]})",
-                  "unknown_operator", "/rules/0/when/op",
-                  "expected eq, ne, in, not_in, lt, lte, gt, gte, between, exists, missing, contains, "
-                  "contains_any, starts_with or ends_with"},
+                  R"({"rules": [{)" + kRule + R"(, "when": {"feild": "x", "op": "exists"}}]})",
+                  "unknown_key", "/rules/0/when/feild", "unknown key 'feild' in a condition",
+                  "field"},
+        ErrorCase{
+            "unknown_operator",
+            R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "gtee", "value": 1}}]})",
+            "unknown_operator", "/rules/0/when/op", "unknown operator 'gtee'", "gte"},
+        ErrorCase{
+            "operator_far",
+            R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": ">=", "value": 1}}]})",
+            "unknown_operator", "/rules/0/when/op",
+            "expected eq, ne, in, not_in, lt, lte, gt, gte, between, exists, missing, contains, "
+            "contains_any, starts_with or ends_with"},
         ErrorCase{"operator_number",
                   R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": 1, "value": 1}}]})",
                   "wrong_type", "/rules/0/when/op", "expected an operator name, got number"},
-        ErrorCase{"missing_op", R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "value": 1}}]})",
+        ErrorCase{"missing_op",
+                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "value": 1}}]})",
                   "missing_key", "/rules/0/when/op", "a condition needs an 'op'"},
-        ErrorCase{"missing_value", R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "gte"}}]})",
+        ErrorCase{"missing_value",
+                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "gte"}}]})",
                   "missing_key", "/rules/0/when/value", "operator 'gte' needs a 'value'"},
-        ErrorCase{"misspelt_value",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "gte", "valeu": 1}}]})",
-                  "unknown_key", "/rules/0/when/valeu", "unknown key 'valeu' in a field condition", "value"},
+        ErrorCase{
+            "misspelt_value",
+            R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "gte", "valeu": 1}}]})",
+            "unknown_key", "/rules/0/when/valeu", "unknown key 'valeu' in a field condition",
+            "value"},
         ErrorCase{"value_with_exists",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "exists", "value": 1}}]})",
+                  R"({"rules": [{)" + kRule +
+                      R"(, "when": {"field": "x", "op": "exists", "value": 1}}]})",
                   "invalid_value", "/rules/0/when/value", "operator 'exists' takes no value"},
         ErrorCase{"value_with_missing",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "missing", "value": null}}]})",
+                  R"({"rules": [{)" + kRule +
+                      R"(, "when": {"field": "x", "op": "missing", "value": null}}]})",
                   "invalid_value", "/rules/0/when/value", "operator 'missing' takes no value"},
-        ErrorCase{"value_null",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "eq", "value": null}}]})",
-                  "invalid_value", "/rules/0/when/value",
-                  "expected a boolean, a number, a string, or an array of strings or of numbers, got null"},
-        ErrorCase{"value_object",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "eq", "value": {}}}]})",
-                  "invalid_value", "/rules/0/when/value", "got an object"},
+        ErrorCase{
+            "value_null",
+            R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "eq", "value": null}}]})",
+            "invalid_value", "/rules/0/when/value",
+            "expected a boolean, a number, a string, or an array of strings or of numbers, got "
+            "null"},
+        ErrorCase{
+            "value_object",
+            R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "eq", "value": {}}}]})",
+            "invalid_value", "/rules/0/when/value", "got an object"},
         ErrorCase{"value_mixed",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "in", "value": ["a", 1]}}]})",
+                  R"({"rules": [{)" + kRule +
+                      R"(, "when": {"field": "x", "op": "in", "value": ["a", 1]}}]})",
                   "invalid_value", "/rules/0/when/value/1",
-                  "a value list holds only strings or only numbers: expected a string (the list starts with "
+                  "a value list holds only strings or only numbers: expected a string (the list "
+                  "starts with "
                   "strings), got a number"},
         ErrorCase{"value_nested_list",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "in", "value": [[1]]}}]})",
-                  "invalid_value", "/rules/0/when/value/0", "expected a string or a number, got an array"},
+                  R"({"rules": [{)" + kRule +
+                      R"(, "when": {"field": "x", "op": "in", "value": [[1]]}}]})",
+                  "invalid_value", "/rules/0/when/value/0",
+                  "expected a string or a number, got an array"},
         ErrorCase{"field_number",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": 7, "op": "exists"}}]})", "wrong_type",
-                  "/rules/0/when/field", "expected a string, got number"},
+                  R"({"rules": [{)" + kRule + R"(, "when": {"field": 7, "op": "exists"}}]})",
+                  "wrong_type", "/rules/0/when/field", "expected a string, got number"},
         ErrorCase{"case_sensitive_number",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "exists", "case_sensitive": 1}}]})",
+                  R"({"rules": [{)" + kRule +
+                      R"(, "when": {"field": "x", "op": "exists", "case_sensitive": 1}}]})",
                   "wrong_type", "/rules/0/when/case_sensitive", "expected a boolean"},
         ErrorCase{"compare_with_measure_key",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"field": "x", "op": "exists", "within_days": 3}}]})",
+                  R"({"rules": [{)" + kRule +
+                      R"(, "when": {"field": "x", "op": "exists", "within_days": 3}}]})",
                   "unknown_key", "/rules/0/when/within_days", "in a field condition"},
-        ErrorCase{"all_not_array", R"({"rules": [{)" + kRule + R"(, "when": {"all": {"field": "x"}}}]})",
+        ErrorCase{"all_not_array",
+                  R"({"rules": [{)" + kRule + R"(, "when": {"all": {"field": "x"}}}]})",
                   "wrong_type", "/rules/0/when/all", "expected an array of conditions, got object"},
         ErrorCase{"all_extra_key",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"all": [], "op": "eq"}}]})", "unknown_key",
-                  "/rules/0/when/op", "in an 'all' condition"},
-        ErrorCase{"nested_child_error",
-                  R"({"rules": [{)" + kRule +
-                      R"(, "when": {"any": [{"all": []}, {"not": {"field": "x", "op": "gtee", "value": 1}}]}}]})",
-                  "unknown_operator", "/rules/0/when/any/1/not/op", "unknown operator 'gtee'", "gte"},
-        ErrorCase{"not_array", R"({"rules": [{)" + kRule + R"(, "when": {"not": []}}]})", "wrong_type",
-                  "/rules/0/when/not", "expected a condition object, got array"},
+                  R"({"rules": [{)" + kRule + R"(, "when": {"all": [], "op": "eq"}}]})",
+                  "unknown_key", "/rules/0/when/op", "in an 'all' condition"},
+        ErrorCase{
+            "nested_child_error",
+            R"({"rules": [{)" + kRule +
+                R"(, "when": {"any": [{"all": []}, {"not": {"field": "x", "op": "gtee", "value": 1}}]}}]})",
+            "unknown_operator", "/rules/0/when/any/1/not/op", "unknown operator 'gtee'", "gte"},
+        ErrorCase{"not_array", R"({"rules": [{)" + kRule + R"(, "when": {"not": []}}]})",
+                  "wrong_type", "/rules/0/when/not", "expected a condition object, got array"},
         ErrorCase{"unknown_measure",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"measure": "cout", "op": "gte", "value": 1}}]})",
+                  R"({"rules": [{)" + kRule +
+                      R"(, "when": {"measure": "cout", "op": "gte", "value": 1}}]})",
                   "unknown_measure", "/rules/0/when/measure", "unknown measure 'cout'", "count"},
-        ErrorCase{"measure_number",
-                  R"({"rules": [{)" + kRule + R"(, "when": {"measure": 1, "op": "gte", "value": 1}}]})",
-                  "wrong_type", "/rules/0/when/measure",
-                  "expected a measure (count, distinct_days, days_since_last or sum), got number"},
-        ErrorCase{"measure_within_string",
-                  R"({"rules": [{)" + kRule +
-                      R"(, "when": {"measure": "count", "within_days": "7", "op": "gte", "value": 1}}]})",
-                  "wrong_type", "/rules/0/when/within_days", "expected a number, got string"},
-        ErrorCase{"measure_where_error",
-                  R"({"rules": [{)" + kRule +
-                      R"(, "when": {"measure": "count", "where": [{"field": "url", "op": "contain", "value": "x"}], "op": "gte", "value": 1}}]})",
-                  "unknown_operator", "/rules/0/when/where/0/op", "unknown operator 'contain'", "contains"},
-        ErrorCase{"measure_case_sensitive",
-                  R"({"rules": [{)" + kRule +
-                      R"(, "when": {"measure": "count", "op": "gte", "value": 1, "case_sensitive": true}}]})",
-                  "unknown_key", "/rules/0/when/case_sensitive", "in a measure condition"},
+        ErrorCase{
+            "measure_number",
+            R"({"rules": [{)" + kRule + R"(, "when": {"measure": 1, "op": "gte", "value": 1}}]})",
+            "wrong_type", "/rules/0/when/measure",
+            "expected a measure (count, distinct_days, days_since_last or sum), got number"},
+        ErrorCase{
+            "measure_within_string",
+            R"({"rules": [{)" + kRule +
+                R"(, "when": {"measure": "count", "within_days": "7", "op": "gte", "value": 1}}]})",
+            "wrong_type", "/rules/0/when/within_days", "expected a number, got string"},
+        ErrorCase{
+            "measure_where_error",
+            R"({"rules": [{)" + kRule +
+                R"(, "when": {"measure": "count", "where": [{"field": "url", "op": "contain", "value": "x"}], "op": "gte", "value": 1}}]})",
+            "unknown_operator", "/rules/0/when/where/0/op", "unknown operator 'contain'",
+            "contains"},
+        ErrorCase{
+            "measure_case_sensitive",
+            R"({"rules": [{)" + kRule +
+                R"(, "when": {"measure": "count", "op": "gte", "value": 1, "case_sensitive": true}}]})",
+            "unknown_key", "/rules/0/when/case_sensitive", "in a measure condition"},
         // stages
         ErrorCase{"stages_object", R"({"stages": {"name": "x"}})", "wrong_type", "/stages",
                   "expected an array of stages, got object"},
         ErrorCase{"stage_missing_name", R"({"stages": [{"when": {"all": []}}]})", "missing_key",
                   "/stages/0/name", "a stage needs a 'name'"},
-        ErrorCase{"stage_misspelt_name", R"({"stages": [{"nmae": "x"}]})", "unknown_key", "/stages/0/nmae",
-                  "unknown key 'nmae' in a stage", "name"},
+        ErrorCase{"stage_misspelt_name", R"({"stages": [{"nmae": "x"}]})", "unknown_key",
+                  "/stages/0/nmae", "unknown key 'nmae' in a stage", "name"},
         ErrorCase{"stage_key", R"({"stages": [{"name": "x", "by_orign": {}}]})", "unknown_key",
                   "/stages/0/by_orign", "unknown key 'by_orign'", "by_origin"},
-        ErrorCase{"by_origin_array", R"({"stages": [{"name": "x", "by_origin": []}]})", "wrong_type",
-                  "/stages/0/by_origin", "expected an object mapping an origin"},
+        ErrorCase{"by_origin_array", R"({"stages": [{"name": "x", "by_origin": []}]})",
+                  "wrong_type", "/stages/0/by_origin", "expected an object mapping an origin"},
         ErrorCase{"unknown_origin",
-                  R"({"stages": [{"name": "x", "by_origin": {"inbond": {"all": []}}}]})", "unknown_origin",
-                  "/stages/0/by_origin/inbond", "unknown origin 'inbond' (expected inbound, outbound or unknown)",
-                  "inbound"},
-        ErrorCase{"origin_case", R"({"stages": [{"name": "x", "by_origin": {"Outbound": {"all": []}}}]})",
-                  "unknown_origin", "/stages/0/by_origin/Outbound", "unknown origin 'Outbound'", "outbound"},
+                  R"({"stages": [{"name": "x", "by_origin": {"inbond": {"all": []}}}]})",
+                  "unknown_origin", "/stages/0/by_origin/inbond",
+                  "unknown origin 'inbond' (expected inbound, outbound or unknown)", "inbound"},
+        ErrorCase{"origin_case",
+                  R"({"stages": [{"name": "x", "by_origin": {"Outbound": {"all": []}}}]})",
+                  "unknown_origin", "/stages/0/by_origin/Outbound", "unknown origin 'Outbound'",
+                  "outbound"},
         ErrorCase{"by_origin_condition",
-                  R"({"stages": [{"name": "x", "by_origin": {"inbound": {"field": "x"}}}]})", "missing_key",
-                  "/stages/0/by_origin/inbound/op", "a condition needs an 'op'"},
-        ErrorCase{"pointer_escaping", R"({"options": {"a/b~c": 1}})", "unknown_key", "/options/a~1b~0c",
-                  "unknown key 'a/b~c'"}),
+                  R"({"stages": [{"name": "x", "by_origin": {"inbound": {"field": "x"}}}]})",
+                  "missing_key", "/stages/0/by_origin/inbound/op", "a condition needs an 'op'"},
+        ErrorCase{"pointer_escaping", R"({"options": {"a/b~c": 1}})", "unknown_key",
+                  "/options/a~1b~0c", "unknown key 'a/b~c'"}),
     [](const ::testing::TestParamInfo<ErrorCase>& param_info) { return param_info.param.name; });
 
 TEST(ConfigErrors, AllProblemsAreReportedAtOnce) {
@@ -454,8 +502,10 @@ TEST(ConfigErrors, AllProblemsAreReportedAtOnce) {
   EXPECT_EQ(d[2].line, 6u);
   EXPECT_EQ(d[2].column, 61u);
   EXPECT_EQ(d[2].to_string(),
-            "6:61: error[unknown_operator] at /rules/2/when/op: unknown operator 'gtee' (expected eq, ne, "
-            "in, not_in, lt, lte, gt, gte, between, exists, missing, contains, contains_any, starts_with or "
+            "6:61: error[unknown_operator] at /rules/2/when/op: unknown operator 'gtee' (expected "
+            "eq, ne, "
+            "in, not_in, lt, lte, gt, gte, between, exists, missing, contains, contains_any, "
+            "starts_with or "
             "ends_with) (did you mean 'gte'?)");
 }
 
@@ -499,9 +549,11 @@ TEST(ConfigErrors, NonFiniteNumbersFromJsonValues) {
   EXPECT_EQ(r.diagnostics()[0].pointer, "/scores/weights/fit");
   EXPECT_NE(r.diagnostics()[0].message.find("expected a finite number"), std::string::npos);
 
-  j = {{"stages", json::array({{{"name", "s"},
-                                {"when", {{"field", "x"}, {"op", "in"},
-                                          {"value", json::array({1.0, HUGE_VAL})}}}}})}};
+  j = {
+      {"stages",
+       json::array(
+           {{{"name", "s"},
+             {"when", {{"field", "x"}, {"op", "in"}, {"value", json::array({1.0, HUGE_VAL})}}}}})}};
   r = config_from_json(j);
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.diagnostics().size(), 1u);
@@ -541,9 +593,11 @@ TEST(ConfigLimits, MaxConditionDepth) {
   Limits limits;
   limits.max_condition_depth = 3;
   // Depth 3 is fine.
-  EXPECT_TRUE(parse_config(R"({"stages": [{"name": "s", "when": {"not": {"not": {"all": []}}}}]})", limits).ok());
-  const auto d =
-      errors_of(R"({"stages": [{"name": "s", "when": {"not": {"not": {"not": {"all": []}}}}}]})", limits);
+  EXPECT_TRUE(
+      parse_config(R"({"stages": [{"name": "s", "when": {"not": {"not": {"all": []}}}}]})", limits)
+          .ok());
+  const auto d = errors_of(
+      R"({"stages": [{"name": "s", "when": {"not": {"not": {"not": {"all": []}}}}}]})", limits);
   ASSERT_EQ(d.size(), 1u) << to_string(d);
   EXPECT_EQ(d[0].code, "limit_exceeded");
   EXPECT_EQ(d[0].pointer, "/stages/0/when/not/not/not");
@@ -621,21 +675,25 @@ Config rich_config() {
 
   Condition title = cond::field("job_title").contains_any({"vp", "head of"});
   title.case_sensitive = false;
-  c.add(Rule::fit("size", cond::field("company.employees").between(50, 5000), 20).describe("core market"));
-  c.add(Rule::fit("title", cond::any({title, cond::field("seniority").in(std::vector<std::string>{"vp", "c_level"})}),
-                  15));
-  c.add(Rule::fit("revenue", cond::field("company.annual_revenue").in(std::vector<double>{1e6, 2.5e6}), 1.25));
+  c.add(Rule::fit("size", cond::field("company.employees").between(50, 5000), 20)
+            .describe("core market"));
+  c.add(Rule::fit(
+      "title",
+      cond::any({title, cond::field("seniority").in(std::vector<std::string>{"vp", "c_level"})}),
+      15));
+  c.add(Rule::fit("revenue",
+                  cond::field("company.annual_revenue").in(std::vector<double>{1e6, 2.5e6}), 1.25));
   c.add(Rule::fit("always", Condition{}, 1));
-  c.add(Rule::fit("flags", cond::all({cond::field("free_email").eq(false), cond::field("source").ne("purchased_list"),
-                                      cond::field("company.domain").ends_with(".io"),
-                                      cond::field("contact.email").starts_with("ceo@"),
-                                      cond::field("company.name").contains("labs"),
-                                      cond::field("company.industry").not_in(std::vector<std::string>{"education"}),
-                                      cond::field("company.employees").lt(10000),
-                                      cond::field("completeness").lte(1),
-                                      cond::field("days_since_created").gt(-1),
-                                      cond::field("department").missing()}),
-                  -3));
+  c.add(Rule::fit(
+      "flags",
+      cond::all({cond::field("free_email").eq(false), cond::field("source").ne("purchased_list"),
+                 cond::field("company.domain").ends_with(".io"),
+                 cond::field("contact.email").starts_with("ceo@"),
+                 cond::field("company.name").contains("labs"),
+                 cond::field("company.industry").not_in(std::vector<std::string>{"education"}),
+                 cond::field("company.employees").lt(10000), cond::field("completeness").lte(1),
+                 cond::field("days_since_created").gt(-1), cond::field("department").missing()}),
+      -3));
   c.add(Rule::behavior("pricing", {"page_view"}, 5)
             .describe("pricing page visits")
             .only_where(cond::field("url").contains("/pricing"))
@@ -646,17 +704,21 @@ Config rich_config() {
             .decay(14));
   c.add(Rule::behavior("emails", {"email_open", "email_click"}, 1));
   c.add(Rule::behavior("anything", {}, 0.5));
-  c.add(Rule::engagement("active", cond::events({"page_view"}).within(14).distinct_days().gte(3), 10));
+  c.add(Rule::engagement("active", cond::events({"page_view"}).within(14).distinct_days().gte(3),
+                         10));
   c.add(Rule::engagement("inactive", cond::events().days_since_last().gte(30), -20));
-  c.add(Rule::engagement("usage",
-                         cond::events({"product_usage"})
-                             .sum("duration")
-                             .within(7.5)
-                             .where(cond::field("feature").in(std::vector<std::string>{"export", "api"}))
-                             .between(60, 600),
-                         12));
+  c.add(Rule::engagement(
+      "usage",
+      cond::events({"product_usage"})
+          .sum("duration")
+          .within(7.5)
+          .where(cond::field("feature").in(std::vector<std::string>{"export", "api"}))
+          .between(60, 600),
+      12));
   c.add(Rule::engagement("quiet", cond::events({"email_bounce"}).count().missing(), 1));
-  c.add(Rule::knockout("competitor", cond::field("email_domain").in(std::vector<std::string>{"rival.com"}), "competitor")
+  c.add(Rule::knockout("competitor",
+                       cond::field("email_domain").in(std::vector<std::string>{"rival.com"}),
+                       "competitor")
             .describe("works for a competitor"));
 
   Stage pql;
@@ -668,7 +730,9 @@ Config rich_config() {
   sql.name = "SQL";
   sql.when = cond::field("score.total").gte(70);
   sql.by_origin = {{Origin::inbound, cond::field("score.total").gte(60)},
-                   {Origin::outbound, cond::all({cond::field("score.fit").gte(70), cond::field("grade").in(std::vector<std::string>{"A1", "A2"})})},
+                   {Origin::outbound,
+                    cond::all({cond::field("score.fit").gte(70),
+                               cond::field("grade").in(std::vector<std::string>{"A1", "A2"})})},
                    {Origin::unknown, cond::negate(cond::field("grade.fit").eq("D"))}};
   c.add(sql);
   Stage mql;
@@ -740,7 +804,8 @@ TEST(ConfigWrite, ReadableOutput) {
   EXPECT_FALSE(j["scores"]["fit"].contains("max"));
   EXPECT_EQ(j["rules"][0], json::parse(R"({"id": "a", "kind": "fit", "points": 10,
       "when": {"field": "company.employees", "op": "exists"}})"));
-  EXPECT_EQ(j["rules"][1], json::parse(R"({"id": "b", "kind": "behavior", "event": "page_view", "points": 1})"));
+  EXPECT_EQ(j["rules"][1],
+            json::parse(R"({"id": "b", "kind": "behavior", "event": "page_view", "points": 1})"));
   EXPECT_EQ(j["rules"][2], json::parse(R"({"id": "k", "kind": "knockout", "reason": "competitor",
       "when": {"field": "email_domain", "op": "eq", "value": "rival.com"}})"));
   EXPECT_EQ(j["version"], 1);
@@ -772,7 +837,8 @@ TEST(ConfigWrite, KeysOfAnotherKindAreWrittenNotDropped) {
 // ---------------------------------------------------------------------------
 
 TEST(ConfigQualifier, FromJsonTextStructuralErrorsAreLocated) {
-  const Result<Qualifier> q = Qualifier::from_json_text("{\n  \"rules\": [{\"id\": \"r\", \"kind\": \"fitt\"}]\n}");
+  const Result<Qualifier> q =
+      Qualifier::from_json_text("{\n  \"rules\": [{\"id\": \"r\", \"kind\": \"fitt\"}]\n}");
   ASSERT_FALSE(q.ok());
   ASSERT_EQ(q.diagnostics().size(), 1u);
   EXPECT_EQ(q.diagnostics()[0].code, "unknown_rule_kind");
@@ -853,8 +919,9 @@ class TempFile {
  public:
   explicit TempFile(std::string_view contents) {
     path_ = std::filesystem::temp_directory_path() /
-            ("leadscore_config_json_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json");
+            ("leadscore_config_json_test_" +
+             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json");
     std::ofstream out(path_, std::ios::binary);
     out << contents;
   }
@@ -895,7 +962,8 @@ TEST(ConfigQualifier, MissingFileIsAnIoError) {
   ASSERT_EQ(q.diagnostics().size(), 1u);
   EXPECT_EQ(q.diagnostics()[0].code, "io_error");
   EXPECT_EQ(q.diagnostics()[0].pointer, "");
-  EXPECT_NE(q.diagnostics()[0].message.find("/nonexistent/leadscore/scoring.json"), std::string::npos);
+  EXPECT_NE(q.diagnostics()[0].message.find("/nonexistent/leadscore/scoring.json"),
+            std::string::npos);
   EXPECT_NE(q.diagnostics()[0].message.find("no such file"), std::string::npos);
 }
 

@@ -3,7 +3,7 @@
 // errors with line numbers, recovery after an unbalanced quote, limits, and
 // identical results whether the text is read from memory or from a stream in
 // small pieces.
-#include <gtest/gtest.h>
+#include "leadscore/csv.hpp"
 
 #include <cstddef>
 #include <sstream>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "leadscore/csv.hpp"
+#include <gtest/gtest.h>
 
 namespace leadscore {
 namespace {
@@ -98,7 +98,8 @@ TEST(CsvReader, LastRecordWithoutNewline) {
 }
 
 TEST(CsvReader, QuotedFieldsWithDelimitersQuotesAndNewlines) {
-  const Read r = read_text("name,note\n\"Smith, Ada\",\"said \"\"hi\"\"\"\n\"x\",\"two\nlines\"\nlast,one\n");
+  const Read r =
+      read_text("name,note\n\"Smith, Ada\",\"said \"\"hi\"\"\"\n\"x\",\"two\nlines\"\nlast,one\n");
   ASSERT_EQ(r.records.size(), 3u);
   EXPECT_EQ(r.records[0].fields, (std::vector<std::string>{"Smith, Ada", "said \"hi\""}));
   EXPECT_EQ(r.records[1].fields, (std::vector<std::string>{"x", "two\nlines"}));
@@ -300,7 +301,8 @@ TEST(CsvReader, StreamAndMemoryAgreeWhateverTheChunkSize) {
     EXPECT_EQ(streamed.header, memory.header);
     ASSERT_EQ(streamed.records.size(), memory.records.size()) << "chunk " << chunk;
     for (std::size_t i = 0; i < memory.records.size(); ++i) {
-      EXPECT_EQ(streamed.records[i].fields, memory.records[i].fields) << "chunk " << chunk << " record " << i;
+      EXPECT_EQ(streamed.records[i].fields, memory.records[i].fields)
+          << "chunk " << chunk << " record " << i;
       EXPECT_EQ(streamed.records[i].line, memory.records[i].line);
       EXPECT_EQ(streamed.records[i].errors, memory.records[i].errors);
     }
@@ -312,7 +314,9 @@ TEST(CsvReader, StreamAndMemoryAgreeWhateverTheChunkSize) {
 }
 
 TEST(CsvReader, BytesReadCountsTheBom) {
-  const std::string text = "\xEF\xBB\xBF" "a\n1\n";
+  const std::string text =
+      "\xEF\xBB\xBF"
+      "a\n1\n";
   CsvReader reader(text);
   ASSERT_TRUE(reader.read_header());
   CsvRecord r;

@@ -2,12 +2,12 @@
 // formatting (Diagnostic::to_string, to_string, has_errors, Error), the
 // strict parser behind parse_config (syntax errors with line:column, invalid
 // UTF-8, duplicate keys, limits) and locate() (JSON pointer -> line:column).
-#include <gtest/gtest.h>
-
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "leadscore/config.hpp"
 #include "leadscore/diagnostics.hpp"
@@ -39,23 +39,27 @@ std::vector<Diagnostic> errors_of(std::string_view text, const Limits& limits = 
 // ---------------------------------------------------------------------------
 
 TEST(DiagnosticFormat, WithoutPosition) {
-  const Diagnostic d = make("unknown_operator", "/rules/4/when/op", "unknown operator 'gtee'", "gte");
-  EXPECT_EQ(d.to_string(),
-            "error[unknown_operator] at /rules/4/when/op: unknown operator 'gtee' (did you mean 'gte'?)");
+  const Diagnostic d =
+      make("unknown_operator", "/rules/4/when/op", "unknown operator 'gtee'", "gte");
+  EXPECT_EQ(
+      d.to_string(),
+      "error[unknown_operator] at /rules/4/when/op: unknown operator 'gtee' (did you mean 'gte'?)");
 }
 
 TEST(DiagnosticFormat, WithPositionAndNoSuggestion) {
   Diagnostic d = make("wrong_type", "/rules/0/points", "expected a number, got string");
   d.line = 3;
   d.column = 14;
-  EXPECT_EQ(d.to_string(), "3:14: error[wrong_type] at /rules/0/points: expected a number, got string");
+  EXPECT_EQ(d.to_string(),
+            "3:14: error[wrong_type] at /rules/0/points: expected a number, got string");
 }
 
 TEST(DiagnosticFormat, DocumentPointerAndWarning) {
   Diagnostic d = make("unreachable_stage", "", "stage 'SQL' can never be reached");
   d.severity = Severity::warning;
   EXPECT_FALSE(d.is_error());
-  EXPECT_EQ(d.to_string(), "warning[unreachable_stage] at (document): stage 'SQL' can never be reached");
+  EXPECT_EQ(d.to_string(),
+            "warning[unreachable_stage] at (document): stage 'SQL' can never be reached");
 }
 
 TEST(DiagnosticFormat, ListOnePerLine) {
@@ -96,7 +100,8 @@ TEST(DiagnosticFormat, ResultValueThrowsError) {
     (void)result.value();
     FAIL() << "value() did not throw";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(), "1:11: error[wrong_type] at /rules: expected an array of rules, got number");
+    EXPECT_STREQ(e.what(),
+                 "1:11: error[wrong_type] at /rules: expected an array of rules, got number");
   }
 }
 
@@ -206,7 +211,8 @@ TEST(StrictParse, InvalidUtf8IsReportedClearly) {
 }
 
 TEST(StrictParse, ValidUtf8AndEscapesAreAccepted) {
-  const Result<Config> r = parse_config("\xEF\xBB\xBF{\"name\": \"Caf\xC3\xA9 \\u00e9 \\ud83d\\ude00 \xF0\x9F\x98\x80\"}");
+  const Result<Config> r = parse_config(
+      "\xEF\xBB\xBF{\"name\": \"Caf\xC3\xA9 \\u00e9 \\ud83d\\ude00 \xF0\x9F\x98\x80\"}");
   ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
   EXPECT_EQ(r->name, "Caf\xC3\xA9 \xC3\xA9 \xF0\x9F\x98\x80 \xF0\x9F\x98\x80");
 }
@@ -352,9 +358,7 @@ struct Pos {
   friend bool operator==(const Pos&, const Pos&) = default;
 };
 
-std::ostream& operator<<(std::ostream& os, const Pos& p) {
-  return os << p.line << ":" << p.column;
-}
+std::ostream& operator<<(std::ostream& os, const Pos& p) { return os << p.line << ":" << p.column; }
 
 Pos locate_one(std::string_view text, std::string pointer) {
   std::vector<Diagnostic> d = {make("x", std::move(pointer), "m")};

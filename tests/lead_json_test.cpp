@@ -1,8 +1,6 @@
 // Tests of the lead JSON format (docs/lead-format.md): lead_from_json,
 // to_json(Lead), parse_lead, to_json_text; and of the result records
 // to_json(Qualification) / to_json(Explanation).
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -16,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "leadscore/io.hpp"
@@ -111,13 +110,13 @@ Diagnostic single_error(const json& j, const Limits& limits = {}) {
   return r.diagnostics().front();
 }
 
-#define EXPECT_DIAG(diag, code_, pointer_, text_)                  \
-  do {                                                             \
-    const Diagnostic& d_ = (diag);                                 \
-    EXPECT_EQ(d_.code, code_);                                     \
-    EXPECT_EQ(d_.pointer, pointer_);                               \
+#define EXPECT_DIAG(diag, code_, pointer_, text_)                       \
+  do {                                                                  \
+    const Diagnostic& d_ = (diag);                                      \
+    EXPECT_EQ(d_.code, code_);                                          \
+    EXPECT_EQ(d_.pointer, pointer_);                                    \
     EXPECT_NE(d_.message.find(text_), std::string::npos) << d_.message; \
-    EXPECT_TRUE(d_.is_error());                                    \
+    EXPECT_TRUE(d_.is_error());                                         \
   } while (false)
 
 // ---------------------------------------------------------------------------
@@ -240,9 +239,9 @@ TEST(LeadJson, TheExampleInTheDocumentationParses) {
   EXPECT_EQ(r->events.size(), 2u);
   // Every top-level key of the format appears in the example.
   const json j = to_json(r.value());
-  for (const char* key : {"id", "contact", "company", "job_title", "seniority", "department",
-                          "location", "origin", "source", "created_at", "consent", "discovery",
-                          "attributes", "events"}) {
+  for (const char* key :
+       {"id", "contact", "company", "job_title", "seniority", "department", "location", "origin",
+        "source", "created_at", "consent", "discovery", "attributes", "events"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
 }
@@ -316,18 +315,17 @@ TEST(LeadJson, EventPropertiesComeBackInNameOrderAndTheFirstDuplicateWins) {
   const Result<Lead> back = lead_from_json(j);
   ASSERT_TRUE(back.ok());
   ASSERT_EQ(back->events.size(), 1u);
-  EXPECT_EQ(back->events[0].properties,
-            (std::vector<std::pair<std::string, PropertyValue>>{{"duration", 5.0},
-                                                                 {"url", std::string("/b")}}));
+  EXPECT_EQ(back->events[0].properties, (std::vector<std::pair<std::string, PropertyValue>>{
+                                            {"duration", 5.0}, {"url", std::string("/b")}}));
 }
 
 TEST(LeadJson, NumbersRoundTripExactly) {
   Lead lead;
   lead.id = "n";
-  for (const double v : {0.0, -0.0, 1.0, -1.0, 0.1, 1e-300, 1e300, 123456789012345678.0,
-                         9007199254740993.0, -9223372036854775808.0, 9223372036854775808.0,
-                         std::numeric_limits<double>::denorm_min(),
-                         std::numeric_limits<double>::max()}) {
+  for (const double v :
+       {0.0, -0.0, 1.0, -1.0, 0.1, 1e-300, 1e300, 123456789012345678.0, 9007199254740993.0,
+        -9223372036854775808.0, 9223372036854775808.0, std::numeric_limits<double>::denorm_min(),
+        std::numeric_limits<double>::max()}) {
     lead.company.employees = v;
     lead.attributes["v"] = v;
     const Result<Lead> back = parse_lead(to_json_text(lead));
@@ -363,16 +361,16 @@ TEST(LeadJsonErrors, WrongTypes) {
   EXPECT_DIAG(single_error(json{{"id", 7}}), "wrong_type", "/id", "expected a string, got number");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"job_title", true}}), "wrong_type", "/job_title",
               "expected a string, got boolean");
-  EXPECT_DIAG(single_error(json{{"id", "a"}, {"contact", "ada@acme.io"}}), "wrong_type",
-              "/contact", "expected an object, got string");
+  EXPECT_DIAG(single_error(json{{"id", "a"}, {"contact", "ada@acme.io"}}), "wrong_type", "/contact",
+              "expected an object, got string");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"contact", {{"email", 1}}}}), "wrong_type",
               "/contact/email", "expected a string, got number");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"company", {{"employees", "250"}}}}), "wrong_type",
               "/company/employees", "expected a number, got string");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"location", json::array()}}), "wrong_type",
               "/location", "expected an object, got array");
-  EXPECT_DIAG(single_error(json{{"id", "a"}, {"consent", {{"do_not_call", "yes"}}}}),
-              "wrong_type", "/consent/do_not_call", "expected a boolean, got string");
+  EXPECT_DIAG(single_error(json{{"id", "a"}, {"consent", {{"do_not_call", "yes"}}}}), "wrong_type",
+              "/consent/do_not_call", "expected a boolean, got string");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"origin", 1}}), "wrong_type", "/origin",
               "got number");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"created_at", 1700000000}}), "wrong_type",
@@ -384,10 +382,10 @@ TEST(LeadJsonErrors, WrongTypes) {
               "/attributes/tags/1", "expected a string, got number");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"attributes", "plan=free"}}), "wrong_type",
               "/attributes", "expected an object, got string");
-  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", json::object()}}), "wrong_type",
-              "/events", "got object");
-  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {"page_view"}}}), "wrong_type",
-              "/events/0", "got string");
+  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", json::object()}}), "wrong_type", "/events",
+              "got object");
+  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {"page_view"}}}), "wrong_type", "/events/0",
+              "got string");
 }
 
 TEST(LeadJsonErrors, PointersEscapeKeys) {
@@ -398,10 +396,9 @@ TEST(LeadJsonErrors, PointersEscapeKeys) {
 TEST(LeadJsonErrors, NonFiniteNumbers) {
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"company", {{"employees", std::nan("")}}}}),
               "invalid_value", "/company/employees", "finite");
-  EXPECT_DIAG(
-      single_error(json{{"id", "a"},
-                        {"attributes", {{"x", std::numeric_limits<double>::infinity()}}}}),
-      "invalid_value", "/attributes/x", "finite");
+  EXPECT_DIAG(single_error(json{{"id", "a"},
+                                {"attributes", {{"x", std::numeric_limits<double>::infinity()}}}}),
+              "invalid_value", "/attributes/x", "finite");
 }
 
 TEST(LeadJsonErrors, BadInstants) {
@@ -460,13 +457,12 @@ TEST(LeadJsonErrors, AttributeAndPropertyNamesAreFree) {
 }
 
 TEST(LeadJsonErrors, Events) {
-  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {{{"at", "2026-01-01"}}}}}),
-              "missing_key", "/events/0/type", "\"type\"");
-  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {{{"type", "page_view"}}}}}),
-              "missing_key", "/events/0/at", "\"at\"");
-  EXPECT_DIAG(
-      single_error(json{{"id", "a"}, {"events", {{{"type", 3}, {"at", "2026-01-01"}}}}}),
-      "wrong_type", "/events/0/type", "expected a string, got number");
+  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {{{"at", "2026-01-01"}}}}}), "missing_key",
+              "/events/0/type", "\"type\"");
+  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {{{"type", "page_view"}}}}}), "missing_key",
+              "/events/0/at", "\"at\"");
+  EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {{{"type", 3}, {"at", "2026-01-01"}}}}}),
+              "wrong_type", "/events/0/type", "expected a string, got number");
   EXPECT_DIAG(single_error(json{{"id", "a"},
                                 {"events", {{{"type", "t"}, {"at", "2026-01-01"}, {"id", 9}}}}}),
               "wrong_type", "/events/0/id", "expected a string, got number");
@@ -524,12 +520,12 @@ TEST(LeadJsonLimits, EventsPerLead) {
 TEST(LeadJsonLimits, PropertiesAndAttributes) {
   Limits limits;
   limits.max_properties = 2;
-  EXPECT_TRUE(
-      lead_from_json(json{{"id", "a"}, {"attributes", {{"a", 1}, {"b", 2}}}}, limits).ok());
+  EXPECT_TRUE(lead_from_json(json{{"id", "a"}, {"attributes", {{"a", 1}, {"b", 2}}}}, limits).ok());
   EXPECT_DIAG(
       single_error(json{{"id", "a"}, {"attributes", {{"a", 1}, {"b", 2}, {"c", 3}}}}, limits),
       "limit_exceeded", "/attributes", "max_properties = 2");
-  const json e = {{"type", "t"}, {"at", "2026-01-01"}, {"properties", {{"a", 1}, {"b", 2}, {"c", 3}}}};
+  const json e = {
+      {"type", "t"}, {"at", "2026-01-01"}, {"properties", {{"a", 1}, {"b", 2}, {"c", 3}}}};
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"events", {e}}}, limits), "limit_exceeded",
               "/events/0/properties", "max_properties");
 }
@@ -542,9 +538,9 @@ TEST(LeadJsonLimits, StringLength) {
               "max_string_length = 5");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"contact", {{"email", "a@b.example"}}}}, limits),
               "limit_exceeded", "/contact/email", "max_string_length");
-  EXPECT_DIAG(single_error(json{{"id", "a"}, {"attributes", {{"tags", {"ok", "toolong"}}}}},
-                           limits),
-              "limit_exceeded", "/attributes/tags/1", "max_string_length");
+  EXPECT_DIAG(
+      single_error(json{{"id", "a"}, {"attributes", {{"tags", {"ok", "toolong"}}}}}, limits),
+      "limit_exceeded", "/attributes/tags/1", "max_string_length");
   EXPECT_DIAG(single_error(json{{"id", "a"}, {"attributes", {{"longname", 1}}}}, limits),
               "limit_exceeded", "/attributes/longname", "max_string_length");
   const json e = {{"type", "t"}, {"at", "2026-01-01"}, {"properties", {{"u", "/pricing"}}}};
@@ -725,8 +721,7 @@ TEST(ResultJson, ExplanationShape) {
   EXPECT_EQ(j["stage"], "lead");
   EXPECT_EQ(j["reason"], nullptr);
   ASSERT_EQ(j["contributions"].size(), 3u);
-  EXPECT_EQ(j["contributions"][0],
-            json::parse(R"({"rule": "fit.size", "kind": "fit", "points": 30,
+  EXPECT_EQ(j["contributions"][0], json::parse(R"({"rule": "fit.size", "kind": "fit", "points": 30,
                             "uncapped_points": 30, "capped": false, "matched_events": 0,
                             "counted_events": 0, "over_daily_cap": 0, "outside_window": 0,
                             "decay_factor_sum": 0, "evidence": "company.employees is 250"})"))

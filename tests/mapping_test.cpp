@@ -2,13 +2,13 @@
 // pointers and positions, binding to a header, turning records into leads
 // (types, missing tokens, normalisation, constants, events) and per-record
 // errors naming line and column.
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "leadscore/csv.hpp"
 #include "leadscore/time.hpp"
@@ -165,14 +165,16 @@ TEST(ParseMapping, BadValues) {
       {R"({"id": 3})", "wrong_type", "/id"},
       {R"({"id": {"colum": "x"}})", "unknown_key", "/id/colum"},
       {R"({"fields": {"contact.email": ""}})", "invalid_value", "/fields/contact.email"},
-      {R"({"fields": {"contact.email": {"type": "string"}}})", "missing_key", "/fields/contact.email"},
+      {R"({"fields": {"contact.email": {"type": "string"}}})", "missing_key",
+       "/fields/contact.email"},
       {R"({"attributes": {"age": {"column": "age", "type": "integer"}}})", "invalid_value",
        "/attributes/age/type"},
       {R"({"attributes": {"age": {"column": "age", "type": "number", "separator": ""}}})",
        "invalid_value", "/attributes/age/separator"},
       {R"({"constants": {"origin": "sideways"}})", "invalid_value", "/constants/origin"},
       {R"({"constants": {"created_at": "yesterday"}})", "invalid_value", "/constants/created_at"},
-      {R"({"constants": {"company.employees": "ten"}})", "invalid_value", "/constants/company.employees"},
+      {R"({"constants": {"company.employees": "ten"}})", "invalid_value",
+       "/constants/company.employees"},
       {R"({"constants": {"attributes.x": {"a": 1}}})", "wrong_type", "/constants/attributes.x"},
       {R"({"constants": {"source": "a"}, "fields": {"source": "Src"}})", "duplicate_target",
        "/constants/source"},
@@ -297,8 +299,8 @@ TEST(CsvLeadMapper, MapsEveryKindOfField) {
 }
 
 TEST(CsvLeadMapper, EmptyIsNotMissingUnlessSaidSo) {
-  const auto leads = map_all(R"({"missing": ["N/A"], "fields": {"job_title": "Title"}})",
-                             "Title\n\"\"\nN/A\n");
+  const auto leads =
+      map_all(R"({"missing": ["N/A"], "fields": {"job_title": "Title"}})", "Title\n\"\"\nN/A\n");
   ASSERT_EQ(leads.size(), 2u);
   EXPECT_EQ(leads[0]->job_title, "") << "an empty field is an empty string here";
   EXPECT_FALSE(leads[1]->job_title.has_value());
@@ -426,7 +428,8 @@ TEST(CsvLeadMapper, EventCountsAreLimited) {
 }
 
 TEST(DefaultMapping, ColumnsNamedAsLeadFields) {
-  const std::vector<std::string> header{"id", "contact.email", "company.employees", "plan", "attributes.seats", ""};
+  const std::vector<std::string> header{"id",   "contact.email",    "company.employees",
+                                        "plan", "attributes.seats", ""};
   const Mapping m = default_mapping(header);
   EXPECT_EQ(m.id_column, "id");
   auto mapper = CsvLeadMapper::create(m, header);
@@ -452,16 +455,17 @@ TEST(CsvLeadMapper, BankMarketingMappingParsesAndBinds) {
   text << in.rdbuf();
   Result<Mapping> m = parse_mapping(text.str());
   ASSERT_TRUE(m.ok()) << to_string(m.diagnostics());
-  const std::vector<std::string> header{"age",     "job",   "marital",  "education", "default", "balance",
-                                        "housing", "loan",  "contact",  "day",       "month",   "duration",
-                                        "campaign", "pdays", "previous", "poutcome",  "y"};
+  const std::vector<std::string> header{
+      "age", "job",   "marital",  "education", "default", "balance",  "housing",  "loan", "contact",
+      "day", "month", "duration", "campaign",  "pdays",   "previous", "poutcome", "y"};
   auto mapper = CsvLeadMapper::create(*m, header);
   ASSERT_TRUE(mapper.ok()) << to_string(mapper.diagnostics());
   CsvRecord record;
   record.line = 2;
   record.number = 1;
-  record.fields = {"58", "management", "married", "tertiary", "no",  "2143", "yes", "no", "unknown",
-                   "5",  "may",        "261",     "1",        "-1", "0",    "unknown", "no"};
+  record.fields = {"58",  "management", "married", "tertiary", "no",  "2143",
+                   "yes", "no",         "unknown", "5",        "may", "261",
+                   "1",   "-1",         "0",       "unknown",  "no"};
   Result<Lead> lead = mapper->map(record, kAsOf);
   ASSERT_TRUE(lead.ok()) << to_string(lead.diagnostics());
   EXPECT_EQ(lead->id, "1");

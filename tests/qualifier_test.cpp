@@ -3,7 +3,7 @@
 // stage checks, the gap to the next stage), zero heap allocations in
 // qualify(), qualify_all determinism across thread counts, as_of handling,
 // and value semantics (copies share the compiled model).
-#include <gtest/gtest.h>
+#include "leadscore/qualifier.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -18,9 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "leadscore/config.hpp"
 #include "leadscore/lead.hpp"
-#include "leadscore/qualifier.hpp"
+
 #include "support/alloc_counter.hpp"
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
@@ -71,7 +73,8 @@ void expect_consistent(const Qualifier& q, const Explanation& ex) {
     EXPECT_EQ(c.kind, config.rules[i].kind);
     (c.kind == RuleKind::fit ? fit : engagement) += c.points;
     if (c.kind == RuleKind::behavior) {
-      EXPECT_EQ(c.matched_events, c.counted_events + c.over_daily_cap + c.outside_window) << c.rule_id;
+      EXPECT_EQ(c.matched_events, c.counted_events + c.over_daily_cap + c.outside_window)
+          << c.rule_id;
       EXPECT_GT(c.matched_events, 0u);
       if (!config.rules[i].half_life_days) {
         EXPECT_EQ(c.decay_factor_sum, static_cast<double>(c.counted_events));
@@ -89,7 +92,8 @@ void expect_consistent(const Qualifier& q, const Explanation& ex) {
     EXPECT_EQ(r.stage_index, -1);
   } else {
     EXPECT_TRUE(ex.knockouts.empty());
-    const std::size_t tried = r.stage_index < 0 ? config.stages.size() : static_cast<std::size_t>(r.stage_index) + 1;
+    const std::size_t tried =
+        r.stage_index < 0 ? config.stages.size() : static_cast<std::size_t>(r.stage_index) + 1;
     ASSERT_EQ(ex.stages.size(), tried);
     for (std::size_t s = 0; s < tried; ++s) {
       EXPECT_EQ(ex.stages[s].stage, config.stages[s].name);
@@ -124,7 +128,8 @@ TEST(QualifyExplain, AgreeOnGeneratedLeads) {
   }
   // The generator reaches every branch: knockouts and every stage.
   EXPECT_GT(disqualified, 100u);
-  for (const char* s : {"PQL", "SQL", "MQL", "lead", "nurture", "new"}) EXPECT_GT(stages[s], 10) << s;
+  for (const char* s : {"PQL", "SQL", "MQL", "lead", "nurture", "new"})
+    EXPECT_GT(stages[s], 10) << s;
 }
 
 // ---------------------------------------------------------------------------
@@ -138,7 +143,8 @@ Config explain_config() {
   c.add(Rule::behavior("views", {"page_view"}, 4).decay(7).cap(5).per_day(1).within(30));
   c.add(Rule::engagement("active", events().within(14).distinct_days().gte(3), 10));
   c.add(Rule::engagement("demo", events({"demo_request"}).within(30).count().gte(1), 40));
-  c.add(stage("SQL", all({field("score.engagement").gte(50), events({"demo_request"}).within(30).count().gte(1)})));
+  c.add(stage("SQL", all({field("score.engagement").gte(50),
+                          events({"demo_request"}).within(30).count().gte(1)})));
   c.add(stage("MQL", field("score.fit").gte(40)));
   return c;
 }
@@ -191,7 +197,8 @@ TEST(Explanation, ContributionsCarryTheirEvidence) {
   EXPECT_EQ(views.outside_window, 1u);
   EXPECT_EQ(views.decay_factor_sum, 1.75);
   EXPECT_EQ(views.evidence,
-            "3 events x 4 pts, decayed (half-life 7d, factor sum 1.75), 1 outside the window, 1 over the daily cap, "
+            "3 events x 4 pts, decayed (half-life 7d, factor sum 1.75), 1 outside the window, 1 "
+            "over the daily cap, "
             "capped at 5");
 
   const Contribution& active = ex.contributions[2];
@@ -234,16 +241,17 @@ TEST(Explanation, StageChecksAndTheGapToTheNextStage) {
   EXPECT_EQ(mql_ex.result.stage_index, 1);
   ASSERT_TRUE(mql_ex.next.has_value());
   EXPECT_EQ(mql_ex.next->stage, "SQL");
-  EXPECT_EQ(mql_ex.next->missing, (Strings{"score.engagement is 15, needs >= 50 (35 more)",
-                                           "count(demo_request, within 30d) is 0, needs >= 1 (1 more)"}));
+  EXPECT_EQ(mql_ex.next->missing,
+            (Strings{"score.engagement is 15, needs >= 50 (35 more)",
+                     "count(demo_request, within 30d) is 0, needs >= 1 (1 more)"}));
 }
 
 TEST(Explanation, MissingLinesForAnyNotAndLessThan) {
   Config c;
   c.add(stage("top", any({all({field("score.fit").gte(90), field("score.engagement").gte(90)}),
                           field("attributes.vip").eq(true)})));
-  c.add(stage("mid", all({negate(field("attributes.blocked").eq(true)), field("days_since_last_activity").lt(5),
-                          field("job_title").eq("CEO")})));
+  c.add(stage("mid", all({negate(field("attributes.blocked").eq(true)),
+                          field("days_since_last_activity").lt(5), field("job_title").eq("CEO")})));
   const Qualifier q = build_ok(c);
 
   const Lead blocked = LeadBuilder().attr("blocked", true).event("page_view", days_ago(10)).build();
@@ -256,7 +264,8 @@ TEST(Explanation, MissingLinesForAnyNotAndLessThan) {
                                        "job_title is missing, needs == \"CEO\""}));
 
   // For `any`, the alternative with the fewest missing conditions is shown.
-  const Lead mid = LeadBuilder().title("ceo").attr("blocked", false).event("page_view", days_ago(1)).build();
+  const Lead mid =
+      LeadBuilder().title("ceo").attr("blocked", false).event("page_view", days_ago(1)).build();
   ex = q.explain(mid, as_of());
   EXPECT_EQ(ex.result.stage, "mid");
   ASSERT_TRUE(ex.next.has_value());
@@ -268,8 +277,9 @@ TEST(Explanation, ToTextIsAReadableReport) {
   const Qualifier q = build_ok(explain_config());
   const std::string text = q.explain(explained_lead(10), as_of()).to_text();
   EXPECT_EQ(text.rfind("stage lead  grade C4  fit 30  engagement 15  total 45\n", 0), 0u) << text;
-  for (const char* line : {"views: 3 events x 4 pts, decayed", "  SQL: not met\n", "next stage MQL needs:\n",
-                           "  - score.fit is 30, needs >= 40 (10 more)\n"}) {
+  for (const char* line :
+       {"views: 3 events x 4 pts, decayed", "  SQL: not met\n", "next stage MQL needs:\n",
+        "  - score.fit is 30, needs >= 40 (10 more)\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n---\n" << text;
   }
 }
@@ -281,11 +291,14 @@ TEST(Explanation, ToTextIsAReadableReport) {
 /// 50 events of many types over the last 40 days, not in time order, several
 /// on the same day (so the daily caps take their unsorted path).
 Lead fifty_event_lead() {
-  static const char* const kTypes[] = {"page_view", "page_view", "email_open", "product_usage", "form_submit",
-                                       "content_download", "email_click", "webinar_attended", "custom_event",
-                                       "demo_request"};
+  static const char* const kTypes[] = {
+      "page_view",        "page_view",   "email_open",       "product_usage", "form_submit",
+      "content_download", "email_click", "webinar_attended", "custom_event",  "demo_request"};
   LeadBuilder b("fifty");
-  b.name("Ada", "Lovelace").email("ada@analytical.io").title("Head of Engineering").company("Analytical");
+  b.name("Ada", "Lovelace")
+      .email("ada@analytical.io")
+      .title("Head of Engineering")
+      .company("Analytical");
   b.industry("software").employees(250).country("GB").origin(Origin::inbound).created(days_ago(90));
   b.attr("plan", "trial").attr("tags", Strings{"vip"});
   for (int i = 0; i < 50; ++i) {
@@ -302,16 +315,18 @@ TEST(ZeroAllocation, CounterCountsEveryFormOfOperatorNew) {
   test::AllocationCounter counter;
   ::operator delete(::operator new(16));
   ::operator delete[](::operator new[](16));
-  ::operator delete(::operator new(16, std::align_val_t{64}), std::align_val_t{64});
+  ::operator delete (::operator new (16, std::align_val_t{64}), std::align_val_t{64});
   ::operator delete[](::operator new[](16, std::align_val_t{64}), std::align_val_t{64});
   ::operator delete(::operator new(16, std::nothrow));
   ::operator delete[](::operator new[](16, std::nothrow));
-  ::operator delete(::operator new(16, std::align_val_t{128}, std::nothrow), std::align_val_t{128});
-  ::operator delete[](::operator new[](16, std::align_val_t{128}, std::nothrow), std::align_val_t{128});
+  ::operator delete (::operator new (16, std::align_val_t{128}, std::nothrow),
+                     std::align_val_t{128});
+  ::operator delete[](::operator new[](16, std::align_val_t{128}, std::nothrow),
+                      std::align_val_t{128});
   EXPECT_EQ(counter.allocations(), 8u);
-  void* aligned = ::operator new(100, std::align_val_t{256});
+  void* aligned = ::operator new (100, std::align_val_t{256});
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(aligned) % 256, 0u);
-  ::operator delete(aligned, 100, std::align_val_t{256});
+  ::operator delete (aligned, 100, std::align_val_t{256});
   EXPECT_EQ(counter.allocations(), 9u);
 }
 
@@ -321,7 +336,8 @@ TEST(ZeroAllocation, QualifyDoesNotAllocate) {
   ASSERT_EQ(rich_q.config().rules.size(), 30u);
   const Lead lead = fifty_event_lead();
   Lead sorted = lead;
-  std::sort(sorted.events.begin(), sorted.events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+  std::sort(sorted.events.begin(), sorted.events.end(),
+            [](const Event& a, const Event& b) { return a.at < b.at; });
   const std::vector<Lead> batch = {lead, sorted, Lead{}};
   std::vector<Qualification> out(batch.size());
   Qualification r1, r2, r3, r4, r5;
@@ -375,7 +391,8 @@ TEST(QualifyAll, ThreadCountNeverChangesResults) {
       const std::vector<Qualification> got = q->qualify_all(leads, as_of(), threads);
       ASSERT_EQ(got.size(), leads.size());
       for (std::size_t i = 0; i < leads.size(); ++i) {
-        ASSERT_TRUE(identical(got[i], expected[i])) << "lead " << i << ", " << threads << " threads";
+        ASSERT_TRUE(identical(got[i], expected[i]))
+            << "lead " << i << ", " << threads << " threads";
       }
     }
     std::vector<Qualification> out(leads.size());
@@ -390,7 +407,8 @@ TEST(QualifyAll, SmallBatchesAndEmptyInput) {
   const std::vector<Lead> leads = gen.leads(7);
   const std::vector<Qualification> got = q.qualify_all(leads, as_of(), 8);
   ASSERT_EQ(got.size(), 7u);
-  for (std::size_t i = 0; i < leads.size(); ++i) EXPECT_TRUE(identical(got[i], q.qualify(leads[i], as_of())));
+  for (std::size_t i = 0; i < leads.size(); ++i)
+    EXPECT_TRUE(identical(got[i], q.qualify(leads[i], as_of())));
   EXPECT_TRUE(q.qualify_all(std::span<const Lead>{}, as_of(), 4).empty());
 }
 
@@ -402,7 +420,8 @@ TEST(QualifyAll, MismatchedOutputSpanThrows) {
     q.qualify_all(leads, as_of(), out, 2);
     FAIL() << "no exception";
   } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(std::string(e.what()), "qualify_all: output span size 4 differs from the number of leads 5");
+    EXPECT_EQ(std::string(e.what()),
+              "qualify_all: output span size 4 differs from the number of leads 5");
   }
   std::vector<Qualification> longer(6);
   EXPECT_THROW(q.qualify_all(leads, as_of(), longer, 1), std::invalid_argument);
@@ -422,7 +441,8 @@ TEST(AsOf, EventsAfterAsOfChangeNothing) {
     std::erase_if(past_only.events, [](const Event& e) { return e.at > as_of(); });
     const std::size_t future = lead.events.size() - past_only.events.size();
     for (const Qualifier* q : {&default_q, &rich_q}) {
-      ASSERT_TRUE(identical(q->qualify(lead, as_of()), q->qualify(past_only, as_of()))) << "lead " << i;
+      ASSERT_TRUE(identical(q->qualify(lead, as_of()), q->qualify(past_only, as_of())))
+          << "lead " << i;
       const DerivedFacts f = q->derive(lead, as_of());
       EXPECT_EQ(f.events_after_as_of, future);
       EXPECT_EQ(f.events_considered, past_only.events.size());
@@ -437,7 +457,8 @@ TEST(AsOf, ScoresAndStagesFollowTime) {
   c.add(stage("hot", events({"demo_request"}).within(30).count().gte(1)));
   const Qualifier q = build_ok(c);
   const Instant t = test::utc(2026, 1, 10, 9, 30);
-  const Lead lead = LeadBuilder().event("webinar_attended", t).event("demo_request", t).created(t).build();
+  const Lead lead =
+      LeadBuilder().event("webinar_attended", t).event("demo_request", t).created(t).build();
   const auto at = [&](double days_after) { return q.qualify(lead, days_ago(-days_after, t)); };
   EXPECT_EQ(at(-0.001).engagement, 0);
   EXPECT_EQ(at(-0.001).stage, "lead");
@@ -445,8 +466,8 @@ TEST(AsOf, ScoresAndStagesFollowTime) {
   EXPECT_EQ(at(0).stage, "hot");
   EXPECT_EQ(at(30).stage, "hot");
   EXPECT_EQ(at(30.5).stage, "lead");
-  EXPECT_EQ(at(60).engagement, 36);   // 12 / 2 + 30
-  EXPECT_EQ(at(120).engagement, 3);   // 12 / 4, the demo is out of its 90-day window
+  EXPECT_EQ(at(60).engagement, 36);  // 12 / 2 + 30
+  EXPECT_EQ(at(120).engagement, 3);  // 12 / 4, the demo is out of its 90-day window
   EXPECT_EQ(q.derive(lead, days_ago(-2.25, t)).days_since_created, 2.25);
 }
 

@@ -2,17 +2,18 @@
 // event, `where`, any type, max_points incl. negative points, max_per_day,
 // within_days, half_life_days and their combinations), engagement (count,
 // distinct_days, days_since_last, sum; windows; `where`) and knockout.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "leadscore/config.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/qualifier.hpp"
+
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
 
@@ -130,18 +131,19 @@ TEST(BehaviorRule, WhereFiltersOnEventProperties) {
           .only_where(field("duration").gte(30))
           .only_where(field("feature").in(Strings{"export", "sso"})),
   }));
-  const Lead lead = LeadBuilder()
-                        .event(ev("page_view", days_ago(1)).prop("url", "/pricing"))
-                        .event(ev("page_view", days_ago(1)).prop("url", "/PRICING/enterprise"))
-                        .event(ev("page_view", days_ago(1)).prop("url", "/blog"))
-                        .event(ev("page_view", days_ago(1)))                    // no url: missing
-                        .event(ev("page_view", days_ago(1)).prop("url", 42.0))  // wrong type
-                        .event(ev("product_usage", days_ago(2)).prop("duration", 45.0).prop("feature", "export"))
-                        .event(ev("product_usage", days_ago(2)).prop("duration", 30.0).prop("feature", "SSO"))
-                        .event(ev("product_usage", days_ago(2)).prop("duration", 29.9).prop("feature", "export"))
-                        .event(ev("product_usage", days_ago(2)).prop("duration", 60.0))
-                        .event(ev("product_usage", days_ago(2)).prop("duration", "long").prop("feature", "sso"))
-                        .build();
+  const Lead lead =
+      LeadBuilder()
+          .event(ev("page_view", days_ago(1)).prop("url", "/pricing"))
+          .event(ev("page_view", days_ago(1)).prop("url", "/PRICING/enterprise"))
+          .event(ev("page_view", days_ago(1)).prop("url", "/blog"))
+          .event(ev("page_view", days_ago(1)))                    // no url: missing
+          .event(ev("page_view", days_ago(1)).prop("url", 42.0))  // wrong type
+          .event(ev("product_usage", days_ago(2)).prop("duration", 45.0).prop("feature", "export"))
+          .event(ev("product_usage", days_ago(2)).prop("duration", 30.0).prop("feature", "SSO"))
+          .event(ev("product_usage", days_ago(2)).prop("duration", 29.9).prop("feature", "export"))
+          .event(ev("product_usage", days_ago(2)).prop("duration", 60.0))
+          .event(ev("product_usage", days_ago(2)).prop("duration", "long").prop("feature", "sso"))
+          .build();
   const Explanation ex = q.explain(lead, as_of());
   EXPECT_EQ(contribution(ex, "pricing").points, 10);
   EXPECT_EQ(contribution(ex, "pricing").matched_events, 2u);
@@ -151,10 +153,16 @@ TEST(BehaviorRule, WhereFiltersOnEventProperties) {
 }
 
 TEST(BehaviorRule, FirstPropertyOfTheNameWins) {
-  const Qualifier q = build_ok(
-      config_with({Rule::behavior("pricing", {"page_view"}, 5).only_where(field("url").eq("/pricing"))}));
-  const Lead first = LeadBuilder().event(ev("page_view", days_ago(1)).prop("url", "/pricing").prop("url", "/blog")).build();
-  const Lead second = LeadBuilder().event(ev("page_view", days_ago(1)).prop("url", "/blog").prop("url", "/pricing")).build();
+  const Qualifier q = build_ok(config_with(
+      {Rule::behavior("pricing", {"page_view"}, 5).only_where(field("url").eq("/pricing"))}));
+  const Lead first =
+      LeadBuilder()
+          .event(ev("page_view", days_ago(1)).prop("url", "/pricing").prop("url", "/blog"))
+          .build();
+  const Lead second =
+      LeadBuilder()
+          .event(ev("page_view", days_ago(1)).prop("url", "/blog").prop("url", "/pricing"))
+          .build();
   EXPECT_EQ(q.qualify(first, as_of()).engagement, 5);
   EXPECT_EQ(q.qualify(second, as_of()).engagement, 0);
 }
@@ -204,7 +212,10 @@ TEST(BehaviorRule, MaxPointsCapsTheMagnitudeOfNegativePoints) {
       Rule::behavior("unsubscribed", {"unsubscribe"}, -20).cap(30),
       Rule::behavior("bounces", {"email_bounce"}, -5).cap(30),
   }));
-  const Lead lead = LeadBuilder().events("unsubscribe", 3, days_ago(10)).events("email_bounce", 2, days_ago(3)).build();
+  const Lead lead = LeadBuilder()
+                        .events("unsubscribe", 3, days_ago(10))
+                        .events("email_bounce", 2, days_ago(3))
+                        .build();
   const Explanation ex = q.explain(lead, as_of());
   const Contribution& u = contribution(ex, "unsubscribed");
   EXPECT_EQ(u.points, -30);
@@ -224,16 +235,19 @@ TEST(BehaviorRule, MaxPointsCapsTheMagnitudeOfNegativePoints) {
 //   03-08 06:00 (1.75 days old) -> 8 * 2^-1.75 = 2.378414 (2.378414230...)
 //   03-08 18:00 (1.25 days old) -> dropped
 TEST(BehaviorRule, MaxPerDayKeepsTheEarliestEventsOfEachUtcDay) {
-  const Qualifier q = build_ok(config_with({Rule::behavior("visits", {"page_view"}, 8).per_day(1).decay(1)}));
+  const Qualifier q =
+      build_ok(config_with({Rule::behavior("visits", {"page_view"}, 8).per_day(1).decay(1)}));
   const Instant at = utc(2026, 3, 10);
   const std::vector<Instant> times = {utc(2026, 3, 8, 6), utc(2026, 3, 8, 18), utc(2026, 3, 9, 0),
                                       utc(2026, 3, 9, 12)};
-  std::vector<std::vector<std::size_t>> orders = {{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}, {2, 0, 3, 1}};
+  std::vector<std::vector<std::size_t>> orders = {
+      {0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}, {2, 0, 3, 1}};
   for (const auto& order : orders) {
     LeadBuilder b;
     for (std::size_t i : order) b.event("page_view", times[i]);
     const Explanation ex = q.explain(b.build(), at);
-    EXPECT_EQ(ex.result.engagement, 6.378414) << "order " << order[0] << order[1] << order[2] << order[3];
+    EXPECT_EQ(ex.result.engagement, 6.378414)
+        << "order " << order[0] << order[1] << order[2] << order[3];
     const Contribution& c = contribution(ex, "visits");
     EXPECT_EQ(c.matched_events, 4u);
     EXPECT_EQ(c.counted_events, 2u);
@@ -244,7 +258,9 @@ TEST(BehaviorRule, MaxPerDayKeepsTheEarliestEventsOfEachUtcDay) {
 
 TEST(BehaviorRule, MaxPerDayCountsTiesAndOnlyEventsTheRuleAccepts) {
   const Qualifier q = build_ok(config_with({
-      Rule::behavior("pricing", {"page_view"}, 5).only_where(field("url").eq("/pricing")).per_day(2),
+      Rule::behavior("pricing", {"page_view"}, 5)
+          .only_where(field("url").eq("/pricing"))
+          .per_day(2),
   }));
   // Three pricing views at the same instant, plus blog views earlier that
   // day which the rule does not count (they must not use up the daily cap).
@@ -252,7 +268,8 @@ TEST(BehaviorRule, MaxPerDayCountsTiesAndOnlyEventsTheRuleAccepts) {
   // First round in time order, second round reversed (the unsorted path).
   std::vector<Event> evs = {ev("page_view", t - std::chrono::hours(3)).prop("url", "/blog"),
                             ev("page_view", t - std::chrono::hours(2)).prop("url", "/blog"),
-                            ev("page_view", t).prop("url", "/pricing"), ev("page_view", t).prop("url", "/pricing"),
+                            ev("page_view", t).prop("url", "/pricing"),
+                            ev("page_view", t).prop("url", "/pricing"),
                             ev("page_view", t).prop("url", "/pricing")};
   for (int round = 0; round < 2; ++round) {
     Lead lead;
@@ -271,18 +288,24 @@ TEST(BehaviorRule, MaxPerDayCountsTiesAndOnlyEventsTheRuleAccepts) {
 TEST(BehaviorRule, MaxPerDaySortedAndShuffledInputAgree) {
   const Qualifier q = build_ok(signed_engagement({
       Rule::behavior("views", {"page_view"}, 1.5).per_day(2).decay(3),
-      Rule::behavior("pricing", {"page_view"}, 4).only_where(field("url").contains("pricing")).per_day(1).within(9),
+      Rule::behavior("pricing", {"page_view"}, 4)
+          .only_where(field("url").contains("pricing"))
+          .per_day(1)
+          .within(9),
       Rule::behavior("anything", {}, -0.25).per_day(3),
   }));
   std::mt19937 rng(1234);
   for (int lead_no = 0; lead_no < 40; ++lead_no) {
     std::vector<Event> sorted;
     for (int i = 0; i < 30; ++i) {
-      const double age = static_cast<double>(rng() % (20 * 24)) / 24.0;  // hour granularity: many same-day events
-      Event e = ev(rng() % 4 == 0 ? "email_open" : "page_view", days_ago(age)).prop("url", rng() % 2 ? "/pricing" : "/blog");
+      const double age =
+          static_cast<double>(rng() % (20 * 24)) / 24.0;  // hour granularity: many same-day events
+      Event e = ev(rng() % 4 == 0 ? "email_open" : "page_view", days_ago(age))
+                    .prop("url", rng() % 2 ? "/pricing" : "/blog");
       sorted.push_back(std::move(e));
     }
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
     Lead in_order;
     in_order.events = sorted;
     const Qualification expected = q.qualify(in_order, as_of());
@@ -296,14 +319,16 @@ TEST(BehaviorRule, MaxPerDaySortedAndShuffledInputAgree) {
       for (std::size_t i = 0; i < ex.contributions.size(); ++i) {
         EXPECT_EQ(ex.contributions[i].counted_events, expected_ex.contributions[i].counted_events);
         EXPECT_EQ(ex.contributions[i].over_daily_cap, expected_ex.contributions[i].over_daily_cap);
-        EXPECT_EQ(test::bits(ex.contributions[i].points), test::bits(expected_ex.contributions[i].points));
+        EXPECT_EQ(test::bits(ex.contributions[i].points),
+                  test::bits(expected_ex.contributions[i].points));
       }
     }
   }
 }
 
 TEST(BehaviorRule, WithinDaysCountsOnlyTheWindowEndingAtAsOf) {
-  const Qualifier q = build_ok(config_with({Rule::behavior("recent", {"page_view"}, 1).within(30)}));
+  const Qualifier q =
+      build_ok(config_with({Rule::behavior("recent", {"page_view"}, 1).within(30)}));
   const Lead lead = LeadBuilder()
                         .event("page_view", days_ago(0))
                         .event("page_view", days_ago(5))
@@ -326,11 +351,19 @@ TEST(BehaviorRule, WithinDaysCountsOnlyTheWindowEndingAtAsOf) {
 // points 10, half-life 7: an event 14 days old is worth 10 * 2^-2 = 2.5,
 // 7 days old 5, at as_of 10.
 TEST(BehaviorRule, HalfLifeDecaysEachEventsPoints) {
-  const Qualifier q = build_ok(config_with({Rule::behavior("webinar", {"webinar_attended"}, 10).decay(7)}));
-  EXPECT_EQ(q.qualify(LeadBuilder().event("webinar_attended", days_ago(14)).build(), as_of()).engagement, 2.5);
-  EXPECT_EQ(q.qualify(LeadBuilder().event("webinar_attended", days_ago(7)).build(), as_of()).engagement, 5);
-  EXPECT_EQ(q.qualify(LeadBuilder().event("webinar_attended", as_of()).build(), as_of()).engagement, 10);
-  EXPECT_EQ(q.qualify(LeadBuilder().event("webinar_attended", days_ago(28)).build(), as_of()).engagement, 0.625);
+  const Qualifier q =
+      build_ok(config_with({Rule::behavior("webinar", {"webinar_attended"}, 10).decay(7)}));
+  EXPECT_EQ(
+      q.qualify(LeadBuilder().event("webinar_attended", days_ago(14)).build(), as_of()).engagement,
+      2.5);
+  EXPECT_EQ(
+      q.qualify(LeadBuilder().event("webinar_attended", days_ago(7)).build(), as_of()).engagement,
+      5);
+  EXPECT_EQ(q.qualify(LeadBuilder().event("webinar_attended", as_of()).build(), as_of()).engagement,
+            10);
+  EXPECT_EQ(
+      q.qualify(LeadBuilder().event("webinar_attended", days_ago(28)).build(), as_of()).engagement,
+      0.625);
 
   const Lead three = LeadBuilder()
                          .event("webinar_attended", days_ago(14))
@@ -362,7 +395,8 @@ TEST(BehaviorRule, WindowAndDecayAndCapCombine) {
   EXPECT_EQ(c.counted_events, 2u);
   EXPECT_EQ(c.outside_window, 1u);
   EXPECT_EQ(c.decay_factor_sum, 0.75);
-  EXPECT_EQ(c.evidence, "2 events x 10 pts, decayed (half-life 10d, factor sum 0.75), 1 outside the window");
+  EXPECT_EQ(c.evidence,
+            "2 events x 10 pts, decayed (half-life 10d, factor sum 0.75), 1 outside the window");
   const Contribution& capped = contribution(ex, "content_capped");
   EXPECT_EQ(capped.points, 6);
   EXPECT_EQ(capped.uncapped_points, 7.5);
@@ -402,15 +436,18 @@ TEST(EngagementRule, CountOfEventsInAWindow) {
   EXPECT_EQ(*c.aggregate_value, 3);
   EXPECT_EQ(c.evidence, "count(page_view, within 7d) >= 3 (is 3)");
 
-  const Lead two = LeadBuilder().event("page_view", days_ago(1)).event("page_view", days_ago(8)).build();
+  const Lead two =
+      LeadBuilder().event("page_view", days_ago(1)).event("page_view", days_ago(8)).build();
   EXPECT_EQ(q.qualify(two, as_of()).engagement, 0);
 }
 
 TEST(EngagementRule, CountWithWhereAndSeveralTypes) {
   const Qualifier q = build_ok(config_with({
-      Rule::engagement("docs_reader",
-                       events({"page_view"}).where(field("url").starts_with("/docs")).count().gte(2), 4),
-      Rule::engagement("hand_raiser", events({"demo_request", "contact_sales"}).within(30).count().eq(2), 7),
+      Rule::engagement(
+          "docs_reader",
+          events({"page_view"}).where(field("url").starts_with("/docs")).count().gte(2), 4),
+      Rule::engagement("hand_raiser",
+                       events({"demo_request", "contact_sales"}).within(30).count().eq(2), 7),
   }));
   const Lead lead = LeadBuilder()
                         .event(ev("page_view", days_ago(100)).prop("url", "/docs/a"))
@@ -427,12 +464,13 @@ TEST(EngagementRule, CountWithWhereAndSeveralTypes) {
 }
 
 TEST(EngagementRule, DistinctUtcDays) {
-  const Qualifier q = build_ok(config_with({Rule::engagement("active", events().within(14).distinct_days().gte(3), 10)}));
+  const Qualifier q = build_ok(
+      config_with({Rule::engagement("active", events().within(14).distinct_days().gte(3), 10)}));
   // Three events on the same UTC day (2026-03-14) and one outside the window.
   const Lead same_day = LeadBuilder()
-                            .event("page_view", days_ago(1))    // 03-14 12:00
+                            .event("page_view", days_ago(1))     // 03-14 12:00
                             .event("email_open", days_ago(1.2))  // 03-14 07:12
-                            .event("page_view", days_ago(1.4))  // 03-14 02:24
+                            .event("page_view", days_ago(1.4))   // 03-14 02:24
                             .event("page_view", days_ago(20))
                             .build();
   Explanation ex = q.explain(same_day, as_of());
@@ -456,7 +494,8 @@ TEST(EngagementRule, DaysSinceLastEvent) {
       Rule::engagement("never_active", events().days_since_last().missing(), 1),
       Rule::engagement("recent_demo", events({"demo_request"}).days_since_last().lte(3), 8),
   }));
-  const Lead dormant = LeadBuilder().event("page_view", days_ago(10)).event("page_view", days_ago(12.5)).build();
+  const Lead dormant =
+      LeadBuilder().event("page_view", days_ago(10)).event("page_view", days_ago(12.5)).build();
   Explanation ex = q.explain(dormant, as_of());
   EXPECT_EQ(ex.result.engagement, -5);
   EXPECT_EQ(*contribution(ex, "dormant").aggregate_value, 10);
@@ -466,7 +505,8 @@ TEST(EngagementRule, DaysSinceLastEvent) {
   EXPECT_EQ(ex.result.engagement, 1);
   EXPECT_FALSE(contribution(ex, "never_active").aggregate_value.has_value());  // missing
 
-  const Lead demo = LeadBuilder().event("demo_request", days_ago(2.5)).event("page_view", days_ago(1)).build();
+  const Lead demo =
+      LeadBuilder().event("demo_request", days_ago(2.5)).event("page_view", days_ago(1)).build();
   ex = q.explain(demo, as_of());
   EXPECT_EQ(ex.result.engagement, 8);
   EXPECT_EQ(*contribution(ex, "recent_demo").aggregate_value, 2.5);
@@ -474,21 +514,24 @@ TEST(EngagementRule, DaysSinceLastEvent) {
 
 TEST(EngagementRule, SumOfANumericProperty) {
   const Qualifier q = build_ok(config_with({
-      Rule::engagement("usage_time", events({"product_usage"}).within(30).sum("duration").gte(75), 6),
+      Rule::engagement("usage_time", events({"product_usage"}).within(30).sum("duration").gte(75),
+                       6),
   }));
-  const Lead lead = LeadBuilder()
-                        .event(ev("product_usage", days_ago(1)).prop("duration", 30.0))
-                        .event(ev("product_usage", days_ago(2)).prop("duration", 45.5))
-                        .event(ev("product_usage", days_ago(3)))                          // no duration: adds 0
-                        .event(ev("product_usage", days_ago(3)).prop("duration", "long"))  // text: adds 0
-                        .event(ev("product_usage", days_ago(40)).prop("duration", 100.0))  // outside the window
-                        .event(ev("page_view", days_ago(1)).prop("duration", 500.0))       // other type
-                        .build();
+  const Lead lead =
+      LeadBuilder()
+          .event(ev("product_usage", days_ago(1)).prop("duration", 30.0))
+          .event(ev("product_usage", days_ago(2)).prop("duration", 45.5))
+          .event(ev("product_usage", days_ago(3)))                           // no duration: adds 0
+          .event(ev("product_usage", days_ago(3)).prop("duration", "long"))  // text: adds 0
+          .event(ev("product_usage", days_ago(40)).prop("duration", 100.0))  // outside the window
+          .event(ev("page_view", days_ago(1)).prop("duration", 500.0))       // other type
+          .build();
   const Explanation ex = q.explain(lead, as_of());
   EXPECT_EQ(ex.result.engagement, 6);
   EXPECT_EQ(*contribution(ex, "usage_time").aggregate_value, 75.5);
 
-  const Lead short_use = LeadBuilder().event(ev("product_usage", days_ago(1)).prop("duration", 74.999)).build();
+  const Lead short_use =
+      LeadBuilder().event(ev("product_usage", days_ago(1)).prop("duration", 74.999)).build();
   EXPECT_EQ(q.qualify(short_use, as_of()).engagement, 0);
 }
 
@@ -512,8 +555,14 @@ TEST(EngagementRule, RuleOverAttributesAndFacts) {
       Rule::engagement("recently_active", field("days_since_last_activity").lt(2), 4),
       Rule::engagement("vip", field("attributes.vip").eq(true), 6),
   }));
-  EXPECT_EQ(q.qualify(LeadBuilder().attr("vip", true).event("page_view", days_ago(1.5)).build(), as_of()).engagement, 10);
-  EXPECT_EQ(q.qualify(LeadBuilder().attr("vip", false).event("page_view", days_ago(2)).build(), as_of()).engagement, 0);
+  EXPECT_EQ(
+      q.qualify(LeadBuilder().attr("vip", true).event("page_view", days_ago(1.5)).build(), as_of())
+          .engagement,
+      10);
+  EXPECT_EQ(
+      q.qualify(LeadBuilder().attr("vip", false).event("page_view", days_ago(2)).build(), as_of())
+          .engagement,
+      0);
 }
 
 // ---------------------------------------------------------------------------
@@ -525,7 +574,8 @@ Config knockout_config() {
   c.add(Rule::fit("title", field("job_title").exists(), 80));
   c.add(Rule::behavior("demo", {"demo_request"}, 50));
   c.add(Rule::knockout("k_competitor", field("attributes.competitor").eq(true), "competitor"));
-  c.add(Rule::knockout("k_student", field("job_title").contains_any({"student", "intern"}), "student"));
+  c.add(Rule::knockout("k_student", field("job_title").contains_any({"student", "intern"}),
+                       "student"));
   c.add(Rule::knockout("k_bounce", events({"email_bounce"}).count().gte(1), "bounced_email"));
   Stage sql;
   sql.name = "SQL";
@@ -556,13 +606,14 @@ TEST(KnockoutRule, DisqualifiedLeadStaysAtTheFallbackStageWhateverItsScore) {
   EXPECT_TRUE(ex.stages.empty());  // no stage is tried
   ASSERT_TRUE(ex.next.has_value());
   EXPECT_EQ(ex.next->stage, "SQL");
-  EXPECT_EQ(ex.next->missing,
-            (Strings{"disqualified by rule 'k_competitor' (reason competitor): no stage above lead while it holds"}));
+  EXPECT_EQ(ex.next->missing, (Strings{"disqualified by rule 'k_competitor' (reason competitor): "
+                                       "no stage above lead while it holds"}));
 }
 
 TEST(KnockoutRule, FirstKnockoutInConfigurationOrderGivesTheReason) {
   const Qualifier q = build_ok(knockout_config());
-  const Lead student_bounced = LeadBuilder().title("intern").event("email_bounce", days_ago(3)).build();
+  const Lead student_bounced =
+      LeadBuilder().title("intern").event("email_bounce", days_ago(3)).build();
   const Qualification r = q.qualify(student_bounced, as_of());
   EXPECT_EQ(r.reason, "student");
   EXPECT_EQ(r.knockout_rule, "k_student");

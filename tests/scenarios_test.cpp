@@ -7,15 +7,16 @@
 //   4. outbound purchased-list lead that never engages stays "lead"
 //   5. competitor / student knocked out with the reason
 // The expected scores are worked out by hand from the default rules.
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "leadscore/config.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/qualifier.hpp"
+
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
 
@@ -53,9 +54,15 @@ class Scenario : public ::testing::Test {
 // email 10 + enriched (company name, industry, size, title) 10 = 70.
 LeadBuilder trial_user() {
   LeadBuilder b("maya");
-  b.name("Maya", "Chen").email("maya@tasklane.io").title("CTO").company("Tasklane").industry("software");
+  b.name("Maya", "Chen")
+      .email("maya@tasklane.io")
+      .title("CTO")
+      .company("Tasklane")
+      .industry("software");
   b.employees(12).inbound().source("web_form").created(days_ago(14));
-  b.event("product_usage", days_ago(10)).event("product_usage", days_ago(8)).event("product_usage", days_ago(6));
+  b.event("product_usage", days_ago(10))
+      .event("product_usage", days_ago(8))
+      .event("product_usage", days_ago(6));
   b.event("product_usage", days_ago(4)).event("product_usage", days_ago(2));
   return b;
 }
@@ -100,7 +107,8 @@ TEST_F(Scenario, TrialWithoutAPaidFeatureQuestionIsOnlyAnMql) {
 }
 
 TEST_F(Scenario, TrialPlanAttributeCountsAsATrial) {
-  const Lead lead = trial_user().attr("plan", "Trial").event("paid_feature_inquiry", days_ago(1)).build();
+  const Lead lead =
+      trial_user().attr("plan", "Trial").event("paid_feature_inquiry", days_ago(1)).build();
   const Qualification r = qualify(lead);
   EXPECT_EQ(r.stage, "PQL");
   EXPECT_EQ(r.engagement, 50);
@@ -154,23 +162,26 @@ TEST_F(Scenario, NewsletterSubscriberIsAnMql) {
   ASSERT_TRUE(ex.next.has_value());
   EXPECT_EQ(ex.next->stage, "SQL");
   // Of the three ways into SQL, one with the fewest missing conditions.
-  EXPECT_EQ(ex.next->missing,
-            (Strings{"count(demo_request|contact_sales|meeting_booked, within 30d) is 0, needs >= 1 (1 more)"}));
+  EXPECT_EQ(ex.next->missing, (Strings{"count(demo_request|contact_sales|meeting_booked, within "
+                                       "30d) is 0, needs >= 1 (1 more)"}));
 }
 
 TEST_F(Scenario, PositiveReplyToAConsultationOfferMakesAnSql) {
-  const Lead lead = subscriber().event(ev("email_reply", days_ago(2)).prop("sentiment", "positive")).build();
+  const Lead lead =
+      subscriber().event(ev("email_reply", days_ago(2)).prop("sentiment", "positive")).build();
   const Qualification r = qualify(lead);
   EXPECT_EQ(r.stage, "SQL");
   EXPECT_EQ(r.stage_index, 1);
   EXPECT_NEAR(r.engagement, subscriber_engagement() + 25, 1e-9);
 
-  const Lead shouting = subscriber().event(ev("email_reply", days_ago(2)).prop("sentiment", "Positive")).build();
+  const Lead shouting =
+      subscriber().event(ev("email_reply", days_ago(2)).prop("sentiment", "Positive")).build();
   EXPECT_EQ(qualify(shouting).stage, "SQL");
 }
 
 TEST_F(Scenario, NegativeOrOldReplyDoesNotQualify) {
-  const Lead negative = subscriber().event(ev("email_reply", days_ago(2)).prop("sentiment", "negative")).build();
+  const Lead negative =
+      subscriber().event(ev("email_reply", days_ago(2)).prop("sentiment", "negative")).build();
   const Qualification r = qualify(negative);
   EXPECT_EQ(r.stage, "MQL");
   EXPECT_NEAR(r.engagement, subscriber_engagement(), 1e-9);
@@ -179,7 +190,8 @@ TEST_F(Scenario, NegativeOrOldReplyDoesNotQualify) {
   EXPECT_EQ(qualify(unlabelled).stage, "MQL");
 
   // A positive reply 45 days ago still scores (60-day window) but is too old for SQL (30 days).
-  const Lead old = subscriber().event(ev("email_reply", days_ago(45)).prop("sentiment", "positive")).build();
+  const Lead old =
+      subscriber().event(ev("email_reply", days_ago(45)).prop("sentiment", "positive")).build();
   const Qualification old_r = qualify(old);
   EXPECT_EQ(old_r.stage, "MQL");
   EXPECT_NEAR(old_r.engagement, subscriber_engagement() + 25, 1e-9);
@@ -193,7 +205,10 @@ TEST_F(Scenario, NegativeOrOldReplyDoesNotQualify) {
 // industry) 0 + business email 10 + enriched 10 = 55.
 LeadBuilder ad_form_lead(const std::string& title) {
   LeadBuilder b("sam");
-  b.name("Sam", "Rivera").email("sam@brightside-shoes.com").title(title).company("Brightside Shoes");
+  b.name("Sam", "Rivera")
+      .email("sam@brightside-shoes.com")
+      .title(title)
+      .company("Brightside Shoes");
   b.industry("retail").employees(30).inbound().source("paid_ads").created(days_ago(3));
   b.event(ev("page_view", days_ago(2)).prop("url", "/landing/spring-offer"));
   b.event(ev("form_submit", days_ago(2)).prop("form", "quote-request"));
@@ -208,7 +223,8 @@ TEST_F(Scenario, AdFormLeadIsAnMqlBeforeDiscovery) {
 }
 
 TEST_F(Scenario, DiscoveryEstablishingBudgetTimelineAndFitMakesAnSql) {
-  const Lead lead = ad_form_lead("Head of Growth").budget("20k/year").timeline("next quarter").build();
+  const Lead lead =
+      ad_form_lead("Head of Growth").budget("20k/year").timeline("next quarter").build();
   const Qualification r = qualify(lead);
   EXPECT_EQ(r.fit, 70);  // + budget 10 + timeline 5
   EXPECT_EQ(r.stage, "SQL");
@@ -224,8 +240,8 @@ TEST_F(Scenario, DiscoveryEstablishingBudgetTimelineAndFitMakesAnSql) {
 
 TEST_F(Scenario, DiscoveryWithoutTheFitOrTheTimelineDoesNotQualify) {
   // A manager-level contact: fit 10 + 10 + 10 + 10 + budget 10 + timeline 5 = 55 < 60.
-  const Qualification manager =
-      qualify(ad_form_lead("Marketing Manager").budget("20k/year").timeline("next quarter").build());
+  const Qualification manager = qualify(
+      ad_form_lead("Marketing Manager").budget("20k/year").timeline("next quarter").build());
   EXPECT_EQ(manager.fit, 55);
   EXPECT_EQ(manager.stage, "MQL");
 
@@ -241,7 +257,10 @@ TEST_F(Scenario, DiscoveryWithoutTheFitOrTheTimelineDoesNotQualify) {
 // Fit: CEO 25 + 450 employees 20 + logistics 0 + business email 10 + enriched 10 = 65.
 LeadBuilder purchased_lead() {
   LeadBuilder b("olivia");
-  b.name("Olivia", "Park").email("o.park@northwind-logistics.com").title("CEO").company("Northwind Logistics");
+  b.name("Olivia", "Park")
+      .email("o.park@northwind-logistics.com")
+      .title("CEO")
+      .company("Northwind Logistics");
   b.industry("logistics").employees(450).outbound().source("purchased_list").created(days_ago(60));
   return b;
 }
@@ -295,7 +314,11 @@ TEST_F(Scenario, OpeningColdEmailsIsNotEnoughForAnOutboundMql) {
 // Without the knockout this lead is an SQL: fit 80, a demo request.
 LeadBuilder hot_lead() {
   LeadBuilder b("alex");
-  b.name("Alex", "Kim").email("alex@rivalsoft.io").title("VP Product").company("RivalSoft").industry("software");
+  b.name("Alex", "Kim")
+      .email("alex@rivalsoft.io")
+      .title("VP Product")
+      .company("RivalSoft")
+      .industry("software");
   b.employees(300).inbound().source("web_form").event("demo_request", days_ago(3));
   return b;
 }
@@ -321,8 +344,8 @@ TEST_F(Scenario, CompetitorIsKnockedOut) {
   ASSERT_TRUE(ex.next.has_value());
   EXPECT_EQ(ex.next->stage, "MQL");
   // The lead meets MQL's conditions: the knockout is all that stands in the way.
-  EXPECT_EQ(ex.next->missing,
-            (Strings{"disqualified by rule 'competitor' (reason competitor): no stage above lead while it holds"}));
+  EXPECT_EQ(ex.next->missing, (Strings{"disqualified by rule 'competitor' (reason competitor): no "
+                                       "stage above lead while it holds"}));
   EXPECT_NE(ex.to_text().find("disqualified: competitor (rule competitor)\n"), std::string::npos);
 }
 
@@ -343,24 +366,32 @@ TEST_F(Scenario, StudentIsKnockedOut) {
   EXPECT_EQ(r.reason, "student");
   EXPECT_EQ(r.knockout_rule, "student");
 
-  for (const char* title : {"Marketing intern", "INTERNSHIP - growth", "étudiant en master", "Stagiaire RH"}) {
+  for (const char* title :
+       {"Marketing intern", "INTERNSHIP - growth", "étudiant en master", "Stagiaire RH"}) {
     const Qualification k = qualify(LeadBuilder().title(title).build());
     EXPECT_EQ(k.reason, "student") << title;
   }
   // Word-aware: an internal role is not an intern.
-  EXPECT_FALSE(qualify(LeadBuilder().title("Internal Communications Manager").build()).disqualified);
+  EXPECT_FALSE(
+      qualify(LeadBuilder().title("Internal Communications Manager").build()).disqualified);
 }
 
 TEST_F(Scenario, FirstKnockoutGivesTheReasonAndExplainListsThemAll) {
-  const Lead lead = hot_lead().attr("competitor", true).title("Student").event("email_bounce", days_ago(1)).build();
+  const Lead lead = hot_lead()
+                        .attr("competitor", true)
+                        .title("Student")
+                        .event("email_bounce", days_ago(1))
+                        .build();
   const Qualification r = qualify(lead);
   EXPECT_EQ(r.reason, "competitor");
-  EXPECT_EQ(q_.explain(lead, as_of()).knockouts, (Strings{"competitor", "student", "bounced_email"}));
+  EXPECT_EQ(q_.explain(lead, as_of()).knockouts,
+            (Strings{"competitor", "student", "bounced_email"}));
 }
 
 TEST_F(Scenario, OtherDefaultKnockouts) {
   EXPECT_EQ(qualify(hot_lead().email("alex@Example.com").build()).reason, "invalid_contact");
-  EXPECT_EQ(qualify(hot_lead().do_not_email(true).do_not_call(true).build()).reason, "do_not_contact");
+  EXPECT_EQ(qualify(hot_lead().do_not_email(true).do_not_call(true).build()).reason,
+            "do_not_contact");
   EXPECT_FALSE(qualify(hot_lead().do_not_email(true).do_not_call(false).build()).disqualified);
 }
 

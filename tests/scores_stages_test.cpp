@@ -3,8 +3,6 @@
 // fallback, origin-specific thresholds, conditions over scores, grades,
 // attributes, derived facts and events) and the derived facts themselves
 // (Qualifier::derive).
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <functional>
 #include <ostream>
@@ -13,9 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "leadscore/config.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/qualifier.hpp"
+
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/random_leads.hpp"
@@ -62,7 +63,8 @@ TEST(Scores, FitIsClampedToItsCeiling) {
 
 TEST(Scores, FloorIsZeroByDefault) {
   const Qualifier q = build_ok(score_config());
-  const Lead lead = LeadBuilder().title("CEO").event("unsubscribe", days_ago(1)).build();  // no email
+  const Lead lead =
+      LeadBuilder().title("CEO").event("unsubscribe", days_ago(1)).build();  // no email
   const Explanation ex = q.explain(lead, as_of());
   EXPECT_EQ(ex.result.fit, 0);
   EXPECT_EQ(ex.fit_unclamped, -80);
@@ -87,7 +89,8 @@ TEST(Scores, EngagementIsClampedToItsCeiling) {
   Config c = score_config();
   c.scores.engagement.max = 25;
   const Qualifier q = build_ok(c);
-  const Qualification r = q.qualify(LeadBuilder().email("a@b.io").event("page_view", days_ago(1)).build(), as_of());
+  const Qualification r =
+      q.qualify(LeadBuilder().email("a@b.io").event("page_view", days_ago(1)).build(), as_of());
   EXPECT_EQ(r.engagement, 25);
 }
 
@@ -97,7 +100,12 @@ TEST(Scores, TotalIsTheWeightedSumOfTheClampedScores) {
   c.scores.engagement.max = 25;
   c.scores.weights = {0.5, 2};
   const Qualifier q = build_ok(c);
-  const Lead lead = LeadBuilder().email("a@b.io").title("CEO").company("Acme").event("page_view", days_ago(1)).build();
+  const Lead lead = LeadBuilder()
+                        .email("a@b.io")
+                        .title("CEO")
+                        .company("Acme")
+                        .event("page_view", days_ago(1))
+                        .build();
   const Qualification r = q.qualify(lead, as_of());
   EXPECT_EQ(r.fit, 90);
   EXPECT_EQ(r.engagement, 25);
@@ -114,7 +122,8 @@ TEST(Scores, PointsAreSummedInIntegerMillionths) {
       Rule::fit("b", field("seniority").exists(), 0.2),
       Rule::behavior("c", {"page_view"}, 0.1),
   }));
-  const Lead lead = LeadBuilder().title("x").seniority("y").events("page_view", 3, days_ago(3)).build();
+  const Lead lead =
+      LeadBuilder().title("x").seniority("y").events("page_view", 3, days_ago(3)).build();
   const Qualification r = q.qualify(lead, as_of());
   EXPECT_EQ(r.fit, 0.3);
   EXPECT_EQ(r.engagement, 0.3);
@@ -137,7 +146,8 @@ TEST(Scores, EventOrderNeverChangesAResult) {
     }
     // Time order (the sorted fast path of the daily caps) agrees too.
     Lead sorted = lead;
-    std::stable_sort(sorted.events.begin(), sorted.events.end(), [](const Event& a, const Event& b) { return a.at < b.at; });
+    std::stable_sort(sorted.events.begin(), sorted.events.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
     ASSERT_TRUE(identical(default_q.qualify(sorted, as_of()), d)) << "lead " << i;
     ASSERT_TRUE(identical(rich_q.qualify(sorted, as_of()), r)) << "lead " << i;
   }
@@ -161,8 +171,8 @@ TEST(Grades, DefaultBandsAndMatrixLabel) {
     const char* grade;
   };
   const Case cases[] = {
-      {60, 55, "B", "2", "B2"},   {75, 75, "A", "1", "A1"},       {74.999999, 74.999999, "B", "2", "B2"},
-      {25, 24, "C", "4", "C4"},   {0.5, 100, "D", "1", "D1"},     {100, 50, "A", "2", "A2"},
+      {60, 55, "B", "2", "B2"}, {75, 75, "A", "1", "A1"},   {74.999999, 74.999999, "B", "2", "B2"},
+      {25, 24, "C", "4", "C4"}, {0.5, 100, "D", "1", "D1"}, {100, 50, "A", "2", "A2"},
   };
   for (const Case& c : cases) {
     const Qualifier q = build_ok(graded(c.fit, c.engagement));
@@ -271,7 +281,8 @@ TEST(Stages, OriginSpecificThresholds) {
   const Qualifier q = build_ok(c);
 
   auto stage_of = [&](int fit, Origin origin) {
-    return std::string(q.qualify(LeadBuilder().attr("fit", fit).origin(origin).build(), as_of()).stage);
+    return std::string(
+        q.qualify(LeadBuilder().attr("fit", fit).origin(origin).build(), as_of()).stage);
   };
   EXPECT_EQ(stage_of(30, Origin::inbound), "MQL");
   EXPECT_EQ(stage_of(30, Origin::outbound), "lead");
@@ -332,11 +343,14 @@ INSTANTIATE_TEST_SUITE_P(
                   [] { return LeadBuilder().title("CEO").build(); }, false},
         StageCase{"grade", field("grade").eq("B3"), titled_active, true},
         StageCase{"grade_fit_ignores_case", field("grade.fit").eq("b"), titled_active, true},
-        StageCase{"grade_engagement_in", field("grade.engagement").in(Strings{"1", "2"}), titled_active, false},
+        StageCase{"grade_engagement_in", field("grade.engagement").in(Strings{"1", "2"}),
+                  titled_active, false},
         StageCase{"attribute", field("attributes.plan").eq("enterprise"),
                   [] { return LeadBuilder().attr("plan", "Enterprise").build(); }, true},
-        StageCase{"attribute_missing", field("attributes.plan").eq("enterprise"), [] { return Lead{}; }, false},
-        StageCase{"origin", field("origin").eq("outbound"), [] { return LeadBuilder().outbound().build(); }, true},
+        StageCase{"attribute_missing", field("attributes.plan").eq("enterprise"),
+                  [] { return Lead{}; }, false},
+        StageCase{"origin", field("origin").eq("outbound"),
+                  [] { return LeadBuilder().outbound().build(); }, true},
         StageCase{"origin_unknown", field("origin").eq("unknown"), [] { return Lead{}; }, true},
         StageCase{"source", field("source").in(Strings{"referral", "trade_show"}),
                   [] { return LeadBuilder().source("referral").build(); }, true},
@@ -350,27 +364,36 @@ INSTANTIATE_TEST_SUITE_P(
                   [] { return LeadBuilder().created(days_ago(3)).build(); }, true},
         StageCase{"days_since_created_old", field("days_since_created").lt(7),
                   [] { return LeadBuilder().created(days_ago(10)).build(); }, false},
-        StageCase{"days_since_last_activity", field("days_since_last_activity").lte(3), titled_active, true},
+        StageCase{"days_since_last_activity", field("days_since_last_activity").lte(3),
+                  titled_active, true},
         StageCase{"completeness", field("completeness").gte(0.25),
-                  [] { return LeadBuilder().company("Acme").title("CEO").city("Paris").build(); }, true},
+                  [] { return LeadBuilder().company("Acme").title("CEO").city("Paris").build(); },
+                  true},
         StageCase{"completeness_low", field("completeness").gte(0.25),
                   [] { return LeadBuilder().company("Acme").title("CEO").build(); }, false},
         StageCase{"event_count", field("event_count").gte(3),
                   [] { return LeadBuilder().events("email_open", 3, days_ago(9)).build(); }, true},
         StageCase{"event_count_type", field("event_count.webinar_attended").gte(1),
-                  [] { return LeadBuilder().event("webinar_attended", days_ago(200)).build(); }, true},
+                  [] { return LeadBuilder().event("webinar_attended", days_ago(200)).build(); },
+                  true},
         StageCase{"demo_within_30_days", events({"demo_request"}).within(30).count().gte(1),
                   [] { return LeadBuilder().event("demo_request", days_ago(10)).build(); }, true},
         StageCase{"demo_31_days_ago", events({"demo_request"}).within(30).count().gte(1),
                   [] { return LeadBuilder().event("demo_request", days_ago(31)).build(); }, false},
         StageCase{"demo_after_as_of", events({"demo_request"}).within(30).count().gte(1),
                   [] { return LeadBuilder().event("demo_request", days_ago(-1)).build(); }, false},
-        StageCase{"score_and_event", all({field("score.total").gte(70), events({"demo_request"}).within(30).count().gte(1),
-                                          field("discovery.budget").exists()}),
-                  [] {
-                    return LeadBuilder().title("CEO").budget("10k").event("demo_request", days_ago(1)).build();
-                  },
-                  true}),
+        StageCase{
+            "score_and_event",
+            all({field("score.total").gte(70), events({"demo_request"}).within(30).count().gte(1),
+                 field("discovery.budget").exists()}),
+            [] {
+              return LeadBuilder()
+                  .title("CEO")
+                  .budget("10k")
+                  .event("demo_request", days_ago(1))
+                  .build();
+            },
+            true}),
     stage_case_name);
 
 // ---------------------------------------------------------------------------
@@ -385,29 +408,45 @@ class DerivedFactsTest : public ::testing::Test {
 
 TEST_F(DerivedFactsTest, EnrichmentLevels) {
   // No name, or no contact method: incomplete.
-  EXPECT_EQ(facts(LeadBuilder().email("a@acme.io").company("Acme").build()).enrichment, EnrichmentLevel::incomplete);
-  EXPECT_EQ(facts(LeadBuilder().name("Ada", "L").company("Acme").build()).enrichment, EnrichmentLevel::incomplete);
-  EXPECT_EQ(facts(LeadBuilder().first_name("").email("a@acme.io").build()).enrichment, EnrichmentLevel::incomplete);
+  EXPECT_EQ(facts(LeadBuilder().email("a@acme.io").company("Acme").build()).enrichment,
+            EnrichmentLevel::incomplete);
+  EXPECT_EQ(facts(LeadBuilder().name("Ada", "L").company("Acme").build()).enrichment,
+            EnrichmentLevel::incomplete);
+  EXPECT_EQ(facts(LeadBuilder().first_name("").email("a@acme.io").build()).enrichment,
+            EnrichmentLevel::incomplete);
   // A name and one contact method: non-enriched.
   EXPECT_EQ(facts(LeadBuilder().first_name("Ada").email("a@acme.io").build()).enrichment,
             EnrichmentLevel::non_enriched);
-  EXPECT_EQ(facts(LeadBuilder().last_name("L").phone("+33 1").company("Acme").title("CTO").build()).enrichment,
+  EXPECT_EQ(facts(LeadBuilder().last_name("L").phone("+33 1").company("Acme").title("CTO").build())
+                .enrichment,
             EnrichmentLevel::non_enriched);
   // Plus three of the enrichment fields: enriched.
-  EXPECT_EQ(
-      facts(LeadBuilder().first_name("Ada").email("a@acme.io").company("Acme").title("CTO").country("FR").build())
-          .enrichment,
-      EnrichmentLevel::enriched);
+  EXPECT_EQ(facts(LeadBuilder()
+                      .first_name("Ada")
+                      .email("a@acme.io")
+                      .company("Acme")
+                      .title("CTO")
+                      .country("FR")
+                      .build())
+                .enrichment,
+            EnrichmentLevel::enriched);
   // An empty string is not a present field.
-  EXPECT_EQ(
-      facts(LeadBuilder().first_name("Ada").email("a@acme.io").company("").title("CTO").country("FR").build()).enrichment,
-      EnrichmentLevel::non_enriched);
+  EXPECT_EQ(facts(LeadBuilder()
+                      .first_name("Ada")
+                      .email("a@acme.io")
+                      .company("")
+                      .title("CTO")
+                      .country("FR")
+                      .build())
+                .enrichment,
+            EnrichmentLevel::non_enriched);
   EXPECT_EQ(to_string(EnrichmentLevel::non_enriched), "non_enriched");
 }
 
 TEST_F(DerivedFactsTest, CompletenessIsTheShareOfEnrichmentFieldsPresent) {
   EXPECT_EQ(facts(Lead{}).completeness, 0);
-  EXPECT_EQ(facts(LeadBuilder().company("Acme").title("CTO").country("FR").build()).completeness, 3.0 / 11.0);
+  EXPECT_EQ(facts(LeadBuilder().company("Acme").title("CTO").country("FR").build()).completeness,
+            3.0 / 11.0);
   const Lead all_fields = LeadBuilder()
                               .secondary_email("b@acme.io")
                               .secondary_phone("+1")
@@ -429,11 +468,17 @@ TEST_F(DerivedFactsTest, ConfigurableEnrichmentFields) {
   c.options.enrichment.fields = {"company.name", "attributes.linkedin"};
   c.options.enrichment.min_fields = 2;
   const Qualifier q = build_ok(c);
-  const Lead both = LeadBuilder().name("Ada", "L").email("a@acme.io").company("Acme").attr("linkedin", "in/ada").build();
+  const Lead both = LeadBuilder()
+                        .name("Ada", "L")
+                        .email("a@acme.io")
+                        .company("Acme")
+                        .attr("linkedin", "in/ada")
+                        .build();
   DerivedFacts f = q.derive(both, as_of());
   EXPECT_EQ(f.enrichment, EnrichmentLevel::enriched);
   EXPECT_EQ(f.completeness, 1);
-  const Lead one = LeadBuilder().name("Ada", "L").email("a@acme.io").company("Acme").title("CTO").build();
+  const Lead one =
+      LeadBuilder().name("Ada", "L").email("a@acme.io").company("Acme").title("CTO").build();
   f = q.derive(one, as_of());
   EXPECT_EQ(f.enrichment, EnrichmentLevel::non_enriched);
   EXPECT_EQ(f.completeness, 0.5);
@@ -461,7 +506,8 @@ TEST_F(DerivedFactsTest, FreeEmailDefaultList) {
   EXPECT_TRUE(facts(LeadBuilder().email("x@wanadoo.fr").build()).free_email);
   EXPECT_FALSE(facts(LeadBuilder().email("x@gmail.com.evil.io").build()).free_email);
   EXPECT_FALSE(facts(LeadBuilder().email("x@acme.io").build()).free_email);
-  EXPECT_FALSE(facts(LeadBuilder().secondary_email("x@gmail.com").build()).free_email);  // primary only
+  EXPECT_FALSE(
+      facts(LeadBuilder().secondary_email("x@gmail.com").build()).free_email);  // primary only
 }
 
 TEST_F(DerivedFactsTest, FreeEmailOverriddenList) {
@@ -473,7 +519,8 @@ TEST_F(DerivedFactsTest, FreeEmailOverriddenList) {
 
   Config none;
   none.options.free_email_domains = Strings{};
-  EXPECT_FALSE(build_ok(none).derive(LeadBuilder().email("x@gmail.com").build(), as_of()).free_email);
+  EXPECT_FALSE(
+      build_ok(none).derive(LeadBuilder().email("x@gmail.com").build(), as_of()).free_email);
 }
 
 TEST_F(DerivedFactsTest, DaysSinceCreated) {

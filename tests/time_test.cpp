@@ -2,13 +2,13 @@
 // days_between; and of the Origin names in leadscore/lead.hpp.
 #include "leadscore/time.hpp"
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <gtest/gtest.h>
 
 #include "leadscore/lead.hpp"
 
@@ -175,9 +175,10 @@ TEST(FormatInstant, YearsOutsideFourDigitsUseTheExpandedForm) {
 }
 
 TEST(FormatInstant, RoundTrip) {
-  for (const Instant t : {at_ms(0), at_ms(1), at_ms(-1), at_ms(999), at_ms(-86'400'000),
-                          utc(2024, 2, 29, 23, 59, 59, 999), utc(1, 1, 1), utc(9999, 12, 31, 23, 59, 59, 999),
-                          utc(1600, 3, 1, 0, 0, 0, 1), utc(2026, 11, 20, 10)}) {
+  for (const Instant t :
+       {at_ms(0), at_ms(1), at_ms(-1), at_ms(999), at_ms(-86'400'000),
+        utc(2024, 2, 29, 23, 59, 59, 999), utc(1, 1, 1), utc(9999, 12, 31, 23, 59, 59, 999),
+        utc(1600, 3, 1, 0, 0, 0, 1), utc(2026, 11, 20, 10)}) {
     const std::string text = format_instant(t);
     EXPECT_EQ(parse_instant(text), t) << text;
   }

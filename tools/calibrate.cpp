@@ -1,14 +1,16 @@
 // `leadscore calibrate`: learn rule points and stage thresholds from a file
 // of leads with known outcomes (docs/calibration.md).
+#include "leadscore/calibrate.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
-#include "leadscore/calibrate.hpp"
 #include "leadscore/io.hpp"
+
+#include "cli.hpp"
 #include "pipeline.hpp"
 
 namespace leadscore::cli {
@@ -16,30 +18,40 @@ namespace leadscore::cli {
 namespace {
 
 const std::vector<OptionSpec> kCalibrateOptions{
-    {"--config", "FILE", "scoring configuration to calibrate (JSON); default: the built-in B2B configuration"},
+    {"--config", "FILE",
+     "scoring configuration to calibrate (JSON); default: the built-in B2B configuration"},
     {"--input", "FILE", "leads with known outcomes: a JSONL or CSV file (required)"},
     {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
     {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping)"},
-    {"--label", "NAME", "the outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted) (required)"},
-    {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: the latest instant in the data, else 1970-01-01)"},
-    {"--holdout-every", "N", "holdout split: record i (0-based) is held out when i mod N < B (default: 10)"},
+    {"--label", "NAME",
+     "the outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted) (required)"},
+    {"--as-of", "INSTANT",
+     "evaluation time, ISO-8601 (default: the latest instant in the data, else 1970-01-01)"},
+    {"--holdout-every", "N",
+     "holdout split: record i (0-based) is held out when i mod N < B (default: 10)"},
     {"--holdout-below", "B", "see --holdout-every; 0 = no holdout (default: 3)"},
     {"--no-holdout", "", "train on every record (metrics are then training metrics)"},
     {"--l2", "X", "L2 penalty of the logistic regression (default: 1)"},
     {"--bins", "N", "quantile bins of a numeric attribute (default: 8)"},
     {"--min-support", "N", "leads a new rule or a suggestion needs at least (default: 30)"},
-    {"--interact", "A:B[,A:B...]", "also learn rules for pairs of attribute values or bins (e.g. month:day)"},
+    {"--interact", "A:B[,A:B...]",
+     "also learn rules for pairs of attribute values or bins (e.g. month:day)"},
     {"--no-candidates", "", "learn points for the configuration's rules only (no new rules)"},
-    {"--max-fit", "POINTS", "highest achievable fit score of the calibrated configuration (default: the "
-                            "configuration's fit maximum, else 100)"},
-    {"--target-precision", "P[,P...]", "recommend the lowest total threshold converting at >= P (0..1)"},
+    {"--max-fit", "POINTS",
+     "highest achievable fit score of the calibrated configuration (default: the "
+     "configuration's fit maximum, else 100)"},
+    {"--target-precision", "P[,P...]",
+     "recommend the lowest total threshold converting at >= P (0..1)"},
     {"--capacity", "N[,N...]", "recommend the total threshold selecting the top N leads"},
-    {"--output", "FILE", "where to write the calibrated configuration (default: - = standard output)"},
-    {"--report", "FILE", "where to write the text report (default: standard output when --output is a "
-                         "file, else standard error)"},
+    {"--output", "FILE",
+     "where to write the calibrated configuration (default: - = standard output)"},
+    {"--report", "FILE",
+     "where to write the text report (default: standard output when --output is a "
+     "file, else standard error)"},
     {"--report-json", "FILE", "also write the report as JSON"},
     {"--html", "FILE", "also write the report as a self-contained HTML page"},
-    {"--threads", "N", "worker threads (default: the number of cores); results do not depend on it"},
+    {"--threads", "N",
+     "worker threads (default: the number of cores); results do not depend on it"},
     {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
     {"--progress", "", "accepted for symmetry with score/report (no effect)"},
     {"--help", "", "show this help"},
@@ -64,7 +76,8 @@ constexpr std::string_view kCalibrateDescription =
 
 int truthy_text(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   std::string lower;
   for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   if (lower == "yes" || lower == "true" || lower == "1" || lower == "y" || lower == "t") return 1;
@@ -83,8 +96,8 @@ double parse_double(std::string_view flag, std::string_view text, double lo, dou
   double v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || !(v >= lo && v <= hi)) {
-    throw UsageError(std::string(flag) + " expects a number in [" + format_number(lo) + ", " + format_number(hi) +
-                     "], got '" + std::string(text) + "'");
+    throw UsageError(std::string(flag) + " expects a number in [" + format_number(lo) + ", " +
+                     format_number(hi) + "], got '" + std::string(text) + "'");
   }
   return v;
 }
@@ -93,7 +106,8 @@ std::size_t parse_count(std::string_view flag, std::string_view text) {
   std::size_t v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size()) {
-    throw UsageError(std::string(flag) + " expects a non-negative integer, got '" + std::string(text) + "'");
+    throw UsageError(std::string(flag) + " expects a non-negative integer, got '" +
+                     std::string(text) + "'");
   }
   return v;
 }
@@ -113,40 +127,49 @@ std::vector<std::string_view> split_list(std::string_view text) {
 
 int run_calibrate(std::string_view command, std::span<const std::string_view> argv) {
   if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-    std::fputs(format_help(kCalibrateUsage, kCalibrateDescription, kCalibrateOptions).c_str(), stdout);
+    std::fputs(format_help(kCalibrateUsage, kCalibrateDescription, kCalibrateOptions).c_str(),
+               stdout);
     return kExitOk;
   }
   const Args args(command, argv, kCalibrateOptions);
-  const std::string label = args.require("--label", "--label NAME (the outcome column or attribute)");
+  const std::string label =
+      args.require("--label", "--label NAME (the outcome column or attribute)");
 
   CalibrationOptions options;
-  if (const auto v = args.get("--holdout-every")) options.holdout_every = parse_size("--holdout-every", *v);
-  if (const auto v = args.get("--holdout-below")) options.holdout_below = parse_count("--holdout-below", *v);
+  if (const auto v = args.get("--holdout-every"))
+    options.holdout_every = parse_size("--holdout-every", *v);
+  if (const auto v = args.get("--holdout-below"))
+    options.holdout_below = parse_count("--holdout-below", *v);
   if (args.has("--no-holdout")) options.holdout_below = 0;
   if (options.holdout_below >= options.holdout_every && options.holdout_below > 0) {
     throw UsageError("--holdout-below must be smaller than --holdout-every");
   }
   if (const auto v = args.get("--l2")) options.l2 = parse_double("--l2", *v, 0, 1e12);
   if (const auto v = args.get("--bins")) options.bins = parse_size("--bins", *v);
-  if (const auto v = args.get("--min-support")) options.min_support = parse_size("--min-support", *v);
+  if (const auto v = args.get("--min-support"))
+    options.min_support = parse_size("--min-support", *v);
   if (args.has("--no-candidates")) options.auto_candidates = false;
   if (const auto v = args.get("--interact")) {
     for (std::string_view pair : split_list(*v)) {
       const std::size_t colon = pair.find(':');
       if (colon == std::string_view::npos || colon == 0 || colon + 1 == pair.size()) {
-        throw UsageError("--interact expects A:B pairs of attribute names, got '" + std::string(pair) + "'");
+        throw UsageError("--interact expects A:B pairs of attribute names, got '" +
+                         std::string(pair) + "'");
       }
-      options.interactions.emplace_back(std::string(pair.substr(0, colon)), std::string(pair.substr(colon + 1)));
+      options.interactions.emplace_back(std::string(pair.substr(0, colon)),
+                                        std::string(pair.substr(colon + 1)));
     }
   }
-  if (const auto v = args.get("--max-fit")) options.max_fit_points = parse_double("--max-fit", *v, 1, 1e6);
+  if (const auto v = args.get("--max-fit"))
+    options.max_fit_points = parse_double("--max-fit", *v, 1, 1e6);
   if (const auto v = args.get("--target-precision")) {
     for (std::string_view p : split_list(*v)) {
       options.target_precisions.push_back(parse_double("--target-precision", p, 0, 1));
     }
   }
   if (const auto v = args.get("--capacity")) {
-    for (std::string_view c : split_list(*v)) options.capacities.push_back(parse_size("--capacity", c));
+    for (std::string_view c : split_list(*v))
+      options.capacities.push_back(parse_size("--capacity", c));
   }
 
   RecordInput in;
@@ -156,7 +179,8 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
   if (in.format == Format::csv) {
     label_column = in.mapper->column_index(label);
     if (!label_column) {
-      std::string message = "--label: no column '" + label + "' in the CSV header of " + in.input.name;
+      std::string message =
+          "--label: no column '" + label + "' in the CSV header of " + in.input.name;
       const std::string best = suggest(label, in.mapper->header());
       if (!best.empty()) message += " (did you mean '" + best + "'?)";
       throw UsageError(message);
@@ -187,7 +211,8 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
     int y = -1;
     const auto it = lead->attributes.find(label);
     if (label_column) {
-      if (*label_column < record.csv.fields.size()) y = truthy_text(record.csv.fields[*label_column]);
+      if (*label_column < record.csv.fields.size())
+        y = truthy_text(record.csv.fields[*label_column]);
     } else if (it != lead->attributes.end()) {
       y = truthy(it->second);
     }
@@ -215,10 +240,12 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
   for (std::size_t i = 0; i < outcomes.size(); ++i) y[i] = outcomes[i];
 
   const Instant as_of_one[1] = {as_of};
-  Result<Calibration> result = calibrate(in.qualifier->config(), leads, std::span<const bool>(y.get(), outcomes.size()),
-                                         as_of_one, options);
+  Result<Calibration> result =
+      calibrate(in.qualifier->config(), leads, std::span<const bool>(y.get(), outcomes.size()),
+                as_of_one, options);
   if (!result) {
-    for (const Diagnostic& d : result.diagnostics()) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    for (const Diagnostic& d : result.diagnostics())
+      std::fprintf(stderr, "%s\n", d.to_string().c_str());
     throw UsageError("calibration failed");
   }
   const Calibration& cal = *result;
@@ -228,8 +255,8 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
 
   std::string text = to_text(cal.report);
   if (unreadable || unlabelled) {
-    text += "\nskipped: " + std::to_string(unreadable) + " unreadable records, " + std::to_string(unlabelled) +
-            " records without a usable '" + label + "' outcome\n";
+    text += "\nskipped: " + std::to_string(unreadable) + " unreadable records, " +
+            std::to_string(unlabelled) + " records without a usable '" + label + "' outcome\n";
   }
   if (report_out) {
     report_out->write(text);

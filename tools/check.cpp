@@ -4,9 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
 #include "leadscore/csv.hpp"
 #include "leadscore/io.hpp"
+
+#include "cli.hpp"
 
 namespace leadscore::cli {
 
@@ -65,7 +66,8 @@ int run_check(std::string_view command, std::span<const std::string_view> argv) 
   if (!config_path && !map_path) {
     throw UsageError("--config is required (--config FILE; or --map FILE to check a mapping)");
   }
-  if (input_path && !map_path) throw UsageError("--input needs --map (it checks a mapping against a CSV header)");
+  if (input_path && !map_path)
+    throw UsageError("--input needs --map (it checks a mapping against a CSV header)");
   const bool strict = args.has("--strict");
 
   Tally tally;
@@ -78,9 +80,10 @@ int run_check(std::string_view command, std::span<const std::string_view> argv) 
     if (q) {
       // Warnings found while building (they may lack positions: add them).
       for (const Diagnostic& w : q->warnings()) {
-        const bool known = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
-          return d.code == w.code && d.pointer == w.pointer && d.message == w.message;
-        });
+        const bool known =
+            std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+              return d.code == w.code && d.pointer == w.pointer && d.message == w.message;
+            });
         if (!known) diagnostics.push_back(w);
       }
     }
@@ -123,10 +126,12 @@ int run_check(std::string_view command, std::span<const std::string_view> argv) 
             for (const std::string& name : *header) {
               const bool used =
                   name == m->id_column ||
-                  std::any_of(m->fields.begin(), m->fields.end(), [&](const FieldMapping& f) { return f.column == name; }) ||
-                  std::any_of(m->events.begin(), m->events.end(), [&](const EventMapping& e) {
-                    return e.count_column == name || e.at_column == name;
-                  }) ||
+                  std::any_of(m->fields.begin(), m->fields.end(),
+                              [&](const FieldMapping& f) { return f.column == name; }) ||
+                  std::any_of(m->events.begin(), m->events.end(),
+                              [&](const EventMapping& e) {
+                                return e.count_column == name || e.at_column == name;
+                              }) ||
                   std::find(m->ignore.begin(), m->ignore.end(), name) != m->ignore.end();
               if (!used) {
                 Diagnostic w;
@@ -147,7 +152,8 @@ int run_check(std::string_view command, std::span<const std::string_view> argv) 
 
   const bool fail = tally.errors > 0 || (strict && tally.warnings > 0);
   if (fail) {
-    std::printf("%s, %s%s\n", plural(tally.errors, "error").c_str(), plural(tally.warnings, "warning").c_str(),
+    std::printf("%s, %s%s\n", plural(tally.errors, "error").c_str(),
+                plural(tally.warnings, "warning").c_str(),
                 strict && tally.errors == 0 ? " (--strict)" : "");
     return kExitUsage;
   }

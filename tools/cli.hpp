@@ -65,8 +65,8 @@ class Args {
 std::string format_help(std::string_view usage, std::string_view description,
                         std::span<const OptionSpec> specs);
 
-unsigned parse_threads(std::string_view text);              ///< --threads
-Instant parse_as_of(std::optional<std::string> text);       ///< --as-of, default now
+unsigned parse_threads(std::string_view text);         ///< --threads
+Instant parse_as_of(std::optional<std::string> text);  ///< --as-of, default now
 std::size_t parse_size(std::string_view flag, std::string_view text);
 
 // ---------------------------------------------------------------------------
@@ -150,6 +150,7 @@ int run_score(std::string_view command, std::span<const std::string_view> argv);
 int run_check(std::string_view command, std::span<const std::string_view> argv);
 int run_explain(std::string_view command, std::span<const std::string_view> argv);
 int run_report(std::string_view command, std::span<const std::string_view> argv);
-int run_calibrate(std::string_view command, std::span<const std::string_view> argv);  // calibrate.cpp
+int run_calibrate(std::string_view command,
+                  std::span<const std::string_view> argv);  // calibrate.cpp
 
 }  // namespace leadscore::cli

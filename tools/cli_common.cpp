@@ -1,6 +1,4 @@
 // Argument parsing, files, loaders and text helpers of the leadscore tool.
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -18,8 +16,10 @@
 #include <string>
 #include <system_error>
 
-#include "cli.hpp"
 #include "leadscore/io.hpp"
+
+#include "cli.hpp"
+#include <unistd.h>
 
 namespace leadscore::cli {
 
@@ -32,7 +32,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   for (std::size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
     }
     std::swap(prev, cur);
   }
@@ -71,8 +72,8 @@ Args::Args(std::string_view command, std::span<const std::string_view> argv,
     const auto spec = std::find_if(specs.begin(), specs.end(),
                                    [&](const OptionSpec& s) { return s.name == name; });
     if (spec == specs.end()) {
-      std::string message = "unknown option " + quote(name) + " for 'leadscore " +
-                            std::string(command) + "'";
+      std::string message =
+          "unknown option " + quote(name) + " for 'leadscore " + std::string(command) + "'";
       std::string_view best;
       std::size_t best_distance = 3;
       for (const OptionSpec& s : specs) {
@@ -92,8 +93,7 @@ Args::Args(std::string_view command, std::span<const std::string_view> argv,
     } else if (inline_value) {
       value = std::string(*inline_value);
     } else {
-      if (i + 1 >= argv.size() ||
-          (argv[i + 1].size() > 2 && argv[i + 1].substr(0, 2) == "--")) {
+      if (i + 1 >= argv.size() || (argv[i + 1].size() > 2 && argv[i + 1].substr(0, 2) == "--")) {
         throw UsageError(std::string(name) + " expects a value (" + std::string(name) + " " +
                          std::string(spec->value_name) + ")");
       }
@@ -104,7 +104,8 @@ Args::Args(std::string_view command, std::span<const std::string_view> argv,
 }
 
 bool Args::has(std::string_view name) const {
-  return std::any_of(values_.begin(), values_.end(), [&](const auto& v) { return v.first == name; });
+  return std::any_of(values_.begin(), values_.end(),
+                     [&](const auto& v) { return v.first == name; });
 }
 
 std::optional<std::string> Args::get(std::string_view name) const {
@@ -121,7 +122,8 @@ std::string Args::require(std::string_view name, std::string_view form) const {
 
 std::string format_help(std::string_view usage, std::string_view description,
                         std::span<const OptionSpec> specs) {
-  std::string out = "Usage: " + std::string(usage) + "\n\n" + std::string(description) + "\n\nOptions:\n";
+  std::string out =
+      "Usage: " + std::string(usage) + "\n\n" + std::string(description) + "\n\nOptions:\n";
   std::size_t width = 0;
   for (const OptionSpec& s : specs) {
     width = std::max(width, s.name.size() + (s.value_name.empty() ? 0 : s.value_name.size() + 1));
@@ -162,8 +164,10 @@ Instant parse_as_of(std::optional<std::string> text) {
         std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   }
   if (const auto t = parse_instant(*text)) return *t;
-  throw UsageError("--as-of expects an ISO-8601 instant such as 2026-11-20T10:00:00Z or "
-                   "2026-11-20, got " + quote(*text));
+  throw UsageError(
+      "--as-of expects an ISO-8601 instant such as 2026-11-20T10:00:00Z or "
+      "2026-11-20, got " +
+      quote(*text));
 }
 
 // ---------------------------------------------------------------------------
@@ -357,13 +361,27 @@ void append_json_string(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -428,7 +446,8 @@ std::string format_duration(double seconds) {
   } else {
     const auto total = static_cast<long long>(seconds + 0.5);
     if (total >= 3600) {
-      std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);
+      std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60,
+                    total % 60);
     } else {
       std::snprintf(buf, sizeof buf, "%lld:%02lld", total / 60, total % 60);
     }

@@ -6,16 +6,18 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli.hpp"
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
+
+#include "cli.hpp"
 
 namespace leadscore::cli {
 
 namespace {
 
 const std::vector<OptionSpec> kExplainOptions{
-    {"--lead", "FILE", "the lead: a JSON file (one lead, any layout), or - for standard input (required)"},
+    {"--lead", "FILE",
+     "the lead: a JSON file (one lead, any layout), or - for standard input (required)"},
     {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
     {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now)"},
     {"--format", "FORMAT", "text (default) or json"},
@@ -76,7 +78,8 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
     return text;
   };
   out += "  fit           " + format_number(r.fit) + bound(scores.fit);
-  if (e.fit_unclamped != r.fit) out += "   (" + format_number(e.fit_unclamped) + " before clamping)";
+  if (e.fit_unclamped != r.fit)
+    out += "   (" + format_number(e.fit_unclamped) + " before clamping)";
   out += "\n  engagement    " + format_number(r.engagement) + bound(scores.engagement);
   if (e.engagement_unclamped != r.engagement) {
     out += "   (" + format_number(e.engagement_unclamped) + " before clamping)";
@@ -88,7 +91,8 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
   }
   out += "\n";
   if (r.disqualified) {
-    out += "  disqualified  yes: " + std::string(r.reason) + " (rule " + std::string(r.knockout_rule) + ")\n";
+    out += "  disqualified  yes: " + std::string(r.reason) + " (rule " +
+           std::string(r.knockout_rule) + ")\n";
   } else {
     out += "  disqualified  no\n";
   }
@@ -98,14 +102,16 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
   out += "  enrichment    " + std::string(to_string(f.enrichment)) + " (completeness " +
          format_number(f.completeness * 100, 0) + "%)\n";
   if (f.email_domain) {
-    out += "  email domain  " + *f.email_domain + (f.free_email ? " (free mail)" : " (business)") + "\n";
+    out += "  email domain  " + *f.email_domain + (f.free_email ? " (free mail)" : " (business)") +
+           "\n";
   }
   out += "  origin        " + std::string(to_string(lead.origin));
   if (lead.source) out += ", source " + *lead.source;
   out += "\n  created       " + days(f.days_since_created) + "\n";
   out += "  last activity " + days(f.days_since_last_activity) + "\n";
   out += "  events        " + std::to_string(f.events_considered) + " considered";
-  if (f.events_after_as_of > 0) out += ", " + std::to_string(f.events_after_as_of) + " after as-of ignored";
+  if (f.events_after_as_of > 0)
+    out += ", " + std::to_string(f.events_after_as_of) + " after as-of ignored";
   out += "\n";
 
   out += "\nContributions\n";
@@ -125,7 +131,8 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
       out += points + "  " + pad(std::string(to_string(c.kind)), 11) + pad(c.rule_id, width + 2);
       std::string evidence = c.evidence;
       const auto& rules = q.config().rules;
-      const auto rule = std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.id == c.rule_id; });
+      const auto rule = std::find_if(rules.begin(), rules.end(),
+                                     [&](const Rule& x) { return x.id == c.rule_id; });
       if (rule != rules.end() && !rule->description.empty()) {
         evidence = rule->description + (evidence.empty() ? "" : ": " + evidence);
       }
@@ -145,7 +152,9 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
     out += "\nStages (tried best first; the first that holds wins)\n";
     for (const StageCheck& s : e.stages) {
       out += "  " + s.stage + ": " + (s.held ? "HELD" : "not met") +
-             (s.by_origin ? " (condition for " + std::string(to_string(lead.origin)) + " leads)" : "") + "\n";
+             (s.by_origin ? " (condition for " + std::string(to_string(lead.origin)) + " leads)"
+                          : "") +
+             "\n";
       trace(s.condition, 0, out);
     }
   }
@@ -166,7 +175,8 @@ int run_explain(std::string_view command, std::span<const std::string_view> argv
     return kExitOk;
   }
   const Args args(command, argv, kExplainOptions);
-  const std::string lead_path = args.require("--lead", "--lead FILE, or --lead - for standard input");
+  const std::string lead_path =
+      args.require("--lead", "--lead FILE, or --lead - for standard input");
   const std::string format = args.get("--format").value_or("text");
   if (format != "text" && format != "json") {
     throw UsageError("--format expects text or json, got '" + format + "'");

@@ -6,8 +6,9 @@
 #include <string_view>
 #include <vector>
 
-#include "cli.hpp"
 #include "leadscore/version.hpp"
+
+#include "cli.hpp"
 
 namespace {
 
@@ -58,10 +59,11 @@ int main(int argc, char** argv) {
     if (name == "explain") return leadscore::cli::run_explain(name, rest);
     if (name == "report") return leadscore::cli::run_report(name, rest);
     if (name == "calibrate") return leadscore::cli::run_calibrate(name, rest);
-    std::fprintf(stderr,
-                 "leadscore: unknown command '%s' (commands: score, check, explain, report, calibrate; see "
-                 "'leadscore --help')\n",
-                 std::string(name).c_str());
+    std::fprintf(
+        stderr,
+        "leadscore: unknown command '%s' (commands: score, check, explain, report, calibrate; see "
+        "'leadscore --help')\n",
+        std::string(name).c_str());
     return leadscore::cli::kExitUsage;
   } catch (const leadscore::cli::UsageError& e) {
     std::fprintf(stderr, "leadscore %s: %s\n", std::string(name).c_str(), e.what());

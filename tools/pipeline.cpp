@@ -24,8 +24,9 @@ namespace {
 constexpr std::size_t kReadChunk = 256u << 10;
 
 bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+  });
 }
 }  // namespace
 
@@ -64,8 +65,8 @@ bool JsonlSource::next(InputRecord& record) {
         record.text.clear();
         Diagnostic d;
         d.code = "limit_exceeded";
-        d.message = "line longer than the limit of " + std::to_string(max_) +
-                    " bytes (--max-record-bytes)";
+        d.message =
+            "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)";
         d.line = line_;
         record.error = std::move(d);
         for (;;) {
@@ -108,8 +109,8 @@ bool JsonlSource::next(InputRecord& record) {
       record.text.clear();
       Diagnostic d;
       d.code = "limit_exceeded";
-      d.message = "line longer than the limit of " + std::to_string(max_) +
-                  " bytes (--max-record-bytes)";
+      d.message =
+          "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)";
       d.line = line_;
       record.error = std::move(d);
       return true;
@@ -315,7 +316,8 @@ std::optional<std::string> top_level_id(std::string_view text) {
   // parser) so that hostile lines cost one linear pass and no memory.
   std::size_t depth = 0;
   std::size_t i = 0;
-  const auto skip_string = [&](std::size_t from) -> std::size_t {  // returns index after the closing quote
+  const auto skip_string =
+      [&](std::size_t from) -> std::size_t {  // returns index after the closing quote
     std::size_t k = from + 1;
     while (k < text.size()) {
       if (text[k] == '\\') {
@@ -329,7 +331,9 @@ std::optional<std::string> top_level_id(std::string_view text) {
     return std::string_view::npos;
   };
   const auto skip_space = [&](std::size_t k) {
-    while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n')) ++k;
+    while (k < text.size() &&
+           (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n'))
+      ++k;
     return k;
   };
   i = skip_space(0);
@@ -377,12 +381,14 @@ std::optional<std::string> top_level_id(std::string_view text) {
 // ---------------------------------------------------------------------------
 
 void open_records(const Args& args, RecordInput& in) {
-  const std::string input_path = args.require("--input", "--input FILE, or --input - for standard input");
+  const std::string input_path =
+      args.require("--input", "--input FILE, or --input - for standard input");
   in.format = input_format(args.get("--format"), input_path);
   const std::optional<std::string> map_path = args.get("--map");
   if (map_path && in.format != Format::csv) {
-    throw UsageError("--map applies to CSV input only (the input is read as JSONL; use --format csv "
-                     "or a .csv file)");
+    throw UsageError(
+        "--map applies to CSV input only (the input is read as JSONL; use --format csv "
+        "or a .csv file)");
   }
   in.as_of_given = args.has("--as-of");
   in.as_of = parse_as_of(args.get("--as-of"));
@@ -437,8 +443,9 @@ void open_records(const Args& args, RecordInput& in) {
     std::vector<Diagnostic> diagnostics = mapper.diagnostics();
     if (map_path) locate(diagnostics, map_text);
     for (const Diagnostic& d : diagnostics) {
-      std::fprintf(stderr, "%s\n",
-                   format_diagnostic(d, map_path ? *map_path : std::string("<default mapping>")).c_str());
+      std::fprintf(
+          stderr, "%s\n",
+          format_diagnostic(d, map_path ? *map_path : std::string("<default mapping>")).c_str());
     }
     throw UsageError("--map does not fit the CSV header of '" + in.input.name + "'");
   }
@@ -461,14 +468,16 @@ Progress::Progress(bool enabled, bool terminal, std::optional<std::uint64_t> tot
 void Progress::update(std::uint64_t records, std::uint64_t bytes, bool force) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  const auto interval = terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(1000);
+  const auto interval =
+      terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(1000);
   if (!force && now - last_ < interval) return;
   last_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(records) / elapsed : 0;
   std::string line;
   if (total_ && *total_ > 0) {
-    const double fraction = std::min(1.0, static_cast<double>(bytes) / static_cast<double>(*total_));
+    const double fraction =
+        std::min(1.0, static_cast<double>(bytes) / static_cast<double>(*total_));
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth);
     line += "[";
@@ -480,8 +489,8 @@ void Progress::update(std::uint64_t records, std::uint64_t bytes, bool force) {
   }
   line += std::to_string(records) + " records, " + format_number(rate, 0) + " records/s";
   if (total_ && *total_ > 0 && bytes > 0 && elapsed > 0.5) {
-    const double remaining = static_cast<double>(*total_ - std::min(bytes, *total_)) *
-                             elapsed / static_cast<double>(bytes);
+    const double remaining = static_cast<double>(*total_ - std::min(bytes, *total_)) * elapsed /
+                             static_cast<double>(bytes);
     line += ", ETA " + format_duration(remaining);
   }
   if (terminal_) {

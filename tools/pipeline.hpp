@@ -15,21 +15,22 @@
 #include <string>
 #include <vector>
 
-#include "cli.hpp"
 #include "leadscore/csv.hpp"
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "cli.hpp"
+
 namespace leadscore::cli {
 
 /// One input record, raw.
 struct InputRecord {
-  std::size_t line = 0;    ///< first line in the input, 1-based
-  std::size_t number = 0;  ///< record number, 1-based
-  std::string text;        ///< JSONL: the line
-  CsvRecord csv;           ///< CSV: the record
+  std::size_t line = 0;             ///< first line in the input, 1-based
+  std::size_t number = 0;           ///< record number, 1-based
+  std::string text;                 ///< JSONL: the line
+  CsvRecord csv;                    ///< CSV: the record
   std::optional<Diagnostic> error;  ///< JSONL: a read error (line too long)
 };
 
@@ -88,8 +89,8 @@ struct RecordOutcome {
 struct Batch {
   std::vector<InputRecord> records;  ///< storage, reused; the first `size` are live
   std::size_t size = 0;
-  std::uint64_t end_bytes = 0;       ///< input bytes read when the batch was complete
-  std::string output;                ///< formatted output of the batch
+  std::uint64_t end_bytes = 0;  ///< input bytes read when the batch was complete
+  std::string output;           ///< formatted output of the batch
   std::vector<RecordOutcome> outcomes;
 };
 

@@ -25,7 +25,8 @@ const std::vector<OptionSpec> kReportOptions{
     {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
     {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
     {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping)"},
-    {"--label", "NAME", "the real outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted)"},
+    {"--label", "NAME",
+     "the real outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted)"},
     {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now)"},
     {"--threads", "N", "worker threads (default: the number of cores)"},
     {"--html", "FILE", "also write a self-contained HTML page with the charts"},
@@ -52,7 +53,8 @@ constexpr std::string_view kReportDescription =
 
 int truthy_text(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   std::string lower;
   for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower == "yes" || lower == "true" || lower == "1" || lower == "y" || lower == "t") return 1;
@@ -120,7 +122,8 @@ struct Report {
 
 /// ROC AUC by Mann-Whitney U with average ranks for ties.
 std::optional<double> roc_auc(std::vector<std::pair<double, int>> scored) {
-  std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(scored.begin(), scored.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   double positives = 0;
   double rank_sum = 0;
   std::size_t i = 0;
@@ -167,7 +170,8 @@ Report build_report(const std::vector<Row>& rows, const std::vector<std::string_
     }
     st.histogram.assign(r.bins, 0);
     for (double t : totals[s]) {
-      auto bin = static_cast<std::size_t>((t - r.hist_min) / (r.hist_max - r.hist_min) * static_cast<double>(r.bins));
+      auto bin = static_cast<std::size_t>((t - r.hist_min) / (r.hist_max - r.hist_min) *
+                                          static_cast<double>(r.bins));
       st.histogram[std::min(bin, r.bins - 1)]++;
     }
   }
@@ -192,8 +196,9 @@ Report build_report(const std::vector<Row>& rows, const std::vector<std::string_
   // Lift by decile: labelled leads by total, best first (ties in input order).
   std::vector<std::size_t> idx(labelled.size());
   std::iota(idx.begin(), idx.end(), std::size_t{0});
-  std::stable_sort(idx.begin(), idx.end(),
-                   [&](std::size_t a, std::size_t b) { return labelled[a].first > labelled[b].first; });
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    return labelled[a].first > labelled[b].first;
+  });
   const std::size_t n = idx.size();
   if (n >= 10) {
     for (std::size_t d = 0; d < 10; ++d) {
@@ -245,16 +250,18 @@ std::string cell(std::string s, std::size_t width, bool right = true) {
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
 }
 
-std::string text_report(const Report& r, const std::string& label, Instant as_of, const std::string& input) {
+std::string text_report(const Report& r, const std::string& label, Instant as_of,
+                        const std::string& input) {
   const std::uint64_t scored = r.read - r.failed;
   std::string out;
   out += "leadscore report: " + input + ", as of " + format_instant(as_of) + "\n";
   out += std::to_string(r.read) + " records: " + std::to_string(scored) + " scored, " +
-         std::to_string(r.failed) + " failed, " + std::to_string(r.disqualified) + " disqualified\n\n";
+         std::to_string(r.failed) + " failed, " + std::to_string(r.disqualified) +
+         " disqualified\n\n";
   std::size_t w = 5;
   for (const StageStats& s : r.stages) w = std::max(w, s.name.size());
-  out += cell("stage", w, false) + cell("count", 9) + cell("share", 8) + cell("min", 8) + cell("q1", 8) +
-         cell("median", 8) + cell("q3", 8) + cell("max", 8);
+  out += cell("stage", w, false) + cell("count", 9) + cell("share", 8) + cell("min", 8) +
+         cell("q1", 8) + cell("median", 8) + cell("q3", 8) + cell("max", 8);
   if (r.has_label) out += cell("converted", 11) + cell("rate", 8);
   out += "\n";
   for (const StageStats& s : r.stages) {
@@ -271,7 +278,8 @@ std::string text_report(const Report& r, const std::string& label, Instant as_of
   out += "\noutcome '" + label + "': " + std::to_string(r.labelled) + " labelled, " +
          std::to_string(r.positives) + " converted (" +
          percent(static_cast<double>(r.positives), static_cast<double>(r.labelled), 2) + ")";
-  if (r.labelled < scored) out += ", " + std::to_string(scored - r.labelled) + " without a usable label";
+  if (r.labelled < scored)
+    out += ", " + std::to_string(scored - r.labelled) + " without a usable label";
   out += "\n";
   out += "ROC AUC of the total score: " +
          (r.auc ? format_number(*r.auc, 4) : std::string("undefined (needs both outcomes)")) + "\n";
@@ -284,12 +292,14 @@ std::string text_report(const Report& r, const std::string& label, Instant as_of
     for (std::size_t d = 0; d < r.deciles.size(); ++d) {
       const Decile& dec = r.deciles[d];
       cumulative += dec.positives;
-      const double rate = dec.records ? static_cast<double>(dec.positives) / static_cast<double>(dec.records) : 0;
+      const double rate =
+          dec.records ? static_cast<double>(dec.positives) / static_cast<double>(dec.records) : 0;
       out += cell(std::to_string(d + 1), 6) + cell(std::to_string(dec.records), 9) +
              cell(format_number(dec.min_total, 1) + ".." + format_number(dec.max_total, 1), 16) +
              cell(std::to_string(dec.positives), 11) + cell(format_number(100 * rate, 1) + "%", 8) +
              cell(base > 0 ? format_number(rate / base, 2) : "-", 7) +
-             cell(percent(static_cast<double>(cumulative), static_cast<double>(r.positives)), 10) + "\n";
+             cell(percent(static_cast<double>(cumulative), static_cast<double>(r.positives)), 10) +
+             "\n";
     }
   }
   return out;
@@ -308,7 +318,11 @@ nlohmann::json json_report(const Report& r, const std::string& label, Instant as
     st["stage"] = s.name;
     st["count"] = s.count;
     if (s.count) {
-      st["total"] = {{"min", s.five[0]}, {"q1", s.five[1]}, {"median", s.five[2]}, {"q3", s.five[3]}, {"max", s.five[4]}};
+      st["total"] = {{"min", s.five[0]},
+                     {"q1", s.five[1]},
+                     {"median", s.five[2]},
+                     {"q3", s.five[3]},
+                     {"max", s.five[4]}};
     }
     if (r.has_label) {
       st["labelled"] = s.labelled;
@@ -324,7 +338,9 @@ nlohmann::json json_report(const Report& r, const std::string& label, Instant as
     j["auc"] = r.auc ? nlohmann::json(*r.auc) : nlohmann::json(nullptr);
     nlohmann::json deciles = nlohmann::json::array();
     for (const Decile& d : r.deciles) {
-      deciles.push_back({{"records", d.records}, {"converted", d.positives}, {"min_total", d.min_total},
+      deciles.push_back({{"records", d.records},
+                         {"converted", d.positives},
+                         {"min_total", d.min_total},
                          {"max_total", d.max_total}});
     }
     j["deciles"] = std::move(deciles);
@@ -338,11 +354,20 @@ std::string esc(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -359,21 +384,28 @@ std::string funnel_svg(const Report& r) {
   for (const StageStats& s : r.stages) largest = std::max(largest, s.count);
   const double width = 520;
   const double bar_h = 28;
-  std::string svg = "<svg viewBox=\"0 0 900 " + num(static_cast<double>(r.stages.size()) * (bar_h + 10) + 10, 0) +
+  std::string svg = "<svg viewBox=\"0 0 900 " +
+                    num(static_cast<double>(r.stages.size()) * (bar_h + 10) + 10, 0) +
                     "\" width=\"900\" role=\"img\" aria-label=\"stage counts\">";
   for (std::size_t i = 0; i < r.stages.size(); ++i) {
     const StageStats& s = r.stages[i];
-    const double w = std::max(1.0, width * static_cast<double>(s.count) / static_cast<double>(largest));
+    const double w =
+        std::max(1.0, width * static_cast<double>(s.count) / static_cast<double>(largest));
     const double y = 10 + static_cast<double>(i) * (bar_h + 10);
     const double x = 120 + (width - w) / 2;
-    svg += "<text x=\"110\" y=\"" + num(y + bar_h * 0.68, 1) + "\" text-anchor=\"end\">" + esc(s.name) + "</text>";
-    svg += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" width=\"" + num(w, 1) + "\" height=\"" +
-           num(bar_h, 0) + "\" fill=\"" + kColors[i % kColors.size()] + "\" rx=\"3\"/>";
-    std::string label = std::to_string(s.count) + " (" + percent(static_cast<double>(s.count), static_cast<double>(scored)) + ")";
+    svg += "<text x=\"110\" y=\"" + num(y + bar_h * 0.68, 1) + "\" text-anchor=\"end\">" +
+           esc(s.name) + "</text>";
+    svg += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" width=\"" + num(w, 1) +
+           "\" height=\"" + num(bar_h, 0) + "\" fill=\"" + kColors[i % kColors.size()] +
+           "\" rx=\"3\"/>";
+    std::string label = std::to_string(s.count) + " (" +
+                        percent(static_cast<double>(s.count), static_cast<double>(scored)) + ")";
     if (r.has_label) {
-      label += ", " + percent(static_cast<double>(s.positives), static_cast<double>(s.labelled)) + " converted";
+      label += ", " + percent(static_cast<double>(s.positives), static_cast<double>(s.labelled)) +
+               " converted";
     }
-    svg += "<text x=\"" + num(120 + width + 10, 0) + "\" y=\"" + num(y + bar_h * 0.68, 1) + "\">" + esc(label) + "</text>";
+    svg += "<text x=\"" + num(120 + width + 10, 0) + "\" y=\"" + num(y + bar_h * 0.68, 1) + "\">" +
+           esc(label) + "</text>";
   }
   return svg + "</svg>";
 }
@@ -383,80 +415,101 @@ std::string histogram_svg(const Report& r, const StageStats& s, std::size_t colo
   const double h = 140;
   std::uint64_t largest = 1;
   for (std::uint64_t c : s.histogram) largest = std::max(largest, c);
-  std::string svg = "<svg viewBox=\"0 0 300 180\" width=\"300\" role=\"img\" aria-label=\"histogram\">";
+  std::string svg =
+      "<svg viewBox=\"0 0 300 180\" width=\"300\" role=\"img\" aria-label=\"histogram\">";
   const double bw = w / static_cast<double>(r.bins);
   for (std::size_t b = 0; b < r.bins; ++b) {
     const double bh = h * static_cast<double>(s.histogram[b]) / static_cast<double>(largest);
-    svg += "<rect x=\"" + num(10 + static_cast<double>(b) * bw, 1) + "\" y=\"" + num(10 + h - bh, 1) +
-           "\" width=\"" + num(bw - 1, 1) + "\" height=\"" + num(bh, 1) + "\" fill=\"" +
-           kColors[color % kColors.size()] + "\"><title>" + std::to_string(s.histogram[b]) + "</title></rect>";
+    svg += "<rect x=\"" + num(10 + static_cast<double>(b) * bw, 1) + "\" y=\"" +
+           num(10 + h - bh, 1) + "\" width=\"" + num(bw - 1, 1) + "\" height=\"" + num(bh, 1) +
+           "\" fill=\"" + kColors[color % kColors.size()] + "\"><title>" +
+           std::to_string(s.histogram[b]) + "</title></rect>";
   }
-  svg += "<line x1=\"10\" y1=\"" + num(10 + h, 0) + "\" x2=\"" + num(10 + w, 0) + "\" y2=\"" + num(10 + h, 0) +
-         "\" stroke=\"#444\"/>";
+  svg += "<line x1=\"10\" y1=\"" + num(10 + h, 0) + "\" x2=\"" + num(10 + w, 0) + "\" y2=\"" +
+         num(10 + h, 0) + "\" stroke=\"#444\"/>";
   svg += "<text x=\"10\" y=\"170\" font-size=\"11\">" + num(r.hist_min) + "</text>";
-  svg += "<text x=\"" + num(10 + w, 0) + "\" y=\"170\" font-size=\"11\" text-anchor=\"end\">" + num(r.hist_max) + "</text>";
+  svg += "<text x=\"" + num(10 + w, 0) + "\" y=\"170\" font-size=\"11\" text-anchor=\"end\">" +
+         num(r.hist_max) + "</text>";
   return svg + "</svg>";
 }
 
 std::string roc_svg(const Report& r) {
   const double s = 300;
-  std::string svg = "<svg viewBox=\"0 0 360 360\" width=\"360\" role=\"img\" aria-label=\"ROC curve\">";
+  std::string svg =
+      "<svg viewBox=\"0 0 360 360\" width=\"360\" role=\"img\" aria-label=\"ROC curve\">";
   svg += "<rect x=\"40\" y=\"10\" width=\"300\" height=\"300\" fill=\"none\" stroke=\"#444\"/>";
-  svg += "<line x1=\"40\" y1=\"310\" x2=\"340\" y2=\"10\" stroke=\"#aaa\" stroke-dasharray=\"4 4\"/>";
+  svg +=
+      "<line x1=\"40\" y1=\"310\" x2=\"340\" y2=\"10\" stroke=\"#aaa\" stroke-dasharray=\"4 4\"/>";
   std::string points;
   for (const RocPoint& p : r.roc) {
     points += num(40 + p.fpr * s, 2) + "," + num(310 - p.tpr * s, 2) + " ";
   }
-  svg += "<polyline fill=\"none\" stroke=\"#2b6cb0\" stroke-width=\"2\" points=\"" + points + "\"/>";
-  svg += "<text x=\"190\" y=\"345\" text-anchor=\"middle\" font-size=\"12\">false positive rate</text>";
-  svg += "<text x=\"14\" y=\"160\" text-anchor=\"middle\" font-size=\"12\" transform=\"rotate(-90 14 160)\">true positive rate</text>";
+  svg +=
+      "<polyline fill=\"none\" stroke=\"#2b6cb0\" stroke-width=\"2\" points=\"" + points + "\"/>";
+  svg +=
+      "<text x=\"190\" y=\"345\" text-anchor=\"middle\" font-size=\"12\">false positive "
+      "rate</text>";
+  svg +=
+      "<text x=\"14\" y=\"160\" text-anchor=\"middle\" font-size=\"12\" transform=\"rotate(-90 14 "
+      "160)\">true positive rate</text>";
   if (r.auc) {
-    svg += "<text x=\"330\" y=\"295\" text-anchor=\"end\" font-size=\"14\">AUC " + num(*r.auc, 3) + "</text>";
+    svg += "<text x=\"330\" y=\"295\" text-anchor=\"end\" font-size=\"14\">AUC " + num(*r.auc, 3) +
+           "</text>";
   }
   return svg + "</svg>";
 }
 
 std::string lift_svg(const Report& r) {
-  const double base = static_cast<double>(r.positives) / static_cast<double>(std::max<std::uint64_t>(1, r.labelled));
+  const double base = static_cast<double>(r.positives) /
+                      static_cast<double>(std::max<std::uint64_t>(1, r.labelled));
   double largest = 1;
   for (const Decile& d : r.deciles) {
-    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) / static_cast<double>(d.records) / base : 0;
+    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) /
+                                                    static_cast<double>(d.records) / base
+                                              : 0;
     largest = std::max(largest, lift);
   }
-  std::string svg = "<svg viewBox=\"0 0 420 230\" width=\"420\" role=\"img\" aria-label=\"lift by decile\">";
+  std::string svg =
+      "<svg viewBox=\"0 0 420 230\" width=\"420\" role=\"img\" aria-label=\"lift by decile\">";
   const double h = 165;
   const double top = 20;
   for (std::size_t i = 0; i < r.deciles.size(); ++i) {
     const Decile& d = r.deciles[i];
-    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) / static_cast<double>(d.records) / base : 0;
+    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) /
+                                                    static_cast<double>(d.records) / base
+                                              : 0;
     const double bh = h * lift / largest;
     const double x = 20 + static_cast<double>(i) * 39;
-    svg += "<rect x=\"" + num(x, 0) + "\" y=\"" + num(top + h - bh, 1) + "\" width=\"34\" height=\"" + num(bh, 1) +
-           "\" fill=\"#2f855a\"><title>lift " + num(lift, 2) + "</title></rect>";
-    svg += "<text x=\"" + num(x + 17, 0) + "\" y=\"" + num(top + h + 16, 0) + "\" text-anchor=\"middle\" font-size=\"11\">" +
-           std::to_string(i + 1) + "</text>";
+    svg += "<rect x=\"" + num(x, 0) + "\" y=\"" + num(top + h - bh, 1) +
+           "\" width=\"34\" height=\"" + num(bh, 1) + "\" fill=\"#2f855a\"><title>lift " +
+           num(lift, 2) + "</title></rect>";
+    svg += "<text x=\"" + num(x + 17, 0) + "\" y=\"" + num(top + h + 16, 0) +
+           "\" text-anchor=\"middle\" font-size=\"11\">" + std::to_string(i + 1) + "</text>";
     svg += "<text x=\"" + num(x + 17, 0) + "\" y=\"" + num(top - 4 + h - bh, 1) +
            "\" text-anchor=\"middle\" font-size=\"10\">" + num(lift, 2) + "</text>";
   }
   const double y1 = top + h - h / largest;
   svg += "<line x1=\"15\" x2=\"415\" y1=\"" + num(y1, 1) + "\" y2=\"" + num(y1, 1) +
          "\" stroke=\"#c05621\" stroke-dasharray=\"4 4\"/>";
-  svg += "<text x=\"210\" y=\"" + num(top + h + 32, 0) + "\" text-anchor=\"middle\" font-size=\"11\">decile of the total score (1 = highest); dashed: lift 1</text>";
+  svg += "<text x=\"210\" y=\"" + num(top + h + 32, 0) +
+         "\" text-anchor=\"middle\" font-size=\"11\">decile of the total score (1 = highest); "
+         "dashed: lift 1</text>";
   return svg + "</svg>";
 }
 
-std::string html_report(const Report& r, const std::string& text, const std::string& label, Instant as_of,
-                        const std::string& input) {
+std::string html_report(const Report& r, const std::string& text, const std::string& label,
+                        Instant as_of, const std::string& input) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   h += "<title>leadscore report: " + esc(input) + "</title>";
   h += "<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}"
-       "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}svg text{font-family:system-ui,sans-serif;font-size:13px}"
+       "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}svg "
+       "text{font-family:system-ui,sans-serif;font-size:13px}"
        ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}figcaption{font-weight:600}"
        "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}</style></head><body>";
-  h += "<h1>leadscore report</h1><p>" + esc(input) + ", as of " + esc(format_instant(as_of)) + ": " +
-       std::to_string(r.read) + " records, " + std::to_string(r.read - r.failed) + " scored, " +
-       std::to_string(r.failed) + " failed.</p>";
+  h += "<h1>leadscore report</h1><p>" + esc(input) + ", as of " + esc(format_instant(as_of)) +
+       ": " + std::to_string(r.read) + " records, " + std::to_string(r.read - r.failed) +
+       " scored, " + std::to_string(r.failed) + " failed.</p>";
   h += "<h2>Funnel: leads per stage</h2>" + funnel_svg(r);
   h += "<h2>Total score per stage</h2><div class=\"grid\">";
   for (std::size_t i = 0; i < r.stages.size(); ++i) {
@@ -467,8 +520,11 @@ std::string html_report(const Report& r, const std::string& text, const std::str
   h += "</div>";
   if (r.has_label) {
     h += "<h2>Outcome '" + esc(label) + "'</h2><div class=\"grid\">";
-    if (!r.roc.empty()) h += "<figure><figcaption>ROC curve of the total score</figcaption>" + roc_svg(r) + "</figure>";
-    if (!r.deciles.empty()) h += "<figure><figcaption>Lift by decile</figcaption>" + lift_svg(r) + "</figure>";
+    if (!r.roc.empty())
+      h += "<figure><figcaption>ROC curve of the total score</figcaption>" + roc_svg(r) +
+           "</figure>";
+    if (!r.deciles.empty())
+      h += "<figure><figcaption>Lift by decile</figcaption>" + lift_svg(r) + "</figure>";
     h += "</div>";
   }
   h += "<h2>Figures</h2><pre>" + esc(text) + "</pre>";
@@ -496,7 +552,8 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
   if (label && in.format == Format::csv) {
     label_column = in.mapper->column_index(*label);
     if (!label_column) {
-      std::string message = "--label: no column '" + *label + "' in the CSV header of " + in.input.name;
+      std::string message =
+          "--label: no column '" + *label + "' in the CSV header of " + in.input.name;
       const std::string best = suggest(*label, in.mapper->header());
       if (!best.empty()) message += " (did you mean '" + best + "'?)";
       throw UsageError(message);
@@ -534,7 +591,8 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
       o.total = q.total;
       o.label = -1;
       if (label_column) {
-        if (*label_column < record.csv.fields.size()) o.label = truthy_text(record.csv.fields[*label_column]);
+        if (*label_column < record.csv.fields.size())
+          o.label = truthy_text(record.csv.fields[*label_column]);
       } else if (label) {
         const auto it = lead->attributes.find(*label);
         if (it != lead->attributes.end()) o.label = truthy(it->second);
@@ -550,14 +608,17 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
         continue;
       }
       if (o.disqualified) ++disqualified;
-      const std::size_t stage = o.stage_index < 0 ? stages.size() - 1 : static_cast<std::size_t>(o.stage_index);
-      rows.push_back({o.total, static_cast<std::uint32_t>(stage), static_cast<std::int8_t>(o.label)});
+      const std::size_t stage =
+          o.stage_index < 0 ? stages.size() - 1 : static_cast<std::size_t>(o.stage_index);
+      rows.push_back(
+          {o.total, static_cast<std::uint32_t>(stage), static_cast<std::int8_t>(o.label)});
     }
     progress.update(read, batch.end_bytes);
   };
   PipelineOptions options;
   options.threads = in.threads;
-  if (const auto b = args.get("--batch-records")) options.batch_records = parse_size("--batch-records", *b);
+  if (const auto b = args.get("--batch-records"))
+    options.batch_records = parse_size("--batch-records", *b);
   run_pipeline(*in.source, options, process, consume);
   progress.finish();
 

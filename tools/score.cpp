@@ -9,8 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli.hpp"
 #include "leadscore/json.hpp"
+
+#include "cli.hpp"
 #include "pipeline.hpp"
 
 namespace leadscore::cli {
@@ -36,13 +37,17 @@ const std::vector<OptionSpec> kScoreOptions{
     {"--input", "FILE", "leads to score: a file, or - for standard input (required)"},
     {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
     {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
-    {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping); default: columns named as lead fields"},
-    {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now; fix it to make runs reproducible)"},
-    {"--threads", "N", "worker threads (default: the number of cores); results do not depend on it"},
+    {"--map", "FILE",
+     "CSV column mapping (JSON, docs/cli.md#mapping); default: columns named as lead fields"},
+    {"--as-of", "INSTANT",
+     "evaluation time, ISO-8601 (default: now; fix it to make runs reproducible)"},
+    {"--threads", "N",
+     "worker threads (default: the number of cores); results do not depend on it"},
     {"--explain", "", "add each lead's contributions, stage checks and next-stage gap"},
     {"--output", "FILE", "where to write results: a file, or - for standard output (default: -)"},
     {"--output-format", "FORMAT", "jsonl or csv (default: csv for an --output *.csv, else jsonl)"},
-    {"--no-header", "", "CSV output without its header row (to concatenate the parts of a split run)"},
+    {"--no-header", "",
+     "CSV output without its header row (to concatenate the parts of a split run)"},
     {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
     {"--batch-records", "N", "records per batch handed to a worker thread (default: 4096)"},
     {"--progress", "", "show progress on stderr even when it is not a terminal"},
@@ -74,7 +79,8 @@ void append_csv_number(std::string& out, double v) {
 /// The explanation without the fields the record already has.
 nlohmann::json explanation_json(const Explanation& e) {
   nlohmann::json j = to_json(e);
-  for (const char* key : {"stage", "fit", "engagement", "total", "grade", "disqualified", "reason"}) {
+  for (const char* key :
+       {"stage", "fit", "engagement", "total", "grade", "disqualified", "reason"}) {
     j.erase(key);
   }
   return j;
@@ -104,8 +110,9 @@ struct Formatter {
   bool explain = false;
 
   [[nodiscard]] std::string header() const {
-    std::string h = "id,stage,fit,engagement,total,grade,disqualified,reason,error_line,error_code,"
-                    "error_pointer,error_message";
+    std::string h =
+        "id,stage,fit,engagement,total,grade,disqualified,reason,error_line,error_code,"
+        "error_pointer,error_message";
     if (explain) h += ",contributions,next_stage,next_missing";
     return h + "\n";
   }
@@ -125,7 +132,8 @@ struct Formatter {
       append_json_number(out, q.total);
       out += ",\"grade\":";
       append_json_string(out, q.grade);
-      out += q.disqualified ? ",\"disqualified\":true,\"reason\":" : ",\"disqualified\":false,\"reason\":null";
+      out += q.disqualified ? ",\"disqualified\":true,\"reason\":"
+                            : ",\"disqualified\":false,\"reason\":null";
       if (q.disqualified) append_json_string(out, q.reason);
       if (e != nullptr) {
         out += ",\"explanation\":";
@@ -226,8 +234,9 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
     }
   } else {
     std::string ext = std::filesystem::path(output_path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](char c) {
+      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     formatter.format = ext == ".csv" ? OutputFormat::csv : OutputFormat::jsonl;
   }
   const bool quiet = args.has("--quiet");
@@ -239,7 +248,8 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
   const LeadReader& reader = in.reader;
 
   Output output(output_path, "--output");
-  if (formatter.format == OutputFormat::csv && !args.has("--no-header")) output.write(formatter.header());
+  if (formatter.format == OutputFormat::csv && !args.has("--no-header"))
+    output.write(formatter.header());
 
   const std::vector<std::string_view> stages = qualifier.stage_names();  // fallback last
   std::vector<std::uint64_t> per_stage(stages.size(), 0);
@@ -309,7 +319,8 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
 
   PipelineOptions options;
   options.threads = in.threads;
-  if (const auto b = args.get("--batch-records")) options.batch_records = parse_size("--batch-records", *b);
+  if (const auto b = args.get("--batch-records"))
+    options.batch_records = parse_size("--batch-records", *b);
   run_pipeline(*in.source, options, process, consume);
   output.close();
   progress.update(read, in.source->bytes_read(), true);
@@ -319,18 +330,19 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!quiet) {
     const double rate = elapsed > 0 ? static_cast<double>(read) / elapsed : 0;
-    std::string summary = "leadscore score: " + std::to_string(read) + (read == 1 ? " record" : " records") + " read, " +
-                          std::to_string(read - failed) + " scored, " + std::to_string(failed) +
-                          " failed in " + format_duration(elapsed) + " (" + format_number(rate, 0) +
-                          " records/s, " + std::to_string(in.threads) + " thread" +
-                          (in.threads == 1 ? "" : "s") + "); as of " + format_instant(as_of) +
-                          (in.as_of_given ? "" : " (now)") + "\n";
+    std::string summary =
+        "leadscore score: " + std::to_string(read) + (read == 1 ? " record" : " records") +
+        " read, " + std::to_string(read - failed) + " scored, " + std::to_string(failed) +
+        " failed in " + format_duration(elapsed) + " (" + format_number(rate, 0) + " records/s, " +
+        std::to_string(in.threads) + " thread" + (in.threads == 1 ? "" : "s") + "); as of " +
+        format_instant(as_of) + (in.as_of_given ? "" : " (now)") + "\n";
     summary += "leadscore score: stages:";
     const std::uint64_t scored = read - failed;
     for (std::size_t i = 0; i < stages.size(); ++i) {
-      const double share = scored > 0 ? 100.0 * static_cast<double>(per_stage[i]) / static_cast<double>(scored) : 0;
-      summary += (i == 0 ? " " : ", ") + std::string(stages[i]) + " " + std::to_string(per_stage[i]) +
-                 " (" + format_number(share, 1) + "%)";
+      const double share =
+          scored > 0 ? 100.0 * static_cast<double>(per_stage[i]) / static_cast<double>(scored) : 0;
+      summary += (i == 0 ? " " : ", ") + std::string(stages[i]) + " " +
+                 std::to_string(per_stage[i]) + " (" + format_number(share, 1) + "%)";
     }
     summary += "; " + std::to_string(disqualified) + " disqualified\n";
     if (const long peak = peak_memory_kib(); peak > 0) {

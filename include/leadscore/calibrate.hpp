@@ -106,11 +106,11 @@ struct LearnedRule {
 
 /// A stage threshold on the total score, with what it yields on the data.
 struct ThresholdRecommendation {
-  std::string goal;            ///< "precision >= 0.6" or "top 500"
-  double threshold = 0;        ///< total score: leads with total >= threshold
-  bool reachable = true;       ///< false: no threshold meets the precision goal
-  std::size_t volume = 0;      ///< leads at or above (in the evaluated data)
-  double volume_share = 0;     ///< volume / leads
+  std::string goal;                ///< "precision >= 0.6" or "top 500"
+  double threshold = 0;            ///< total score: leads with total >= threshold
+  bool reachable = true;           ///< false: no threshold meets the precision goal
+  std::size_t volume = 0;          ///< leads at or above (in the evaluated data)
+  double volume_share = 0;         ///< volume / leads
   double expected_conversion = 0;  ///< observed conversion rate at or above
 };
 
@@ -121,8 +121,8 @@ struct RuleSuggestion {
   Condition when;           ///< the condition (for a new rule)
   std::size_t support = 0;  ///< training leads matching
   std::size_t positives = 0;
-  double conversion = 0;    ///< positives / support
-  double lift = 0;          ///< conversion / base rate
+  double conversion = 0;  ///< positives / support
+  double lift = 0;        ///< conversion / base rate
 };
 
 struct DecileRow {
@@ -145,7 +145,7 @@ struct StageRow {
 struct SplitMetrics {
   std::size_t leads = 0;
   std::size_t positives = 0;
-  double auc = 0;            ///< ROC AUC of the total score (ties count half)
+  double auc = 0;                  ///< ROC AUC of the total score (ties count half)
   std::vector<DecileRow> deciles;  ///< best first (predicted: calibrated model only)
   std::vector<StageRow> stages;    ///< best first, fallback last
   /// Histogram of the total score: bin edges (size = bins + 1) and counts
@@ -162,7 +162,7 @@ struct CalibrationReport {
   double l2 = 0;
   int iterations = 0;
   bool converged = false;
-  double intercept = 0;       ///< log-odds of a lead with 0 points
+  double intercept = 0;         ///< log-odds of a lead with 0 points
   double points_per_logit = 0;  ///< scale: points = round(weight * points_per_logit)
   std::size_t features = 0, candidate_features = 0, rules_added = 0, rules_dropped = 0;
   SplitMetrics original_training, calibrated_training;

@@ -29,8 +29,21 @@ namespace leadscore {
 
 /// Comparison operators. A *missing* value satisfies only `missing`.
 enum class Op : std::uint8_t {
-  eq, ne, in, not_in, lt, lte, gt, gte, between,
-  exists, missing, contains, contains_any, starts_with, ends_with,
+  eq,
+  ne,
+  in,
+  not_in,
+  lt,
+  lte,
+  gt,
+  gte,
+  between,
+  exists,
+  missing,
+  contains,
+  contains_any,
+  starts_with,
+  ends_with,
 };
 LEADSCORE_EXPORT std::string_view to_string(Op op) noexcept;
 LEADSCORE_EXPORT std::optional<Op> parse_op(std::string_view text) noexcept;
@@ -63,7 +76,7 @@ struct Condition {
   Kind kind = Kind::all;  ///< a default Condition is an empty `all`: always true
 
   // compare and aggregate
-  std::string field;      ///< compare: field path (see docs/configuration.md#fields)
+  std::string field;  ///< compare: field path (see docs/configuration.md#fields)
   Op op = Op::exists;
   Operand value;
   /// Per-condition override of Config::options.case_sensitive.
@@ -181,12 +194,30 @@ struct Rule {
     r.reason = std::move(reason);
     return r;
   }
-  Rule& describe(std::string text) { description = std::move(text); return *this; }
-  Rule& only_where(Condition c) { where.push_back(std::move(c)); return *this; }
-  Rule& cap(double max) { max_points = max; return *this; }
-  Rule& per_day(int max) { max_per_day = max; return *this; }
-  Rule& within(double days) { within_days = days; return *this; }
-  Rule& decay(double half_life) { half_life_days = half_life; return *this; }
+  Rule& describe(std::string text) {
+    description = std::move(text);
+    return *this;
+  }
+  Rule& only_where(Condition c) {
+    where.push_back(std::move(c));
+    return *this;
+  }
+  Rule& cap(double max) {
+    max_points = max;
+    return *this;
+  }
+  Rule& per_day(int max) {
+    max_per_day = max;
+    return *this;
+  }
+  Rule& within(double days) {
+    within_days = days;
+    return *this;
+  }
+  Rule& decay(double half_life) {
+    half_life_days = half_life;
+    return *this;
+  }
 };
 
 // ---------------------------------------------------------------------------
@@ -211,8 +242,8 @@ struct Stage {
 };
 
 struct ScoreBounds {
-  double min = 0;              ///< floor (default 0)
-  std::optional<double> max;   ///< ceiling (none by default)
+  double min = 0;             ///< floor (default 0)
+  std::optional<double> max;  ///< ceiling (none by default)
   friend bool operator==(const ScoreBounds&, const ScoreBounds&) = default;
 };
 
@@ -248,11 +279,17 @@ struct Grades {
 /// `min_fields` of `fields` present as well it is enriched; without a name or
 /// a contact method it is incomplete. completeness = present / fields.size().
 struct Enrichment {
-  std::vector<std::string> fields{
-      "contact.secondary_email", "contact.secondary_phone", "company.name",
-      "company.domain",          "company.industry",        "company.employees",
-      "job_title",               "seniority",               "department",
-      "location.country",        "location.city"};
+  std::vector<std::string> fields{"contact.secondary_email",
+                                  "contact.secondary_phone",
+                                  "company.name",
+                                  "company.domain",
+                                  "company.industry",
+                                  "company.employees",
+                                  "job_title",
+                                  "seniority",
+                                  "department",
+                                  "location.country",
+                                  "location.city"};
   std::size_t min_fields = 3;
   friend bool operator==(const Enrichment&, const Enrichment&) = default;
 };
@@ -283,8 +320,14 @@ struct Config {
 
   friend bool operator==(const Config&, const Config&) = default;
 
-  Config& add(Rule rule) { rules.push_back(std::move(rule)); return *this; }
-  Config& add(Stage stage) { stages.push_back(std::move(stage)); return *this; }
+  Config& add(Rule rule) {
+    rules.push_back(std::move(rule));
+    return *this;
+  }
+  Config& add(Stage stage) {
+    stages.push_back(std::move(stage));
+    return *this;
+  }
 };
 
 /// The built-in B2B configuration (docs/configuration.md#default), usable
@@ -341,11 +384,26 @@ inline FieldRef field(std::string path) { return FieldRef(std::move(path)); }
 class EventsRef {
  public:
   explicit EventsRef(std::vector<std::string> types) { base_.event_types = std::move(types); }
-  EventsRef& within(double days) { base_.within_days = days; return *this; }
-  EventsRef& where(Condition c) { base_.where.push_back(std::move(c)); return *this; }
-  EventsRef& count() { base_.measure = Measure::count; return *this; }
-  EventsRef& distinct_days() { base_.measure = Measure::distinct_days; return *this; }
-  EventsRef& days_since_last() { base_.measure = Measure::days_since_last; return *this; }
+  EventsRef& within(double days) {
+    base_.within_days = days;
+    return *this;
+  }
+  EventsRef& where(Condition c) {
+    base_.where.push_back(std::move(c));
+    return *this;
+  }
+  EventsRef& count() {
+    base_.measure = Measure::count;
+    return *this;
+  }
+  EventsRef& distinct_days() {
+    base_.measure = Measure::distinct_days;
+    return *this;
+  }
+  EventsRef& days_since_last() {
+    base_.measure = Measure::days_since_last;
+    return *this;
+  }
   EventsRef& sum(std::string property) {
     base_.measure = Measure::sum;
     base_.property = std::move(property);

@@ -213,7 +213,8 @@ struct Mapping {
 /// mean"), value types and constants are checked; column names are checked
 /// against the header by CsvLeadMapper::create. Diagnostics carry JSON
 /// pointers and line:column positions in `json_text`.
-LEADSCORE_EXPORT Result<Mapping> parse_mapping(std::string_view json_text, const Limits& limits = {});
+LEADSCORE_EXPORT Result<Mapping> parse_mapping(std::string_view json_text,
+                                               const Limits& limits = {});
 
 /// The mapping used when none is given: every column whose name is a lead
 /// field path ("id", "contact.email", "company.employees", "attributes.x",

@@ -79,9 +79,9 @@ struct Event {
 struct Contact {
   std::optional<std::string> first_name;
   std::optional<std::string> last_name;
-  std::optional<std::string> email;            ///< primary email
+  std::optional<std::string> email;  ///< primary email
   std::optional<std::string> secondary_email;
-  std::optional<std::string> phone;            ///< primary phone
+  std::optional<std::string> phone;  ///< primary phone
   std::optional<std::string> secondary_phone;
 
   friend bool operator==(const Contact&, const Contact&) = default;

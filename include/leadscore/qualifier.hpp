@@ -38,17 +38,17 @@ struct Model;
 /// string_views point into the Qualifier's compiled model and stay valid
 /// while that Qualifier, or any copy of it, is alive.
 struct Qualification {
-  double fit = 0;         ///< clamped fit (demographic) score
-  double engagement = 0;  ///< clamped engagement (behaviour + engagement rules) score
-  double total = 0;       ///< weights.fit * fit + weights.engagement * engagement
+  double fit = 0;                     ///< clamped fit (demographic) score
+  double engagement = 0;              ///< clamped engagement (behaviour + engagement rules) score
+  double total = 0;                   ///< weights.fit * fit + weights.engagement * engagement
   std::string_view fit_grade;         ///< e.g. "B"
   std::string_view engagement_grade;  ///< e.g. "2"
   std::string_view grade;             ///< matrix label, e.g. "B2"
   std::string_view stage;             ///< a configured stage name, or the fallback ("lead")
   int stage_index = -1;               ///< index into config().stages; -1 = fallback
   bool disqualified = false;
-  std::string_view reason;        ///< knockout reason code when disqualified, else ""
-  std::string_view knockout_rule; ///< id of the first knockout rule that held, else ""
+  std::string_view reason;         ///< knockout reason code when disqualified, else ""
+  std::string_view knockout_rule;  ///< id of the first knockout rule that held, else ""
 
   friend bool operator==(const Qualification&, const Qualification&) = default;
 };
@@ -60,13 +60,15 @@ LEADSCORE_EXPORT std::string_view to_string(EnrichmentLevel level) noexcept;
 /// under the field names in parentheses. Owns its strings.
 struct DerivedFacts {
   EnrichmentLevel enrichment = EnrichmentLevel::incomplete;  ///< (enrichment)
-  double completeness = 0;          ///< (completeness) share of enrichment fields present, 0..1
-  std::optional<std::string> email_domain;  ///< (email_domain) domain of the primary email, as written
-  bool free_email = false;  ///< (free_email) primary email at a free-mail provider (missing without email)
+  double completeness = 0;  ///< (completeness) share of enrichment fields present, 0..1
+  std::optional<std::string>
+      email_domain;  ///< (email_domain) domain of the primary email, as written
+  bool free_email =
+      false;  ///< (free_email) primary email at a free-mail provider (missing without email)
   std::optional<double> days_since_created;        ///< (days_since_created)
   std::optional<double> days_since_last_activity;  ///< (days_since_last_activity)
-  std::size_t events_considered = 0;  ///< events at or before as_of
-  std::size_t events_after_as_of = 0; ///< events ignored because they are later than as_of
+  std::size_t events_considered = 0;               ///< events at or before as_of
+  std::size_t events_after_as_of = 0;  ///< events ignored because they are later than as_of
 };
 
 /// One rule's part in a score, with its evidence.
@@ -77,14 +79,17 @@ struct Contribution {
   double uncapped_points = 0;  ///< before max_points
   bool capped = false;         ///< max_points applied
   // behaviour rules
-  std::size_t matched_events = 0;   ///< events of the rule's types satisfying `where`, at or before as_of
-  std::size_t counted_events = 0;   ///< of those, inside the window and the per-day cap
-  std::size_t over_daily_cap = 0;   ///< dropped by max_per_day
-  std::size_t outside_window = 0;   ///< dropped by within_days
-  double decay_factor_sum = 0;      ///< sum of the counted events' decay factors (= counted without decay)
+  std::size_t matched_events =
+      0;  ///< events of the rule's types satisfying `where`, at or before as_of
+  std::size_t counted_events = 0;  ///< of those, inside the window and the per-day cap
+  std::size_t over_daily_cap = 0;  ///< dropped by max_per_day
+  std::size_t outside_window = 0;  ///< dropped by within_days
+  double decay_factor_sum =
+      0;  ///< sum of the counted events' decay factors (= counted without decay)
   // engagement rules: value of the first aggregate in `when`, if any
   std::optional<double> aggregate_value;
-  std::string evidence;  ///< one readable line, e.g. "3 events, decayed (factor sum 2.41), capped at 25"
+  std::string
+      evidence;  ///< one readable line, e.g. "3 events, decayed (factor sum 2.41), capped at 25"
 
   friend bool operator==(const Contribution&, const Contribution&) = default;
 };
@@ -121,8 +126,8 @@ struct Explanation {
   DerivedFacts facts;
   std::vector<Contribution> contributions;  ///< rules that matched, in configuration order
   std::vector<std::string> knockouts;       ///< ids of every knockout rule that held
-  std::vector<StageCheck> stages;           ///< every stage tried, in order, up to the one that held
-  std::optional<NextStage> next;            ///< none when already at the top stage
+  std::vector<StageCheck> stages;  ///< every stage tried, in order, up to the one that held
+  std::optional<NextStage> next;   ///< none when already at the top stage
   double fit_unclamped = 0;
   double engagement_unclamped = 0;
 

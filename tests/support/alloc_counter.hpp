@@ -25,7 +25,9 @@ class AllocationCounter {
   AllocationCounter& operator=(const AllocationCounter&) = delete;
 
   /// Allocations made by this thread since the guard was constructed.
-  [[nodiscard]] std::size_t allocations() const noexcept { return thread_allocation_count() - start_; }
+  [[nodiscard]] std::size_t allocations() const noexcept {
+    return thread_allocation_count() - start_;
+  }
 
  private:
   std::size_t start_;

@@ -21,7 +21,8 @@ namespace leadscore::test {
 
 /// The UTC instant y-m-d h:mi:s.
 inline Instant utc(int y, unsigned m, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::sys_days{ymd}) +
          std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s};
 }
@@ -45,7 +46,9 @@ class EventBuilder {
     event_.properties.emplace_back(std::move(name), PropertyValue(std::move(value)));
     return *this;
   }
-  EventBuilder& prop(std::string name, const char* value) { return prop(std::move(name), std::string(value)); }
+  EventBuilder& prop(std::string name, const char* value) {
+    return prop(std::move(name), std::string(value));
+  }
   EventBuilder& prop(std::string name, double value) {
     event_.properties.emplace_back(std::move(name), PropertyValue(value));
     return *this;
@@ -69,47 +72,125 @@ class LeadBuilder {
   explicit LeadBuilder(std::string id = "lead") { lead_.id = std::move(id); }
 
   // contact
-  LeadBuilder& first_name(std::string v) { lead_.contact.first_name = std::move(v); return *this; }
-  LeadBuilder& last_name(std::string v) { lead_.contact.last_name = std::move(v); return *this; }
+  LeadBuilder& first_name(std::string v) {
+    lead_.contact.first_name = std::move(v);
+    return *this;
+  }
+  LeadBuilder& last_name(std::string v) {
+    lead_.contact.last_name = std::move(v);
+    return *this;
+  }
   LeadBuilder& name(std::string first, std::string last) {
     return first_name(std::move(first)).last_name(std::move(last));
   }
-  LeadBuilder& email(std::string v) { lead_.contact.email = std::move(v); return *this; }
-  LeadBuilder& secondary_email(std::string v) { lead_.contact.secondary_email = std::move(v); return *this; }
-  LeadBuilder& phone(std::string v) { lead_.contact.phone = std::move(v); return *this; }
-  LeadBuilder& secondary_phone(std::string v) { lead_.contact.secondary_phone = std::move(v); return *this; }
+  LeadBuilder& email(std::string v) {
+    lead_.contact.email = std::move(v);
+    return *this;
+  }
+  LeadBuilder& secondary_email(std::string v) {
+    lead_.contact.secondary_email = std::move(v);
+    return *this;
+  }
+  LeadBuilder& phone(std::string v) {
+    lead_.contact.phone = std::move(v);
+    return *this;
+  }
+  LeadBuilder& secondary_phone(std::string v) {
+    lead_.contact.secondary_phone = std::move(v);
+    return *this;
+  }
 
   // company
-  LeadBuilder& company(std::string v) { lead_.company.name = std::move(v); return *this; }
-  LeadBuilder& domain(std::string v) { lead_.company.domain = std::move(v); return *this; }
-  LeadBuilder& industry(std::string v) { lead_.company.industry = std::move(v); return *this; }
-  LeadBuilder& employees(double v) { lead_.company.employees = v; return *this; }
-  LeadBuilder& revenue(double v) { lead_.company.annual_revenue = v; return *this; }
+  LeadBuilder& company(std::string v) {
+    lead_.company.name = std::move(v);
+    return *this;
+  }
+  LeadBuilder& domain(std::string v) {
+    lead_.company.domain = std::move(v);
+    return *this;
+  }
+  LeadBuilder& industry(std::string v) {
+    lead_.company.industry = std::move(v);
+    return *this;
+  }
+  LeadBuilder& employees(double v) {
+    lead_.company.employees = v;
+    return *this;
+  }
+  LeadBuilder& revenue(double v) {
+    lead_.company.annual_revenue = v;
+    return *this;
+  }
 
   // person
-  LeadBuilder& title(std::string v) { lead_.job_title = std::move(v); return *this; }
-  LeadBuilder& seniority(std::string v) { lead_.seniority = std::move(v); return *this; }
-  LeadBuilder& department(std::string v) { lead_.department = std::move(v); return *this; }
-  LeadBuilder& country(std::string v) { lead_.location.country = std::move(v); return *this; }
-  LeadBuilder& region(std::string v) { lead_.location.region = std::move(v); return *this; }
-  LeadBuilder& city(std::string v) { lead_.location.city = std::move(v); return *this; }
+  LeadBuilder& title(std::string v) {
+    lead_.job_title = std::move(v);
+    return *this;
+  }
+  LeadBuilder& seniority(std::string v) {
+    lead_.seniority = std::move(v);
+    return *this;
+  }
+  LeadBuilder& department(std::string v) {
+    lead_.department = std::move(v);
+    return *this;
+  }
+  LeadBuilder& country(std::string v) {
+    lead_.location.country = std::move(v);
+    return *this;
+  }
+  LeadBuilder& region(std::string v) {
+    lead_.location.region = std::move(v);
+    return *this;
+  }
+  LeadBuilder& city(std::string v) {
+    lead_.location.city = std::move(v);
+    return *this;
+  }
 
   // origin, source, time, consent
-  LeadBuilder& origin(Origin v) { lead_.origin = v; return *this; }
+  LeadBuilder& origin(Origin v) {
+    lead_.origin = v;
+    return *this;
+  }
   LeadBuilder& inbound() { return origin(Origin::inbound); }
   LeadBuilder& outbound() { return origin(Origin::outbound); }
-  LeadBuilder& source(std::string v) { lead_.source = std::move(v); return *this; }
-  LeadBuilder& created(Instant t) { lead_.created_at = t; return *this; }
-  LeadBuilder& do_not_email(bool v) { lead_.consent.do_not_email = v; return *this; }
-  LeadBuilder& do_not_call(bool v) { lead_.consent.do_not_call = v; return *this; }
+  LeadBuilder& source(std::string v) {
+    lead_.source = std::move(v);
+    return *this;
+  }
+  LeadBuilder& created(Instant t) {
+    lead_.created_at = t;
+    return *this;
+  }
+  LeadBuilder& do_not_email(bool v) {
+    lead_.consent.do_not_email = v;
+    return *this;
+  }
+  LeadBuilder& do_not_call(bool v) {
+    lead_.consent.do_not_call = v;
+    return *this;
+  }
 
   // discovery (BANT)
-  LeadBuilder& budget(Value v) { lead_.discovery.budget = std::move(v); return *this; }
+  LeadBuilder& budget(Value v) {
+    lead_.discovery.budget = std::move(v);
+    return *this;
+  }
   LeadBuilder& budget(const char* v) { return budget(Value(std::string(v))); }
-  LeadBuilder& authority(Value v) { lead_.discovery.authority = std::move(v); return *this; }
-  LeadBuilder& need(Value v) { lead_.discovery.need = std::move(v); return *this; }
+  LeadBuilder& authority(Value v) {
+    lead_.discovery.authority = std::move(v);
+    return *this;
+  }
+  LeadBuilder& need(Value v) {
+    lead_.discovery.need = std::move(v);
+    return *this;
+  }
   LeadBuilder& need(const char* v) { return need(Value(std::string(v))); }
-  LeadBuilder& timeline(Value v) { lead_.discovery.timeline = std::move(v); return *this; }
+  LeadBuilder& timeline(Value v) {
+    lead_.discovery.timeline = std::move(v);
+    return *this;
+  }
   LeadBuilder& timeline(const char* v) { return timeline(Value(std::string(v))); }
 
   // attributes
@@ -117,15 +198,26 @@ class LeadBuilder {
     lead_.attributes.insert_or_assign(std::move(key), std::move(v));
     return *this;
   }
-  LeadBuilder& attr(std::string key, const char* v) { return attr(std::move(key), Value(std::string(v))); }
+  LeadBuilder& attr(std::string key, const char* v) {
+    return attr(std::move(key), Value(std::string(v)));
+  }
   LeadBuilder& attr(std::string key, bool v) { return attr(std::move(key), Value(v)); }
   LeadBuilder& attr(std::string key, double v) { return attr(std::move(key), Value(v)); }
-  LeadBuilder& attr(std::string key, int v) { return attr(std::move(key), Value(static_cast<double>(v))); }
-  LeadBuilder& attr(std::string key, std::vector<std::string> v) { return attr(std::move(key), Value(std::move(v))); }
+  LeadBuilder& attr(std::string key, int v) {
+    return attr(std::move(key), Value(static_cast<double>(v)));
+  }
+  LeadBuilder& attr(std::string key, std::vector<std::string> v) {
+    return attr(std::move(key), Value(std::move(v)));
+  }
 
   // events
-  LeadBuilder& event(Event e) { lead_.events.push_back(std::move(e)); return *this; }
-  LeadBuilder& event(std::string type, Instant at) { return event(ev(std::move(type), at).build()); }
+  LeadBuilder& event(Event e) {
+    lead_.events.push_back(std::move(e));
+    return *this;
+  }
+  LeadBuilder& event(std::string type, Instant at) {
+    return event(ev(std::move(type), at).build());
+  }
   /// `count` events of `type`, the first at `first`, then every `step_days` later.
   LeadBuilder& events(const std::string& type, int count, Instant first, double step_days = 1) {
     for (int i = 0; i < count; ++i) {

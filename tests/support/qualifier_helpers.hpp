@@ -2,14 +2,14 @@
 // bit-exact comparison of results.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <bit>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "leadscore/config.hpp"
 #include "leadscore/diagnostics.hpp"
@@ -40,7 +40,8 @@ inline std::vector<Diagnostic> build_errors(Config config, const BuildOptions& o
 }
 
 /// The diagnostics with `code`.
-inline std::vector<Diagnostic> with_code(const std::vector<Diagnostic>& all, std::string_view code) {
+inline std::vector<Diagnostic> with_code(const std::vector<Diagnostic>& all,
+                                         std::string_view code) {
   std::vector<Diagnostic> out;
   for (const auto& d : all) {
     if (d.code == code) out.push_back(d);
@@ -54,11 +55,13 @@ inline std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
 inline ::testing::AssertionResult identical(const Qualification& a, const Qualification& b) {
   if (!(a == b)) {
     return ::testing::AssertionFailure()
-           << "results differ: stage " << a.stage << " vs " << b.stage << ", fit " << a.fit << " vs " << b.fit
-           << ", engagement " << a.engagement << " vs " << b.engagement << ", grade " << a.grade << " vs "
-           << b.grade << ", reason '" << a.reason << "' vs '" << b.reason << "'";
+           << "results differ: stage " << a.stage << " vs " << b.stage << ", fit " << a.fit
+           << " vs " << b.fit << ", engagement " << a.engagement << " vs " << b.engagement
+           << ", grade " << a.grade << " vs " << b.grade << ", reason '" << a.reason << "' vs '"
+           << b.reason << "'";
   }
-  if (bits(a.fit) != bits(b.fit) || bits(a.engagement) != bits(b.engagement) || bits(a.total) != bits(b.total)) {
+  if (bits(a.fit) != bits(b.fit) || bits(a.engagement) != bits(b.engagement) ||
+      bits(a.total) != bits(b.total)) {
     return ::testing::AssertionFailure() << "scores are equal but not bit-identical";
   }
   return ::testing::AssertionSuccess();

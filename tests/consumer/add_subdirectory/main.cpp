@@ -4,11 +4,11 @@
 #if __has_include(<leadscore/leadscore.hpp>)
 #include <leadscore/leadscore.hpp>
 #endif
-#include <leadscore/config.hpp>
-#include <leadscore/version.hpp>
-
 #include <cstdlib>
 #include <iostream>
+
+#include <leadscore/config.hpp>
+#include <leadscore/version.hpp>
 
 static_assert(!leadscore::version.empty(), "leadscore::version must be a constant expression");
 static_assert(leadscore::version == LEADSCORE_VERSION_STRING);
