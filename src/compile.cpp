@@ -61,6 +61,9 @@ constexpr FieldEntry kFields[] = {
     {"grade.fit", FieldId::grade_fit, FieldType::text, true},
     {"grade.engagement", FieldId::grade_engagement, FieldType::text, true},
     {"grade", FieldId::grade, FieldType::text, true},
+    {"stage.current", FieldId::stage_current, FieldType::text, true},
+    {"stage.days_in_stage", FieldId::days_in_stage, FieldType::number, true},
+    {"sales.status", FieldId::sales_status, FieldType::text, true},
 };
 
 std::string fmt_num(double v) {
@@ -158,6 +161,7 @@ class Compiler {
     compile_grades();
     compile_rules();
     compile_stages();
+    compile_lifecycle();
     build_subscriptions();
     if (has_errors(diags_)) return Result<std::shared_ptr<const Model>>(std::move(diags_));
     model_->warnings = warnings_;
@@ -420,6 +424,21 @@ class Compiler {
                 ", got " + std::string(operand_type_name(v)));
       return false;
     };
+    // NaN and infinities can only come from C++ (the JSON reader rejects
+    // them); a NaN in a list would also break the sorted lookup of `in`.
+    if (const auto* d = std::get_if<double>(&v); d && !std::isfinite(*d)) {
+      error("invalid_value", p + "/value", "a comparison value must be a finite number");
+      return false;
+    }
+    if (const auto* l = std::get_if<std::vector<double>>(&v)) {
+      for (std::size_t i = 0; i < l->size(); ++i) {
+        if (!std::isfinite((*l)[i])) {
+          error("invalid_value", p + "/value/" + std::to_string(i),
+                "a comparison value must be a finite number");
+          return false;
+        }
+      }
+    }
     auto mismatch = [&](std::string_view need) {
       error("type_mismatch", p + "/op",
             "operator " + std::string(to_string(c.op)) + " needs " + std::string(need) + "; " +
@@ -738,6 +757,8 @@ class Compiler {
           error("invalid_value", p + "/value",
                 "an aggregate compares with a number, got " +
                     std::string(operand_type_name(c.value)));
+        } else if (!std::isfinite(std::get<double>(c.value))) {
+          error("invalid_value", p + "/value", "a comparison value must be a finite number");
         }
         break;
       case Op::between:
@@ -935,7 +956,10 @@ class Compiler {
                 "max_points must be a positive number (it caps the magnitude of the rule's total)");
           } else {
             cr.has_cap = true;
-            cr.cap_micro = std::llround(*rule.max_points * 1e6);
+            // A cap beyond the range of millionths in 64 bits caps nothing
+            // (llround would give an unspecified, negative value).
+            cr.cap_micro = *rule.max_points >= 9.2e12 ? INT64_MAX
+                                                      : std::llround(*rule.max_points * 1e6);
           }
         }
         if (rule.max_per_day) {
@@ -1021,6 +1045,94 @@ class Compiler {
   }
 
   // ---- stages -----------------------------------------------------------
+  /// Stage names a lifecycle setting may name: the configured stages and the
+  /// fallback stage (and, for `won_stage`, any name).
+  void check_stage_name(const std::string& name, const std::string& pointer, bool allow_empty) {
+    const Model& m = *model_;
+    if (name.empty()) {
+      if (!allow_empty) error("missing_key", pointer, "a stage name is required here");
+      return;
+    }
+    if (name == m.fallback_stage) return;
+    std::vector<std::string_view> names;
+    for (const Stage& st : m.config.stages) {
+      if (st.name == name) return;
+      names.push_back(st.name);
+    }
+    names.push_back(m.fallback_stage);
+    error("unknown_stage", pointer,
+          "unknown stage '" + name + "' (expected a configured stage or the fallback stage '" +
+              m.fallback_stage + "')",
+          suggest(name, names));
+  }
+
+  void check_days(double v, const std::string& pointer, bool positive) {
+    if (!std::isfinite(v) || v < 0 || (positive && v == 0) || v > 36500) {
+      error("invalid_value", pointer,
+            positive ? "expected a number of days in (0, 36500]"
+                     : "expected a number of days in [0, 36500]");
+    }
+  }
+
+  void compile_lifecycle() {
+    const Lifecycle& lc = model_->config.lifecycle;
+    const std::string p = "/lifecycle";
+    check_days(lc.demote_after_days, p + "/demote_after_days", false);
+    if (!std::isfinite(lc.demote_margin) || lc.demote_margin < 0) {
+      error("invalid_value", p + "/demote_margin", "expected a number of points >= 0");
+    }
+    if (lc.regression != Regression::hysteresis &&
+        (lc.demote_after_days != 0 || lc.demote_margin != 0)) {
+      warning("setting_ignored", p + "/regression",
+              "demote_after_days and demote_margin only apply with regression \"hysteresis\"");
+    }
+    std::unordered_map<std::string, std::size_t> ids;
+    for (std::size_t i = 0; i < lc.recycle.size(); ++i) {
+      const RecycleRule& r = lc.recycle[i];
+      const std::string rp = p + "/recycle/" + std::to_string(i);
+      if (r.id.empty()) {
+        error("missing_key", rp + "/id", "every recycle rule needs an id");
+      } else if (!ids.emplace(r.id, i).second) {
+        error("duplicate_id", rp + "/id", "recycle rule id '" + r.id + "' is used twice");
+      }
+      check_stage_name(r.stage, rp + "/stage", false);
+      check_stage_name(r.to, rp + "/to", false);
+      if (!r.stage.empty() && r.stage == r.to) {
+        error("invalid_value", rp + "/to", "a recycle rule must move the lead to another stage");
+      }
+      check_days(r.after_days, rp + "/after_days", true);
+      check_days(r.hold_days, rp + "/hold_days", false);
+      for (std::size_t k = 0; k < r.unless.size(); ++k) {
+        const auto st = parse_sales_status(r.unless[k]);
+        if (!st || *st == SalesStatus::none) {
+          error("invalid_value", rp + "/unless/" + std::to_string(k),
+                "unknown sales status '" + r.unless[k] +
+                    "' (expected accepted, rejected, won or lost)",
+                suggest(r.unless[k],
+                        std::vector<std::string_view>{"accepted", "rejected", "won", "lost"}));
+        }
+      }
+    }
+    const FeedbackPolicy& fb = lc.feedback;
+    check_stage_name(fb.rejected_stage, p + "/feedback/rejected_stage", true);
+    check_stage_name(fb.lost_stage, p + "/feedback/lost_stage", true);
+    check_days(fb.rejected_hold_days, p + "/feedback/rejected_hold_days", false);
+    check_days(fb.lost_hold_days, p + "/feedback/lost_hold_days", false);
+    if (fb.won_stage.empty()) {
+      error("missing_key", p + "/feedback/won_stage", "the won stage needs a name");
+    } else if (fb.won_stage == model_->fallback_stage) {
+      error("invalid_value", p + "/feedback/won_stage",
+            "the won stage may not be the fallback stage");
+    } else {
+      for (const Stage& st : model_->config.stages) {
+        if (st.name == fb.won_stage) {
+          error("invalid_value", p + "/feedback/won_stage",
+                "the won stage may not be a scored stage ('" + st.name + "')");
+        }
+      }
+    }
+  }
+
   void compile_stages() {
     Model& m = *model_;
     const auto& stages = m.config.stages;

@@ -90,16 +90,50 @@ std::optional<RuleKind> parse_rule_kind(std::string_view text) noexcept {
 }
 
 namespace {
+constexpr std::array<std::string_view, 3> kRegressionNames = {"monotonic", "hysteresis",
+                                                              "immediate"};
+constexpr std::array<std::string_view, 5> kSalesStatusNames = {"none", "accepted", "rejected",
+                                                               "won", "lost"};
+}  // namespace
+
+std::string_view to_string(Regression regression) noexcept {
+  const auto i = static_cast<std::size_t>(regression);
+  return i < kRegressionNames.size() ? kRegressionNames[i] : std::string_view("?");
+}
+
+std::optional<Regression> parse_regression(std::string_view text) noexcept {
+  if (const auto i = index_of(kRegressionNames, text)) return static_cast<Regression>(*i);
+  return std::nullopt;
+}
+
+std::string_view to_string(SalesStatus status) noexcept {
+  const auto i = static_cast<std::size_t>(status);
+  return i < kSalesStatusNames.size() ? kSalesStatusNames[i] : std::string_view("?");
+}
+
+std::optional<SalesStatus> parse_sales_status(std::string_view text) noexcept {
+  if (const auto i = index_of(kSalesStatusNames, text)) return static_cast<SalesStatus>(*i);
+  return std::nullopt;
+}
+
+namespace {
 
 using detail::json_type_name;
 using detail::pointer_escape;
 using nlohmann::json;
 
 // Keys valid at each position of the format.
-constexpr std::array<std::string_view, 8> kConfigKeys = {
-    "version", "name", "description", "options", "scores", "grades", "rules", "stages"};
-constexpr std::array<std::string_view, 4> kOptionsKeys = {"case_sensitive", "free_email_domains",
-                                                          "enrichment", "fallback_stage"};
+constexpr std::array<std::string_view, 9> kConfigKeys = {"version", "name",   "description",
+                                                         "options", "scores", "grades",
+                                                         "rules",   "stages", "lifecycle"};
+constexpr std::array<std::string_view, 5> kOptionsKeys = {
+    "case_sensitive", "free_email_domains", "enrichment", "fallback_stage", "ignore_automated"};
+constexpr std::array<std::string_view, 5> kLifecycleKeys = {"regression", "demote_after_days",
+                                                            "demote_margin", "recycle", "feedback"};
+constexpr std::array<std::string_view, 7> kRecycleKeys = {"id", "stage",  "after_days", "unless",
+                                                          "to", "reason", "hold_days"};
+constexpr std::array<std::string_view, 5> kFeedbackKeys = {
+    "rejected_stage", "rejected_hold_days", "lost_stage", "lost_hold_days", "won_stage"};
 constexpr std::array<std::string_view, 2> kEnrichmentKeys = {"fields", "min_fields"};
 constexpr std::array<std::string_view, 3> kScoresKeys = {"fit", "engagement", "weights"};
 constexpr std::array<std::string_view, 2> kBoundsKeys = {"min", "max"};
@@ -172,6 +206,9 @@ class ConfigReader {
     if (const json* v = member(root, "grades")) read_grades(*v, "/grades", config.grades);
     if (const json* v = member(root, "rules")) read_rules(*v, "/rules", config.rules);
     if (const json* v = member(root, "stages")) read_stages(*v, "/stages", config.stages);
+    if (const json* v = member(root, "lifecycle")) {
+      read_lifecycle(*v, "/lifecycle", config.lifecycle);
+    }
     return config;
   }
 
@@ -392,6 +429,90 @@ class ConfigReader {
     }
     if (const json* v = member(value, "fallback_stage")) {
       read_string(*v, p + "/fallback_stage", options.fallback_stage);
+    }
+    if (const json* v = member(value, "ignore_automated")) {
+      read_bool(*v, p + "/ignore_automated", options.ignore_automated);
+    }
+  }
+
+  void read_lifecycle(const json& value, const std::string& p, Lifecycle& lc) {
+    if (!value.is_object()) return wrong_type(p, "an object", value);
+    check_keys(value, p, kLifecycleKeys, "lifecycle");
+    if (const json* v = member(value, "regression")) {
+      std::string text;
+      if (read_string(*v, p + "/regression", text)) {
+        if (const auto r = parse_regression(text)) {
+          lc.regression = *r;
+        } else {
+          const std::vector<std::string_view> names(kRegressionNames.begin(),
+                                                    kRegressionNames.end());
+          error("invalid_value", p + "/regression",
+                "unknown regression policy '" + shown(text) + "' (expected " + join(names, " or ") +
+                    ")",
+                detail::suggest(text, names));
+        }
+      }
+    }
+    if (const json* v = member(value, "demote_after_days")) {
+      read_number(*v, p + "/demote_after_days", lc.demote_after_days);
+    }
+    if (const json* v = member(value, "demote_margin")) {
+      read_number(*v, p + "/demote_margin", lc.demote_margin);
+    }
+    if (const json* v = member(value, "recycle")) {
+      const std::string rp = p + "/recycle";
+      if (!v->is_array()) {
+        wrong_type(rp, "an array of recycle rules", *v);
+      } else {
+        for (std::size_t i = 0; i < v->size(); ++i) {
+          const json& r = (*v)[i];
+          const std::string ip = rp + "/" + std::to_string(i);
+          RecycleRule rule;
+          if (!r.is_object()) {
+            wrong_type(ip, "a recycle rule object", r);
+            continue;
+          }
+          check_keys(r, ip, kRecycleKeys, "a recycle rule");
+          if (const json* f = member(r, "id")) read_string(*f, ip + "/id", rule.id);
+          if (const json* f = member(r, "stage")) read_string(*f, ip + "/stage", rule.stage);
+          if (const json* f = member(r, "after_days")) {
+            read_number(*f, ip + "/after_days", rule.after_days);
+          }
+          if (const json* f = member(r, "unless")) {
+            read_string_list(*f, ip + "/unless", true, rule.unless);
+          }
+          if (const json* f = member(r, "to")) read_string(*f, ip + "/to", rule.to);
+          if (const json* f = member(r, "reason")) read_string(*f, ip + "/reason", rule.reason);
+          if (const json* f = member(r, "hold_days")) {
+            read_number(*f, ip + "/hold_days", rule.hold_days);
+          }
+          lc.recycle.push_back(std::move(rule));
+        }
+      }
+    }
+    if (const json* v = member(value, "feedback")) {
+      const std::string fp = p + "/feedback";
+      if (!v->is_object()) {
+        wrong_type(fp, "an object", *v);
+      } else {
+        FeedbackPolicy& fb = lc.feedback;
+        check_keys(*v, fp, kFeedbackKeys, "feedback");
+        if (const json* f = member(*v, "rejected_stage")) {
+          read_string(*f, fp + "/rejected_stage", fb.rejected_stage);
+        }
+        if (const json* f = member(*v, "rejected_hold_days")) {
+          read_number(*f, fp + "/rejected_hold_days", fb.rejected_hold_days);
+        }
+        if (const json* f = member(*v, "lost_stage")) {
+          read_string(*f, fp + "/lost_stage", fb.lost_stage);
+        }
+        if (const json* f = member(*v, "lost_hold_days")) {
+          read_number(*f, fp + "/lost_hold_days", fb.lost_hold_days);
+        }
+        if (const json* f = member(*v, "won_stage")) {
+          read_string(*f, fp + "/won_stage", fb.won_stage);
+        }
+      }
     }
   }
 
@@ -995,6 +1116,7 @@ J config_json(const Config& c) {
   enrichment["min_fields"] = static_cast<std::uint64_t>(c.options.enrichment.min_fields);
   options["enrichment"] = std::move(enrichment);
   options["fallback_stage"] = c.options.fallback_stage;
+  options["ignore_automated"] = c.options.ignore_automated;
   out["options"] = std::move(options);
 
   J scores = J::object();
@@ -1017,6 +1139,33 @@ J config_json(const Config& c) {
   J stages = J::array();
   for (const Stage& s : c.stages) stages.push_back(stage_json<J>(s));
   out["stages"] = std::move(stages);
+
+  const Lifecycle& lc = c.lifecycle;
+  J lifecycle = J::object();
+  lifecycle["regression"] = std::string(to_string(lc.regression));
+  lifecycle["demote_after_days"] = number_json<J>(lc.demote_after_days);
+  lifecycle["demote_margin"] = number_json<J>(lc.demote_margin);
+  J recycle = J::array();
+  for (const RecycleRule& r : lc.recycle) {
+    J rule = J::object();
+    rule["id"] = r.id;
+    rule["stage"] = r.stage;
+    rule["after_days"] = number_json<J>(r.after_days);
+    if (!r.unless.empty()) rule["unless"] = strings_json<J>(r.unless, false);
+    rule["to"] = r.to;
+    if (!r.reason.empty()) rule["reason"] = r.reason;
+    rule["hold_days"] = number_json<J>(r.hold_days);
+    recycle.push_back(std::move(rule));
+  }
+  lifecycle["recycle"] = std::move(recycle);
+  J feedback = J::object();
+  feedback["rejected_stage"] = lc.feedback.rejected_stage;
+  feedback["rejected_hold_days"] = number_json<J>(lc.feedback.rejected_hold_days);
+  feedback["lost_stage"] = lc.feedback.lost_stage;
+  feedback["lost_hold_days"] = number_json<J>(lc.feedback.lost_hold_days);
+  feedback["won_stage"] = lc.feedback.won_stage;
+  lifecycle["feedback"] = std::move(feedback);
+  out["lifecycle"] = std::move(lifecycle);
   return out;
 }
 

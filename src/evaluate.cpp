@@ -14,48 +14,14 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "model.hpp"
 #include "text.hpp"
 
 namespace leadscore::detail {
 namespace {
-
-struct RuleAcc {
-  std::int64_t sum;
-  std::uint32_t matched, counted, over, outside;
-  std::int64_t day;
-  std::uint32_t day_n;
-  double factor_sum;
-};
-
-struct AggAcc {
-  std::int64_t sum;
-  std::int64_t last;
-  std::uint32_t count;
-  bool any;
-};
-
-/// Leads with per-day-capped rules whose events are not in time order are
-/// walked through a sorted index when they have at most this many events
-/// (linear after an in-place sort); beyond it each capped event is ranked
-/// against the others (quadratic).
-constexpr std::size_t kSortedEventsBuffer = 4096;
-
-struct Scratch {
-  RuleAcc rules[kHardMaxBehaviorRules];
-  AggAcc aggs[kHardMaxAggregates];
-  std::uint64_t bits[2048];
-  std::uint32_t type_counts[kHardMaxEventTypes + 1];
-  std::uint32_t order[kSortedEventsBuffer];
-};
-
-std::int64_t to_micro(double v) noexcept {
-  const double scaled = v * 1e6;
-  if (!(scaled < 9.2e18)) return scaled != scaled ? 0 : INT64_C(9200000000000000000);
-  if (!(scaled > -9.2e18)) return -INT64_C(9200000000000000000);
-  return std::llround(scaled);
-}
 
 std::string fmt_num(double v) {
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
@@ -353,12 +319,19 @@ struct Facts {
 
 class Evaluator {
  public:
-  Evaluator(const Model& m, const Lead& lead, Instant as_of, Scratch& scratch, Explanation* ex)
-      : m_(m), lead_(lead), as_of_(as_of), s_(scratch), ex_(ex) {}
+  Evaluator(const Model& m, const Lead& lead, Instant as_of, Scratch* scratch, Explanation* ex,
+            const EvalInput& in)
+      : m_(m), lead_(lead), as_of_(as_of), s_(scratch), ex_(ex), in_(in) {}
 
   Qualification run() {
     derive_static();
-    process_events();
+    if (in_.events) {
+      facts_.events_considered = in_.events->considered;
+      facts_.events_after_as_of = in_.events->after_as_of;
+      if (in_.events->any) facts_.days_since_last_activity = days_between(in_.events->last, as_of_);
+    } else {
+      process_events();
+    }
     Qualification q;
     std::int64_t fit_micro = 0;
     std::int64_t eng_micro = 0;
@@ -366,7 +339,7 @@ class Evaluator {
     for (std::size_t r = 0; r < m_.rules.size(); ++r) {
       const CompiledRule& cr = m_.rules[r];
       if (cr.kind == RuleKind::behavior) {
-        const RuleAcc& acc = s_.rules[cr.behavior_slot];
+        const RuleAcc& acc = s_->rules[cr.behavior_slot];
         std::int64_t total = acc.sum;
         bool capped = false;
         if (cr.has_cap) {
@@ -456,6 +429,14 @@ class Evaluator {
         }
       }
     }
+    if (in_.margin_stage >= 0 && in_.margin_held &&
+        static_cast<std::size_t>(in_.margin_stage) < m_.stages.size()) {
+      score_bias_ = in_.margin;
+      *in_.margin_held = eval(m_.stages[static_cast<std::size_t>(in_.margin_stage)]
+                                  .root[static_cast<std::size_t>(lead_.origin)],
+                              nullptr);
+      score_bias_ = 0;
+    }
     if (ex_) {
       ex_->fit_unclamped = fit_raw;
       ex_->engagement_unclamped = eng_raw;
@@ -465,6 +446,8 @@ class Evaluator {
   }
 
   [[nodiscard]] const Facts& facts() const noexcept { return facts_; }
+
+  bool where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept;
 
  private:
   static double clamp(double v, const ScoreBounds& b) noexcept {
@@ -574,7 +557,8 @@ class Evaluator {
   }
 
   // ---- events -----------------------------------------------------------
-  bool where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept {
+  bool where_holds_impl(const std::vector<std::uint32_t>& where, const Event& e) noexcept {
+    if (where.empty()) return true;
     const Event* saved = event_;
     event_ = &e;
     bool ok = true;
@@ -600,7 +584,7 @@ class Evaluator {
     const std::int64_t day = day_number(e.at);
     std::uint32_t rank = 0;
     for (std::size_t j = 0; j < lead_.events.size(); ++j) {
-      if (j == idx) continue;
+      if (j == idx || skipped(j)) continue;
       const Event& f = lead_.events[j];
       if (f.at > as_of_ || day_number(f.at) != day) continue;
       if (!(f.at < e.at || (f.at == e.at && j < idx))) continue;
@@ -620,16 +604,91 @@ class Evaluator {
     return false;
   }
 
+  // ---- event hygiene ----------------------------------------------------
+  // Repeated deliveries (same non-empty event id: the first in input order
+  // counts) and, unless the configuration says otherwise, events flagged
+  // `automated` take no part in anything.
+  [[nodiscard]] bool skipped(std::size_t idx) const noexcept {
+    if (!any_skipped_) return false;
+    if (idx < kSortedEventsBuffer) return (s_->skip[idx / 64] >> (idx % 64)) & 1U;
+    return skip_heap_[idx - kSortedEventsBuffer];
+  }
+  void set_skipped(std::size_t idx) {
+    any_skipped_ = true;
+    if (idx < kSortedEventsBuffer) {
+      s_->skip[idx / 64] |= std::uint64_t{1} << (idx % 64);
+    } else {
+      skip_heap_[idx - kSortedEventsBuffer] = true;
+    }
+  }
+  static std::uint64_t hash_id(std::string_view id) noexcept {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (const char c : id) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+    return h;
+  }
+  void mark_skipped() {
+    const auto& events = lead_.events;
+    const std::size_t n = events.size();
+    const bool drop_automated = m_.config.options.ignore_automated;
+    bool need = false;
+    for (const Event& e : events) {
+      if (!e.id.empty() || (drop_automated && e.automated)) {
+        need = true;
+        break;
+      }
+    }
+    if (!need) return;
+    std::fill_n(s_->skip, (std::min(n, kSortedEventsBuffer) + 63) / 64, std::uint64_t{0});
+    if (n > kSortedEventsBuffer) skip_heap_.assign(n - kSortedEventsBuffer, false);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (drop_automated && events[i].automated) set_skipped(i);
+    }
+    if (n <= kSortedEventsBuffer) {
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (events[i].id.empty()) continue;
+        s_->id_hash[i] = hash_id(events[i].id);
+        s_->id_order[k++] = static_cast<std::uint32_t>(i);
+      }
+      const auto* hashes = s_->id_hash;
+      std::sort(s_->id_order, s_->id_order + k, [hashes](std::uint32_t a, std::uint32_t b) {
+        return hashes[a] < hashes[b] || (hashes[a] == hashes[b] && a < b);
+      });
+      for (std::size_t g = 0; g < k;) {
+        std::size_t end = g + 1;
+        while (end < k && hashes[s_->id_order[end]] == hashes[s_->id_order[g]]) ++end;
+        for (std::size_t j = g + 1; j < end; ++j) {
+          for (std::size_t i = g; i < j; ++i) {
+            if (events[s_->id_order[i]].id == events[s_->id_order[j]].id) {
+              set_skipped(s_->id_order[j]);
+              break;
+            }
+          }
+        }
+        g = end;
+      }
+    } else {
+      std::unordered_set<std::string_view> seen;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!events[i].id.empty() && !seen.insert(events[i].id).second) set_skipped(i);
+      }
+    }
+  }
+
   void process_events() noexcept {
     const std::size_t n_rules = m_.behavior_rules.size();
     for (std::size_t i = 0; i < n_rules; ++i) {
-      s_.rules[i] = RuleAcc{0, 0, 0, 0, 0, INT64_MIN, 0, 0.0};
+      s_->rules[i] = RuleAcc{0, 0, 0, 0, 0, INT64_MIN, 0, 0.0, 0};
     }
-    for (std::size_t i = 0; i < m_.aggregates.size(); ++i) s_.aggs[i] = AggAcc{0, 0, 0, false};
-    std::fill_n(s_.bits, m_.bit_words_total, std::uint64_t{0});
+    for (std::size_t i = 0; i < m_.aggregates.size(); ++i) s_->aggs[i] = AggAcc{0, 0, 0, false, 0};
+    std::fill_n(s_->bits, m_.bit_words_total, std::uint64_t{0});
     const std::uint32_t n_types = m_.other_type() + 1;
-    std::fill_n(s_.type_counts, n_types, std::uint32_t{0});
+    std::fill_n(s_->type_counts, n_types, std::uint32_t{0});
 
+    mark_skipped();
     bool sorted = true;
     if (m_.has_daily_caps) {
       for (std::size_t i = 1; i < lead_.events.size(); ++i) {
@@ -642,9 +701,9 @@ class Evaluator {
     const std::size_t n_events = lead_.events.size();
     bool use_order = false;
     if (!sorted && n_events <= kSortedEventsBuffer) {
-      for (std::size_t i = 0; i < n_events; ++i) s_.order[i] = static_cast<std::uint32_t>(i);
+      for (std::size_t i = 0; i < n_events; ++i) s_->order[i] = static_cast<std::uint32_t>(i);
       const auto& events = lead_.events;
-      std::sort(s_.order, s_.order + n_events, [&events](std::uint32_t a, std::uint32_t b) {
+      std::sort(s_->order, s_->order + n_events, [&events](std::uint32_t a, std::uint32_t b) {
         return events[a].at < events[b].at || (events[a].at == events[b].at && a < b);
       });
       use_order = true;
@@ -654,8 +713,9 @@ class Evaluator {
     bool any_event = false;
     Instant last{};
     for (std::size_t pos = 0; pos < n_events; ++pos) {
-      const std::size_t idx = use_order ? s_.order[pos] : pos;
+      const std::size_t idx = use_order ? s_->order[pos] : pos;
       const Event& e = lead_.events[idx];
+      if (skipped(idx)) continue;
       if (e.at > as_of_) {
         ++facts_.events_after_as_of;
         continue;
@@ -664,14 +724,14 @@ class Evaluator {
       if (!any_event || e.at > last) last = e.at;
       any_event = true;
       const std::uint32_t t = type_of(e);
-      ++s_.type_counts[t];
+      ++s_->type_counts[t];
       const std::int64_t age_ms = (as_of_ - e.at).count();
 
       for (std::uint32_t k = m_.rule_sub_offsets[t]; k < m_.rule_sub_offsets[t + 1]; ++k) {
         const std::uint32_t slot = m_.rule_subs[k];
         const CompiledRule& cr = m_.rules[m_.behavior_rules[slot]];
         if (!cr.where.empty() && !where_holds(cr.where, e)) continue;
-        RuleAcc& acc = s_.rules[slot];
+        RuleAcc& acc = s_->rules[slot];
         ++acc.matched;
         if (cr.window_ms >= 0 && age_ms > cr.window_ms) {
           ++acc.outside;
@@ -697,9 +757,7 @@ class Evaluator {
         ++acc.counted;
         if (cr.half_life_days > 0) {
           const double age_days = static_cast<double>(age_ms) / static_cast<double>(kMillisPerDay);
-          const double factor = std::exp2(-age_days / cr.half_life_days);
-          acc.factor_sum += factor;
-          acc.sum += to_micro(cr.points * factor);
+          acc.factor_fx += to_factor_fx(std::exp2(-age_days / cr.half_life_days));
         } else {
           acc.factor_sum += 1.0;
           acc.sum += cr.points_micro;
@@ -711,7 +769,7 @@ class Evaluator {
         const Aggregate& ag = m_.aggregates[a];
         if (ag.window_ms >= 0 && age_ms > ag.window_ms) continue;
         if (!ag.where.empty() && !where_holds(ag.where, e)) continue;
-        AggAcc& acc = s_.aggs[a];
+        AggAcc& acc = s_->aggs[a];
         ++acc.count;
         const std::int64_t ms = e.at.time_since_epoch().count();
         if (!acc.any || ms > acc.last) acc.last = ms;
@@ -724,17 +782,29 @@ class Evaluator {
           const std::int64_t offset = as_of_day - day_number(e.at);
           if (offset >= 0 && offset < ag.window_days) {
             const auto bit = static_cast<std::uint64_t>(offset);
-            s_.bits[ag.bit_offset + bit / 64] |= std::uint64_t{1} << (bit % 64);
+            s_->bits[ag.bit_offset + bit / 64] |= std::uint64_t{1} << (bit % 64);
           }
         }
       }
     }
     if (any_event) facts_.days_since_last_activity = days_between(last, as_of_);
+    for (std::size_t slot = 0; slot < n_rules; ++slot) {
+      const CompiledRule& cr = m_.rules[m_.behavior_rules[slot]];
+      if (cr.half_life_days > 0) finish_decay(s_->rules[slot], cr.points);
+    }
+    for (std::size_t a = 0; a < m_.aggregates.size(); ++a) {
+      const Aggregate& ag = m_.aggregates[a];
+      if (ag.measure != Measure::distinct_days) continue;
+      std::uint32_t days = 0;
+      for (std::uint32_t w = 0; w < ag.bit_words; ++w)
+        days += static_cast<std::uint32_t>(std::popcount(s_->bits[ag.bit_offset + w]));
+      s_->aggs[a].days = days;
+    }
   }
 
   Val aggregate_value(std::uint32_t a) const noexcept {
     const Aggregate& ag = m_.aggregates[a];
-    const AggAcc& acc = s_.aggs[a];
+    const AggAcc& acc = s_->aggs[a];
     switch (ag.measure) {
       case Measure::count:
         return number(acc.count);
@@ -744,12 +814,8 @@ class Evaluator {
         if (!acc.any) return Val{};
         return number(static_cast<double>(as_of_.time_since_epoch().count() - acc.last) /
                       static_cast<double>(kMillisPerDay));
-      case Measure::distinct_days: {
-        std::uint32_t days = 0;
-        for (std::uint32_t w = 0; w < ag.bit_words; ++w)
-          days += static_cast<std::uint32_t>(std::popcount(s_.bits[ag.bit_offset + w]));
-        return number(days);
-      }
+      case Measure::distinct_days:
+        return number(acc.days);
     }
     return Val{};
   }
@@ -835,13 +901,20 @@ class Evaluator {
       case FieldId::event_count:
         return number(static_cast<double>(facts_.events_considered));
       case FieldId::event_count_type:
-        return number(s_.type_counts[n.arg]);
+        return number(s_->type_counts[n.arg]);
       case FieldId::score_fit:
-        return q_ ? number(q_->fit) : Val{};
+        return q_ ? number(q_->fit + score_bias_) : Val{};
       case FieldId::score_engagement:
-        return q_ ? number(q_->engagement) : Val{};
+        return q_ ? number(q_->engagement + score_bias_) : Val{};
       case FieldId::score_total:
-        return q_ ? number(q_->total) : Val{};
+        return q_ ? number(q_->total + score_bias_) : Val{};
+      case FieldId::stage_current:
+        return in_.stage && !in_.stage->current.empty() ? text(in_.stage->current) : Val{};
+      case FieldId::days_in_stage:
+        return in_.stage && !in_.stage->current.empty() ? number(in_.stage->days_in_stage) : Val{};
+      case FieldId::sales_status:
+        return in_.stage && !in_.stage->sales_status.empty() ? text(in_.stage->sales_status)
+                                                             : Val{};
       case FieldId::grade_fit:
         return q_ ? text(q_->fit_grade) : Val{};
       case FieldId::grade_engagement:
@@ -1058,23 +1131,54 @@ class Evaluator {
   const Model& m_;
   const Lead& lead_;
   Instant as_of_;
-  Scratch& s_;
+  Scratch* s_;  ///< null only for event-context evaluation (event_matches)
   Explanation* ex_;
+  const EvalInput& in_;
+  bool any_skipped_ = false;
+  std::vector<bool> skip_heap_;
+  double score_bias_ = 0;
   Facts facts_{};
   const Event* event_ = nullptr;
   const Qualification* q_ = nullptr;
 };
 
+bool Evaluator::where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept {
+  return where_holds_impl(where, e);
+}
+
 }  // namespace
+
+Qualification evaluate_with(const Model& model, const Lead& lead, Instant as_of, Scratch& scratch,
+                            const EvalInput& input, Explanation* explanation) {
+  Evaluator ev(model, lead, as_of, &scratch, explanation, input);
+  Qualification q = ev.run();
+  if (explanation) explanation->facts = ev.facts().to_public();
+  return q;
+}
 
 Qualification evaluate(const Model& model, const Lead& lead, Instant as_of,
                        Explanation* explanation, DerivedFacts* facts_out) {
   Scratch scratch;  // uninitialised on purpose: only the used prefix is reset
-  Evaluator ev(model, lead, as_of, scratch, explanation);
+  const EvalInput input;
+  Evaluator ev(model, lead, as_of, &scratch, explanation, input);
   Qualification q = ev.run();
   if (explanation) explanation->facts = ev.facts().to_public();
   if (facts_out) *facts_out = ev.facts().to_public();
   return q;
+}
+
+bool event_matches(const Model& model, const std::vector<std::uint32_t>& where,
+                   const Event& event) {
+  if (where.empty()) return true;
+  static const Lead kNoLead{};
+  const EvalInput input;
+  Evaluator ev(model, kNoLead, event.at, nullptr, nullptr, input);
+  return ev.where_holds(where, event);
+}
+
+std::uint32_t event_type_id(const Model& model, std::string_view type) noexcept {
+  const int id = model.event_types.find(type);
+  return id < 0 ? model.other_type() : static_cast<std::uint32_t>(id);
 }
 
 }  // namespace leadscore::detail

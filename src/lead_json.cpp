@@ -45,7 +45,7 @@ const KeyList kCompanyKeys{"name", "domain", "industry", "employees", "annual_re
 const KeyList kLocationKeys{"country", "region", "city"};
 const KeyList kConsentKeys{"do_not_email", "do_not_call"};
 const KeyList kDiscoveryKeys{"budget", "authority", "need", "timeline"};
-const KeyList kEventKeys{"type", "at", "id", "properties"};
+const KeyList kEventKeys{"type", "at", "id", "automated", "properties"};
 const KeyList kOriginNames{"inbound", "outbound", "unknown"};
 
 /// The nested objects of a lead, to point a misplaced key to its section.
@@ -422,6 +422,14 @@ class LeadReader {
       if (auto text = read_string(*id, pointer + "/id")) event.id = std::move(*text);
     }
 
+    if (const json* automated = member(j, "automated")) {
+      if (automated->is_boolean()) {
+        event.automated = automated->get<bool>();
+      } else {
+        wrong_type(*automated, pointer + "/automated", "a boolean (true or false)");
+      }
+    }
+
     if (const json* properties = member(j, "properties")) {
       const std::string at = pointer + "/properties";
       if (!expect_object(*properties, at)) return event;
@@ -497,6 +505,7 @@ json event_json(const Event& event) {
   j["type"] = event.type;
   j["at"] = format_instant(event.at);
   if (!event.id.empty()) j["id"] = event.id;
+  if (event.automated) j["automated"] = true;
   if (!event.properties.empty()) {
     json properties = json::object();
     for (const auto& [key, value] : event.properties) {

@@ -304,7 +304,64 @@ struct Options {
   Enrichment enrichment;
   /// Name of the stage of leads that reach no configured stage.
   std::string fallback_stage = "lead";
+  /// Events flagged `automated` (security scanners, privacy-proxy opens,
+  /// bots) take no part in scoring unless this is false.
+  bool ignore_automated = true;
   friend bool operator==(const Options&, const Options&) = default;
+};
+
+// ---------------------------------------------------------------------------
+// Lifecycle policy (LeadState only; docs/lifecycle.md)
+// ---------------------------------------------------------------------------
+
+/// How a LeadState's stage may move down when its condition stops holding.
+enum class Regression : std::uint8_t {
+  monotonic,   ///< never moves down by scoring (recycle rules and feedback still can)
+  hysteresis,  ///< moves down only after the condition has failed long/far enough
+  immediate,   ///< follows the computed stage, like qualify()
+};
+LEADSCORE_EXPORT std::string_view to_string(Regression regression) noexcept;
+LEADSCORE_EXPORT std::optional<Regression> parse_regression(std::string_view text) noexcept;
+
+/// Sales feedback on a lead.
+enum class SalesStatus : std::uint8_t { none, accepted, rejected, won, lost };
+LEADSCORE_EXPORT std::string_view to_string(SalesStatus status) noexcept;
+LEADSCORE_EXPORT std::optional<SalesStatus> parse_sales_status(std::string_view text) noexcept;
+
+/// "SQL not accepted within 14 days -> back to MQL, reason sql_aging".
+struct RecycleRule {
+  std::string id;
+  std::string stage;                ///< the stage it watches
+  double after_days = 0;            ///< time in `stage` before it applies (> 0)
+  std::vector<std::string> unless;  ///< sales statuses that stop it, e.g. {"accepted"}
+  std::string to;                   ///< where the lead goes: a stage name or the fallback stage
+  std::string reason;               ///< recorded in the history; empty = the id
+  double hold_days = 0;             ///< promotions above `to` are held off this long
+  friend bool operator==(const RecycleRule&, const RecycleRule&) = default;
+};
+
+/// Where sales feedback sends a lead.
+struct FeedbackPolicy {
+  std::string rejected_stage;      ///< empty = the fallback stage
+  double rejected_hold_days = 30;  ///< no promotion above rejected_stage for this long
+  std::string lost_stage;          ///< empty = the fallback stage
+  double lost_hold_days = 90;
+  std::string won_stage = "customer";  ///< terminal: scoring no longer moves the lead
+  friend bool operator==(const FeedbackPolicy&, const FeedbackPolicy&) = default;
+};
+
+struct Lifecycle {
+  Regression regression = Regression::monotonic;
+  /// hysteresis: demote only after the stage's condition has failed at every
+  /// observation for this many days (0 = at once).
+  double demote_after_days = 0;
+  /// hysteresis: the stage's condition is re-tested with score.fit,
+  /// score.engagement and score.total raised by this many points; the lead
+  /// stays while that holds.
+  double demote_margin = 0;
+  std::vector<RecycleRule> recycle;
+  FeedbackPolicy feedback;
+  friend bool operator==(const Lifecycle&, const Lifecycle&) = default;
 };
 
 /// A whole scoring configuration.
@@ -317,6 +374,7 @@ struct Config {
   Grades grades;
   std::vector<Rule> rules;
   std::vector<Stage> stages;
+  Lifecycle lifecycle;
 
   friend bool operator==(const Config&, const Config&) = default;
 

@@ -181,6 +181,7 @@ class LEADSCORE_EXPORT Qualifier {
   [[nodiscard]] std::vector<std::string_view> stage_names() const;
 
  private:
+  friend class LeadState;
   explicit Qualifier(std::shared_ptr<const detail::Model> model) : model_(std::move(model)) {}
   std::shared_ptr<const detail::Model> model_;
 };

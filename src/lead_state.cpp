@@ -1,0 +1,1204 @@
+// LeadState: incremental scoring of one lead, stage lifecycle and history.
+//
+// Every behaviour rule and event aggregate has a tracker, fed by apply() with
+// the events of the types it subscribes to (Model::rule_subs / agg_subs).
+// Trackers assume events arrive in time order; an event older than the
+// newest applied one rebuilds the trackers of its type from the history.
+// score(as_of) turns the trackers into the Scratch accumulators the
+// evaluator reads, then runs the same evaluator as Qualifier::qualify(), so
+// fit rules, knockouts, scores, grades and stages have a single
+// implementation.
+//
+// Per tracker, what apply() keeps:
+//   - no window: counters, the per-day cap state, and for decayed rules the
+//     sum of 2^((t - ref) / half_life) against a reference instant;
+//   - a window: the matched events' times inside the window of the newest
+//     event (older ones can never count again, since score() is read at or
+//     after the newest event), plus prefix sums for `sum` aggregates;
+//   - distinct_days: one (day, latest time) pair per active day in the window.
+#include "leadscore/lead_state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "leadscore/io.hpp"
+#include "leadscore/json.hpp"
+
+#include "json_util.hpp"
+#include "model.hpp"
+
+namespace leadscore {
+
+namespace {
+constexpr std::array<std::string_view, 7> kCauseNames = {
+    "qualified", "demoted", "recycled", "feedback", "disqualified", "requalified", "rescored"};
+constexpr std::array<std::string_view, 4> kApplyNames = {"applied", "replayed", "duplicate",
+                                                         "automated"};
+}  // namespace
+
+std::string_view to_string(TransitionCause cause) noexcept {
+  const auto i = static_cast<std::size_t>(cause);
+  return i < kCauseNames.size() ? kCauseNames[i] : std::string_view("?");
+}
+
+std::optional<TransitionCause> parse_transition_cause(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < kCauseNames.size(); ++i) {
+    if (kCauseNames[i] == text) return static_cast<TransitionCause>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(ApplyResult result) noexcept {
+  const auto i = static_cast<std::size_t>(result);
+  return i < kApplyNames.size() ? kApplyNames[i] : std::string_view("?");
+}
+
+namespace detail {
+
+namespace {
+
+constexpr double kDayMs = static_cast<double>(kMillisPerDay);
+
+std::int64_t ms_of(Instant t) noexcept { return t.time_since_epoch().count(); }
+
+/// Times kept in time order with a moving head (entries before it dropped).
+struct TimeWindow {
+  std::vector<std::int64_t> times;
+  std::vector<std::int64_t> prefix;  ///< prefix[i] = sum of values[0..i) (sum aggregates)
+  std::size_t head = 0;
+
+  [[nodiscard]] std::size_t size() const noexcept { return times.size() - head; }
+  void push(std::int64_t t, std::int64_t value, bool with_values) {
+    if (with_values) {
+      if (prefix.empty()) prefix.push_back(0);
+      prefix.push_back(prefix.back() + value);
+    }
+    times.push_back(t);
+  }
+  /// Drops entries older than `cutoff`; returns how many.
+  std::size_t drop_before(std::int64_t cutoff) {
+    std::size_t n = 0;
+    while (head < times.size() && times[head] < cutoff) {
+      ++head;
+      ++n;
+    }
+    if (head > 64 && head * 2 > times.size()) {
+      times.erase(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(head));
+      if (!prefix.empty()) {
+        prefix.erase(prefix.begin(), prefix.begin() + static_cast<std::ptrdiff_t>(head));
+      }
+      head = 0;
+    }
+    return n;
+  }
+  /// First index >= head whose time is >= t.
+  [[nodiscard]] std::size_t lower(std::int64_t t) const noexcept {
+    return static_cast<std::size_t>(
+        std::lower_bound(times.begin() + static_cast<std::ptrdiff_t>(head), times.end(), t) -
+        times.begin());
+  }
+  void clear() {
+    times.clear();
+    prefix.clear();
+    head = 0;
+  }
+};
+
+struct RuleTrack {
+  std::uint32_t matched = 0;
+  // no window
+  std::uint32_t counted = 0, over = 0;
+  std::int64_t day = std::numeric_limits<std::int64_t>::min();
+  std::uint32_t day_n = 0;
+  double scaled = 0;  ///< decayed: sum of 2^((t - ref) / half_life)
+  std::int64_t ref = 0;
+  bool has_ref = false;
+  // window
+  std::uint32_t dropped = 0;
+  TimeWindow window;
+};
+
+struct AggTrack {
+  std::uint32_t count = 0;
+  std::int64_t sum = 0;
+  std::int64_t last = 0;
+  bool any = false;
+  TimeWindow window;  ///< count/sum/days_since_last with a window
+  std::vector<std::pair<std::int64_t, std::int64_t>> days;  ///< distinct_days: (day, latest ms)
+  std::size_t days_head = 0;
+};
+
+}  // namespace
+
+struct Hold {
+  Instant until{};
+  int rank = 0;  ///< no promotion above this stage rank while it lasts
+};
+
+struct StateData {
+  Qualifier qualifier;
+  std::shared_ptr<const Model> model;
+  Lead lead;
+  // event tracking
+  std::vector<RuleTrack> rules;
+  std::vector<AggTrack> aggs;
+  std::vector<std::uint32_t> type_counts;
+  std::size_t considered = 0;
+  bool any_event = false;
+  std::int64_t newest = 0;
+  std::unordered_set<std::string> ids;
+  // lifecycle
+  std::string stage;
+  std::optional<Instant> entered;
+  std::optional<Instant> observed;
+  std::optional<Instant> failing_since;
+  std::optional<Hold> hold;
+  SalesStatus sales = SalesStatus::none;
+  bool disqualified = false;
+  std::vector<Transition> history;
+
+  StateData(Qualifier q, std::shared_ptr<const Model> m)
+      : qualifier(std::move(q)), model(std::move(m)) {}
+
+  // ---- trackers ------------------------------------------------------------
+
+  void reset_trackers() {
+    const Model& m = *model;
+    rules.assign(m.behavior_rules.size(), RuleTrack{});
+    aggs.assign(m.aggregates.size(), AggTrack{});
+    type_counts.assign(m.other_type() + 1, 0);
+    considered = 0;
+    any_event = false;
+    newest = 0;
+  }
+
+  void feed_rule(std::uint32_t slot, const Event& e) {
+    const Model& m = *model;
+    const CompiledRule& cr = m.rules[m.behavior_rules[slot]];
+    if (!event_matches(m, cr.where, e)) return;
+    RuleTrack& tr = rules[slot];
+    ++tr.matched;
+    const std::int64_t t = ms_of(e.at);
+    if (cr.window_ms >= 0) {
+      tr.window.push(t, 0, false);
+      tr.dropped += static_cast<std::uint32_t>(tr.window.drop_before(t - cr.window_ms));
+      return;
+    }
+    if (cr.max_per_day > 0) {
+      const std::int64_t day = day_number(e.at);
+      if (day != tr.day) {
+        tr.day = day;
+        tr.day_n = 0;
+      }
+      if (tr.day_n >= cr.max_per_day) {
+        ++tr.over;
+        return;
+      }
+      ++tr.day_n;
+    }
+    ++tr.counted;
+    if (cr.half_life_days > 0) {
+      const double h = cr.half_life_days * kDayMs;
+      if (!tr.has_ref) {
+        tr.ref = t;
+        tr.has_ref = true;
+      } else if (static_cast<double>(t - tr.ref) / h > 512) {
+        tr.scaled *= std::exp2(static_cast<double>(tr.ref - t) / h);
+        tr.ref = t;
+      }
+      tr.scaled += std::exp2(static_cast<double>(t - tr.ref) / h);
+    }
+  }
+
+  void feed_aggregate(std::uint32_t a, const Event& e) {
+    const Model& m = *model;
+    const Aggregate& ag = m.aggregates[a];
+    if (!event_matches(m, ag.where, e)) return;
+    AggTrack& tr = aggs[a];
+    const std::int64_t t = ms_of(e.at);
+    std::int64_t value = 0;
+    if (ag.measure == Measure::sum) {
+      if (const PropertyValue* pv = e.property(ag.property)) {
+        if (const double* d = std::get_if<double>(pv)) value = to_micro(*d);
+      }
+    }
+    if (ag.measure == Measure::distinct_days) {
+      const std::int64_t day = day_number(e.at);
+      if (tr.days.size() > tr.days_head && tr.days.back().first == day) {
+        tr.days.back().second = t;
+      } else {
+        tr.days.emplace_back(day, t);
+      }
+      // Days that can no longer be inside the window of any later as_of.
+      while (tr.days_head < tr.days.size() &&
+             (day - tr.days[tr.days_head].first >= ag.window_days ||
+              tr.days[tr.days_head].second < t - ag.window_ms)) {
+        ++tr.days_head;
+      }
+      if (tr.days_head > 64 && tr.days_head * 2 > tr.days.size()) {
+        tr.days.erase(tr.days.begin(), tr.days.begin() + static_cast<std::ptrdiff_t>(tr.days_head));
+        tr.days_head = 0;
+      }
+      return;
+    }
+    if (ag.window_ms >= 0) {
+      tr.window.push(t, value, ag.measure == Measure::sum);
+      tr.window.drop_before(t - ag.window_ms);
+      return;
+    }
+    ++tr.count;
+    tr.sum += value;
+    tr.last = t;
+    tr.any = true;
+  }
+
+  /// Feeds one event (already accepted) to the trackers of its type.
+  void feed(const Event& e) {
+    const Model& m = *model;
+    const std::uint32_t t = event_type_id(m, e.type);
+    ++type_counts[t];
+    ++considered;
+    const std::int64_t ms = ms_of(e.at);
+    if (!any_event || ms > newest) newest = ms;
+    any_event = true;
+    for (std::uint32_t k = m.rule_sub_offsets[t]; k < m.rule_sub_offsets[t + 1]; ++k) {
+      feed_rule(m.rule_subs[k], e);
+    }
+    for (std::uint32_t k = m.agg_sub_offsets[t]; k < m.agg_sub_offsets[t + 1]; ++k) {
+      feed_aggregate(m.agg_subs[k], e);
+    }
+  }
+
+  /// Rebuilds every tracker from the history, in time order (stable).
+  void rebuild() {
+    reset_trackers();
+    std::vector<std::uint32_t> order(lead.events.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+    std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
+      return lead.events[a].at < lead.events[b].at;
+    });
+    for (const std::uint32_t i : order) feed(lead.events[i]);
+  }
+
+  bool ignored(const Event& e) const {
+    return e.automated && model->config.options.ignore_automated;
+  }
+
+  ApplyResult apply(Event e) {
+    if (ignored(e)) return ApplyResult::automated;
+    if (!e.id.empty() && !ids.insert(e.id).second) return ApplyResult::duplicate;
+    const std::int64_t ms = ms_of(e.at);
+    const bool late = any_event && ms < newest;
+    lead.events.push_back(std::move(e));
+    if (!late) {
+      feed(lead.events.back());
+      return ApplyResult::applied;
+    }
+    // Older than the newest event: the history is re-read in time order.
+    // Events at the same instant keep the order in which they were applied,
+    // which is also their order in lead.events, as qualify() sees them.
+    rebuild();
+    return ApplyResult::replayed;
+  }
+
+  /// Loads the lead's own events (constructor, from_json, rescore).
+  void load_events() {
+    std::vector<Event> events = std::move(lead.events);
+    lead.events.clear();
+    ids.clear();
+    for (Event& e : events) {
+      if (ignored(e)) continue;
+      if (!e.id.empty() && !ids.insert(e.id).second) continue;
+      lead.events.push_back(std::move(e));
+    }
+    rebuild();
+  }
+
+  // ---- reading ---------------------------------------------------------------
+
+  /// Fills the evaluator's accumulators at as_of (>= newest event).
+  void fill(Scratch& s, Instant as_of, EventSummary& summary) const {
+    const Model& m = *model;
+    const std::int64_t now = ms_of(as_of);
+    for (std::size_t slot = 0; slot < rules.size(); ++slot) {
+      const CompiledRule& cr = m.rules[m.behavior_rules[slot]];
+      const RuleTrack& tr = rules[slot];
+      RuleAcc& acc = s.rules[slot];
+      acc = RuleAcc{0, tr.matched, 0, 0, 0, std::numeric_limits<std::int64_t>::min(), 0, 0.0, 0};
+      if (cr.window_ms < 0) {
+        acc.counted = tr.counted;
+        acc.over = tr.over;
+        if (cr.half_life_days > 0) {
+          const double h = cr.half_life_days * kDayMs;
+          acc.factor_sum =
+              tr.has_ref ? tr.scaled * std::exp2(-static_cast<double>(now - tr.ref) / h) : 0.0;
+          acc.sum = to_micro(cr.points * acc.factor_sum);
+        } else {
+          acc.factor_sum = static_cast<double>(tr.counted);
+          acc.sum = static_cast<std::int64_t>(tr.counted) * cr.points_micro;
+        }
+        continue;
+      }
+      const TimeWindow& w = tr.window;
+      const std::size_t start = w.lower(now - cr.window_ms);
+      acc.outside = tr.dropped + static_cast<std::uint32_t>(start - w.head);
+      std::int64_t day = std::numeric_limits<std::int64_t>::min();
+      std::uint32_t day_n = 0;
+      for (std::size_t i = start; i < w.times.size(); ++i) {
+        const std::int64_t t = w.times[i];
+        if (cr.max_per_day > 0) {
+          const std::int64_t d = day_number(Instant(std::chrono::milliseconds(t)));
+          if (d != day) {
+            day = d;
+            day_n = 0;
+          }
+          if (day_n >= cr.max_per_day) {
+            ++acc.over;
+            continue;
+          }
+          ++day_n;
+        }
+        ++acc.counted;
+        if (cr.half_life_days > 0) {
+          const double age_days = static_cast<double>(now - t) / kDayMs;
+          acc.factor_fx += to_factor_fx(std::exp2(-age_days / cr.half_life_days));
+        }
+      }
+      if (cr.half_life_days > 0) {
+        finish_decay(acc, cr.points);
+      } else {
+        acc.factor_sum = static_cast<double>(acc.counted);
+        acc.sum = static_cast<std::int64_t>(acc.counted) * cr.points_micro;
+      }
+    }
+    const std::int64_t today = day_number(as_of);
+    for (std::size_t a = 0; a < aggs.size(); ++a) {
+      const Aggregate& ag = m.aggregates[a];
+      const AggTrack& tr = aggs[a];
+      AggAcc& acc = s.aggs[a];
+      acc = AggAcc{0, 0, 0, false, 0};
+      if (ag.measure == Measure::distinct_days) {
+        for (std::size_t i = tr.days_head; i < tr.days.size(); ++i) {
+          const auto& [d, latest] = tr.days[i];
+          if (today - d < ag.window_days && today - d >= 0 && now - latest <= ag.window_ms) {
+            ++acc.days;
+          }
+        }
+        // count / last are not read for distinct_days
+        continue;
+      }
+      if (ag.window_ms < 0) {
+        acc.count = tr.count;
+        acc.sum = tr.sum;
+        acc.last = tr.last;
+        acc.any = tr.any;
+        continue;
+      }
+      const TimeWindow& w = tr.window;
+      const std::size_t start = w.lower(now - ag.window_ms);
+      acc.count = static_cast<std::uint32_t>(w.times.size() - start);
+      if (acc.count > 0) {
+        acc.any = true;
+        acc.last = w.times.back();
+        if (ag.measure == Measure::sum) acc.sum = w.prefix[w.times.size()] - w.prefix[start];
+      }
+    }
+    std::copy(type_counts.begin(), type_counts.end(), s.type_counts);
+    summary.considered = considered;
+    summary.after_as_of = 0;
+    summary.any = any_event;
+    summary.last = Instant(std::chrono::milliseconds(newest));
+  }
+
+  [[nodiscard]] StageContext context(Instant as_of) const {
+    StageContext ctx;
+    ctx.current = stage;
+    ctx.days_in_stage =
+        entered ? static_cast<double>(ms_of(as_of) - ms_of(*entered)) / kDayMs : 0.0;
+    if (sales != SalesStatus::none) ctx.sales_status = to_string(sales);
+    return ctx;
+  }
+
+  /// Qualification (and optionally explanation / hysteresis check) at as_of.
+  Qualification evaluate(Instant as_of, Explanation* ex, int margin_stage = -1,
+                         bool* margin_held = nullptr) const {
+    const StageContext ctx = context(as_of);
+    EvalInput in;
+    in.stage = &ctx;
+    in.margin_stage = margin_stage;
+    in.margin = model->config.lifecycle.demote_margin;
+    in.margin_held = margin_held;
+    Scratch scratch;  // uninitialised: fill() and the evaluator set what they use
+    if (any_event && ms_of(as_of) < newest) {
+      // Earlier than the newest event: from the history, like qualify().
+      return evaluate_with(*model, lead, as_of, scratch, in, ex);
+    }
+    EventSummary summary;
+    fill(scratch, as_of, summary);
+    in.events = &summary;
+    return evaluate_with(*model, lead, as_of, scratch, in, ex);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------
+
+  /// Rank of a stage name: configured stages 0.., the fallback after them;
+  /// the won stage (and unknown names) rank -1 (above everything).
+  [[nodiscard]] int rank(std::string_view name) const {
+    const auto& stages = model->config.stages;
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      if (stages[i].name == name) return static_cast<int>(i);
+    }
+    if (name == model->fallback_stage) return static_cast<int>(stages.size());
+    return -1;
+  }
+
+  Transition& record(std::string to, Instant at, TransitionCause cause, const Qualification& q) {
+    Transition t;
+    t.from = stage;
+    t.to = std::move(to);
+    t.at = at;
+    t.cause = cause;
+    t.fit = q.fit;
+    t.engagement = q.engagement;
+    t.total = q.total;
+    if (t.to != stage) {
+      stage = t.to;
+      entered = at;
+      failing_since.reset();
+    }
+    history.push_back(std::move(t));
+    return history.back();
+  }
+
+  /// The held leaf conditions of a stage's trace, and the rules that scored.
+  void explain_into(Transition& t, Instant as_of, int stage_index, bool held) const {
+    Explanation ex;
+    (void)evaluate(as_of, &ex);
+    for (const auto& c : ex.contributions) {
+      if (c.points != 0 && c.kind != RuleKind::knockout) t.rules.push_back(c.rule_id);
+    }
+    if (stage_index < 0) return;
+    const std::string& name = model->config.stages[static_cast<std::size_t>(stage_index)].name;
+    for (const auto& check : ex.stages) {
+      if (check.stage != name) continue;
+      collect(check.condition, held, t.conditions);
+    }
+    if (!held && t.conditions.empty() && ex.next) t.conditions = ex.next->missing;
+  }
+
+  static void collect(const ConditionTrace& trace, bool held, std::vector<std::string>& out) {
+    if (trace.children.empty()) {
+      if (trace.held == held) {
+        out.push_back(trace.actual.empty() ? trace.text
+                                           : trace.text + " (is " + trace.actual + ")");
+      }
+      return;
+    }
+    for (const auto& child : trace.children) {
+      if (child.held == held) collect(child, held, out);
+    }
+  }
+
+  std::size_t observe(Instant as_of) {
+    if (observed && as_of < *observed) return 0;
+    const std::size_t before = history.size();
+    observed = as_of;
+    const Lifecycle& lc = model->config.lifecycle;
+    if (sales == SalesStatus::won) return 0;  // terminal
+    const Qualification q = evaluate(as_of, nullptr);
+    const int n_stages = static_cast<int>(model->config.stages.size());
+
+    if (stage.empty()) {  // first observation
+      if (q.disqualified) {
+        disqualified = true;
+        Transition& t = record(std::string(q.stage), as_of, TransitionCause::disqualified, q);
+        t.reason = std::string(q.reason);
+        t.rules.push_back(std::string(q.knockout_rule));
+      } else {
+        Transition& t = record(std::string(q.stage), as_of, TransitionCause::qualified, q);
+        explain_into(t, as_of, q.stage_index, true);
+      }
+      return history.size() - before;
+    }
+    if (q.disqualified) {
+      if (!disqualified) {
+        disqualified = true;
+        Transition& t = record(std::string(q.stage), as_of, TransitionCause::disqualified, q);
+        t.reason = std::string(q.reason);
+        t.rules.push_back(std::string(q.knockout_rule));
+      }
+      return history.size() - before;
+    }
+    if (disqualified) {
+      disqualified = false;
+      Transition& t = record(std::string(q.stage), as_of, TransitionCause::requalified, q);
+      explain_into(t, as_of, q.stage_index, true);
+      return history.size() - before;
+    }
+
+    const int current = rank(stage);
+    // Recycle rules, in order; the first that applies moves the lead.
+    for (const RecycleRule& r : lc.recycle) {
+      if (r.stage != stage || !entered) continue;
+      const double days = static_cast<double>(ms_of(as_of) - ms_of(*entered)) / kDayMs;
+      if (days < r.after_days) continue;
+      bool stopped = false;
+      for (const auto& u : r.unless) {
+        if (parse_sales_status(u) == sales && sales != SalesStatus::none) stopped = true;
+      }
+      if (stopped) continue;
+      Transition& t = record(r.to, as_of, TransitionCause::recycled, q);
+      t.reason = r.reason.empty() ? r.id : r.reason;
+      t.rules.push_back(r.id);
+      t.conditions.push_back("in " + r.stage + " for " + format_days(days) + " days (limit " +
+                             format_days(r.after_days) + ")");
+      if (r.hold_days > 0) {
+        hold =
+            Hold{as_of + std::chrono::milliseconds(std::llround(r.hold_days * kDayMs)), rank(r.to)};
+      }
+      if (sales == SalesStatus::rejected || sales == SalesStatus::lost) sales = SalesStatus::none;
+      return history.size() - before;
+    }
+
+    int computed = q.stage_index < 0 ? n_stages : q.stage_index;
+    if (hold && as_of < hold->until) {
+      computed = std::max(computed, hold->rank);
+    } else {
+      hold.reset();
+    }
+    if (computed < current || current < 0) {
+      const std::string to = computed >= n_stages
+                                 ? model->fallback_stage
+                                 : model->config.stages[static_cast<std::size_t>(computed)].name;
+      if (to == stage) return 0;
+      Transition& t = record(to, as_of, TransitionCause::qualified, q);
+      explain_into(t, as_of, computed < n_stages ? computed : -1, true);
+      if (sales == SalesStatus::rejected || sales == SalesStatus::lost) sales = SalesStatus::none;
+      return history.size() - before;
+    }
+    if (computed == current) {
+      failing_since.reset();
+      return 0;
+    }
+    // computed > current: the current stage's condition does not hold.
+    if (sales == SalesStatus::accepted) return 0;  // accepted by sales: locked
+    bool demote = false;
+    switch (lc.regression) {
+      case Regression::monotonic:
+        return 0;
+      case Regression::immediate:
+        demote = true;
+        break;
+      case Regression::hysteresis: {
+        bool held_with_margin = false;
+        if (current < n_stages && lc.demote_margin > 0) {
+          (void)evaluate(as_of, nullptr, current, &held_with_margin);
+        }
+        if (held_with_margin) {
+          failing_since.reset();
+          return 0;
+        }
+        if (!failing_since) failing_since = as_of;
+        demote = static_cast<double>(ms_of(as_of) - ms_of(*failing_since)) / kDayMs >=
+                 lc.demote_after_days;
+        break;
+      }
+    }
+    if (!demote) return 0;
+    const std::string to = computed >= n_stages
+                               ? model->fallback_stage
+                               : model->config.stages[static_cast<std::size_t>(computed)].name;
+    const int from_index = current;
+    Transition& t = record(to, as_of, TransitionCause::demoted, q);
+    explain_into(t, as_of, from_index < n_stages ? from_index : -1, false);
+    return history.size() - before;
+  }
+
+  static std::string format_days(double d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", d);
+    std::string s = buf;
+    if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+    return s;
+  }
+
+  Transition& feedback(SalesStatus status, Instant at, std::string reason) {
+    const FeedbackPolicy& fb = model->config.lifecycle.feedback;
+    const Qualification q = evaluate(at, nullptr);
+    std::string to = stage.empty() ? std::string(q.stage) : stage;
+    double hold_days = 0;
+    switch (status) {
+      case SalesStatus::rejected:
+        to = fb.rejected_stage.empty() ? model->fallback_stage : fb.rejected_stage;
+        hold_days = fb.rejected_hold_days;
+        break;
+      case SalesStatus::lost:
+        to = fb.lost_stage.empty() ? model->fallback_stage : fb.lost_stage;
+        hold_days = fb.lost_hold_days;
+        break;
+      case SalesStatus::won:
+        to = fb.won_stage;
+        break;
+      default:
+        break;
+    }
+    sales = status;
+    if (hold_days > 0) {
+      hold = Hold{at + std::chrono::milliseconds(std::llround(hold_days * kDayMs)), rank(to)};
+    } else if (status == SalesStatus::won || status == SalesStatus::accepted) {
+      hold.reset();
+    }
+    if (!observed || *observed < at) observed = at;
+    Transition& t = record(std::move(to), at, TransitionCause::feedback, q);
+    t.reason = std::string(to_string(status));
+    if (!reason.empty()) t.reason += ": " + reason;
+    return t;
+  }
+};
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------
+// LeadState
+// ---------------------------------------------------------------------------
+
+LeadState::LeadState(Qualifier qualifier, Lead lead) {
+  auto model = qualifier.model_;
+  d_ = std::make_unique<detail::StateData>(std::move(qualifier), std::move(model));
+  d_->lead = std::move(lead);
+  d_->load_events();
+}
+
+LeadState::LeadState(const LeadState& other)
+    : d_(other.d_ ? std::make_unique<detail::StateData>(*other.d_) : nullptr) {}
+LeadState& LeadState::operator=(const LeadState& other) {
+  if (this != &other) d_ = other.d_ ? std::make_unique<detail::StateData>(*other.d_) : nullptr;
+  return *this;
+}
+LeadState::LeadState(LeadState&&) noexcept = default;
+LeadState& LeadState::operator=(LeadState&&) noexcept = default;
+LeadState::~LeadState() = default;
+
+ApplyResult LeadState::apply(Event event) { return d_->apply(std::move(event)); }
+
+void LeadState::set_profile(Lead profile) {
+  profile.events = std::move(d_->lead.events);
+  d_->lead = std::move(profile);
+}
+
+const Lead& LeadState::lead() const noexcept { return d_->lead; }
+const Qualifier& LeadState::qualifier() const noexcept { return d_->qualifier; }
+
+Qualification LeadState::score(Instant as_of) const { return d_->evaluate(as_of, nullptr); }
+
+Explanation LeadState::explain(Instant as_of) const {
+  Explanation ex;
+  ex.result = d_->evaluate(as_of, &ex);
+  return ex;
+}
+
+std::span<const Transition> LeadState::observe(Instant as_of) {
+  const std::size_t added = d_->observe(as_of);
+  return std::span<const Transition>(d_->history).subspan(d_->history.size() - added);
+}
+
+const Transition& LeadState::feedback(SalesStatus status, Instant at, std::string reason) {
+  return d_->feedback(status, at, std::move(reason));
+}
+
+std::string_view LeadState::stage() const noexcept { return d_->stage; }
+std::optional<Instant> LeadState::stage_entered_at() const noexcept { return d_->entered; }
+double LeadState::days_in_stage(Instant as_of) const noexcept {
+  return d_->context(as_of).days_in_stage;
+}
+SalesStatus LeadState::sales_status() const noexcept { return d_->sales; }
+bool LeadState::disqualified() const noexcept { return d_->disqualified; }
+const std::vector<Transition>& LeadState::history() const noexcept { return d_->history; }
+std::optional<Instant> LeadState::last_observed() const noexcept { return d_->observed; }
+
+std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
+  detail::StateData& d = *d_;
+  const bool keep_stage = d.sales == SalesStatus::won;
+  auto model = next.model_;
+  d.qualifier = std::move(next);
+  d.model = std::move(model);
+  d.load_events();
+  if (keep_stage || d.stage.empty()) return std::nullopt;
+  const Qualification q = d.evaluate(as_of, nullptr);
+  const int n_stages = static_cast<int>(d.model->config.stages.size());
+  int computed = q.stage_index < 0 ? n_stages : q.stage_index;
+  if (d.hold && as_of < d.hold->until) computed = std::max(computed, d.hold->rank);
+  const std::string to = computed >= n_stages
+                             ? d.model->fallback_stage
+                             : d.model->config.stages[static_cast<std::size_t>(computed)].name;
+  const bool was_disqualified = d.disqualified;
+  d.disqualified = q.disqualified;
+  if (to == d.stage && was_disqualified == q.disqualified) return std::nullopt;
+  Transition& t = d.record(to, as_of, TransitionCause::rescored, q);
+  t.reason = "configuration " + config_fingerprint(d.model->config);
+  if (q.disqualified) {
+    t.rules.push_back(std::string(q.knockout_rule));
+  } else {
+    d.explain_into(t, as_of, computed < n_stages ? computed : -1, true);
+  }
+  if (!d.observed || *d.observed < as_of) d.observed = as_of;
+  return t;
+}
+
+// ---------------------------------------------------------------------------
+// Persistence
+// ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kFormat = "leadscore.lead_state";
+constexpr int kFormatVersion = 1;
+
+nlohmann::json instant_json(const std::optional<Instant>& t) {
+  return t ? nlohmann::json(format_instant(*t)) : nlohmann::json(nullptr);
+}
+
+}  // namespace
+
+std::string config_fingerprint(const Config& config) {
+  const std::string text = to_json_text(config);
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string LeadState::to_json() const {
+  const detail::StateData& d = *d_;
+  nlohmann::json j = nlohmann::json::object();
+  j["format"] = kFormat;
+  j["version"] = kFormatVersion;
+  j["config"] = {{"name", d.model->config.name},
+                 {"fingerprint", config_fingerprint(d.model->config)}};
+  j["lead"] = leadscore::to_json(d.lead);
+  j["stage"] = d.stage;
+  j["entered_at"] = instant_json(d.entered);
+  j["observed_at"] = instant_json(d.observed);
+  j["failing_since"] = instant_json(d.failing_since);
+  j["disqualified"] = d.disqualified;
+  j["sales_status"] = std::string(to_string(d.sales));
+  if (d.hold) {
+    j["hold"] = {
+        {"until", format_instant(d.hold->until)},
+        {"stage", d.hold->rank >= static_cast<int>(d.model->config.stages.size())
+                      ? d.model->fallback_stage
+                      : d.model->config.stages[static_cast<std::size_t>(d.hold->rank)].name}};
+  } else {
+    j["hold"] = nullptr;
+  }
+  nlohmann::json history = nlohmann::json::array();
+  for (const Transition& t : d.history) {
+    nlohmann::json e = {{"from", t.from},
+                        {"to", t.to},
+                        {"at", format_instant(t.at)},
+                        {"cause", std::string(to_string(t.cause))},
+                        {"reason", t.reason},
+                        {"conditions", t.conditions},
+                        {"rules", t.rules},
+                        {"fit", t.fit},
+                        {"engagement", t.engagement},
+                        {"total", t.total}};
+    history.push_back(std::move(e));
+  }
+  j["history"] = std::move(history);
+  return j.dump();
+}
+
+namespace {
+
+class StateReader {
+ public:
+  std::vector<Diagnostic> diags;
+
+  void error(std::string code, std::string pointer, std::string message) {
+    Diagnostic d;
+    d.code = std::move(code);
+    d.pointer = std::move(pointer);
+    d.message = std::move(message);
+    diags.push_back(std::move(d));
+  }
+
+  const nlohmann::json* member(const nlohmann::json& j, const char* key, const std::string& p,
+                               bool required) {
+    const auto it = j.find(key);
+    if (it == j.end()) {
+      if (required)
+        error("missing_key", p + "/" + key, std::string("missing required key \"") + key + "\"");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::optional<std::string> text(const nlohmann::json& j, const char* key, const std::string& p,
+                                  bool required = true) {
+    const nlohmann::json* v = member(j, key, p, required);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) {
+      error("wrong_type", p + "/" + key,
+            "expected a string, got " + std::string(detail::json_type_name(*v)));
+      return std::nullopt;
+    }
+    return v->get<std::string>();
+  }
+
+  std::optional<Instant> instant(const nlohmann::json& j, const char* key, const std::string& p) {
+    const nlohmann::json* v = member(j, key, p, false);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_string()) {
+      error("wrong_type", p + "/" + key,
+            "expected an ISO-8601 instant or null, got " + std::string(detail::json_type_name(*v)));
+      return std::nullopt;
+    }
+    auto t = parse_instant(v->get<std::string>());
+    if (!t) {
+      error("invalid_time", p + "/" + key, "expected an ISO-8601 instant, got " + v->dump());
+      return std::nullopt;
+    }
+    return *t;
+  }
+
+  double number(const nlohmann::json& j, const char* key, const std::string& p) {
+    const nlohmann::json* v = member(j, key, p, false);
+    if (!v) return 0;
+    if (!v->is_number()) {
+      error("wrong_type", p + "/" + key,
+            "expected a number, got " + std::string(detail::json_type_name(*v)));
+      return 0;
+    }
+    return v->get<double>();
+  }
+};
+
+}  // namespace
+
+Result<LeadState> LeadState::from_json(const Qualifier& qualifier, std::string_view text) {
+  const Limits limits;
+  auto parsed =
+      detail::parse_json_strict(text, limits.max_lead_bytes * 2,
+                                limits.max_condition_depth * 2 + 16, limits.max_string_length);
+  if (!parsed.value) return Result<LeadState>(std::move(parsed.diagnostics));
+  const nlohmann::json& j = *parsed.value;
+  StateReader r;
+  std::vector<Diagnostic> warnings;
+  auto finish = [&](std::vector<Diagnostic> diags) {
+    for (Diagnostic& d : diags) {
+      if (d.line == 0) {
+        const auto pos = detail::position_of(text, d.pointer);
+        d.line = pos.line;
+        d.column = pos.column;
+      }
+    }
+    return diags;
+  };
+  if (!j.is_object()) {
+    r.error("wrong_type", "",
+            "expected a lead state object, got " + std::string(detail::json_type_name(j)));
+    return Result<LeadState>(finish(std::move(r.diags)));
+  }
+  const auto format = r.text(j, "format", "");
+  if (format && *format != kFormat) {
+    r.error("invalid_value", "/format",
+            "not a lead state: format is \"" + *format + "\", expected \"" + std::string(kFormat) +
+                "\"");
+  }
+  if (const nlohmann::json* v = r.member(j, "version", "", true)) {
+    if (!v->is_number_integer() || v->get<std::int64_t>() != kFormatVersion) {
+      r.error("unsupported_version", "/version",
+              "unsupported lead state version " + v->dump() + " (this version of leadscore reads " +
+                  std::to_string(kFormatVersion) + ")");
+    }
+  }
+  Lead lead;
+  if (const nlohmann::json* v = r.member(j, "lead", "", true)) {
+    auto l = lead_from_json(*v, limits);
+    for (Diagnostic d : l.diagnostics()) {
+      d.pointer = "/lead" + d.pointer;
+      d.line = d.column = 0;
+      if (d.is_error()) {
+        r.diags.push_back(std::move(d));
+      } else {
+        warnings.push_back(std::move(d));
+      }
+    }
+    if (l.ok()) lead = std::move(l).value();
+  }
+  const auto stage = r.text(j, "stage", "");
+  const auto sales_text = r.text(j, "sales_status", "", false);
+  SalesStatus sales = SalesStatus::none;
+  if (sales_text) {
+    if (auto s = parse_sales_status(*sales_text)) {
+      sales = *s;
+    } else {
+      r.error("invalid_value", "/sales_status",
+              "unknown sales status \"" + *sales_text +
+                  "\" (expected none, accepted, rejected, won or lost)");
+    }
+  }
+  bool disqualified = false;
+  if (const nlohmann::json* v = r.member(j, "disqualified", "", false)) {
+    if (v->is_boolean()) {
+      disqualified = v->get<bool>();
+    } else {
+      r.error("wrong_type", "/disqualified",
+              "expected a boolean, got " + std::string(detail::json_type_name(*v)));
+    }
+  }
+  const auto entered = r.instant(j, "entered_at", "");
+  const auto observed = r.instant(j, "observed_at", "");
+  const auto failing = r.instant(j, "failing_since", "");
+  std::vector<Transition> history;
+  if (const nlohmann::json* v = r.member(j, "history", "", false)) {
+    if (!v->is_array()) {
+      r.error("wrong_type", "/history",
+              "expected an array, got " + std::string(detail::json_type_name(*v)));
+    } else {
+      for (std::size_t i = 0; i < v->size(); ++i) {
+        const nlohmann::json& e = (*v)[i];
+        const std::string p = "/history/" + std::to_string(i);
+        if (!e.is_object()) {
+          r.error("wrong_type", p, "expected a transition object");
+          continue;
+        }
+        Transition t;
+        if (auto s = r.text(e, "from", p)) t.from = *s;
+        if (auto s = r.text(e, "to", p)) t.to = *s;
+        if (auto at = r.instant(e, "at", p)) t.at = *at;
+        if (auto s = r.text(e, "cause", p)) {
+          if (auto c = parse_transition_cause(*s)) {
+            t.cause = *c;
+          } else {
+            r.error("invalid_value", p + "/cause", "unknown transition cause \"" + *s + "\"");
+          }
+        }
+        if (auto s = r.text(e, "reason", p, false)) t.reason = *s;
+        for (const char* key : {"conditions", "rules"}) {
+          const nlohmann::json* list = r.member(e, key, p, false);
+          if (!list) continue;
+          auto& out = std::string_view(key) == "rules" ? t.rules : t.conditions;
+          if (!list->is_array()) {
+            r.error("wrong_type", p + "/" + key, "expected an array of strings");
+            continue;
+          }
+          for (const auto& item : *list) {
+            if (item.is_string()) out.push_back(item.get<std::string>());
+          }
+        }
+        t.fit = r.number(e, "fit", p);
+        t.engagement = r.number(e, "engagement", p);
+        t.total = r.number(e, "total", p);
+        history.push_back(std::move(t));
+      }
+    }
+  }
+  std::optional<detail::Hold> hold;
+  std::string hold_stage;
+  if (const nlohmann::json* v = r.member(j, "hold", "", false); v && !v->is_null()) {
+    if (!v->is_object()) {
+      r.error("wrong_type", "/hold", "expected an object or null");
+    } else {
+      const auto until = r.instant(*v, "until", "/hold");
+      if (auto s = r.text(*v, "stage", "/hold")) hold_stage = *s;
+      if (until) hold = detail::Hold{*until, 0};
+    }
+  }
+  if (has_errors(r.diags)) return Result<LeadState>(finish(std::move(r.diags)));
+
+  LeadState state(qualifier, std::move(lead));
+  detail::StateData& d = *state.d_;
+  // The saved stage must exist under this configuration.
+  auto known = [&d](const std::string& name) {
+    return name.empty() || d.rank(name) >= 0 ||
+           name == d.model->config.lifecycle.feedback.won_stage;
+  };
+  if (stage && !known(*stage)) {
+    r.error(
+        "state_unknown_stage", "/stage",
+        "the saved stage '" + *stage + "' does not exist in this configuration (stages: " +
+            [&d] {
+              std::string names;
+              for (const auto& s : d.model->config.stages) names += s.name + ", ";
+              return names + d.model->fallback_stage;
+            }() +
+            "); map it to a configured stage before loading");
+  }
+  if (hold && !hold_stage.empty()) {
+    if (d.rank(hold_stage) < 0) {
+      r.error("state_unknown_stage", "/hold/stage",
+              "the hold stage '" + hold_stage + "' does not exist in this configuration");
+    } else {
+      hold->rank = d.rank(hold_stage);
+    }
+  }
+  if (has_errors(r.diags)) return Result<LeadState>(finish(std::move(r.diags)));
+  d.stage = stage.value_or("");
+  d.entered = entered;
+  d.observed = observed;
+  d.failing_since = failing;
+  d.sales = sales;
+  d.disqualified = disqualified;
+  d.hold = hold;
+  d.history = std::move(history);
+  if (const nlohmann::json* cfg = j.contains("config") ? &j["config"] : nullptr;
+      cfg && cfg->is_object() && cfg->contains("fingerprint") &&
+      (*cfg)["fingerprint"].is_string()) {
+    const std::string saved = (*cfg)["fingerprint"].get<std::string>();
+    const std::string now = config_fingerprint(d.model->config);
+    if (saved != now) {
+      Diagnostic w;
+      w.severity = Severity::warning;
+      w.code = "config_changed";
+      w.pointer = "/config/fingerprint";
+      w.message = "saved under configuration " + saved + ", loaded under " + now +
+                  ": scores are rebuilt from the events; call rescore() to record stage changes";
+      warnings.push_back(std::move(w));
+    }
+  }
+  return Result<LeadState>(std::move(state), finish(std::move(warnings)));
+}
+
+// ---------------------------------------------------------------------------
+// Model diff
+// ---------------------------------------------------------------------------
+
+namespace {
+
+std::string stage_label(const Qualification& q) {
+  std::string s(q.stage);
+  if (q.disqualified) s += " (disqualified: " + std::string(q.reason) + ")";
+  return s;
+}
+
+std::string points_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+}  // namespace
+
+ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span<const Lead> leads,
+                      Instant as_of) {
+  ModelDiff diff;
+  diff.leads = leads.size();
+  std::map<std::pair<std::string, std::string>, std::size_t> moves;
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    const Qualification qb = before.qualify(leads[i], as_of);
+    const Qualification qa = after.qualify(leads[i], as_of);
+    if (qb.total != qa.total) ++diff.score_changes;
+    const bool changed = qb.stage != qa.stage || qb.disqualified != qa.disqualified;
+    if (!changed) continue;
+    ++diff.stage_changes;
+    LeadChange c;
+    c.lead_id = leads[i].id;
+    c.record = i;
+    c.stage_before = stage_label(qb);
+    c.stage_after = stage_label(qa);
+    c.total_before = qb.total;
+    c.total_after = qa.total;
+    ++moves[{c.stage_before, c.stage_after}];
+    // Rule by rule, what changed.
+    const Explanation eb = before.explain(leads[i], as_of);
+    const Explanation ea = after.explain(leads[i], as_of);
+    std::map<std::string, std::pair<double, double>> points;
+    for (const auto& x : eb.contributions) points[x.rule_id].first += x.points;
+    for (const auto& x : ea.contributions) points[x.rule_id].second += x.points;
+    std::vector<std::pair<double, std::string>> lines;
+    auto has_rule = [](const Qualifier& q, const std::string& id) {
+      for (const auto& r : q.config().rules) {
+        if (r.id == id) return true;
+      }
+      return false;
+    };
+    for (const auto& [id, p] : points) {
+      if (p.first == p.second) continue;
+      std::string line = id + ": " + points_text(p.first) + " -> " + points_text(p.second);
+      const double delta = p.second - p.first;
+      if (!has_rule(after, id)) {
+        line += " (rule removed)";
+      } else if (!has_rule(before, id)) {
+        line += " (new rule)";
+      } else {
+        line += std::string(" (") + (delta > 0 ? "+" : "") + points_text(delta) + ")";
+      }
+      lines.emplace_back(std::fabs(delta), std::move(line));
+    }
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (auto& l : lines) c.reasons.push_back(std::move(l.second));
+    if (qb.disqualified != qa.disqualified) {
+      c.reasons.push_back(qa.disqualified
+                              ? "knockout '" + std::string(qa.knockout_rule) + "' now holds"
+                              : "knockout '" + std::string(qb.knockout_rule) + "' no longer holds");
+    }
+    if (ea.stages.size() > 0 && !qa.disqualified) {
+      for (const auto& check : ea.stages) {
+        if (check.held)
+          c.reasons.push_back("stage " + check.stage + ": " + check.condition.text + " holds");
+      }
+    }
+    diff.changes.push_back(std::move(c));
+  }
+  for (auto& [key, n] : moves) diff.moves.emplace_back(key.first, key.second, n);
+  return diff;
+}
+
+std::string ModelDiff::to_text(std::size_t max_leads) const {
+  std::string out = std::to_string(leads) + " leads: " + std::to_string(stage_changes) +
+                    " change stage, " + std::to_string(score_changes) + " change score\n";
+  if (!moves.empty()) out += "\nStage moves:\n";
+  for (const auto& [from, to, n] : moves) {
+    out += "  " + from + " -> " + to + ": " + std::to_string(n) + "\n";
+  }
+  if (!changes.empty()) out += "\nLeads that change stage:\n";
+  std::size_t shown = 0;
+  for (const LeadChange& c : changes) {
+    if (shown++ == max_leads) {
+      out += "  ... " + std::to_string(changes.size() - max_leads) + " more\n";
+      break;
+    }
+    out += "  " + (c.lead_id.empty() ? "#" + std::to_string(c.record + 1) : c.lead_id) + ": " +
+           c.stage_before + " -> " + c.stage_after + " (total " + points_text(c.total_before) +
+           " -> " + points_text(c.total_after) + ")\n";
+    for (const auto& r : c.reasons) out += "      " + r + "\n";
+  }
+  return out;
+}
+
+std::string ModelDiff::to_json() const {
+  nlohmann::json j = nlohmann::json::object();
+  j["leads"] = leads;
+  j["stage_changes"] = stage_changes;
+  j["score_changes"] = score_changes;
+  nlohmann::json m = nlohmann::json::array();
+  for (const auto& [from, to, n] : moves) m.push_back({{"from", from}, {"to", to}, {"leads", n}});
+  j["moves"] = std::move(m);
+  nlohmann::json c = nlohmann::json::array();
+  for (const LeadChange& x : changes) {
+    c.push_back({{"id", x.lead_id},
+                 {"record", x.record + 1},
+                 {"stage_before", x.stage_before},
+                 {"stage_after", x.stage_after},
+                 {"total_before", x.total_before},
+                 {"total_after", x.total_after},
+                 {"reasons", x.reasons}});
+  }
+  j["changes"] = std::move(c);
+  return j.dump();
+}
+
+}  // namespace leadscore
