@@ -273,6 +273,11 @@ class Compiler {
         note_type(rule.event_types[i],
                   p + (rule.event_types.size() == 1 ? "/event" : "/event/" + std::to_string(i)));
       }
+      for (std::size_t i = 0; i < rule.implied_by.size(); ++i) {
+        note_type(rule.implied_by[i],
+                  p + (rule.implied_by.size() == 1 ? "/implied_by/event"
+                                                   : "/implied_by/event/" + std::to_string(i)));
+      }
       collect_types(rule.when, p + "/when");
     }
     for (std::size_t s = 0; s < c.stages.size(); ++s) {
@@ -958,8 +963,8 @@ class Compiler {
             cr.has_cap = true;
             // A cap beyond the range of millionths in 64 bits caps nothing
             // (llround would give an unspecified, negative value).
-            cr.cap_micro = *rule.max_points >= 9.2e12 ? INT64_MAX
-                                                      : std::llround(*rule.max_points * 1e6);
+            cr.cap_micro =
+                *rule.max_points >= 9.2e12 ? INT64_MAX : std::llround(*rule.max_points * 1e6);
           }
         }
         if (rule.max_per_day) {
@@ -986,6 +991,22 @@ class Compiler {
           } else {
             cr.half_life_days = *rule.half_life_days;
           }
+        }
+        if (!rule.implied_by.empty()) {
+          for (const std::string& t : rule.implied_by) {
+            const std::uint32_t id = type_id(t);
+            cr.implied_types.push_back(id);
+            if (std::find(rule.event_types.begin(), rule.event_types.end(), t) !=
+                rule.event_types.end()) {
+              error("invalid_value", p + "/implied_by/event",
+                    "event type '" + t + "' cannot imply itself (it is one of the rule's own)");
+            }
+          }
+          cr.implied_same = rule.implied_same;
+          m.has_implications = true;
+        } else if (!rule.implied_same.empty()) {
+          error("missing_key", p + "/implied_by/event",
+                "missing required key \"event\" (the implying event types)");
         }
         if (!rule.reason.empty())
           error("unexpected_key", p + "/reason", "only knockout rules have a 'reason'");
@@ -1015,6 +1036,7 @@ class Compiler {
         unexpected(rule.max_per_day.has_value(), "max_per_day");
         unexpected(rule.within_days.has_value(), "within_days");
         unexpected(rule.half_life_days.has_value(), "half_life_days");
+        unexpected(!rule.implied_by.empty() || !rule.implied_same.empty(), "implied_by");
         if (rule.when == default_when) {
           error("missing_key", p + "/when",
                 std::string(kind_name) + " rules need a 'when' condition");

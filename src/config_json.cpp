@@ -140,9 +140,10 @@ constexpr std::array<std::string_view, 2> kBoundsKeys = {"min", "max"};
 constexpr std::array<std::string_view, 2> kWeightsKeys = {"fit", "engagement"};
 constexpr std::array<std::string_view, 2> kGradesKeys = {"fit", "engagement"};
 constexpr std::array<std::string_view, 2> kBandKeys = {"label", "min"};
-constexpr std::array<std::string_view, 12> kRuleKeys = {
-    "id",     "kind",       "description", "when",        "event",          "where",
-    "points", "max_points", "max_per_day", "within_days", "half_life_days", "reason"};
+constexpr std::array<std::string_view, 13> kRuleKeys = {
+    "id",         "kind",        "description", "when",           "event",      "where", "points",
+    "max_points", "max_per_day", "within_days", "half_life_days", "implied_by", "reason"};
+constexpr std::array<std::string_view, 2> kImpliedKeys = {"event", "same"};
 constexpr std::array<std::string_view, 4> kStageKeys = {"name", "description", "when", "by_origin"};
 constexpr std::array<std::string_view, 5> kDiscriminators = {"field", "measure", "all", "any",
                                                              "not"};
@@ -649,6 +650,24 @@ class ConfigReader {
     if (const json* v = member(value, "half_life_days")) {
       read_number(*v, p + "/half_life_days", rule.half_life_days);
     }
+    if (const json* v = member(value, "implied_by")) {
+      const std::string ip = p + "/implied_by";
+      if (!v->is_object()) {
+        wrong_type(ip, "an object such as {\"event\": \"email_click\", \"same\": \"campaign\"}",
+                   *v);
+      } else {
+        check_keys(*v, ip, kImpliedKeys, "implied_by");
+        if (const json* e = member(*v, "event")) {
+          read_string_list(*e, ip + "/event", true, rule.implied_by);
+        } else {
+          error("missing_key", ip + "/event",
+                "missing required key \"event\" (the implying event types)");
+        }
+        if (const json* same = member(*v, "same")) {
+          read_string(*same, ip + "/same", rule.implied_same);
+        }
+      }
+    }
     if (const json* v = member(value, "reason")) read_string(*v, p + "/reason", rule.reason);
     return rule;
   }
@@ -1059,6 +1078,12 @@ J rule_json(const Rule& r) {
   if (r.max_per_day) out["max_per_day"] = *r.max_per_day;
   if (r.within_days) out["within_days"] = number_json<J>(*r.within_days);
   if (r.half_life_days) out["half_life_days"] = number_json<J>(*r.half_life_days);
+  if (!r.implied_by.empty() || !r.implied_same.empty()) {
+    J implied = J::object();
+    implied["event"] = strings_json<J>(r.implied_by, true);
+    if (!r.implied_same.empty()) implied["same"] = r.implied_same;
+    out["implied_by"] = std::move(implied);
+  }
   if (!r.reason.empty()) out["reason"] = r.reason;
   return out;
 }

@@ -242,6 +242,25 @@ Config default_config() {
   mql.by_origin.emplace_back(Origin::outbound,
                              all({field("score.fit").gte(40), field("score.engagement").gte(20)}));
   c.add(mql);
+
+  // ---- lifecycle (LeadState) -------------------------------------------------
+  // Stages may go down, but only after their condition has failed for a week
+  // (no flapping on a single quiet day); an SQL that sales has not accepted
+  // within 14 days goes back to MQL and stays there for 30 days unless
+  // something new happens after that.
+  c.lifecycle.regression = Regression::hysteresis;
+  c.lifecycle.demote_after_days = 7;
+  c.lifecycle.demote_margin = 5;
+  RecycleRule aging;
+  aging.id = "sql_aging";
+  aging.stage = "SQL";
+  aging.after_days = 14;
+  aging.unless = {"accepted", "won"};
+  aging.to = "MQL";
+  aging.reason = "sql_aging";
+  aging.hold_days = 30;
+  c.lifecycle.recycle.push_back(std::move(aging));
+  c.lifecycle.feedback.rejected_stage = "MQL";
   return c;
 }
 

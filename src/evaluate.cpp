@@ -591,6 +591,7 @@ class Evaluator {
       if (cr.window_ms >= 0 && (as_of_ - f.at).count() > cr.window_ms) continue;
       if (!rule_accepts(cr, type_of(f))) continue;
       if (!where_holds(cr.where, f)) continue;
+      if (!cr.implied_types.empty() && implied(cr, f)) continue;
       ++rank;
     }
     return rank;
@@ -678,10 +679,56 @@ class Evaluator {
     }
   }
 
+  // ---- implied events ("a click implies the open") ----------------------
+  void collect_impliers() noexcept {
+    n_impliers_ = 0;
+    impliers_listed_ = false;
+    if (!m_.has_implications) return;
+    const std::size_t n = lead_.events.size();
+    if (n > kSortedEventsBuffer) return;  // scan every event instead
+    for (std::size_t i = 0; i < n; ++i) {
+      const Event& e = lead_.events[i];
+      if (skipped(i) || e.at > as_of_) continue;
+      const std::uint32_t t = type_of(e);
+      bool wanted = false;
+      for (const std::uint32_t slot_rule : m_.behavior_rules) {
+        const auto& types = m_.rules[slot_rule].implied_types;
+        if (std::find(types.begin(), types.end(), t) != types.end()) {
+          wanted = true;
+          break;
+        }
+      }
+      if (wanted) s_->implier[n_impliers_++] = static_cast<std::uint32_t>(i);
+    }
+    impliers_listed_ = true;
+  }
+
+  /// Whether an event of an implied_by type, at or before as_of, pairs with `e`.
+  bool implied(const CompiledRule& cr, const Event& e) const noexcept {
+    auto pairs = [&](std::size_t j) {
+      const Event& f = lead_.events[j];
+      if (&f == &e || f.at > as_of_ || skipped(j)) return false;
+      const std::uint32_t t = type_of(f);
+      if (std::find(cr.implied_types.begin(), cr.implied_types.end(), t) == cr.implied_types.end())
+        return false;
+      return implies(cr, f, e);
+    };
+    if (impliers_listed_) {
+      for (std::size_t k = 0; k < n_impliers_; ++k) {
+        if (pairs(s_->implier[k])) return true;
+      }
+      return false;
+    }
+    for (std::size_t j = 0; j < lead_.events.size(); ++j) {
+      if (pairs(j)) return true;
+    }
+    return false;
+  }
+
   void process_events() noexcept {
     const std::size_t n_rules = m_.behavior_rules.size();
     for (std::size_t i = 0; i < n_rules; ++i) {
-      s_->rules[i] = RuleAcc{0, 0, 0, 0, 0, INT64_MIN, 0, 0.0, 0};
+      s_->rules[i] = RuleAcc{0, 0, 0, 0, 0, 0, INT64_MIN, 0, 0.0, 0};
     }
     for (std::size_t i = 0; i < m_.aggregates.size(); ++i) s_->aggs[i] = AggAcc{0, 0, 0, false, 0};
     std::fill_n(s_->bits, m_.bit_words_total, std::uint64_t{0});
@@ -689,6 +736,7 @@ class Evaluator {
     std::fill_n(s_->type_counts, n_types, std::uint32_t{0});
 
     mark_skipped();
+    collect_impliers();
     bool sorted = true;
     if (m_.has_daily_caps) {
       for (std::size_t i = 1; i < lead_.events.size(); ++i) {
@@ -735,6 +783,10 @@ class Evaluator {
         ++acc.matched;
         if (cr.window_ms >= 0 && age_ms > cr.window_ms) {
           ++acc.outside;
+          continue;
+        }
+        if (!cr.implied_types.empty() && implied(cr, e)) {
+          ++acc.implied;
           continue;
         }
         if (cr.max_per_day > 0) {
@@ -1026,6 +1078,7 @@ class Evaluator {
     }
     if (acc.outside) ev += ", " + std::to_string(acc.outside) + " outside the window";
     if (acc.over) ev += ", " + std::to_string(acc.over) + " over the daily cap";
+    if (acc.implied) ev += ", " + std::to_string(acc.implied) + " implied by another event";
     if (capped) ev += ", capped at " + fmt_num(static_cast<double>(cr.cap_micro) / 1e6);
     c.evidence = std::move(ev);
     ex_->contributions.push_back(std::move(c));
@@ -1135,12 +1188,25 @@ class Evaluator {
   Explanation* ex_;
   const EvalInput& in_;
   bool any_skipped_ = false;
+  bool impliers_listed_ = false;
+  std::size_t n_impliers_ = 0;
   std::vector<bool> skip_heap_;
   double score_bias_ = 0;
   Facts facts_{};
   const Event* event_ = nullptr;
   const Qualification* q_ = nullptr;
 };
+
+}  // namespace
+
+bool implies(const CompiledRule& rule, const Event& implying, const Event& event) noexcept {
+  if (rule.implied_same.empty()) return day_number(implying.at) == day_number(event.at);
+  const PropertyValue* a = implying.property(rule.implied_same);
+  const PropertyValue* b = event.property(rule.implied_same);
+  return a && b && *a == *b;
+}
+
+namespace {
 
 bool Evaluator::where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept {
   return where_holds_impl(where, e);

@@ -112,6 +112,7 @@ struct TimeWindow {
 
 struct RuleTrack {
   std::uint32_t matched = 0;
+  std::uint32_t implied = 0;
   // no window
   std::uint32_t counted = 0, over = 0;
   std::int64_t day = std::numeric_limits<std::int64_t>::min();
@@ -136,6 +137,19 @@ struct AggTrack {
 
 }  // namespace
 
+/// The leaf conditions of a trace that held (or failed), with their values.
+void collect_conditions(const ConditionTrace& trace, bool held, std::vector<std::string>& out) {
+  if (trace.children.empty()) {
+    if (trace.held == held) {
+      out.push_back(trace.actual.empty() ? trace.text : trace.text + " (is " + trace.actual + ")");
+    }
+    return;
+  }
+  for (const auto& child : trace.children) {
+    if (child.held == held) collect_conditions(child, held, out);
+  }
+}
+
 struct Hold {
   Instant until{};
   int rank = 0;  ///< no promotion above this stage rank while it lasts
@@ -153,6 +167,8 @@ struct StateData {
   bool any_event = false;
   std::int64_t newest = 0;
   std::unordered_set<std::string> ids;
+  std::vector<std::uint32_t> impliers;  ///< history indices of events of implied_by types
+  std::vector<bool> implier_type;       ///< by type id
   // lifecycle
   std::string stage;
   std::optional<Instant> entered;
@@ -176,6 +192,23 @@ struct StateData {
     considered = 0;
     any_event = false;
     newest = 0;
+    impliers.clear();
+    implier_type.assign(m.other_type() + 1, false);
+    for (const CompiledRule& cr : m.rules) {
+      for (const std::uint32_t t : cr.implied_types) implier_type[t] = true;
+    }
+  }
+
+  [[nodiscard]] bool implied(const CompiledRule& cr, const Event& e) const {
+    for (const std::uint32_t j : impliers) {
+      const Event& f = lead.events[j];
+      if (&f == &e) continue;
+      const std::uint32_t t = event_type_id(*model, f.type);
+      if (std::find(cr.implied_types.begin(), cr.implied_types.end(), t) == cr.implied_types.end())
+        continue;
+      if (implies(cr, f, e)) return true;
+    }
+    return false;
   }
 
   void feed_rule(std::uint32_t slot, const Event& e) {
@@ -185,6 +218,10 @@ struct StateData {
     RuleTrack& tr = rules[slot];
     ++tr.matched;
     const std::int64_t t = ms_of(e.at);
+    if (!cr.implied_types.empty() && implied(cr, e)) {
+      ++tr.implied;
+      return;
+    }
     if (cr.window_ms >= 0) {
       tr.window.push(t, 0, false);
       tr.dropped += static_cast<std::uint32_t>(tr.window.drop_before(t - cr.window_ms));
@@ -278,6 +315,11 @@ struct StateData {
   /// Rebuilds every tracker from the history, in time order (stable).
   void rebuild() {
     reset_trackers();
+    for (std::size_t i = 0; i < lead.events.size(); ++i) {
+      if (implier_type[event_type_id(*model, lead.events[i].type)]) {
+        impliers.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
     std::vector<std::uint32_t> order(lead.events.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
     std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
@@ -296,6 +338,12 @@ struct StateData {
     const std::int64_t ms = ms_of(e.at);
     const bool late = any_event && ms < newest;
     lead.events.push_back(std::move(e));
+    if (!implier_type.empty() && implier_type[event_type_id(*model, lead.events.back().type)]) {
+      // It may pair with events already counted ("the click implies the
+      // open"): those rules are re-read with it known.
+      rebuild();
+      return late ? ApplyResult::replayed : ApplyResult::applied;
+    }
     if (!late) {
       feed(lead.events.back());
       return ApplyResult::applied;
@@ -330,7 +378,8 @@ struct StateData {
       const CompiledRule& cr = m.rules[m.behavior_rules[slot]];
       const RuleTrack& tr = rules[slot];
       RuleAcc& acc = s.rules[slot];
-      acc = RuleAcc{0, tr.matched, 0, 0, 0, std::numeric_limits<std::int64_t>::min(), 0, 0.0, 0};
+      acc = RuleAcc{0, tr.matched, 0, 0, 0, tr.implied, std::numeric_limits<std::int64_t>::min(),
+                    0, 0.0,        0};
       if (cr.window_ms < 0) {
         acc.counted = tr.counted;
         acc.over = tr.over;
@@ -493,16 +542,7 @@ struct StateData {
   }
 
   static void collect(const ConditionTrace& trace, bool held, std::vector<std::string>& out) {
-    if (trace.children.empty()) {
-      if (trace.held == held) {
-        out.push_back(trace.actual.empty() ? trace.text
-                                           : trace.text + " (is " + trace.actual + ")");
-      }
-      return;
-    }
-    for (const auto& child : trace.children) {
-      if (child.held == held) collect(child, held, out);
-    }
+    collect_conditions(trace, held, out);
   }
 
   std::size_t observe(Instant as_of) {
@@ -1147,8 +1187,10 @@ ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span
     }
     if (ea.stages.size() > 0 && !qa.disqualified) {
       for (const auto& check : ea.stages) {
-        if (check.held)
-          c.reasons.push_back("stage " + check.stage + ": " + check.condition.text + " holds");
+        if (!check.held) continue;
+        std::vector<std::string> held;
+        detail::collect_conditions(check.condition, true, held);
+        for (const auto& h : held) c.reasons.push_back("stage " + check.stage + ": " + h);
       }
     }
     diff.changes.push_back(std::move(c));

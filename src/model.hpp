@@ -150,7 +150,9 @@ struct CompiledRule {
   std::int64_t cap_micro = 0;
   std::uint32_t max_per_day = 0;  ///< 0 = no cap
   std::int64_t window_ms = -1;
-  double half_life_days = 0;          ///< 0 = no decay
+  double half_life_days = 0;                 ///< 0 = no decay
+  std::vector<std::uint32_t> implied_types;  ///< implied_by event type ids
+  std::string implied_same;                  ///< property that pairs them ("" = same UTC day)
   std::int32_t first_aggregate = -1;  ///< engagement: first aggregate in `when`, for evidence
 };
 
@@ -181,6 +183,7 @@ struct Model {
   std::vector<std::uint32_t> rule_sub_offsets, rule_subs;
   std::vector<std::uint32_t> agg_sub_offsets, agg_subs;
   bool has_daily_caps = false;
+  bool has_implications = false;
   bool has_aggregates = false;
 
   StringSet free_email;
@@ -211,7 +214,7 @@ inline std::int64_t to_micro(double v) noexcept {
 /// Per behaviour rule, what the events contributed.
 struct RuleAcc {
   std::int64_t sum;  ///< micro-points (decayed rules: set by finish_decay)
-  std::uint32_t matched, counted, over, outside;
+  std::uint32_t matched, counted, over, outside, implied;
   std::int64_t day;
   std::uint32_t day_n;
   double factor_sum;  ///< sum of decay factors (counted events without decay)
@@ -251,6 +254,7 @@ struct Scratch {
   std::uint64_t skip[kSortedEventsBuffer / 64];  ///< repeated or automated events
   std::uint64_t id_hash[kSortedEventsBuffer];
   std::uint32_t id_order[kSortedEventsBuffer];
+  std::uint32_t implier[kSortedEventsBuffer];  ///< events of implied_by types
 };
 
 /// What the events of a lead add up to, when a caller (LeadState) computed
@@ -279,6 +283,11 @@ struct EvalInput {
   double margin = 0;
   bool* margin_held = nullptr;
 };
+
+/// Whether `a` (an event of an implied rule) and `b` (an event of one of its
+/// implied_by types) are paired: same value of the `same` property, or the
+/// same UTC day when the rule names no property.
+bool implies(const CompiledRule& rule, const Event& implying, const Event& event) noexcept;
 
 /// Whether `event` satisfies every `where` root (event-context conditions).
 bool event_matches(const Model& model, const std::vector<std::uint32_t>& where, const Event& event);

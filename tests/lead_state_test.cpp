@@ -72,6 +72,9 @@ Config random_time_config(std::mt19937& rng) {
     if (below(2)) r.cap(std::vector<double>{5, 12, 40}[below(3)]);
     if (t.size() == 1 && t[0] == "product_usage" && below(2))
       r.only_where(field("duration").gte(12));
+    if (t.size() == 1 && t[0] == "email_open" && below(2)) {
+      r.implied({"email_click"}, below(2) ? "campaign" : "");
+    }
     c.add(r);
   }
   const std::vector<Condition> aggs = {
@@ -226,6 +229,51 @@ TEST(LeadStateHygiene, AutomatedFlagRoundTripsThroughJson) {
       parse_lead(R"({"id":"x","events":[{"type":"x","at":"2026-01-01T00:00:00Z","automated":"yes"}]})");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.diagnostics()[0].pointer, "/events/0/automated");
+}
+
+TEST(LeadStateHygiene, AClickImpliesTheOpen) {
+  Config c = default_config();
+  for (Rule& r : c.rules) {
+    if (r.id == "email_opens") r.implied({"email_click"}, "campaign");
+  }
+  const Qualifier q = Qualifier::build(c).value();
+  auto mail = [](const char* type, Instant at, const char* campaign) {
+    Event e = test::ev(type, at);
+    e.properties.emplace_back("campaign", PropertyValue(std::string(campaign)));
+    return e;
+  };
+  Lead lead;
+  lead.id = "L";
+  lead.events = {mail("email_open", days_ago(5), "spring"), mail("email_open", days_ago(4), "fall"),
+                 mail("email_click", days_ago(5) + 1h, "spring")};
+  const Explanation ex = q.explain(lead, as_of());
+  bool seen = false;
+  for (const auto& contribution : ex.contributions) {
+    if (contribution.rule_id != "email_opens") continue;
+    seen = true;
+    EXPECT_EQ(contribution.counted_events, 1U);  // "fall" only: "spring" was clicked
+    EXPECT_NE(contribution.evidence.find("1 implied by another event"), std::string::npos)
+        << contribution.evidence;
+  }
+  EXPECT_TRUE(seen);
+  // Incrementally: the click arrives after the open it implies.
+  LeadState state(q, Lead{});
+  for (const Event& e : time_order(lead.events)) state.apply(e);
+  EXPECT_TRUE(same(state.score(as_of()), q.qualify(lead, as_of())));
+  EXPECT_EQ(state.explain(as_of()).contributions, ex.contributions);
+
+  // JSON form, and validation.
+  const std::string text = to_json_text(c);
+  EXPECT_NE(text.find("\"implied_by\""), std::string::npos);
+  EXPECT_EQ(parse_config(text).value(), c);
+  const auto bad = parse_config(R"({"rules": [{"id": "x", "kind": "fit",
+      "when": {"field": "job_title", "op": "exists"}, "points": 1,
+      "implied_by": {"event": "email_click"}}]})");
+  ASSERT_TRUE(bad.ok());
+  const auto built = Qualifier::build(bad.value());
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.diagnostics()[0].code, "unexpected_key");
+  EXPECT_EQ(built.diagnostics()[0].pointer, "/rules/0/implied_by");
 }
 
 // ---------------------------------------------------------------------------
@@ -565,6 +613,7 @@ TEST(LeadStatePersistence, LoadsUnderANewConfigurationOrFailsClearly) {
 
   Config renamed = default_config();
   renamed.stages[1].name = "Sales-qualified";
+  renamed.lifecycle.recycle.clear();
   auto failed = LeadState::from_json(Qualifier::build(renamed).value(), saved);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.diagnostics()[0].code, "state_unknown_stage");

@@ -159,6 +159,13 @@ struct Rule {
   std::optional<double> within_days;
   /// behavior: each event's points decay by half every this many days.
   std::optional<double> half_life_days;
+  /// behavior: events of these types imply this rule's events ("a click
+  /// implies the open"): an event of this rule is not counted when the lead
+  /// has, at or before as_of, an event of one of `implied_by` with the same
+  /// value of property `implied_same` (or, when that is empty, on the same
+  /// UTC day). The implying event scores through its own rule.
+  std::vector<std::string> implied_by;
+  std::string implied_same;
 
   /// knockout: reason code reported when disqualified (e.g. "competitor").
   std::string reason;
@@ -216,6 +223,12 @@ struct Rule {
   }
   Rule& decay(double half_life) {
     half_life_days = half_life;
+    return *this;
+  }
+  /// Rule::behavior("opens", {"email_open"}, 1).implied(by {"email_click"}, same "campaign")
+  Rule& implied(std::vector<std::string> by_types, std::string same_property = {}) {
+    implied_by = std::move(by_types);
+    implied_same = std::move(same_property);
     return *this;
   }
 };

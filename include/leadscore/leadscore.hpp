@@ -6,6 +6,7 @@
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/io.hpp"
 #include "leadscore/lead.hpp"
+#include "leadscore/lead_state.hpp"
 #include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
 #include "leadscore/time.hpp"
