@@ -242,7 +242,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"unknown_top_key", R"({"rulez": []})", "unknown_key", "/rulez",
                   "unknown key 'rulez'", "rules"},
         ErrorCase{"unknown_top_key_far", R"({"zzzzzzzz": 1})", "unknown_key", "/zzzzzzzz",
-                  "expected version, name, description, options, scores, grades, rules or stages"},
+                  "expected version, name, description, options, scores, grades, rules, stages or "
+                  "lifecycle"},
         ErrorCase{"version_two", R"({"version": 2})", "unsupported_version", "/version",
                   "unsupported configuration version 2"},
         ErrorCase{"version_fraction", R"({"version": 1.5})", "unsupported_version", "/version",
