@@ -1187,7 +1187,15 @@ ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span
     }
     if (ea.stages.size() > 0 && !qa.disqualified) {
       for (const auto& check : ea.stages) {
-        if (!check.held) continue;
+        if (!check.held) {
+          if (check.stage != qb.stage) continue;  // the stage it leaves: what fails now
+          std::vector<std::string> failed;
+          detail::collect_conditions(check.condition, false, failed);
+          for (const auto& f : failed) {
+            c.reasons.push_back("stage " + check.stage + " no longer holds: " + f);
+          }
+          continue;
+        }
         std::vector<std::string> held;
         detail::collect_conditions(check.condition, true, held);
         for (const auto& h : held) c.reasons.push_back("stage " + check.stage + ": " + h);

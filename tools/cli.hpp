@@ -151,6 +151,7 @@ int run_check(std::string_view command, std::span<const std::string_view> argv);
 int run_explain(std::string_view command, std::span<const std::string_view> argv);
 int run_report(std::string_view command, std::span<const std::string_view> argv);
 int run_calibrate(std::string_view command,
-                  std::span<const std::string_view> argv);  // calibrate.cpp
+                  std::span<const std::string_view> argv);                       // calibrate.cpp
+int run_diff(std::string_view command, std::span<const std::string_view> argv);  // diff.cpp
 
 }  // namespace leadscore::cli

@@ -23,6 +23,7 @@ constexpr std::string_view kHelp =
     "  explain    explain how one lead is scored and what it lacks for the next stage\n"
     "  report     stage counts, score distributions and, with outcomes, AUC and lift\n"
     "  calibrate  learn rule points and stage thresholds from leads with known outcomes\n"
+    "  diff       review a configuration change: which leads change stage, and why\n"
     "\n"
     "Run 'leadscore <command> --help' for a command's options. 'leadscore --version' prints\n"
     "the version. Documentation: docs/cli.md.\n"
@@ -59,11 +60,13 @@ int main(int argc, char** argv) {
     if (name == "explain") return leadscore::cli::run_explain(name, rest);
     if (name == "report") return leadscore::cli::run_report(name, rest);
     if (name == "calibrate") return leadscore::cli::run_calibrate(name, rest);
-    std::fprintf(
-        stderr,
-        "leadscore: unknown command '%s' (commands: score, check, explain, report, calibrate; see "
-        "'leadscore --help')\n",
-        std::string(name).c_str());
+    if (name == "diff") return leadscore::cli::run_diff(name, rest);
+    std::fprintf(stderr,
+                 "leadscore: unknown command '%s' (commands: score, check, explain, report, "
+                 "calibrate, diff; "
+                 "see "
+                 "'leadscore --help')\n",
+                 std::string(name).c_str());
     return leadscore::cli::kExitUsage;
   } catch (const leadscore::cli::UsageError& e) {
     std::fprintf(stderr, "leadscore %s: %s\n", std::string(name).c_str(), e.what());
