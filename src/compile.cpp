@@ -1115,7 +1115,7 @@ class Compiler {
       if (r.id.empty()) {
         error("missing_key", rp + "/id", "every recycle rule needs an id");
       } else if (!ids.emplace(r.id, i).second) {
-        error("duplicate_id", rp + "/id", "recycle rule id '" + r.id + "' is used twice");
+        error("duplicate_rule_id", rp + "/id", "recycle rule id '" + r.id + "' is used twice");
       }
       check_stage_name(r.stage, rp + "/stage", false);
       check_stage_name(r.to, rp + "/to", false);

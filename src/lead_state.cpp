@@ -906,7 +906,7 @@ class StateReader {
     }
     auto t = parse_instant(v->get<std::string>());
     if (!t) {
-      error("invalid_time", p + "/" + key, "expected an ISO-8601 instant, got " + v->dump());
+      error("invalid_value", p + "/" + key, "expected an ISO-8601 instant, got " + v->dump());
       return std::nullopt;
     }
     return *t;
