@@ -651,20 +651,22 @@ class Evaluator {
       std::size_t k = 0;
       for (std::size_t i = 0; i < n; ++i) {
         if (events[i].id.empty()) continue;
-        s_->id_hash[i] = hash_id(events[i].id);
-        s_->id_order[k++] = static_cast<std::uint32_t>(i);
+        // The implier and order buffers are free until after this pass.
+        s_->implier[i] = static_cast<std::uint32_t>(hash_id(events[i].id));
+        s_->order[k++] = static_cast<std::uint32_t>(i);
       }
-      const auto* hashes = s_->id_hash;
-      std::sort(s_->id_order, s_->id_order + k, [hashes](std::uint32_t a, std::uint32_t b) {
+      const auto* hashes = s_->implier;
+      std::uint32_t* ids = s_->order;
+      std::sort(ids, ids + k, [hashes](std::uint32_t a, std::uint32_t b) {
         return hashes[a] < hashes[b] || (hashes[a] == hashes[b] && a < b);
       });
       for (std::size_t g = 0; g < k;) {
         std::size_t end = g + 1;
-        while (end < k && hashes[s_->id_order[end]] == hashes[s_->id_order[g]]) ++end;
+        while (end < k && hashes[ids[end]] == hashes[ids[g]]) ++end;
         for (std::size_t j = g + 1; j < end; ++j) {
           for (std::size_t i = g; i < j; ++i) {
-            if (events[s_->id_order[i]].id == events[s_->id_order[j]].id) {
-              set_skipped(s_->id_order[j]);
+            if (events[ids[i]].id == events[ids[j]].id) {
+              set_skipped(ids[j]);
               break;
             }
           }

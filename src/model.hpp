@@ -201,7 +201,7 @@ struct Model {
 /// Exact, order-independent accumulator of decay factors in (0, 1]: each
 /// factor is rounded to a multiple of 2^-62 and summed as a 128-bit integer.
 __extension__ typedef unsigned __int128 FactorSum;
-inline constexpr int kFactorBits = 62;
+inline constexpr int kFactorBits = 62;  // 0x1p62 below
 
 /// Millionths of a point, rounded; saturates instead of overflowing.
 inline std::int64_t to_micro(double v) noexcept {
@@ -224,11 +224,11 @@ struct RuleAcc {
 /// Folds a decayed rule's exact factor sum into its points: the rule's total
 /// is points x (sum of factors), rounded to the millionth once.
 inline void finish_decay(RuleAcc& acc, double points) noexcept {
-  acc.factor_sum = std::ldexp(static_cast<double>(acc.factor_fx), -kFactorBits);
+  acc.factor_sum = static_cast<double>(acc.factor_fx) * 0x1p-62;
   acc.sum = to_micro(points * acc.factor_sum);
 }
 inline FactorSum to_factor_fx(double factor) noexcept {
-  return static_cast<FactorSum>(std::llround(std::ldexp(factor, kFactorBits)));
+  return static_cast<FactorSum>(std::llround(factor * 0x1p62));
 }
 
 struct AggAcc {
@@ -252,9 +252,7 @@ struct Scratch {
   std::uint32_t type_counts[kHardMaxEventTypes + 1];
   std::uint32_t order[kSortedEventsBuffer];
   std::uint64_t skip[kSortedEventsBuffer / 64];  ///< repeated or automated events
-  std::uint64_t id_hash[kSortedEventsBuffer];
-  std::uint32_t id_order[kSortedEventsBuffer];
-  std::uint32_t implier[kSortedEventsBuffer];  ///< events of implied_by types
+  std::uint32_t implier[kSortedEventsBuffer];    ///< events of implied_by types
 };
 
 /// What the events of a lead add up to, when a caller (LeadState) computed
