@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <exception>
 #include <memory>
@@ -13,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "leadscore/io.hpp"
+
+#include "lead_fast_json.hpp"
 
 namespace leadscore::cli {
 
@@ -301,7 +304,28 @@ void run_pipeline(RecordSource& source, const PipelineOptions& options,
 Result<Lead> LeadReader::read(const InputRecord& record) const {
   if (format == Format::csv) return mapper->map(record.csv, as_of);
   if (record.error) return std::vector<Diagnostic>{*record.error};
+  if (fast_jsonl) {
+    Lead lead;
+    if (fast_parse_lead(record.text, limits, lead)) return Result<Lead>(std::move(lead));
+  }
   return parse_lead(record.text, limits);
+}
+
+bool LeadReader::read_into(const InputRecord& record, Lead& lead,
+                           std::vector<Diagnostic>& errors) const {
+  if (format == Format::jsonl && fast_jsonl && !record.error &&
+      fast_parse_lead(record.text, limits, lead)) {
+    return true;
+  }
+  Result<Lead> result = format == Format::jsonl && !record.error
+                            ? parse_lead(record.text, limits)  // what the fast reader declined
+                            : read(record);
+  if (!result.ok()) {
+    errors = result.diagnostics();
+    return false;
+  }
+  lead = std::move(result).value();
+  return true;
 }
 
 std::optional<std::string> LeadReader::id_of(const InputRecord& record) const {
@@ -422,6 +446,14 @@ void open_records(const Args& args, RecordInput& in) {
   in.reader.format = in.format;
   in.reader.as_of = in.as_of;
   in.reader.limits.max_lead_bytes = max_record_bytes;
+  if (const char* parser = std::getenv("LEADSCORE_JSONL_PARSER"); parser != nullptr) {
+    const std::string_view name(parser);
+    if (name != "simdjson" && name != "nlohmann") {
+      throw UsageError("LEADSCORE_JSONL_PARSER expects simdjson or nlohmann, got '" +
+                       std::string(name) + "'");
+    }
+    in.reader.fast_jsonl = name == "simdjson";
+  }
   if (in.format == Format::jsonl) {
     in.source = std::make_unique<JsonlSource>(*in.input.stream, max_record_bytes);
     return;

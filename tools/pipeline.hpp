@@ -108,14 +108,24 @@ void run_pipeline(RecordSource& source, const PipelineOptions& options,
                   const std::function<void(Batch&)>& process,
                   const std::function<void(const Batch&)>& consume);
 
-/// Turns a record into a lead: parse_lead for JSONL, the mapper for CSV.
+/// Turns a record into a lead: for JSONL, the simdjson reader
+/// (lead_fast_json.hpp) and, for every line it declines, parse_lead; for CSV,
+/// the mapper.
 struct LeadReader {
   Format format = Format::jsonl;
   const CsvLeadMapper* mapper = nullptr;
   Limits limits;
   Instant as_of{};
+  /// JSONL: try the simdjson reader first (false: parse_lead only; set by the
+  /// environment variable LEADSCORE_JSONL_PARSER=nlohmann, for measurements).
+  bool fast_jsonl = true;
 
   [[nodiscard]] Result<Lead> read(const InputRecord& record) const;
+  /// The same into `lead`, whose storage is reused from record to record (no
+  /// Result to move the lead through). False: `errors` holds the diagnostics
+  /// and `lead` is unspecified.
+  [[nodiscard]] bool read_into(const InputRecord& record, Lead& lead,
+                               std::vector<Diagnostic>& errors) const;
   /// The lead id of a record that could not be read, when it can be told.
   [[nodiscard]] std::optional<std::string> id_of(const InputRecord& record) const;
 };

@@ -263,23 +263,24 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
   const auto process = [&](Batch& batch) {
     batch.output.reserve(batch.size * (formatter.explain ? 2048 : 128));
     batch.outcomes.resize(batch.size);
+    Lead lead;  // reused for every record of the batch (its storage too)
+    std::vector<Diagnostic> errors;
     for (std::size_t i = 0; i < batch.size; ++i) {
       const InputRecord& record = batch.records[i];
       RecordOutcome& outcome = batch.outcomes[i];
-      Result<Lead> lead = reader.read(record);
-      if (!lead) {
+      if (!reader.read_into(record, lead, errors)) {
         outcome.ok = false;
-        formatter.failed(batch.output, record.line, reader.id_of(record), lead.diagnostics());
+        formatter.failed(batch.output, record.line, reader.id_of(record), errors);
         continue;
       }
       Qualification q;
       if (formatter.explain) {
-        const Explanation e = qualifier.explain(*lead, as_of);
+        const Explanation e = qualifier.explain(lead, as_of);
         q = e.result;
-        formatter.scored(batch.output, lead->id, q, &e);
+        formatter.scored(batch.output, lead.id, q, &e);
       } else {
-        q = qualifier.qualify(*lead, as_of);
-        formatter.scored(batch.output, lead->id, q, nullptr);
+        q = qualifier.qualify(lead, as_of);
+        formatter.scored(batch.output, lead.id, q, nullptr);
       }
       outcome.ok = true;
       outcome.stage_index = q.stage_index;
