@@ -44,6 +44,9 @@ Diagnostic calibration_error(std::string message, std::string pointer = {}) {
 
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
+// Newton tolerance of the cross-validation fits (they only score leads).
+constexpr double kCvTolerance = 1e-6;
+
 std::string fmt(double v) {
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
     return std::to_string(static_cast<long long>(v));
@@ -269,8 +272,9 @@ Rule feature_rule(const Feature& f, const Config& config) {
   return r;
 }
 
-Result<std::vector<Probe>> build_probes(const Config& config,
-                                        const std::vector<Feature>& features) {
+// Probes for features[first, last).
+Result<std::vector<Probe>> build_probes(const Config& config, const std::vector<Feature>& features,
+                                        std::size_t first, std::size_t last) {
   std::vector<Probe> probes;
   constexpr std::uint32_t kBits = 30;
   std::vector<Diagnostic> errors;
@@ -291,7 +295,7 @@ Result<std::vector<Probe>> build_probes(const Config& config,
     eng_f.clear();
     return true;
   };
-  for (std::uint32_t j = 0; j < features.size(); ++j) {
+  for (auto j = static_cast<std::uint32_t>(first); j < last; ++j) {
     const Feature& f = features[j];
     Rule r = feature_rule(f, config);
     if (r.kind == RuleKind::behavior) {
@@ -321,9 +325,10 @@ Result<std::vector<Probe>> build_probes(const Config& config,
   return probes;
 }
 
+// Appends the features of the probes that are non-zero for the lead (the
+// caller sorts the row).
 void extract_row(const std::vector<Probe>& probes, const Lead& lead, Instant as_of,
                  SparseRow& row) {
-  row.clear();
   for (const Probe& p : probes) {
     const Qualification q = p.qualifier.qualify(lead, as_of);
     if (p.behavior_feature >= 0) {
@@ -340,13 +345,15 @@ void extract_row(const std::vector<Probe>& probes, const Lead& lead, Instant as_
       if ((eng_bits >> k) & 1u) row.emplace_back(p.engagement_features[k], 1.0);
     }
   }
-  std::sort(row.begin(), row.end());
 }
 
+// Runs body(i) for i in [0, n) on `threads` threads (0 = the cores) when n
+// is at least min_parallel. Every i writes its own result, so the output
+// does not depend on the number of threads.
 template <class F>
-void parallel_for(std::size_t n, unsigned threads, F&& body) {
+void parallel_for(std::size_t n, unsigned threads, F&& body, std::size_t min_parallel = 1024) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  if (threads <= 1 || n < 1024) {
+  if (threads <= 1 || n < min_parallel || n < 2) {
     for (std::size_t i = 0; i < n; ++i) body(i);
     return;
   }
@@ -374,59 +381,83 @@ struct Fit {
   bool converged = false;
 };
 
-Fit fit_logistic(const std::vector<SparseRow>& rows, const std::vector<bool>& y, std::size_t p,
-                 double l2, int max_iterations, double tolerance) {
-  const std::size_t n = rows.size();
+// log(1 + e^eta) - y * eta (y is 0 or 1), computed stably.
+double log_loss(double eta, double y) {
+  const double soft = eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
+  return soft - y * eta;
+}
+
+// Minimises sum_i log_loss(eta_i, y_i) + l2/2 |w|^2 over the rows `use`
+// (all rows when empty), eta_i = intercept + w . row_i. `start` (intercept
+// then weights, p + 1 values) warm-starts the solver. The Hessian is
+// accumulated from the sparse rows through a raw pointer (this loop is the
+// cost of the fit, also in unoptimised builds) and solved with Eigen's LDLT.
+Fit fit_logistic(const std::vector<SparseRow>& rows, const std::vector<double>& y,
+                 const std::vector<std::uint32_t>& use, std::size_t p, double l2,
+                 int max_iterations, double tolerance, const std::vector<double>* start = nullptr) {
+  const std::size_t n = use.empty() ? rows.size() : use.size();
+  const auto row_at = [&](std::size_t k) -> std::size_t { return use.empty() ? k : use[k]; };
   const auto dim = static_cast<Eigen::Index>(p + 1);  // 0 = intercept
+  const auto udim = static_cast<std::size_t>(dim);
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(dim);
-  double positives = 0;
-  for (bool b : y) positives += b ? 1 : 0;
-  const double rate = std::clamp(positives / static_cast<double>(n), 1e-6, 1 - 1e-6);
-  beta[0] = std::log(rate / (1 - rate));
+  if (start != nullptr && start->size() == udim) {
+    for (std::size_t j = 0; j < udim; ++j) beta[static_cast<Eigen::Index>(j)] = (*start)[j];
+  } else {
+    double positives = 0;
+    for (std::size_t k = 0; k < n; ++k) positives += y[row_at(k)];
+    const double rate = std::clamp(positives / static_cast<double>(n), 1e-6, 1 - 1e-6);
+    beta[0] = std::log(rate / (1 - rate));
+  }
 
   auto objective = [&](const Eigen::VectorXd& b) {
+    const double* bp = b.data();
     double ll = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      double eta = b[0];
-      for (const auto& [j, v] : rows[i]) eta += b[static_cast<Eigen::Index>(j) + 1] * v;
-      // log(1 + e^eta) - y*eta, computed stably
-      const double soft = eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
-      ll += soft - (y[i] ? eta : 0.0);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = row_at(k);
+      double eta = bp[0];
+      for (const auto& [j, v] : rows[i]) eta += bp[j + 1] * v;
+      ll += log_loss(eta, y[i]);
     }
     return ll + 0.5 * l2 * b.tail(dim - 1).squaredNorm();
   };
 
   Fit fit;
   double current = objective(beta);
+  Eigen::MatrixXd h(dim, dim);
+  Eigen::VectorXd g(dim);
   for (int it = 0; it < max_iterations; ++it) {
-    Eigen::MatrixXd h = Eigen::MatrixXd::Zero(dim, dim);
-    Eigen::VectorXd g = Eigen::VectorXd::Zero(dim);
-    for (std::size_t i = 0; i < n; ++i) {
-      double eta = beta[0];
-      for (const auto& [j, v] : rows[i]) eta += beta[static_cast<Eigen::Index>(j) + 1] * v;
+    h.setZero();
+    g.setZero();
+    double* hp = h.data();  // column-major: (a, b) at a + b * dim; the upper triangle is filled
+    double* gp = g.data();
+    const double* bp = beta.data();
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = row_at(k);
+      const SparseRow& row = rows[i];
+      double eta = bp[0];
+      for (const auto& [j, v] : row) eta += bp[j + 1] * v;
       const double mu = sigmoid(eta);
       const double w = std::max(mu * (1 - mu), 1e-12);
-      const double r = (y[i] ? 1.0 : 0.0) - mu;
-      g[0] += r;
-      h(0, 0) += w;
-      for (const auto& [j, v] : rows[i]) {
-        const auto a = static_cast<Eigen::Index>(j) + 1;
-        g[a] += r * v;
-        h(a, 0) += w * v;
-        for (const auto& [k, u] : rows[i]) {
-          const auto b = static_cast<Eigen::Index>(k) + 1;
-          if (b > a) break;
-          h(a, b) += w * v * u;
-        }
+      const double r = y[i] - mu;
+      gp[0] += r;
+      hp[0] += w;
+      const std::size_t m = row.size();
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t b = row[q].first + 1;
+        const double wv = w * row[q].second;
+        gp[b] += r * row[q].second;
+        double* col = hp + b * udim;
+        col[0] += wv;
+        for (std::size_t s = 0; s <= q; ++s) col[row[s].first + 1] += wv * row[s].second;
       }
     }
-    for (Eigen::Index a = 1; a < dim; ++a) {
-      g[a] -= l2 * beta[a];
-      h(a, a) += l2;
+    for (std::size_t a = 1; a < udim; ++a) {
+      gp[a] -= l2 * bp[a];
+      hp[a + a * udim] += l2;
     }
-    // Symmetrise (the lower triangle was filled).
-    for (Eigen::Index a = 0; a < dim; ++a) {
-      for (Eigen::Index b = a + 1; b < dim; ++b) h(a, b) = h(b, a);
+    // Symmetrise (the upper triangle was filled; rows are sorted by feature).
+    for (std::size_t b = 0; b < udim; ++b) {
+      for (std::size_t a = b + 1; a < udim; ++a) hp[a + b * udim] = hp[b + a * udim];
     }
     h.diagonal().array() += 1e-9;
     const Eigen::VectorXd step = h.ldlt().solve(g);
@@ -451,6 +482,20 @@ Fit fit_logistic(const std::vector<SparseRow>& rows, const std::vector<bool>& y,
   fit.weights.resize(p);
   for (std::size_t j = 0; j < p; ++j) fit.weights[j] = beta[static_cast<Eigen::Index>(j) + 1];
   return fit;
+}
+
+std::vector<double> packed(const Fit& f) {
+  std::vector<double> b;
+  b.reserve(f.weights.size() + 1);
+  b.push_back(f.intercept);
+  b.insert(b.end(), f.weights.begin(), f.weights.end());
+  return b;
+}
+
+double linear_predictor(const Fit& f, const SparseRow& row) {
+  double eta = f.intercept;
+  for (const auto& [j, v] : row) eta += f.weights[j] * v;
+  return eta;
 }
 
 // ---------------------------------------------------------------------------
@@ -756,6 +801,21 @@ ThresholdRecommendation recommend_threshold_for_capacity(std::span<const double>
   return r;
 }
 
+ThresholdOutcome evaluate_threshold(std::span<const double> scores, std::span<const bool> outcomes,
+                                    double threshold) {
+  ThresholdOutcome o;
+  o.leads = std::min(scores.size(), outcomes.size());
+  for (std::size_t i = 0; i < o.leads; ++i) {
+    if (scores[i] >= threshold) {
+      ++o.volume;
+      if (outcomes[i]) ++o.positives;
+    }
+  }
+  o.volume_share = o.leads ? static_cast<double>(o.volume) / static_cast<double>(o.leads) : 0;
+  o.conversion = o.volume ? static_cast<double>(o.positives) / static_cast<double>(o.volume) : 0;
+  return o;
+}
+
 // ---------------------------------------------------------------------------
 // calibrate()
 // ---------------------------------------------------------------------------
@@ -882,6 +942,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
     features.push_back(std::move(f));
   };
   std::map<std::string, std::vector<CandidateRule>> by_field;
+  std::map<std::string, std::size_t> field_first;  // its first candidate feature
+  std::set<std::string> numeric_fields;
   for (const auto& cand : candidates) {
     if (cand.field.rfind("attributes.", 0) != 0 || cand.field.size() <= 11) {
       errors.push_back(
@@ -894,23 +956,28 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       continue;
     }
     std::vector<CandidateRule> made = make_candidates(cand, leads, train, options);
+    field_first[cand.field] = features.size();
+    if (cand.type == CandidateAttribute::Type::numeric) numeric_fields.insert(cand.field);
     by_field[cand.field] = made;
     for (CandidateRule& cr : made) add_feature(std::move(cr));
   }
   // Interactions: every pair of a candidate rule of A and one of B.
-  for (const auto& [a_name, b_name] : options.interactions) {
-    const std::string a = a_name.rfind("attributes.", 0) == 0 ? a_name : "attributes." + a_name;
-    const std::string b = b_name.rfind("attributes.", 0) == 0 ? b_name : "attributes." + b_name;
-    const auto ia = by_field.find(a);
-    const auto ib = by_field.find(b);
-    if (ia == by_field.end() || ib == by_field.end()) {
-      errors.push_back(
-          calibration_error("interaction " + a + " x " + b +
-                            ": both must be candidate attributes of the training leads"));
-      continue;
-    }
-    for (const CandidateRule& ra : ia->second) {
-      for (const CandidateRule& rb : ib->second) {
+  auto field_path = [](const std::string& name) {
+    return name.rfind("attributes.", 0) == 0 ? name : "attributes." + name;
+  };
+  std::set<std::pair<std::string, std::string>> paired;
+  std::vector<std::string> interaction_names;
+  struct Interaction {
+    std::string a, b;
+    std::size_t first = 0;  // feature of (A's rule 0, B's rule 0); then A-major
+  };
+  std::vector<Interaction> crossed;
+  auto add_interaction = [&](const std::string& a, const std::string& b) {
+    crossed.push_back({a, b, features.size()});
+    const std::vector<CandidateRule>& ra_list = by_field.at(a);
+    const std::vector<CandidateRule>& rb_list = by_field.at(b);
+    for (const CandidateRule& ra : ra_list) {
+      for (const CandidateRule& rb : rb_list) {
         CandidateRule cr;
         cr.rule = ra.rule;
         cr.rule.id = ra.rule.id + "." + attribute_name(b) + "." +
@@ -921,60 +988,342 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
         add_feature(std::move(cr));
       }
     }
+    paired.emplace(std::min(a, b), std::max(a, b));
+    interaction_names.push_back(attribute_name(a) + " x " + attribute_name(b));
+  };
+  for (const auto& [a_name, b_name] : options.interactions) {
+    const std::string a = field_path(a_name);
+    const std::string b = field_path(b_name);
+    if (!by_field.count(a) || !by_field.count(b) || a == b) {
+      errors.push_back(
+          calibration_error("interaction " + a + " x " + b +
+                            ": both must be candidate attributes of the training leads"));
+      continue;
+    }
+    add_interaction(a, b);
+  }
+  if (options.auto_interactions > 0 && options.cv_folds < 2) {
+    errors.push_back(calibration_error("cv_folds must be at least 2"));
   }
   if (!errors.empty()) return errors;
 
-  Result<std::vector<Probe>> probes = build_probes(config, features);
-  if (!probes) return probes.diagnostics();
-
-  // Rows for every lead (training and holdout).
+  // Rows for every lead (training and holdout): features[from..] are
+  // evaluated by the engine and appended.
   std::vector<SparseRow> rows(leads.size());
-  parallel_for(leads.size(), options.threads, [&](std::size_t i) {
-    extract_row(*probes, leads[i], as_of.size() == 1 ? as_of[0] : as_of[i], rows[i]);
-  });
+  auto extract = [&](std::size_t from, std::size_t to) -> std::vector<Diagnostic> {
+    Result<std::vector<Probe>> probes = build_probes(config, features, from, to);
+    if (!probes) return probes.diagnostics();
+    parallel_for(leads.size(), options.threads, [&](std::size_t i) {
+      const std::size_t before = rows[i].size();
+      extract_row(*probes, leads[i], as_of.size() == 1 ? as_of[0] : as_of[i], rows[i]);
+      std::sort(rows[i].begin() + static_cast<std::ptrdiff_t>(before), rows[i].end());
+    });
+    return {};
+  };
+  // An interaction rule `all [A's rule, B's rule]` holds exactly when both
+  // rules hold: its feature comes from the two candidate features.
+  auto extract_interaction = [&](const Interaction& x) {
+    const std::size_t fa = field_first.at(x.a), na = by_field.at(x.a).size();
+    const std::size_t fb = field_first.at(x.b), nb = by_field.at(x.b).size();
+    parallel_for(leads.size(), options.threads, [&](std::size_t i) {
+      SparseRow& row = rows[i];
+      std::vector<std::uint32_t> as, bs;
+      for (const auto& [j, v] : row) {
+        if (j >= fa && j < fa + na) as.push_back(j - static_cast<std::uint32_t>(fa));
+        if (j >= fb && j < fb + nb) bs.push_back(j - static_cast<std::uint32_t>(fb));
+      }
+      for (std::uint32_t ia : as) {
+        for (std::uint32_t ib : bs)
+          row.emplace_back(static_cast<std::uint32_t>(x.first + ia * nb + ib), 1.0);
+      }
+    });
+  };
+  const std::size_t crossed_given = crossed.size();
+  if (auto ds = extract(0, crossed.empty() ? features.size() : crossed.front().first); !ds.empty())
+    return ds;
+  for (std::size_t x = 0; x < crossed_given; ++x) extract_interaction(crossed[x]);
 
   // Support, and candidates that duplicate an earlier feature or never vary.
-  std::vector<std::uint64_t> hash(features.size(), 1469598103934665603ull);
-  for (std::size_t k = 0; k < train.size(); ++k) {
-    for (const auto& [j, v] : rows[train[k]]) {
-      ++features[j].support;
-      std::uint64_t h = hash[j];
-      h = (h ^ k) * 1099511628211ull;
-      h = (h ^ static_cast<std::uint64_t>(std::llround(v * 1e6))) * 1099511628211ull;
-      hash[j] = h;
+  std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> first_seen;
+  auto classify = [&](std::size_t from) {
+    std::vector<std::uint64_t> hash(features.size(), 1469598103934665603ull);
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      const SparseRow& row = rows[train[k]];
+      const auto begin = std::lower_bound(
+          row.begin(), row.end(), std::make_pair(static_cast<std::uint32_t>(from), -HUGE_VAL));
+      for (auto it = begin; it != row.end(); ++it) {
+        const auto [j, v] = *it;
+        ++features[j].support;
+        std::uint64_t h = hash[j];
+        h = (h ^ k) * 1099511628211ull;
+        h = (h ^ static_cast<std::uint64_t>(std::llround(v * 1e6))) * 1099511628211ull;
+        hash[j] = h;
+      }
     }
-  }
-  {
-    std::map<std::pair<std::uint64_t, std::size_t>, std::size_t> first;
-    for (std::size_t j = 0; j < features.size(); ++j) {
+    for (std::size_t j = from; j < features.size(); ++j) {
       Feature& f = features[j];
       const auto key = std::make_pair(hash[j], f.support);
       if (f.candidate) {
         if (f.support < std::max<std::size_t>(1, options.min_support) ||
-            f.support == train.size() || first.count(key)) {
+            f.support == train.size() || first_seen.count(key)) {
           f.active = false;
         }
       }
-      if (f.active && f.support > 0) first.emplace(key, j);
+      if (f.active && f.support > 0) first_seen.emplace(key, j);
     }
-  }
-  std::vector<std::int64_t> column(features.size(), -1);
+  };
+  classify(0);
+
+  // The training design: active features as columns (in feature order, so
+  // features added later get the last columns).
+  std::vector<std::int64_t> column;
   std::vector<std::size_t> active;
-  for (std::size_t j = 0; j < features.size(); ++j) {
-    if (features[j].active) {
-      column[j] = static_cast<std::int64_t>(active.size());
-      active.push_back(j);
-    }
-  }
   std::vector<SparseRow> train_rows(train.size());
   std::vector<bool> train_y(train.size());
+  std::vector<double> train_yd(train.size());  // 0/1, for the solver
   for (std::size_t k = 0; k < train.size(); ++k) {
-    for (const auto& [j, v] : rows[train[k]]) {
-      if (column[j] >= 0) train_rows[k].emplace_back(static_cast<std::uint32_t>(column[j]), v);
-    }
     train_y[k] = outcomes[train[k]];
+    train_yd[k] = outcomes[train[k]] ? 1.0 : 0.0;
   }
-  const Fit fit = fit_logistic(train_rows, train_y, active.size(), options.l2,
+  auto build_design = [&] {
+    column.assign(features.size(), -1);
+    active.clear();
+    for (std::size_t j = 0; j < features.size(); ++j) {
+      if (features[j].active) {
+        column[j] = static_cast<std::int64_t>(active.size());
+        active.push_back(j);
+      }
+    }
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      train_rows[k].clear();
+      for (const auto& [j, v] : rows[train[k]]) {
+        if (column[j] >= 0) train_rows[k].emplace_back(static_cast<std::uint32_t>(column[j]), v);
+      }
+    }
+  };
+  build_design();
+
+  Calibration result;
+  CalibrationReport& rep = result.report;
+
+  // Automatic interactions: greedy forward selection of attribute pairs by
+  // cross-validated log-loss on the training leads (docs/calibration.md#interactions).
+  if (options.auto_interactions > 0 && by_field.size() >= 2) {
+    const std::size_t folds = options.cv_folds;
+    const std::size_t n = train.size();
+    std::vector<std::vector<std::uint32_t>> fit_rows(folds);
+    for (std::size_t k = 0; k < n; ++k) {
+      for (std::size_t f = 0; f < folds; ++f) {
+        if (k % folds != f) fit_rows[f].push_back(static_cast<std::uint32_t>(k));
+      }
+    }
+    // Cross-validation of the current design: per fold, the model fitted on
+    // the other folds and its linear predictor on every training lead; per
+    // lead, the log-loss of the model that did not see it.
+    struct CrossValidation {
+      std::vector<Fit> fits;
+      std::vector<std::vector<double>> eta;  // [fold][k]
+      std::vector<double> loss;              // [k], out of fold
+      double mean = 0;
+    };
+    auto cross_validate = [&](const CrossValidation* warm) {
+      CrossValidation cv;
+      cv.fits.resize(folds);
+      cv.eta.assign(folds, std::vector<double>(n));
+      parallel_for(
+          folds, options.threads,
+          [&](std::size_t f) {
+            std::vector<double> start;
+            if (warm != nullptr) {
+              start = packed(warm->fits[f]);
+              start.resize(active.size() + 1, 0.0);
+            }
+            cv.fits[f] = fit_logistic(train_rows, train_yd, fit_rows[f], active.size(), options.l2,
+                                      options.max_iterations, kCvTolerance,
+                                      warm != nullptr ? &start : nullptr);
+            for (std::size_t k = 0; k < n; ++k)
+              cv.eta[f][k] = linear_predictor(cv.fits[f], train_rows[k]);
+          },
+          1);
+      cv.loss.resize(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        cv.loss[k] = log_loss(cv.eta[k % folds][k], train_yd[k]);
+        cv.mean += cv.loss[k];
+      }
+      cv.mean /= static_cast<double>(n);
+      return cv;
+    };
+    // Improvement per lead (before - after): mean and paired z.
+    auto paired_z = [n](const std::vector<double>& d, double& mean) {
+      double sum = 0;
+      for (double x : d) sum += x;
+      mean = sum / static_cast<double>(n);
+      double ss = 0;
+      for (double x : d) ss += (x - mean) * (x - mean);
+      const double sd = std::sqrt(ss / static_cast<double>(n > 1 ? n - 1 : 1));
+      return sd > 0 ? mean / (sd / std::sqrt(static_cast<double>(n))) : 0.0;
+    };
+
+    // The value or bin of every candidate attribute for each training lead
+    // (-1: none), from the candidate features already evaluated.
+    std::vector<std::string> fields;
+    std::vector<std::vector<std::int32_t>> level;
+    std::vector<std::size_t> levels;
+    for (const auto& [field, made] : by_field) {
+      if (made.empty()) continue;
+      const std::size_t first = field_first.at(field);
+      std::vector<std::int32_t> lv(n, -1);
+      for (std::size_t k = 0; k < n; ++k) {
+        const SparseRow& row = rows[train[k]];
+        const auto it = std::lower_bound(
+            row.begin(), row.end(), std::make_pair(static_cast<std::uint32_t>(first), -HUGE_VAL));
+        if (it != row.end() && it->first < first + made.size())
+          lv[k] = static_cast<std::int32_t>(it->first - first);
+      }
+      fields.push_back(field);
+      level.push_back(std::move(lv));
+      levels.push_back(made.size());
+    }
+    // Every pair not given explicitly, the numeric attribute second so that
+    // the rules read "month is "oct" and day 21 to 27".
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    for (std::size_t a = 0; a < fields.size(); ++a) {
+      for (std::size_t b = a + 1; b < fields.size(); ++b) {
+        if (paired.count({fields[a], fields[b]})) continue;
+        const bool swap = numeric_fields.count(fields[a]) && !numeric_fields.count(fields[b]);
+        pairs.emplace_back(swap ? b : a, swap ? a : b);
+      }
+    }
+    const std::size_t min_support = std::max<std::size_t>(1, options.min_support);
+
+    if (!pairs.empty()) rep.cv_folds = folds;
+    CrossValidation cv = pairs.empty() ? CrossValidation{} : cross_validate(nullptr);
+    std::size_t chosen = 0;
+    while (chosen < options.auto_interactions && !pairs.empty()) {
+      // Screening: with the current model's linear predictor as an offset,
+      // each cell of the pair gets one weight (two Newton steps, L2), fitted
+      // on the other folds and scored on its own fold.
+      struct Screen {
+        std::size_t cells = 0;
+        double mean = 0, z = 0;
+      };
+      std::vector<Screen> screens(pairs.size());
+      parallel_for(
+          pairs.size(), options.threads,
+          [&](std::size_t p) {
+            const auto [a, b] = pairs[p];
+            const std::size_t nb = levels[b];
+            std::vector<std::int32_t> cell(n, -1);
+            std::vector<std::size_t> count(levels[a] * nb, 0);
+            for (std::size_t k = 0; k < n; ++k) {
+              if (level[a][k] >= 0 && level[b][k] >= 0) {
+                cell[k] = level[a][k] * static_cast<std::int32_t>(nb) + level[b][k];
+                ++count[static_cast<std::size_t>(cell[k])];
+              }
+            }
+            Screen& s = screens[p];
+            for (std::size_t c = 0; c < count.size(); ++c) {
+              if (count[c] < min_support || count[c] == n) {
+                count[c] = 0;
+              } else {
+                ++s.cells;
+              }
+            }
+            for (std::size_t k = 0; k < n; ++k) {
+              if (cell[k] >= 0 && count[static_cast<std::size_t>(cell[k])] == 0) cell[k] = -1;
+            }
+            if (s.cells == 0) return;
+            std::vector<double> d(n, 0.0);
+            std::vector<double> w(count.size()), g(count.size()), h(count.size());
+            for (std::size_t f = 0; f < folds; ++f) {
+              std::fill(w.begin(), w.end(), 0.0);
+              for (int step = 0; step < 2; ++step) {
+                std::fill(g.begin(), g.end(), 0.0);
+                std::fill(h.begin(), h.end(), 0.0);
+                for (std::size_t k = 0; k < n; ++k) {
+                  if (cell[k] < 0 || k % folds == f) continue;
+                  const auto c = static_cast<std::size_t>(cell[k]);
+                  const double mu = sigmoid(cv.eta[f][k] + w[c]);
+                  g[c] += mu - train_yd[k];
+                  h[c] += mu * (1 - mu);
+                }
+                for (std::size_t c = 0; c < w.size(); ++c) {
+                  if (count[c] == 0) continue;
+                  w[c] -= std::clamp((g[c] + options.l2 * w[c]) / (h[c] + options.l2 + 1e-12), -4.0,
+                                     4.0);
+                }
+              }
+              for (std::size_t k = f; k < n; k += folds) {
+                if (cell[k] < 0) continue;
+                d[k] = cv.loss[k] -
+                       log_loss(cv.eta[f][k] + w[static_cast<std::size_t>(cell[k])], train_yd[k]);
+              }
+            }
+            s.z = paired_z(d, s.mean);
+          },
+          1);
+      std::size_t best = 0;
+      for (std::size_t p = 1; p < pairs.size(); ++p) {
+        const bool ok = screens[p].z >= options.interaction_min_z;
+        const bool best_ok = screens[best].z >= options.interaction_min_z;
+        if (ok != best_ok
+                ? ok
+                : (ok ? screens[p].mean > screens[best].mean : screens[p].z > screens[best].z))
+          best = p;
+      }
+      const auto [a, b] = pairs[best];
+      InteractionStep step;
+      step.a = attribute_name(fields[a]);
+      step.b = attribute_name(fields[b]);
+      step.cells = screens[best].cells;
+      step.cv_log_loss_before = cv.mean;
+      step.cv_log_loss_after = cv.mean - screens[best].mean;
+      step.z = screens[best].z;
+      if (screens[best].cells == 0 || screens[best].z < options.interaction_min_z) {
+        step.note = "not significant (screening)";
+        rep.interaction_search.push_back(std::move(step));
+        break;
+      }
+      // Refit with the pair's rules; keep it only if the cross-validated
+      // log-loss confirms the improvement.
+      const std::size_t before = features.size();
+      add_interaction(fields[a], fields[b]);
+      extract_interaction(crossed.back());
+      classify(before);
+      build_design();
+      CrossValidation next = cross_validate(&cv);
+      std::vector<double> d(n);
+      for (std::size_t k = 0; k < n; ++k) d[k] = cv.loss[k] - next.loss[k];
+      double mean = 0;
+      step.z = paired_z(d, mean);
+      step.cv_log_loss_after = next.mean;
+      pairs.erase(pairs.begin() + static_cast<std::ptrdiff_t>(best));
+      if (step.z < options.interaction_min_z || mean <= 0) {
+        step.note = "not confirmed by the refit";
+        rep.interaction_search.push_back(std::move(step));
+        // Take the pair out again.
+        features.resize(before);
+        for (auto& row : rows) {
+          while (!row.empty() && row.back().first >= before) row.pop_back();
+        }
+        for (auto it = first_seen.begin(); it != first_seen.end();) {
+          it = it->second >= before ? first_seen.erase(it) : std::next(it);
+        }
+        paired.erase({std::min(fields[a], fields[b]), std::max(fields[a], fields[b])});
+        interaction_names.pop_back();
+        crossed.pop_back();
+        build_design();
+        break;
+      }
+      step.selected = true;
+      rep.interaction_search.push_back(std::move(step));
+      cv = std::move(next);
+      ++chosen;
+    }
+  }
+  rep.interactions = interaction_names;
+
+  const Fit fit = fit_logistic(train_rows, train_yd, {}, active.size(), options.l2,
                                options.max_iterations, options.tolerance);
   std::vector<double> weight(features.size(), 0.0);
   for (std::size_t c = 0; c < active.size(); ++c) weight[active[c]] = fit.weights[c];
@@ -1027,7 +1376,6 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   }
 
   // The calibrated configuration.
-  Calibration result;
   Config& out = result.config;
   out = config;
   out.rules.clear();
@@ -1129,7 +1477,6 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   if (!calibrated) return calibrated.diagnostics();
 
   // Report.
-  CalibrationReport& rep = result.report;
   rep.as_of = format_instant(as_of.empty() ? Instant{} : as_of[0]);
   rep.leads = leads.size();
   rep.training_leads = train.size();
@@ -1167,28 +1514,48 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
       qualify_subset(*calibrated, leads, train, as_of, options.threads);
   rep.original_training = split_metrics(train_original, train_y, original_stages, {});
   rep.calibrated_training = split_metrics(train_calibrated, train_y, calibrated_stages, predicted);
+  const std::vector<bool> holdout_y = outcomes_of(outcomes, holdout);
+  std::vector<Qualification> holdout_calibrated;
   if (!holdout.empty()) {
-    const std::vector<bool> hy = outcomes_of(outcomes, holdout);
-    rep.original_holdout = split_metrics(
-        qualify_subset(*original, leads, holdout, as_of, options.threads), hy, original_stages, {});
+    rep.original_holdout =
+        split_metrics(qualify_subset(*original, leads, holdout, as_of, options.threads), holdout_y,
+                      original_stages, {});
+    holdout_calibrated = qualify_subset(*calibrated, leads, holdout, as_of, options.threads);
     rep.calibrated_holdout =
-        split_metrics(qualify_subset(*calibrated, leads, holdout, as_of, options.threads), hy,
-                      calibrated_stages, predicted);
+        split_metrics(holdout_calibrated, holdout_y, calibrated_stages, predicted);
   }
 
-  // Threshold recommendations on the training leads.
+  // Threshold recommendations: chosen on the training leads, measured on the
+  // holdout (the honest estimate of what the threshold yields on new leads).
   {
-    std::vector<double> scores(train.size());
-    std::unique_ptr<bool[]> y(new bool[train.size()]);
-    for (std::size_t k = 0; k < train.size(); ++k) {
-      scores[k] = train_calibrated[k].total;
-      y[k] = train_y[k];
-    }
+    auto scores_of = [](const std::vector<Qualification>& qs) {
+      std::vector<double> scores(qs.size());
+      for (std::size_t k = 0; k < qs.size(); ++k) scores[k] = qs[k].total;
+      return scores;
+    };
+    auto flags_of = [](const std::vector<bool>& v) {
+      std::unique_ptr<bool[]> y(new bool[v.size()]);
+      for (std::size_t k = 0; k < v.size(); ++k) y[k] = v[k];
+      return y;
+    };
+    const std::vector<double> scores = scores_of(train_calibrated);
+    const std::unique_ptr<bool[]> y = flags_of(train_y);
     const std::span<const bool> ys(y.get(), train.size());
+    const std::vector<double> holdout_scores = scores_of(holdout_calibrated);
+    const std::unique_ptr<bool[]> hy = flags_of(holdout_y);
+    const std::span<const bool> hys(hy.get(), holdout.size());
+    auto measure = [&](ThresholdRecommendation r, std::optional<double> precision) {
+      if (!holdout.empty()) {
+        r.holdout = evaluate_threshold(holdout_scores, hys, r.threshold);
+        r.holdout_meets_goal =
+            !precision || (r.holdout->volume > 0 && r.holdout->conversion >= *precision);
+      }
+      rep.thresholds.push_back(std::move(r));
+    };
     for (double p : options.target_precisions)
-      rep.thresholds.push_back(recommend_threshold_for_precision(scores, ys, p));
+      measure(recommend_threshold_for_precision(scores, ys, p), p);
     for (std::size_t c : options.capacities)
-      rep.thresholds.push_back(recommend_threshold_for_capacity(scores, ys, c));
+      measure(recommend_threshold_for_capacity(scores, ys, c), std::nullopt);
   }
 
   // Rule suggestions: candidates on fields the configuration does not use,
@@ -1203,8 +1570,9 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
     }
     for (std::size_t j = original_features; j < features.size(); ++j) {
       const Feature& f = features[j];
-      if (used_fields.count(f.group) || f.support < options.min_support ||
-          f.support == train.size())
+      // (Interaction cells are pairs of values, not suggestions.)
+      if (used_fields.count(f.group) || f.group.find('*') != std::string::npos ||
+          f.support < options.min_support || f.support == train.size())
         continue;
       RuleSuggestion s;
       s.when = f.rule.when;
@@ -1244,7 +1612,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
     std::stable_sort(
         sugg.begin(), sugg.end(),
         [](const RuleSuggestion& a, const RuleSuggestion& b) { return a.lift > b.lift; });
-    if (sugg.size() > 25) sugg.resize(25);
+    rep.suggestions_found = sugg.size();
+    if (sugg.size() > options.max_suggestions) sugg.resize(options.max_suggestions);
     rep.suggestions = std::move(sugg);
   }
 
@@ -1253,6 +1622,11 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
                      " training leads (" + std::to_string(rep.training_positives) +
                      " converted), as of " + rep.as_of + ", l2 " + fmt(options.l2) + ", " +
                      fmt_fixed(points_per_logit, 3) + " points per log-odds unit";
+  if (!rep.interactions.empty()) {
+    note += ", interactions ";
+    for (std::size_t i = 0; i < rep.interactions.size(); ++i)
+      note += (i ? ", " : "") + rep.interactions[i];
+  }
   if (!holdout.empty()) {
     note += "; holdout ROC AUC " + fmt_fixed(rep.original_holdout.auc, 4) + " (original) -> " +
             fmt_fixed(rep.calibrated_holdout.auc, 4) + " (calibrated) on " +

@@ -143,7 +143,23 @@ std::string to_text(const CalibrationReport& r) {
        ", intercept " + num(r.intercept, 3) + " log-odds, " + num(r.points_per_logit, 2) +
        " points per log-odds unit\n";
   o += "rules: " + std::to_string(r.rules_added) + " added, " + std::to_string(r.rules_dropped) +
-       " dropped (0 points)\n\n";
+       " dropped (0 points)\n";
+  if (!r.interaction_search.empty()) {
+    o += "\ninteraction search (training leads only, " + std::to_string(r.cv_folds) +
+         "-fold cross-validated log-loss per lead):\n";
+    for (const auto& s : r.interaction_search) {
+      o += "  " + pad(s.a + " x " + s.b, 26) + pad(std::to_string(s.cells), 4, true) + "cells  " +
+           num(s.cv_log_loss_before, 5) + " -> " + num(s.cv_log_loss_after, 5) + "  z " +
+           pad(num(s.z, 1), 6, true) + " " + (s.selected ? "added" : s.note) + "\n";
+    }
+  }
+  if (!r.interactions.empty()) {
+    o += "interactions in the model: ";
+    for (std::size_t i = 0; i < r.interactions.size(); ++i)
+      o += (i ? ", " : "") + r.interactions[i];
+    o += "\n";
+  }
+  o += "\n";
   o += "ROC AUC            original   calibrated\n";
   o += "  training         " + pad(num(r.original_training.auc, 4), 10) +
        num(r.calibrated_training.auc, 4) + "\n";
@@ -154,7 +170,8 @@ std::string to_text(const CalibrationReport& r) {
   const SplitMetrics& cal = eval_split(r, true);
   const SplitMetrics& orig = eval_split(r, false);
   const std::string where = holdout ? "holdout" : "training";
-  o += "\nlift by decile of the calibrated total (" + where + "), with the calibration curve:\n";
+  o += "\nlift by decile of the calibrated total (" + where +
+       " leads), with the calibration curve:\n";
   o += "  " + pad("decile", 7) + pad("total", 14) + pad("leads", 7, true) + pad("conv", 7, true) +
        pad("observed", 9, true) + pad("predicted", 10, true) + pad("lift", 6, true) + "\n";
   for (std::size_t d = 0; d < cal.deciles.size(); ++d) {
@@ -166,7 +183,7 @@ std::string to_text(const CalibrationReport& r) {
          pad(num(row.lift, 2), 6, true) + "\n";
   }
   auto stages = [&](const SplitMetrics& m, const std::string& title) {
-    o += "\nconversion per stage, " + title + " (" + where + "):\n";
+    o += "\nconversion per stage, " + title + " (" + where + " leads):\n";
     for (const auto& s : m.stages) {
       o += "  " + pad(s.stage, 10) + pad(std::to_string(s.leads), 7, true) + " leads " +
            pad(std::to_string(s.positives), 6, true) + " converted " + pct(s.conversion) + "\n";
@@ -175,19 +192,35 @@ std::string to_text(const CalibrationReport& r) {
   stages(orig, "original");
   stages(cal, "calibrated");
   if (!r.stage_changes.empty()) {
-    o += "\nstage thresholds (same training volume as the original):\n";
+    o += "\nstage thresholds (mapped so each keeps its volume on the training leads):\n";
     for (const auto& c : r.stage_changes) o += "  " + c + "\n";
   }
   if (!r.thresholds.empty()) {
-    o += "\nthreshold recommendations (calibrated total, training leads):\n";
+    o += "\nthreshold recommendations on the calibrated total (chosen on the training leads";
+    o += holdout ? "; the holdout columns are the expected figures on new leads):\n"
+                 : "; no holdout, so these are training figures):\n";
+    o += "  " + pad("goal", 18) + pad("threshold", 14) + pad("training", 26) +
+         (holdout ? "holdout" : "") + "\n";
+    auto cell = [](std::size_t volume, double share, double conversion) {
+      return pad(std::to_string(volume), 6, true) + "(" + pad(pct(share) + ")", 7) + "conv " +
+             pad(pct(conversion), 6, true);
+    };
     for (const auto& t : r.thresholds) {
-      o += "  " + pad(t.goal, 18) + "total >= " + pad(num(t.threshold, 0), 6) +
-           pad(std::to_string(t.volume), 7, true) + " leads (" + pct(t.volume_share) +
-           "), conversion " + pct(t.expected_conversion) +
-           (t.reachable ? "" : "  (goal not reachable: best threshold shown)") + "\n";
+      o += "  " + pad(t.goal, 18) + "total >= " + pad(num(t.threshold, 0), 5) +
+           cell(t.volume, t.volume_share, t.expected_conversion);
+      if (t.holdout) {
+        o += "  " + cell(t.holdout->volume, t.holdout->volume_share, t.holdout->conversion);
+      }
+      if (!t.reachable) {
+        o += " (goal not reachable on the training leads: best threshold shown)";
+      } else if (t.holdout && !t.holdout_meets_goal) {
+        o += " (below the goal on the holdout)";
+      }
+      while (!o.empty() && o.back() == ' ') o.pop_back();
+      o += "\n";
     }
   }
-  o += "\nlearned points (weight in log-odds -> integer points):\n";
+  o += "\nlearned points (weight in log-odds -> integer points; support = training leads):\n";
   for (const auto& lr : r.rules) {
     o += "  " + pad(lr.rule_id, 34) + pad(std::string(to_string(lr.kind)), 11) +
          pad(lr.candidate ? "new" : num(lr.original_points, 0), 6, true) + "-> " +
@@ -195,7 +228,10 @@ std::string to_text(const CalibrationReport& r) {
          std::to_string(lr.support) + "\n";
   }
   if (!r.suggestions.empty()) {
-    o += "\nrule suggestions (not used by the configuration; lift vs the base rate):\n";
+    o += "\nrule suggestions (not used by the configuration; training leads; lift vs the base "
+         "rate; " +
+         std::to_string(r.suggestions.size()) + " of " + std::to_string(r.suggestions_found) +
+         " shown):\n";
     for (const auto& s : r.suggestions) {
       o += "  " + pad(s.description, 44) + " support " + pad(std::to_string(s.support), 6, true) +
            " conversion " + pad(pct(s.conversion), 6, true) + " lift " + num(s.lift, 2) + "\n";
@@ -219,6 +255,22 @@ std::string to_json_text(const CalibrationReport& r) {
                 {"candidate_features", r.candidate_features},
                 {"rules_added", r.rules_added},
                 {"rules_dropped", r.rules_dropped}};
+  {
+    auto& in = j["interactions"];
+    in["pairs"] = r.interactions;
+    in["cv_folds"] = r.cv_folds;
+    auto& search = in["search"] = nlohmann::ordered_json::array();
+    for (const auto& s : r.interaction_search) {
+      search.push_back({{"a", s.a},
+                        {"b", s.b},
+                        {"cells", s.cells},
+                        {"cv_log_loss_before", s.cv_log_loss_before},
+                        {"cv_log_loss_after", s.cv_log_loss_after},
+                        {"z", s.z},
+                        {"selected", s.selected},
+                        {"note", s.note}});
+    }
+  }
   j["auc"] = {{"original_training", r.original_training.auc},
               {"calibrated_training", r.calibrated_training.auc},
               {"original_holdout",
@@ -243,14 +295,25 @@ std::string to_json_text(const CalibrationReport& r) {
   }
   auto& th = j["thresholds"] = nlohmann::ordered_json::array();
   for (const auto& t : r.thresholds) {
-    th.push_back({{"goal", t.goal},
-                  {"threshold", t.threshold},
-                  {"reachable", t.reachable},
-                  {"volume", t.volume},
-                  {"volume_share", t.volume_share},
-                  {"expected_conversion", t.expected_conversion}});
+    nlohmann::ordered_json row = {{"goal", t.goal},
+                                  {"threshold", t.threshold},
+                                  {"reachable", t.reachable},
+                                  {"chosen_on", "training"},
+                                  {"volume", t.volume},
+                                  {"volume_share", t.volume_share},
+                                  {"expected_conversion", t.expected_conversion}};
+    if (t.holdout) {
+      row["holdout"] = {
+          {"leads", t.holdout->leads},           {"volume", t.holdout->volume},
+          {"positives", t.holdout->positives},   {"volume_share", t.holdout->volume_share},
+          {"conversion", t.holdout->conversion}, {"meets_goal", t.holdout_meets_goal}};
+    } else {
+      row["holdout"] = nullptr;
+    }
+    th.push_back(std::move(row));
   }
   j["stage_changes"] = r.stage_changes;
+  j["suggestions_found"] = r.suggestions_found;
   auto& sg = j["suggestions"] = nlohmann::ordered_json::array();
   for (const auto& s : r.suggestions) {
     sg.push_back({{"condition", s.description},

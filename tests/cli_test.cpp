@@ -815,7 +815,8 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   const ToolRun r = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
                          (dir / "history.csv").string(), "--label", "converted", "--as-of",
                          "2026-01-01", "--output", (dir / "calibrated.json").string(),
-                         "--report-json", (dir / "report.json").string()});
+                         "--report-json", (dir / "report.json").string(), "--target-precision",
+                         "0.5", "--capacity", "300", "--max-suggestions", "1"});
   ASSERT_EQ(r.status, 0) << r;
   const auto calibrated = parse_config(read_text(dir / "calibrated.json"));
   ASSERT_TRUE(calibrated.ok()) << to_string(calibrated.diagnostics());
@@ -826,6 +827,27 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   const double learned = report["auc"]["calibrated_holdout"].get<double>();
   EXPECT_LT(original, 0.5) << "the original rule rewards the plan that converts less";
   EXPECT_GT(learned, 0.7) << r;
+  // Threshold recommendations: chosen on the training leads, measured on the
+  // 900 held-out leads ("pro" converts at 60%: precision 0.5 is reachable).
+  ASSERT_EQ(report["thresholds"].size(), 2u);
+  for (const json& t : report["thresholds"]) {
+    EXPECT_EQ(t["chosen_on"], "training");
+    ASSERT_TRUE(t["holdout"].is_object()) << t.dump();
+    EXPECT_EQ(t["holdout"]["leads"], 900);
+    EXPECT_GT(t["holdout"]["volume"].get<int>(), 0);
+  }
+  EXPECT_GT(report["thresholds"][0]["holdout"]["conversion"].get<double>(), 0.5);
+  EXPECT_NE(r.out.find("chosen on the training leads"), std::string::npos) << r;
+  // --max-suggestions 1: one suggestion (a bin of the unused seats column)
+  // of the several found.
+  EXPECT_EQ(report["suggestions"].size(), 1u);
+  EXPECT_GT(report["suggestions_found"].get<int>(), 1);
+  // No interaction in the data: the search stops at its first pair.
+  EXPECT_TRUE(report["interactions"]["pairs"].empty());
+  const ToolRun bad = run({"calibrate", "--input", (dir / "history.csv").string(), "--label",
+                           "converted", "--cv-folds", "1"});
+  EXPECT_EQ(bad.status, 2) << bad;
+  EXPECT_NE(bad.err.find("--cv-folds must be at least 2"), std::string::npos) << bad;
   // The same input gives the same configuration, byte for byte.
   const ToolRun again = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
                              (dir / "history.csv").string(), "--label", "converted", "--as-of",

@@ -35,14 +35,19 @@ const std::vector<OptionSpec> kCalibrateOptions{
     {"--bins", "N", "quantile bins of a numeric attribute (default: 8)"},
     {"--min-support", "N", "leads a new rule or a suggestion needs at least (default: 30)"},
     {"--interact", "A:B[,A:B...]",
-     "also learn rules for pairs of attribute values or bins (e.g. month:day)"},
+     "also learn rules for these pairs of attribute values or bins (e.g. month:day)"},
+    {"--auto-interactions", "N",
+     "add up to N more attribute pairs, chosen on the training leads by cross-validation "
+     "(default: 3; 0 = off)"},
+    {"--cv-folds", "K", "folds of that cross-validation (default: 5)"},
     {"--no-candidates", "", "learn points for the configuration's rules only (no new rules)"},
     {"--max-fit", "POINTS",
      "highest achievable fit score of the calibrated configuration (default: the "
      "configuration's fit maximum, else 100)"},
     {"--target-precision", "P[,P...]",
      "recommend the lowest total threshold converting at >= P (0..1)"},
-    {"--capacity", "N[,N...]", "recommend the total threshold selecting the top N leads"},
+    {"--capacity", "N[,N...]", "recommend the total threshold selecting the top N training leads"},
+    {"--max-suggestions", "N", "rule suggestions listed in the report (default: 25; 0 = none)"},
     {"--output", "FILE",
      "where to write the calibrated configuration (default: - = standard output)"},
     {"--report", "FILE",
@@ -60,16 +65,19 @@ const std::vector<OptionSpec> kCalibrateOptions{
 constexpr std::string_view kCalibrateUsage =
     "leadscore calibrate --input FILE --label NAME [--config FILE] [--map FILE] [--as-of INSTANT]\n"
     "                    [--holdout-every N --holdout-below B] [--l2 X] [--output FILE]\n"
-    "                    [--report-json FILE] [--html FILE] [--target-precision P] [--capacity N]";
+    "                    [--auto-interactions N] [--report-json FILE] [--html FILE]\n"
+    "                    [--target-precision P] [--capacity N] [--max-suggestions N]";
 
 constexpr std::string_view kCalibrateDescription =
     "Learns the points of the configuration's rules (and of new rules on the leads' attributes:\n"
-    "quantile bins of numbers, frequent values of strings) from the real outcome of each lead,\n"
-    "by L2-regularised logistic regression, and writes the calibrated configuration: the same\n"
-    "format, integer points, stage thresholds moved so each stage keeps its volume. The report\n"
-    "gives the holdout ROC AUC of the original and the calibrated configuration, lift and\n"
-    "calibration by decile, conversion per stage, threshold recommendations and rule\n"
-    "suggestions. Deterministic: the same input gives the same output, byte for byte.\n"
+    "quantile bins of numbers, frequent values of strings, and pairs of them that the training\n"
+    "leads show to matter) from the real outcome of each lead, by L2-regularised logistic\n"
+    "regression, and writes the calibrated configuration: the same format, integer points,\n"
+    "stage thresholds moved so each stage keeps its volume. The report gives the holdout ROC\n"
+    "AUC of the original and the calibrated configuration, lift and calibration by decile,\n"
+    "conversion per stage, threshold recommendations (chosen on the training leads, measured\n"
+    "on the holdout) and rule suggestions. Nothing is chosen by looking at the holdout.\n"
+    "Deterministic: the same input gives the same output, byte for byte.\n"
     "\n"
     "Exit status: 0 calibrated; 1 some records were skipped (unreadable, or no usable label);\n"
     "2 usage, configuration or calibration error.";
@@ -160,6 +168,14 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
                                         std::string(pair.substr(colon + 1)));
     }
   }
+  if (const auto v = args.get("--auto-interactions"))
+    options.auto_interactions = parse_count("--auto-interactions", *v);
+  if (const auto v = args.get("--cv-folds")) {
+    options.cv_folds = parse_size("--cv-folds", *v);
+    if (options.cv_folds < 2) throw UsageError("--cv-folds must be at least 2");
+  }
+  if (const auto v = args.get("--max-suggestions"))
+    options.max_suggestions = parse_count("--max-suggestions", *v);
   if (const auto v = args.get("--max-fit"))
     options.max_fit_points = parse_double("--max-fit", *v, 1, 1e6);
   if (const auto v = args.get("--target-precision")) {

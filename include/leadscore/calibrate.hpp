@@ -7,15 +7,18 @@
 // behaviour rule, the number of counted events, decayed and capped as the
 // rule says), adds candidate features (numeric attributes cut into quantile
 // bins, `attributes.X between [lo, hi]`; frequent string values,
-// `attributes.X eq "v"`; boolean attributes), fits an L2-regularised
-// logistic regression by Newton's method (IRLS), and scales the weights to
-// integer points (docs/calibration.md#scaling). Candidates that earn non-zero
-// points become new rules of the calibrated configuration.
+// `attributes.X eq "v"`; boolean attributes) and pairs of them (given, or
+// chosen by cross-validation on the training leads,
+// docs/calibration.md#interactions), fits an L2-regularised logistic
+// regression by Newton's method (IRLS), and scales the weights to integer
+// points (docs/calibration.md#scaling). Candidates that earn non-zero points
+// become new rules of the calibrated configuration. Everything is chosen on
+// the training leads; the holdout is only measured.
 //
-// Determinism: no clock, no randomness. The holdout is chosen by record
-// index (index mod holdout_every < holdout_below), the solver is a fixed
-// sequence of Newton steps, and ties are broken by input order, so the same
-// input yields a byte-identical calibrated configuration.
+// Determinism: no clock, no randomness. The holdout and the cross-validation
+// folds are chosen by record index, the solver is a fixed sequence of Newton
+// steps, and ties are broken by input order, so the same input yields a
+// byte-identical calibrated configuration whatever the number of threads.
 //
 // Thread safety: every function here is reentrant; nothing is shared.
 #pragma once
@@ -75,6 +78,20 @@ struct CalibrationOptions {
   /// rules are also crossed: `all [A's value or bin, B's value or bin]`
   /// (e.g. month x day). Pairs with less than min_support leads are left out.
   std::vector<std::pair<std::string, std::string>> interactions;
+  /// Automatic interactions: at most this many more pairs of candidate
+  /// attributes, chosen by greedy forward selection on the TRAINING leads
+  /// only (cv_folds-fold cross-validated log-loss; the holdout is never
+  /// looked at). A pair is added when its cross-validated improvement is
+  /// significant (paired z >= interaction_min_z over the training leads)
+  /// and a full refit confirms it. 0 = only the pairs of `interactions`.
+  /// See docs/calibration.md#interactions.
+  std::size_t auto_interactions = 3;
+  /// Folds of the internal cross-validation (training lead k is in fold
+  /// k mod cv_folds); >= 2.
+  std::size_t cv_folds = 5;
+  /// Significance a pair needs (improvement of the cross-validated log-loss
+  /// over its standard error, per training lead).
+  double interaction_min_z = 3;
   /// Default number of quantile bins of a numeric candidate.
   std::size_t bins = 8;
   /// A candidate value or bin needs at least this many training leads (and
@@ -85,9 +102,13 @@ struct CalibrationOptions {
   /// Newton iterations (at most) and convergence tolerance on the step.
   int max_iterations = 50;
   double tolerance = 1e-9;
-  /// Threshold recommendations (see ThresholdRecommendation).
+  /// Threshold recommendations (see ThresholdRecommendation): chosen on the
+  /// training leads, then measured on the holdout.
   std::vector<double> target_precisions{};
   std::vector<std::size_t> capacities{};
+  /// At most this many rule suggestions in the report (best lift first;
+  /// 0 = none). CalibrationReport::suggestions_found counts them all.
+  std::size_t max_suggestions = 25;
   /// Worker threads for scoring (0 = hardware concurrency). Results do not
   /// depend on it.
   unsigned threads = 1;
@@ -104,14 +125,32 @@ struct LearnedRule {
   std::size_t support = 0;     ///< training leads where the feature is non-zero
 };
 
+/// What a total-score threshold selects in one set of leads.
+struct ThresholdOutcome {
+  std::size_t leads = 0;      ///< leads in the set
+  std::size_t volume = 0;     ///< leads at or above the threshold
+  std::size_t positives = 0;  ///< converted leads among them
+  double volume_share = 0;    ///< volume / leads
+  double conversion = 0;      ///< positives / volume (0 when volume is 0)
+};
+
 /// A stage threshold on the total score, with what it yields on the data.
+/// The free functions below choose and measure it on the data given;
+/// calibrate() chooses it on the training leads (volume, volume_share,
+/// expected_conversion: training figures) and measures the same threshold
+/// on the holdout (`holdout`: the honest estimate for new leads).
 struct ThresholdRecommendation {
   std::string goal;                ///< "precision >= 0.6" or "top 500"
   double threshold = 0;            ///< total score: leads with total >= threshold
   bool reachable = true;           ///< false: no threshold meets the precision goal
-  std::size_t volume = 0;          ///< leads at or above (in the evaluated data)
+  std::size_t volume = 0;          ///< leads at or above (in the data it was chosen on)
   double volume_share = 0;         ///< volume / leads
   double expected_conversion = 0;  ///< observed conversion rate at or above
+  /// calibrate() with a holdout: the threshold applied to the held-out leads.
+  std::optional<ThresholdOutcome> holdout;
+  /// Holdout only: does the holdout conversion meet a precision goal (always
+  /// true for a capacity goal)?
+  bool holdout_meets_goal = true;
 };
 
 /// An attribute value or event pattern with strong lift that the
@@ -123,6 +162,17 @@ struct RuleSuggestion {
   std::size_t positives = 0;
   double conversion = 0;  ///< positives / support
   double lift = 0;        ///< conversion / base rate
+};
+
+/// One step of the automatic interaction search (training leads only).
+struct InteractionStep {
+  std::string a, b;               ///< attribute names
+  std::size_t cells = 0;          ///< value/bin pairs with enough support (candidate rules)
+  double cv_log_loss_before = 0;  ///< mean cross-validated log-loss per training lead
+  double cv_log_loss_after = 0;   ///< with the pair (screening estimate, or the refit if selected)
+  double z = 0;                   ///< improvement / its standard error (paired over training leads)
+  bool selected = false;          ///< kept in the model
+  std::string note;               ///< why it stopped / was rejected (empty when selected)
 };
 
 struct DecileRow {
@@ -168,8 +218,16 @@ struct CalibrationReport {
   SplitMetrics original_training, calibrated_training;
   SplitMetrics original_holdout, calibrated_holdout;  ///< empty without a holdout
   std::vector<LearnedRule> rules;
+  /// Folds of the interaction search's cross-validation (0: no search ran).
+  std::size_t cv_folds = 0;
+  /// The automatic interaction search: the pair tried at each step (the
+  /// last one is the pair that was not kept, when the search stopped on it).
+  std::vector<InteractionStep> interaction_search;
+  /// Interaction pairs in the model ("month x day"), given and automatic.
+  std::vector<std::string> interactions;
   std::vector<ThresholdRecommendation> thresholds;
-  std::vector<RuleSuggestion> suggestions;
+  std::vector<RuleSuggestion> suggestions;  ///< at most max_suggestions, best lift first
+  std::size_t suggestions_found = 0;        ///< before the cap
   /// Stage thresholds mapped from the original configuration: "SQL: score.total >= 80 -> 57".
   std::vector<std::string> stage_changes;
 };
@@ -202,6 +260,10 @@ LEADSCORE_EXPORT ThresholdRecommendation recommend_threshold_for_precision(
 /// the volume may exceed it).
 LEADSCORE_EXPORT ThresholdRecommendation recommend_threshold_for_capacity(
     std::span<const double> scores, std::span<const bool> outcomes, std::size_t capacity);
+/// What `threshold` selects among `scores` (leads with score >= threshold).
+LEADSCORE_EXPORT ThresholdOutcome evaluate_threshold(std::span<const double> scores,
+                                                     std::span<const bool> outcomes,
+                                                     double threshold);
 
 /// The report as readable text, as JSON text, and as a self-contained HTML
 /// page (inline SVG charts, no network access).
