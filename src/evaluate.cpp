@@ -351,16 +351,16 @@ class Evaluator {
             capped = true;
           }
         }
-        eng_micro += total;
+        eng_micro = sat_add(eng_micro, total);
         if (ex_ && acc.matched > 0) record_behavior(r, acc, total, capped);
         continue;
       }
       if (!ex_) {  // fast path: no trace object at all
         if (eval(cr.when, nullptr)) {
           if (cr.kind == RuleKind::fit)
-            fit_micro += cr.points_micro;
+            fit_micro = sat_add(fit_micro, cr.points_micro);
           else if (cr.kind == RuleKind::engagement)
-            eng_micro += cr.points_micro;
+            eng_micro = sat_add(eng_micro, cr.points_micro);
           else if (cr.kind == RuleKind::knockout && knockout < 0)
             knockout = static_cast<int>(r);
         }
@@ -372,10 +372,10 @@ class Evaluator {
       if (!held) continue;
       switch (cr.kind) {
         case RuleKind::fit:
-          fit_micro += cr.points_micro;
+          fit_micro = sat_add(fit_micro, cr.points_micro);
           break;
         case RuleKind::engagement:
-          eng_micro += cr.points_micro;
+          eng_micro = sat_add(eng_micro, cr.points_micro);
           break;
         case RuleKind::knockout:
           if (knockout < 0) knockout = static_cast<int>(r);
@@ -814,7 +814,7 @@ class Evaluator {
           acc.factor_fx += to_factor_fx(std::exp2(-age_days / cr.half_life_days));
         } else {
           acc.factor_sum += 1.0;
-          acc.sum += cr.points_micro;
+          acc.sum = sat_add(acc.sum, cr.points_micro);
         }
       }
 
@@ -830,7 +830,7 @@ class Evaluator {
         acc.any = true;
         if (ag.measure == Measure::sum) {
           if (const PropertyValue* pv = e.property(ag.property)) {
-            if (const double* d = std::get_if<double>(pv)) acc.sum += to_micro(*d);
+            if (const double* d = std::get_if<double>(pv)) acc.sum = sat_add(acc.sum, to_micro(*d));
           }
         } else if (ag.measure == Measure::distinct_days && ag.bit_words > 0) {
           const std::int64_t offset = as_of_day - day_number(e.at);

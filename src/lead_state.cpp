@@ -77,7 +77,7 @@ struct TimeWindow {
   void push(std::int64_t t, std::int64_t value, bool with_values) {
     if (with_values) {
       if (prefix.empty()) prefix.push_back(0);
-      prefix.push_back(prefix.back() + value);
+      prefix.push_back(sat_add(prefix.back(), value));
     }
     times.push_back(t);
   }
@@ -290,7 +290,7 @@ struct StateData {
       return;
     }
     ++tr.count;
-    tr.sum += value;
+    tr.sum = sat_add(tr.sum, value);
     tr.last = t;
     tr.any = true;
   }
@@ -390,7 +390,7 @@ struct StateData {
           acc.sum = to_micro(cr.points * acc.factor_sum);
         } else {
           acc.factor_sum = static_cast<double>(tr.counted);
-          acc.sum = static_cast<std::int64_t>(tr.counted) * cr.points_micro;
+          acc.sum = sat_mul(static_cast<std::int64_t>(tr.counted), cr.points_micro);
         }
         continue;
       }
@@ -423,7 +423,7 @@ struct StateData {
         finish_decay(acc, cr.points);
       } else {
         acc.factor_sum = static_cast<double>(acc.counted);
-        acc.sum = static_cast<std::int64_t>(acc.counted) * cr.points_micro;
+        acc.sum = sat_mul(static_cast<std::int64_t>(acc.counted), cr.points_micro);
       }
     }
     const std::int64_t today = day_number(as_of);
@@ -455,7 +455,8 @@ struct StateData {
       if (acc.count > 0) {
         acc.any = true;
         acc.last = w.times.back();
-        if (ag.measure == Measure::sum) acc.sum = w.prefix[w.times.size()] - w.prefix[start];
+        if (ag.measure == Measure::sum)
+          acc.sum = sat_sub(w.prefix[w.times.size()], w.prefix[start]);
       }
     }
     std::copy(type_counts.begin(), type_counts.end(), s.type_counts);

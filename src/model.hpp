@@ -211,6 +211,25 @@ inline std::int64_t to_micro(double v) noexcept {
   return std::llround(scaled);
 }
 
+/// Saturating arithmetic on micro-points: sums of huge points (1e9 points
+/// x 10,000 rules, property sums near 1e308) stop at the int64 range
+/// instead of overflowing.
+inline std::int64_t sat_add(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (!__builtin_add_overflow(a, b, &r)) return r;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
+inline std::int64_t sat_sub(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (!__builtin_sub_overflow(a, b, &r)) return r;
+  return b < 0 ? INT64_MAX : INT64_MIN;
+}
+inline std::int64_t sat_mul(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (!__builtin_mul_overflow(a, b, &r)) return r;
+  return (a > 0) == (b > 0) ? INT64_MAX : INT64_MIN;
+}
+
 /// Per behaviour rule, what the events contributed.
 struct RuleAcc {
   std::int64_t sum;  ///< micro-points (decayed rules: set by finish_decay)
