@@ -674,8 +674,12 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
   if (const std::size_t bad = utf8_error_offset(text); bad != std::string_view::npos) {
     Diagnostic d;
     d.code = "json_syntax";
-    d.message = "invalid UTF-8: byte " + hex_byte(static_cast<unsigned char>(text[bad])) +
-                " is not part of a well-formed UTF-8 sequence";
+    // utf8_error_offset() returns text.size() when the text ends inside a
+    // multi-byte sequence: there is no byte to show then.
+    d.message = bad < text.size()
+                    ? "invalid UTF-8: byte " + hex_byte(static_cast<unsigned char>(text[bad])) +
+                          " is not part of a well-formed UTF-8 sequence"
+                    : std::string("invalid UTF-8: the text ends inside a multi-byte sequence");
     const TextPosition at = LineIndex(text).at(bad);
     d.line = at.line;
     d.column = at.column;
