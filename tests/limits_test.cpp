@@ -379,9 +379,10 @@ TEST(LimitsTest, EnormousButFiniteNumbers) {
 
 // Sums that leave the range of 64-bit millionths saturate (the evaluator
 // adds int64 millionths with overflow checks; before, this was signed
-// overflow, undefined behaviour, which UBSan reported): two events whose summed property is 1e308 (valid JSON),
-// 10,000 fit rules of 1e9 points (within the default limits), a 1e9-point
-// behaviour rule counting 10,000 events. Expected: finite, saturated scores.
+// overflow, undefined behaviour, which UBSan reported): two events whose
+// summed property is 1e308 (valid JSON), 10,000 fit rules of 1e9 points
+// (within the default limits), a 1e9-point behaviour rule counting 10,000
+// events. Expected: finite, saturated scores.
 TEST(LimitsTest, SumsBeyondInt64MillionthsSaturate) {
   Config sum;
   // The sum saturates at the int64 range of millionths (about 9.2e12).
