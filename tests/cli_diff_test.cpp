@@ -86,7 +86,7 @@ TEST_F(CliDiff, ListsTheLeadsThatChangeStageAndWhy) {
   const fs::path cfg = write("draft.json", to_json_text(draft));
   const fs::path leads = write("leads.jsonl", kLeads);
   const ToolResult r = run("diff --new-config " + cfg.string() + " --input " + leads.string() +
-                    " --as-of 2026-11-20T12:00:00Z --json " + (dir_ / "diff.json").string());
+                           " --as-of 2026-11-20T12:00:00Z --json " + (dir_ / "diff.json").string());
   EXPECT_EQ(r.status, 1) << r.err;  // one record could not be read
   EXPECT_NE(r.err.find("record 3"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("2 leads: 1 change stage, 1 change score"), std::string::npos) << r.out;
@@ -105,7 +105,8 @@ TEST_F(CliDiff, UsageErrors) {
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("--new-config"), std::string::npos) << missing.err;
   const fs::path bad = write("bad.json", R"({"rules": [{"id": "x", "kind": "fitt"}]})");
-  const ToolResult invalid = run("diff --new-config " + bad.string() + " --input " + leads.string());
+  const ToolResult invalid =
+      run("diff --new-config " + bad.string() + " --input " + leads.string());
   EXPECT_EQ(invalid.status, 2);
   EXPECT_NE(invalid.err.find("bad.json"), std::string::npos) << invalid.err;
 }

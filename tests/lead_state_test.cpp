@@ -225,8 +225,8 @@ TEST(LeadStateHygiene, AutomatedFlagRoundTripsThroughJson) {
   const std::string text = to_json_text(lead);
   EXPECT_NE(text.find("\"automated\":true"), std::string::npos);
   EXPECT_EQ(parse_lead(text).value(), lead);
-  const auto bad =
-      parse_lead(R"({"id":"x","events":[{"type":"x","at":"2026-01-01T00:00:00Z","automated":"yes"}]})");
+  const auto bad = parse_lead(
+      R"({"id":"x","events":[{"type":"x","at":"2026-01-01T00:00:00Z","automated":"yes"}]})");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.diagnostics()[0].pointer, "/events/0/automated");
 }
@@ -550,8 +550,7 @@ TEST(LeadStateConfig, LifecycleRoundTripsAndIsValidated) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed.value(), c);
 
-  const auto bad_policy =
-      parse_config(R"({"lifecycle": {"regression": "hysteresys"}})");
+  const auto bad_policy = parse_config(R"({"lifecycle": {"regression": "hysteresys"}})");
   ASSERT_FALSE(bad_policy.ok());
   EXPECT_EQ(bad_policy.diagnostics()[0].code, "invalid_value");
   EXPECT_EQ(bad_policy.diagnostics()[0].pointer, "/lifecycle/regression");
