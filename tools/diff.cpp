@@ -1,18 +1,18 @@
 // `leadscore diff`: review a configuration change before it goes live. Every
 // lead of a file is scored under the current and the new configuration (from
 // its own events), and the leads whose stage changes are listed with the
-// rules behind the change (leadscore::diff_models). Streams: leads are read
-// and compared in chunks, so memory holds the changes, not the file.
+// rules behind the change (leadscore::diff_models). The input is opened and
+// read as for `score` (open_records, LeadReader); leads are compared in
+// chunks, so memory holds the changes, not the file.
 #include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
-#include "leadscore/csv.hpp"
-#include "leadscore/io.hpp"
 #include "leadscore/lead_state.hpp"
 
 #include "cli.hpp"
+#include "pipeline.hpp"
 
 namespace leadscore::cli {
 
@@ -25,6 +25,7 @@ const std::vector<OptionSpec> kDiffOptions{
     {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
     {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping)"},
     {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now)"},
+    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
     {"--max-leads", "N", "leads listed in the text report (default: 20; all are in --json)"},
     {"--json", "FILE", "also write the whole report as JSON"},
     {"--output", "FILE", "where to write the text report (default: - = standard output)"},
@@ -68,20 +69,15 @@ int run_diff(std::string_view command, std::span<const std::string_view> argv) {
     std::fputs(format_help(kDiffUsage, kDiffDescription, kDiffOptions).c_str(), stdout);
     return kExitOk;
   }
-  const std::string input_path = args.require("--input", "--input FILE");
   const std::string next_path = args.require("--new-config", "--new-config FILE");
-  const Qualifier before = load_qualifier(args.get("--config"), command);
+  // --config, --input, --format, --map and --as-of as for `score`.
+  RecordInput in;
+  open_records(args, in);
+  const Qualifier& before = *in.qualifier;
   const Qualifier after = load_qualifier(next_path, command);
-  const Instant as_of = parse_as_of(args.get("--as-of"));
   const std::size_t max_leads =
       args.has("--max-leads") ? parse_size("--max-leads", *args.get("--max-leads")) : 20;
-  const Format format = input_format(args.get("--format"), input_path);
-  const auto map_path = args.get("--map");
-  if (format != Format::csv && map_path) throw UsageError("--map is only used with CSV input");
-  std::optional<Mapping> mapping;
-  if (map_path) mapping = load_mapping(*map_path, command);
 
-  Input in = open_input(input_path, "--input");
   ModelDiff total;
   std::map<std::pair<std::string, std::string>, std::size_t> moves;
   std::vector<Lead> chunk;
@@ -89,59 +85,27 @@ int run_diff(std::string_view command, std::span<const std::string_view> argv) {
   std::size_t records = 0;
   std::size_t failed = 0;
   auto flush = [&] {
-    merge(total, diff_models(before, after, chunk, as_of), record_of, moves);
+    merge(total, diff_models(before, after, chunk, in.as_of), record_of, moves);
     chunk.clear();
     record_of.clear();
   };
-  auto report = [&](const std::vector<Diagnostic>& diags, std::size_t record) {
-    ++failed;
-    for (const Diagnostic& d : diags) {
-      if (!d.is_error()) continue;
-      std::fprintf(stderr, "leadscore diff: record %zu: %s\n", record, d.to_string().c_str());
-      break;
-    }
-  };
-
-  if (format == Format::jsonl) {
-    std::string line;
-    while (std::getline(*in.stream, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      ++records;
-      auto lead = parse_lead(line);
-      if (!lead.ok()) {
-        report(lead.diagnostics(), records);
-        continue;
+  InputRecord record;
+  while (in.source->next(record)) {
+    ++records;
+    Result<Lead> lead = in.reader.read(record);
+    if (!lead.ok()) {
+      ++failed;
+      for (const Diagnostic& d : lead.diagnostics()) {
+        if (!d.is_error()) continue;
+        std::fprintf(stderr, "leadscore diff: record %zu: %s\n", record.number,
+                     d.to_string().c_str());
+        break;
       }
-      record_of.push_back(records - 1);
-      chunk.push_back(std::move(lead).value());
-      if (chunk.size() == kChunk) flush();
+      continue;
     }
-  } else {
-    CsvReader reader(*in.stream);
-    auto header = reader.read_header();
-    if (!header.ok()) {
-      std::fprintf(stderr, "leadscore diff: %s\n", to_string(header.diagnostics()).c_str());
-      return kExitUsage;
-    }
-    if (!mapping) mapping = default_mapping(header.value());
-    auto mapper = CsvLeadMapper::create(*mapping, header.value());
-    if (!mapper.ok()) {
-      std::fprintf(stderr, "leadscore diff: %s\n", to_string(mapper.diagnostics()).c_str());
-      return kExitUsage;
-    }
-    CsvRecord record;
-    while (reader.next(record)) {
-      ++records;
-      auto lead = mapper->map(record, as_of);
-      if (!lead.ok()) {
-        report(lead.diagnostics(), records);
-        continue;
-      }
-      record_of.push_back(records - 1);
-      chunk.push_back(std::move(lead).value());
-      if (chunk.size() == kChunk) flush();
-    }
+    record_of.push_back(record.number - 1);
+    chunk.push_back(std::move(lead).value());
+    if (chunk.size() == kChunk) flush();
   }
   if (!chunk.empty()) flush();
   for (auto& [key, n] : moves) total.moves.emplace_back(key.first, key.second, n);
