@@ -1,4 +1,4 @@
-// Tests of Qualifier::build's validation (src/compile.cpp): every error path
+// Tests of Qualifier::build's validation (src/compile/compile.cpp): every error path
 // with its code, JSON pointer, message and suggestion; all problems reported
 // at once; limits (small Limits values keep these fast); warnings
 // (rule_never_fires, rule_never_scores, unreachable_stage,

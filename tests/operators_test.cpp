@@ -1,4 +1,4 @@
-// Tests of the condition operators and combinators (src/evaluate.cpp):
+// Tests of the condition operators and combinators (src/eval/evaluate.cpp):
 // every operator on text, number, bool and list-of-strings values, missing
 // values (which satisfy only `missing`), empty strings, zero, wrong-type
 // values (always false), case sensitivity (default, per condition and via

@@ -1,4 +1,4 @@
-// Tests of the Qualifier facade (src/qualifier.cpp): qualify / explain
+// Tests of the Qualifier facade (src/eval/qualifier.cpp): qualify / explain
 // agreement on generated leads, the contents of an explanation (evidence,
 // stage checks, the gap to the next stage), zero heap allocations in
 // qualify(), qualify_all determinism across thread counts, as_of handling,

@@ -1,4 +1,4 @@
-// Tests of the four rule kinds (src/evaluate.cpp): fit, behavior (points per
+// Tests of the four rule kinds (src/eval/evaluate.cpp): fit, behavior (points per
 // event, `where`, any type, max_points incl. negative points, max_per_day,
 // within_days, half_life_days and their combinations), engagement (count,
 // distinct_days, days_since_last, sum; windows; `where`) and knockout.

@@ -1,5 +1,5 @@
 // End-to-end scenarios of DOMAIN.md against the built-in configuration
-// (default_config(), src/default_config.cpp):
+// (default_config(), src/model/default_config.cpp):
 //   1. startup free trial -> PQL
 //   2. consulting newsletter subscriber -> MQL, then SQL after a positive reply
 //   3. agency ad-form lead -> MQL, then SQL once discovery establishes budget,

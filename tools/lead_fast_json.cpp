@@ -1,6 +1,6 @@
 // The simdjson reader of JSONL leads (see lead_fast_json.hpp).
 //
-// It mirrors LeadReader in src/lead_json.cpp, with one rule: every condition
+// It mirrors LeadReader in src/json/lead_json.cpp, with one rule: every condition
 // that makes parse_lead report a diagnostic makes this reader decline.
 //
 // - Text: longer than max_lead_bytes, max_string_length (then no string or

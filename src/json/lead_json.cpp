@@ -23,8 +23,8 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
-#include "json_util.hpp"
-#include "text.hpp"
+#include "json/json_util.hpp"
+#include "core/text.hpp"
 
 namespace leadscore {
 

@@ -8,8 +8,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include "model.hpp"
-#include "text.hpp"
+#include "model/model.hpp"
+#include "core/text.hpp"
 
 namespace leadscore::detail {
 namespace {

@@ -30,8 +30,8 @@
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 
-#include "json_util.hpp"
-#include "model.hpp"
+#include "json/json_util.hpp"
+#include "model/model.hpp"
 
 namespace leadscore {
 

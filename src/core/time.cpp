@@ -12,7 +12,7 @@
 
 #include "leadscore/lead.hpp"
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace leadscore {
 

@@ -17,8 +17,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "model.hpp"
-#include "text.hpp"
+#include "model/model.hpp"
+#include "core/text.hpp"
 
 namespace leadscore::detail {
 namespace {

@@ -29,8 +29,8 @@
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
 
-#include "json_util.hpp"
-#include "text.hpp"
+#include "json/json_util.hpp"
+#include "core/text.hpp"
 
 namespace leadscore {
 

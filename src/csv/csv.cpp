@@ -21,7 +21,7 @@
 
 #include "leadscore/diagnostics.hpp"
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace leadscore {
 

@@ -2,7 +2,7 @@
 // parser (duplicate keys, limits, syntax errors with line:column), a small
 // scanner that maps JSON pointers back to positions in the text, and the
 // formatting of diagnostics.
-#include "json_util.hpp"
+#include "json/json_util.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/io.hpp"
 
-#include "text.hpp"
+#include "core/text.hpp"
 
 namespace leadscore {
 

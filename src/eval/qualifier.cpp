@@ -7,8 +7,8 @@
 #include <exception>
 #include <thread>
 
-#include "model.hpp"
-#include "text.hpp"
+#include "model/model.hpp"
+#include "core/text.hpp"
 
 namespace leadscore {
 namespace detail {
