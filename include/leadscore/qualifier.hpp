@@ -135,6 +135,28 @@ struct Explanation {
   [[nodiscard]] LEADSCORE_EXPORT std::string to_text() const;
 };
 
+/// One rule that took part in an evaluation (see RuleListener).
+struct RuleHit {
+  std::size_t index = 0;  ///< the rule's position in Qualifier::config().rules
+  /// What the rule added to its score: its points for a fit or engagement
+  /// rule that held, a behaviour rule's total after its cap, 0 for a knockout.
+  double points = 0;
+  /// Behaviour rules: the events counted (with decay, the sum of their decay
+  /// factors), before the cap. 0 for the other kinds.
+  double events = 0;
+};
+
+/// Told which rules took part while Qualifier::qualify(lead, as_of, listener)
+/// runs the same evaluator as qualify(): every fit, engagement or knockout
+/// rule whose condition held and every behaviour rule that counted an event,
+/// in configuration order. The seam for tools that need more than the scores
+/// (calibration reads rule hits through it).
+class LEADSCORE_EXPORT RuleListener {
+ public:
+  virtual ~RuleListener();
+  virtual void on_rule(const RuleHit& hit) = 0;
+};
+
 /// Options for building a Qualifier.
 struct BuildOptions {
   Limits limits;
@@ -156,6 +178,10 @@ class LEADSCORE_EXPORT Qualifier {
 
   /// Scores and classifies one lead. No heap allocation; thread-safe.
   [[nodiscard]] Qualification qualify(const Lead& lead, Instant as_of) const noexcept;
+
+  /// qualify(), telling `listener` which rules took part. Allocates nothing
+  /// itself; thread-safe (the listener is the caller's).
+  Qualification qualify(const Lead& lead, Instant as_of, RuleListener& listener) const;
 
   /// qualify() plus every contribution, condition result and the gap to the
   /// next stage. Allocates; thread-safe.

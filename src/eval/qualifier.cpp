@@ -7,8 +7,10 @@
 #include <exception>
 #include <thread>
 
-#include "model/model.hpp"
 #include "core/text.hpp"
+#include "eval/evaluator.hpp"
+#include "explain/explain.hpp"
+#include "model/model.hpp"
 
 namespace leadscore {
 namespace detail {
@@ -125,12 +127,45 @@ Qualifier Qualifier::with_default_config() {
 }
 
 Qualification Qualifier::qualify(const Lead& lead, Instant as_of) const noexcept {
-  return detail::evaluate(*model_, lead, as_of, nullptr);
+  return detail::evaluate(*model_, lead, as_of);
+}
+
+RuleListener::~RuleListener() = default;
+
+namespace {
+/// The evaluator's listener seam, narrowed to RuleListener's rule hits.
+class RuleHitAdapter final : public detail::EvalListener {
+ public:
+  explicit RuleHitAdapter(RuleListener& out) noexcept : out_(out) {}
+  void on_behavior_rule(std::size_t rule, const detail::RuleAcc& acc, std::int64_t total,
+                        bool /*capped*/) override {
+    if (acc.counted == 0) return;
+    out_.on_rule(RuleHit{rule, static_cast<double>(total) / 1e6, acc.factor_sum});
+  }
+  void on_condition_rule(std::size_t rule, bool held, ConditionTrace* /*trace*/,
+                         detail::EvalView& view) override {
+    if (!held) return;
+    const detail::CompiledRule& cr = view.model().rules[rule];
+    out_.on_rule(RuleHit{rule, cr.kind == RuleKind::knockout ? 0.0 : cr.points, 0.0});
+  }
+
+ private:
+  RuleListener& out_;
+};
+}  // namespace
+
+Qualification Qualifier::qualify(const Lead& lead, Instant as_of, RuleListener& listener) const {
+  detail::Scratch scratch;
+  RuleHitAdapter adapter(listener);
+  return detail::evaluate(*model_, lead, as_of, scratch, detail::EvalRequest{}, &adapter);
 }
 
 Explanation Qualifier::explain(const Lead& lead, Instant as_of) const {
   Explanation ex;
-  ex.result = detail::evaluate(*model_, lead, as_of, &ex);
+  detail::Scratch scratch;
+  detail::RecordingListener recorder(*model_, ex);
+  ex.result =
+      detail::evaluate(*model_, lead, as_of, scratch, detail::EvalRequest{}, &recorder, &ex.facts);
   return ex;
 }
 
@@ -172,7 +207,8 @@ std::vector<Qualification> Qualifier::qualify_all(std::span<const Lead> leads, I
 
 DerivedFacts Qualifier::derive(const Lead& lead, Instant as_of) const {
   DerivedFacts facts;
-  (void)detail::evaluate(*model_, lead, as_of, nullptr, &facts);
+  detail::Scratch scratch;
+  (void)detail::evaluate(*model_, lead, as_of, scratch, detail::EvalRequest{}, nullptr, &facts);
   return facts;
 }
 

@@ -1,21 +1,13 @@
 // LeadState: incremental scoring of one lead, stage lifecycle and history.
 //
-// Every behaviour rule and event aggregate has a tracker, fed by apply() with
-// the events of the types it subscribes to (Model::rule_subs / agg_subs).
-// Trackers assume events arrive in time order; an event older than the
-// newest applied one rebuilds the trackers of its type from the history.
-// score(as_of) turns the trackers into the Scratch accumulators the
-// evaluator reads, then runs the same evaluator as Qualifier::qualify(), so
-// fit rules, knockouts, scores, grades and stages have a single
-// implementation.
-//
-// Per tracker, what apply() keeps:
-//   - no window: counters, the per-day cap state, and for decayed rules the
-//     sum of 2^((t - ref) / half_life) against a reference instant;
-//   - a window: the matched events' times inside the window of the newest
-//     event (older ones can never count again, since score() is read at or
-//     after the newest event), plus prefix sums for `sum` aggregates;
-//   - distinct_days: one (day, latest time) pair per active day in the window.
+// What is LeadState's own: the event ledger (the lead's events that take
+// part, with their ids for deduplication), the lifecycle policy and the
+// history of transitions. Event accumulation is the shared module of
+// src/eval/accumulate.hpp: apply() feeds each event to a StreamAccumulator
+// (in time order; an event older than the newest applied one, or one that
+// may imply events already counted, replays the ledger), and score(as_of)
+// reads it into the evaluator's Scratch, then runs the same evaluator as
+// Qualifier::qualify() with the lifecycle facts given to its stage step.
 #include "leadscore/lead_state.hpp"
 
 #include <algorithm>
@@ -30,6 +22,9 @@
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 
+#include "eval/accumulate.hpp"
+#include "eval/evaluator.hpp"
+#include "explain/explain.hpp"
 #include "json/json_util.hpp"
 #include "model/model.hpp"
 
@@ -67,74 +62,6 @@ constexpr double kDayMs = static_cast<double>(kMillisPerDay);
 
 std::int64_t ms_of(Instant t) noexcept { return t.time_since_epoch().count(); }
 
-/// Times kept in time order with a moving head (entries before it dropped).
-struct TimeWindow {
-  std::vector<std::int64_t> times;
-  std::vector<std::int64_t> prefix;  ///< prefix[i] = sum of values[0..i) (sum aggregates)
-  std::size_t head = 0;
-
-  [[nodiscard]] std::size_t size() const noexcept { return times.size() - head; }
-  void push(std::int64_t t, std::int64_t value, bool with_values) {
-    if (with_values) {
-      if (prefix.empty()) prefix.push_back(0);
-      prefix.push_back(sat_add(prefix.back(), value));
-    }
-    times.push_back(t);
-  }
-  /// Drops entries older than `cutoff`; returns how many.
-  std::size_t drop_before(std::int64_t cutoff) {
-    std::size_t n = 0;
-    while (head < times.size() && times[head] < cutoff) {
-      ++head;
-      ++n;
-    }
-    if (head > 64 && head * 2 > times.size()) {
-      times.erase(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(head));
-      if (!prefix.empty()) {
-        prefix.erase(prefix.begin(), prefix.begin() + static_cast<std::ptrdiff_t>(head));
-      }
-      head = 0;
-    }
-    return n;
-  }
-  /// First index >= head whose time is >= t.
-  [[nodiscard]] std::size_t lower(std::int64_t t) const noexcept {
-    return static_cast<std::size_t>(
-        std::lower_bound(times.begin() + static_cast<std::ptrdiff_t>(head), times.end(), t) -
-        times.begin());
-  }
-  void clear() {
-    times.clear();
-    prefix.clear();
-    head = 0;
-  }
-};
-
-struct RuleTrack {
-  std::uint32_t matched = 0;
-  std::uint32_t implied = 0;
-  // no window
-  std::uint32_t counted = 0, over = 0;
-  std::int64_t day = std::numeric_limits<std::int64_t>::min();
-  std::uint32_t day_n = 0;
-  double scaled = 0;  ///< decayed: sum of 2^((t - ref) / half_life)
-  std::int64_t ref = 0;
-  bool has_ref = false;
-  // window
-  std::uint32_t dropped = 0;
-  TimeWindow window;
-};
-
-struct AggTrack {
-  std::uint32_t count = 0;
-  std::int64_t sum = 0;
-  std::int64_t last = 0;
-  bool any = false;
-  TimeWindow window;  ///< count/sum/days_since_last with a window
-  std::vector<std::pair<std::int64_t, std::int64_t>> days;  ///< distinct_days: (day, latest ms)
-  std::size_t days_head = 0;
-};
-
 }  // namespace
 
 /// The leaf conditions of a trace that held (or failed), with their values.
@@ -158,17 +85,11 @@ struct Hold {
 struct StateData {
   Qualifier qualifier;
   std::shared_ptr<const Model> model;
-  Lead lead;
+  Lead lead;  ///< lead.events is the ledger: the events that take part, in applied order
   // event tracking
-  std::vector<RuleTrack> rules;
-  std::vector<AggTrack> aggs;
-  std::vector<std::uint32_t> type_counts;
-  std::size_t considered = 0;
-  bool any_event = false;
-  std::int64_t newest = 0;
+  StreamAccumulator acc;
   std::unordered_set<std::string> ids;
-  std::vector<std::uint32_t> impliers;  ///< history indices of events of implied_by types
-  std::vector<bool> implier_type;       ///< by type id
+  std::vector<std::uint32_t> impliers;  ///< ledger indices of events of implied_by types
   // lifecycle
   std::string stage;
   std::optional<Instant> entered;
@@ -180,143 +101,25 @@ struct StateData {
   std::vector<Transition> history;
 
   StateData(Qualifier q, std::shared_ptr<const Model> m)
-      : qualifier(std::move(q)), model(std::move(m)) {}
+      : qualifier(std::move(q)), model(std::move(m)), acc(*model) {}
 
-  // ---- trackers ------------------------------------------------------------
+  // ---- event ledger --------------------------------------------------------
 
-  void reset_trackers() {
-    const Model& m = *model;
-    rules.assign(m.behavior_rules.size(), RuleTrack{});
-    aggs.assign(m.aggregates.size(), AggTrack{});
-    type_counts.assign(m.other_type() + 1, 0);
-    considered = 0;
-    any_event = false;
-    newest = 0;
-    impliers.clear();
-    implier_type.assign(m.other_type() + 1, false);
-    for (const CompiledRule& cr : m.rules) {
-      for (const std::uint32_t t : cr.implied_types) implier_type[t] = true;
-    }
+  [[nodiscard]] Impliers implier_events() const noexcept { return Impliers{lead.events, impliers}; }
+
+  /// Feeds one ledger event to the accumulators.
+  void feed(std::size_t i) {
+    const Event& e = lead.events[i];
+    const std::uint32_t type = event_type_id(*model, e.type);
+    acc.feed(e, type, implier_events());
   }
 
-  [[nodiscard]] bool implied(const CompiledRule& cr, const Event& e) const {
-    for (const std::uint32_t j : impliers) {
-      const Event& f = lead.events[j];
-      if (&f == &e) continue;
-      const std::uint32_t t = event_type_id(*model, f.type);
-      if (std::find(cr.implied_types.begin(), cr.implied_types.end(), t) == cr.implied_types.end())
-        continue;
-      if (implies(cr, f, e)) return true;
-    }
-    return false;
-  }
-
-  void feed_rule(std::uint32_t slot, const Event& e) {
-    const Model& m = *model;
-    const CompiledRule& cr = m.rules[m.behavior_rules[slot]];
-    if (!event_matches(m, cr.where, e)) return;
-    RuleTrack& tr = rules[slot];
-    ++tr.matched;
-    const std::int64_t t = ms_of(e.at);
-    if (!cr.implied_types.empty() && implied(cr, e)) {
-      ++tr.implied;
-      return;
-    }
-    if (cr.window_ms >= 0) {
-      tr.window.push(t, 0, false);
-      tr.dropped += static_cast<std::uint32_t>(tr.window.drop_before(t - cr.window_ms));
-      return;
-    }
-    if (cr.max_per_day > 0) {
-      const std::int64_t day = day_number(e.at);
-      if (day != tr.day) {
-        tr.day = day;
-        tr.day_n = 0;
-      }
-      if (tr.day_n >= cr.max_per_day) {
-        ++tr.over;
-        return;
-      }
-      ++tr.day_n;
-    }
-    ++tr.counted;
-    if (cr.half_life_days > 0) {
-      const double h = cr.half_life_days * kDayMs;
-      if (!tr.has_ref) {
-        tr.ref = t;
-        tr.has_ref = true;
-      } else if (static_cast<double>(t - tr.ref) / h > 512) {
-        tr.scaled *= std::exp2(static_cast<double>(tr.ref - t) / h);
-        tr.ref = t;
-      }
-      tr.scaled += std::exp2(static_cast<double>(t - tr.ref) / h);
-    }
-  }
-
-  void feed_aggregate(std::uint32_t a, const Event& e) {
-    const Model& m = *model;
-    const Aggregate& ag = m.aggregates[a];
-    if (!event_matches(m, ag.where, e)) return;
-    AggTrack& tr = aggs[a];
-    const std::int64_t t = ms_of(e.at);
-    std::int64_t value = 0;
-    if (ag.measure == Measure::sum) {
-      if (const PropertyValue* pv = e.property(ag.property)) {
-        if (const double* d = std::get_if<double>(pv)) value = to_micro(*d);
-      }
-    }
-    if (ag.measure == Measure::distinct_days) {
-      const std::int64_t day = day_number(e.at);
-      if (tr.days.size() > tr.days_head && tr.days.back().first == day) {
-        tr.days.back().second = t;
-      } else {
-        tr.days.emplace_back(day, t);
-      }
-      // Days that can no longer be inside the window of any later as_of.
-      while (tr.days_head < tr.days.size() &&
-             (day - tr.days[tr.days_head].first >= ag.window_days ||
-              tr.days[tr.days_head].second < t - ag.window_ms)) {
-        ++tr.days_head;
-      }
-      if (tr.days_head > 64 && tr.days_head * 2 > tr.days.size()) {
-        tr.days.erase(tr.days.begin(), tr.days.begin() + static_cast<std::ptrdiff_t>(tr.days_head));
-        tr.days_head = 0;
-      }
-      return;
-    }
-    if (ag.window_ms >= 0) {
-      tr.window.push(t, value, ag.measure == Measure::sum);
-      tr.window.drop_before(t - ag.window_ms);
-      return;
-    }
-    ++tr.count;
-    tr.sum = sat_add(tr.sum, value);
-    tr.last = t;
-    tr.any = true;
-  }
-
-  /// Feeds one event (already accepted) to the trackers of its type.
-  void feed(const Event& e) {
-    const Model& m = *model;
-    const std::uint32_t t = event_type_id(m, e.type);
-    ++type_counts[t];
-    ++considered;
-    const std::int64_t ms = ms_of(e.at);
-    if (!any_event || ms > newest) newest = ms;
-    any_event = true;
-    for (std::uint32_t k = m.rule_sub_offsets[t]; k < m.rule_sub_offsets[t + 1]; ++k) {
-      feed_rule(m.rule_subs[k], e);
-    }
-    for (std::uint32_t k = m.agg_sub_offsets[t]; k < m.agg_sub_offsets[t + 1]; ++k) {
-      feed_aggregate(m.agg_subs[k], e);
-    }
-  }
-
-  /// Rebuilds every tracker from the history, in time order (stable).
+  /// Rebuilds the accumulators from the ledger, in time order (stable).
   void rebuild() {
-    reset_trackers();
+    acc.clear();
+    impliers.clear();
     for (std::size_t i = 0; i < lead.events.size(); ++i) {
-      if (implier_type[event_type_id(*model, lead.events[i].type)]) {
+      if (is_implier_type(*model, event_type_id(*model, lead.events[i].type))) {
         impliers.push_back(static_cast<std::uint32_t>(i));
       }
     }
@@ -325,27 +128,25 @@ struct StateData {
     std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
       return lead.events[a].at < lead.events[b].at;
     });
-    for (const std::uint32_t i : order) feed(lead.events[i]);
+    for (const std::uint32_t i : order) feed(i);
   }
 
-  bool ignored(const Event& e) const {
-    return e.automated && model->config.options.ignore_automated;
-  }
+  bool ignored(const Event& e) const { return ignored_event(*model, e); }
 
   ApplyResult apply(Event e) {
     if (ignored(e)) return ApplyResult::automated;
     if (!e.id.empty() && !ids.insert(e.id).second) return ApplyResult::duplicate;
     const std::int64_t ms = ms_of(e.at);
-    const bool late = any_event && ms < newest;
+    const bool late = acc.any() && ms < acc.newest();
     lead.events.push_back(std::move(e));
-    if (!implier_type.empty() && implier_type[event_type_id(*model, lead.events.back().type)]) {
+    if (is_implier_type(*model, event_type_id(*model, lead.events.back().type))) {
       // It may pair with events already counted ("the click implies the
       // open"): those rules are re-read with it known.
       rebuild();
       return late ? ApplyResult::replayed : ApplyResult::applied;
     }
     if (!late) {
-      feed(lead.events.back());
+      feed(lead.events.size() - 1);
       return ApplyResult::applied;
     }
     // Older than the newest event: the history is re-read in time order.
@@ -370,102 +171,6 @@ struct StateData {
 
   // ---- reading ---------------------------------------------------------------
 
-  /// Fills the evaluator's accumulators at as_of (>= newest event).
-  void fill(Scratch& s, Instant as_of, EventSummary& summary) const {
-    const Model& m = *model;
-    const std::int64_t now = ms_of(as_of);
-    for (std::size_t slot = 0; slot < rules.size(); ++slot) {
-      const CompiledRule& cr = m.rules[m.behavior_rules[slot]];
-      const RuleTrack& tr = rules[slot];
-      RuleAcc& acc = s.rules[slot];
-      acc = RuleAcc{0, tr.matched, 0, 0, 0, tr.implied, std::numeric_limits<std::int64_t>::min(),
-                    0, 0.0,        0};
-      if (cr.window_ms < 0) {
-        acc.counted = tr.counted;
-        acc.over = tr.over;
-        if (cr.half_life_days > 0) {
-          const double h = cr.half_life_days * kDayMs;
-          acc.factor_sum =
-              tr.has_ref ? tr.scaled * std::exp2(-static_cast<double>(now - tr.ref) / h) : 0.0;
-          acc.sum = to_micro(cr.points * acc.factor_sum);
-        } else {
-          acc.factor_sum = static_cast<double>(tr.counted);
-          acc.sum = sat_mul(static_cast<std::int64_t>(tr.counted), cr.points_micro);
-        }
-        continue;
-      }
-      const TimeWindow& w = tr.window;
-      const std::size_t start = w.lower(now - cr.window_ms);
-      acc.outside = tr.dropped + static_cast<std::uint32_t>(start - w.head);
-      std::int64_t day = std::numeric_limits<std::int64_t>::min();
-      std::uint32_t day_n = 0;
-      for (std::size_t i = start; i < w.times.size(); ++i) {
-        const std::int64_t t = w.times[i];
-        if (cr.max_per_day > 0) {
-          const std::int64_t d = day_number(Instant(std::chrono::milliseconds(t)));
-          if (d != day) {
-            day = d;
-            day_n = 0;
-          }
-          if (day_n >= cr.max_per_day) {
-            ++acc.over;
-            continue;
-          }
-          ++day_n;
-        }
-        ++acc.counted;
-        if (cr.half_life_days > 0) {
-          const double age_days = static_cast<double>(now - t) / kDayMs;
-          acc.factor_fx += to_factor_fx(std::exp2(-age_days / cr.half_life_days));
-        }
-      }
-      if (cr.half_life_days > 0) {
-        finish_decay(acc, cr.points);
-      } else {
-        acc.factor_sum = static_cast<double>(acc.counted);
-        acc.sum = sat_mul(static_cast<std::int64_t>(acc.counted), cr.points_micro);
-      }
-    }
-    const std::int64_t today = day_number(as_of);
-    for (std::size_t a = 0; a < aggs.size(); ++a) {
-      const Aggregate& ag = m.aggregates[a];
-      const AggTrack& tr = aggs[a];
-      AggAcc& acc = s.aggs[a];
-      acc = AggAcc{0, 0, 0, false, 0};
-      if (ag.measure == Measure::distinct_days) {
-        for (std::size_t i = tr.days_head; i < tr.days.size(); ++i) {
-          const auto& [d, latest] = tr.days[i];
-          if (today - d < ag.window_days && today - d >= 0 && now - latest <= ag.window_ms) {
-            ++acc.days;
-          }
-        }
-        // count / last are not read for distinct_days
-        continue;
-      }
-      if (ag.window_ms < 0) {
-        acc.count = tr.count;
-        acc.sum = tr.sum;
-        acc.last = tr.last;
-        acc.any = tr.any;
-        continue;
-      }
-      const TimeWindow& w = tr.window;
-      const std::size_t start = w.lower(now - ag.window_ms);
-      acc.count = static_cast<std::uint32_t>(w.times.size() - start);
-      if (acc.count > 0) {
-        acc.any = true;
-        acc.last = w.times.back();
-        if (ag.measure == Measure::sum)
-          acc.sum = sat_sub(w.prefix[w.times.size()], w.prefix[start]);
-      }
-    }
-    std::copy(type_counts.begin(), type_counts.end(), s.type_counts);
-    summary.considered = considered;
-    summary.after_as_of = 0;
-    summary.any = any_event;
-    summary.last = Instant(std::chrono::milliseconds(newest));
-  }
-
   [[nodiscard]] StageContext context(Instant as_of) const {
     StageContext ctx;
     ctx.current = stage;
@@ -479,20 +184,21 @@ struct StateData {
   Qualification evaluate(Instant as_of, Explanation* ex, int margin_stage = -1,
                          bool* margin_held = nullptr) const {
     const StageContext ctx = context(as_of);
-    EvalInput in;
-    in.stage = &ctx;
-    in.margin_stage = margin_stage;
-    in.margin = model->config.lifecycle.demote_margin;
-    in.margin_held = margin_held;
-    Scratch scratch;  // uninitialised: fill() and the evaluator set what they use
-    if (any_event && ms_of(as_of) < newest) {
-      // Earlier than the newest event: from the history, like qualify().
-      return evaluate_with(*model, lead, as_of, scratch, in, ex);
-    }
+    EvalRequest request;
+    request.stage.context = &ctx;
+    request.stage.margin_stage = margin_stage;
+    request.stage.margin = model->config.lifecycle.demote_margin;
+    request.stage.margin_held = margin_held;
+    Scratch scratch;  // uninitialised: the accumulators and the evaluator set what they use
     EventSummary summary;
-    fill(scratch, as_of, summary);
-    in.events = &summary;
-    return evaluate_with(*model, lead, as_of, scratch, in, ex);
+    if (!(acc.any() && ms_of(as_of) < acc.newest())) {
+      acc.read(as_of, scratch, summary);
+      request.events = &summary;
+    }  // else earlier than the newest event: from the ledger, like qualify()
+    std::optional<RecordingListener> recorder;
+    if (ex) recorder.emplace(*model, *ex);
+    return detail::evaluate(*model, lead, as_of, scratch, request, recorder ? &*recorder : nullptr,
+                            ex ? &ex->facts : nullptr);
   }
 
   // ---- lifecycle -----------------------------------------------------------
@@ -769,6 +475,7 @@ std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
   auto model = next.model_;
   d.qualifier = std::move(next);
   d.model = std::move(model);
+  d.acc = detail::StreamAccumulator(*d.model);
   d.load_events();
   if (keep_stage || d.stage.empty()) return std::nullopt;
   const Qualification q = d.evaluate(as_of, nullptr);

@@ -196,12 +196,7 @@ struct Model {
   std::string fallback_stage;
 };
 
-// ---- evaluation working state (shared by evaluate.cpp and lead_state.cpp) --
-
-/// Exact, order-independent accumulator of decay factors in (0, 1]: each
-/// factor is rounded to a multiple of 2^-62 and summed as a 128-bit integer.
-__extension__ typedef unsigned __int128 FactorSum;
-inline constexpr int kFactorBits = 62;  // 0x1p62 below
+// ---- micro-points (compile, the evaluator, the accumulators) ----------------
 
 /// Millionths of a point, rounded; saturates instead of overflowing.
 inline std::int64_t to_micro(double v) noexcept {
@@ -230,97 +225,8 @@ inline std::int64_t sat_mul(std::int64_t a, std::int64_t b) noexcept {
   return (a > 0) == (b > 0) ? INT64_MAX : INT64_MIN;
 }
 
-/// Per behaviour rule, what the events contributed.
-struct RuleAcc {
-  std::int64_t sum;  ///< micro-points (decayed rules: set by finish_decay)
-  std::uint32_t matched, counted, over, outside, implied;
-  std::int64_t day;
-  std::uint32_t day_n;
-  double factor_sum;  ///< sum of decay factors (counted events without decay)
-  FactorSum factor_fx;
-};
-
-/// Folds a decayed rule's exact factor sum into its points: the rule's total
-/// is points x (sum of factors), rounded to the millionth once.
-inline void finish_decay(RuleAcc& acc, double points) noexcept {
-  acc.factor_sum = static_cast<double>(acc.factor_fx) * 0x1p-62;
-  acc.sum = to_micro(points * acc.factor_sum);
-}
-inline FactorSum to_factor_fx(double factor) noexcept {
-  return static_cast<FactorSum>(std::llround(factor * 0x1p62));
-}
-
-struct AggAcc {
-  std::int64_t sum;
-  std::int64_t last;
-  std::uint32_t count;
-  bool any;
-  std::uint32_t days;  ///< distinct_days result
-};
-
-/// Leads with per-day-capped rules whose events are not in time order are
-/// walked through a sorted index when they have at most this many events
-/// (linear after an in-place sort); beyond it each capped event is ranked
-/// against the others (quadratic).
-inline constexpr std::size_t kSortedEventsBuffer = 4096;
-
-struct Scratch {
-  RuleAcc rules[kHardMaxBehaviorRules];
-  AggAcc aggs[kHardMaxAggregates];
-  std::uint64_t bits[2048];
-  std::uint32_t type_counts[kHardMaxEventTypes + 1];
-  std::uint32_t order[kSortedEventsBuffer];
-  std::uint64_t skip[kSortedEventsBuffer / 64];  ///< repeated or automated events
-  std::uint32_t implier[kSortedEventsBuffer];    ///< events of implied_by types
-};
-
-/// What the events of a lead add up to, when a caller (LeadState) computed
-/// the accumulators in Scratch itself instead of walking the events.
-struct EventSummary {
-  std::size_t considered = 0;
-  std::size_t after_as_of = 0;
-  bool any = false;
-  Instant last{};
-};
-
-/// Lifecycle facts visible to stage conditions (stage.current,
-/// stage.days_in_stage, sales.status) when qualifying through a LeadState.
-struct StageContext {
-  std::string_view current;
-  double days_in_stage = 0;
-  std::string_view sales_status;  ///< "" = none
-};
-
-struct EvalInput {
-  const EventSummary* events = nullptr;  ///< non-null: Scratch is pre-filled
-  const StageContext* stage = nullptr;
-  /// When >= 0, also evaluates stage `margin_stage`'s condition with the
-  /// scores raised by `margin` (hysteresis) into *margin_held.
-  int margin_stage = -1;
-  double margin = 0;
-  bool* margin_held = nullptr;
-};
-
-/// Whether `a` (an event of an implied rule) and `b` (an event of one of its
-/// implied_by types) are paired: same value of the `same` property, or the
-/// same UTC day when the rule names no property.
-bool implies(const CompiledRule& rule, const Event& implying, const Event& event) noexcept;
-
-/// Whether `event` satisfies every `where` root (event-context conditions).
-bool event_matches(const Model& model, const std::vector<std::uint32_t>& where, const Event& event);
-/// The interned id of an event type (other_type() when not named).
-std::uint32_t event_type_id(const Model& model, std::string_view type) noexcept;
-
-/// evaluate() over a caller-filled Scratch (see EvalInput).
-Qualification evaluate_with(const Model& model, const Lead& lead, Instant as_of, Scratch& scratch,
-                            const EvalInput& input, Explanation* explanation) noexcept(false);
-
 /// Compiles and validates; returns the model or the diagnostics.
 Result<std::shared_ptr<const Model>> compile(Config config, const Limits& limits);
-
-/// The single evaluator. With `explanation` null it allocates nothing.
-Qualification evaluate(const Model& model, const Lead& lead, Instant as_of,
-                       Explanation* explanation, DerivedFacts* facts_out = nullptr) noexcept(false);
 
 /// Field lookup for compile-time checks.
 struct FieldInfo {

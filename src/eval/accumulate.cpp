@@ -1,0 +1,460 @@
+#include "eval/accumulate.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace leadscore::detail {
+namespace {
+
+constexpr double kDayMs = static_cast<double>(kMillisPerDay);
+
+std::int64_t ms_of(Instant t) noexcept { return t.time_since_epoch().count(); }
+
+/// 2^(-(ref - t) / half-life): the decay factor of an event at t read at ref.
+double decay_factor(double half_life_days, std::int64_t t, std::int64_t ref) noexcept {
+  const double age_days = static_cast<double>(ref - t) / kDayMs;
+  return std::exp2(-age_days / half_life_days);
+}
+
+FactorSum to_factor_fx(double factor) noexcept {
+  return static_cast<FactorSum>(std::llround(factor * 0x1p62));
+}
+
+/// Per-thread buffer for the sorted order of leads with more than
+/// kSortedEventsBuffer events: it grows once and is reused.
+std::vector<std::uint32_t>& big_buffer(int which) {
+  thread_local std::vector<std::uint32_t> buffers[3];
+  return buffers[which];
+}
+
+std::uint64_t hash_id(std::string_view id) noexcept {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const char c : id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+}  // namespace
+
+// ---- shared pieces -----------------------------------------------------------
+
+bool implies(const CompiledRule& rule, const Event& implying, const Event& event) noexcept {
+  if (rule.implied_same.empty()) return day_number(implying.at) == day_number(event.at);
+  const PropertyValue* a = implying.property(rule.implied_same);
+  const PropertyValue* b = event.property(rule.implied_same);
+  return a && b && *a == *b;
+}
+
+std::uint32_t event_type_id(const Model& model, std::string_view type) noexcept {
+  const int id = model.event_types.find(type);
+  return id < 0 ? model.other_type() : static_cast<std::uint32_t>(id);
+}
+
+bool is_implier_type(const Model& model, std::uint32_t type) noexcept {
+  if (!model.has_implications) return false;
+  for (const std::uint32_t r : model.behavior_rules) {
+    const auto& types = model.rules[r].implied_types;
+    if (std::find(types.begin(), types.end(), type) != types.end()) return true;
+  }
+  return false;
+}
+
+bool Impliers::imply(const Model& m, const CompiledRule& cr, const Event& e) const noexcept {
+  for (const std::uint32_t j : index) {
+    const Event& f = events[j];
+    if (&f == &e) continue;
+    const std::uint32_t t = event_type_id(m, f.type);
+    if (std::find(cr.implied_types.begin(), cr.implied_types.end(), t) == cr.implied_types.end())
+      continue;
+    if (implies(cr, f, e)) return true;
+  }
+  return false;
+}
+
+RuleAcc empty_rule_acc(std::int64_t ref_ms) noexcept {
+  return RuleAcc{0, 0, 0, 0, 0, 0, std::numeric_limits<std::int64_t>::min(), 0, 0.0, 0, ref_ms};
+}
+
+void count_rule_event(const CompiledRule& cr, std::int64_t t_ms, RuleAcc& acc) noexcept {
+  if (cr.max_per_day > 0) {
+    const std::int64_t day = day_number(Instant(std::chrono::milliseconds(t_ms)));
+    if (day != acc.day) {
+      acc.day = day;
+      acc.day_n = 0;
+    }
+    if (acc.day_n >= cr.max_per_day) {
+      ++acc.over;
+      return;
+    }
+    ++acc.day_n;
+  }
+  ++acc.counted;
+  if (cr.half_life_days > 0) {
+    if (t_ms > acc.ref) {
+      // A newer event than the reference (LeadState): the sum so far is
+      // re-expressed relative to it, so every factor stays in (0, 1].
+      if (acc.factor_fx != 0) {
+        const double scaled =
+            static_cast<double>(acc.factor_fx) * decay_factor(cr.half_life_days, acc.ref, t_ms);
+        acc.factor_fx = static_cast<FactorSum>(scaled + 0.5);
+      }
+      acc.ref = t_ms;
+    }
+    acc.factor_fx += to_factor_fx(decay_factor(cr.half_life_days, t_ms, acc.ref));
+  } else {
+    acc.factor_sum += 1.0;
+    acc.sum = sat_add(acc.sum, cr.points_micro);
+  }
+}
+
+void finish_rule(const CompiledRule& cr, RuleAcc& acc, std::int64_t as_of_ms) noexcept {
+  if (!(cr.half_life_days > 0)) return;
+  acc.factor_sum = static_cast<double>(acc.factor_fx) * 0x1p-62;
+  if (as_of_ms > acc.ref) acc.factor_sum *= decay_factor(cr.half_life_days, acc.ref, as_of_ms);
+  acc.sum = to_micro(cr.points * acc.factor_sum);
+}
+
+void count_aggregate_event(const Aggregate& ag, std::int64_t t_ms, std::int64_t value_micro,
+                           AggAcc& acc) noexcept {
+  ++acc.count;
+  if (!acc.any || t_ms > acc.last) acc.last = t_ms;
+  acc.any = true;
+  if (ag.measure == Measure::sum) acc.sum = sat_add(acc.sum, value_micro);
+}
+
+std::int64_t aggregate_value_of(const Aggregate& ag, const Event& e) noexcept {
+  if (ag.measure != Measure::sum) return 0;
+  if (const PropertyValue* pv = e.property(ag.property)) {
+    if (const double* d = std::get_if<double>(pv)) return to_micro(*d);
+  }
+  return 0;
+}
+
+void mark_active_day(const Aggregate& ag, std::int64_t day, std::int64_t as_of_day,
+                     std::uint64_t* bits) noexcept {
+  if (ag.bit_words == 0) return;
+  const std::int64_t offset = as_of_day - day;
+  if (offset < 0 || offset >= ag.window_days) return;
+  const auto bit = static_cast<std::uint64_t>(offset);
+  bits[ag.bit_offset + bit / 64] |= std::uint64_t{1} << (bit % 64);
+}
+
+void finish_aggregates(const Model& m, Scratch& s) noexcept {
+  for (std::size_t a = 0; a < m.aggregates.size(); ++a) {
+    const Aggregate& ag = m.aggregates[a];
+    if (ag.measure != Measure::distinct_days) continue;
+    std::uint32_t days = 0;
+    for (std::uint32_t w = 0; w < ag.bit_words; ++w)
+      days += static_cast<std::uint32_t>(std::popcount(s.bits[ag.bit_offset + w]));
+    s.aggs[a].days = days;
+  }
+}
+
+// ---- EventAccumulator (qualify) ----------------------------------------------
+
+void EventAccumulator::reset() noexcept {
+  for (std::size_t i = 0; i < m_.behavior_rules.size(); ++i) s_.rules[i] = empty_rule_acc(now_);
+  for (std::size_t i = 0; i < m_.aggregates.size(); ++i) s_.aggs[i] = kEmptyAggAcc;
+  std::fill_n(s_.bits, m_.bit_words_total, std::uint64_t{0});
+  std::fill_n(s_.type_counts, m_.other_type() + 1, std::uint32_t{0});
+}
+
+// Whether the lead's events can be walked as they are: in time order, none
+// ignored, no ids to deduplicate.
+bool EventAccumulator::walk_as_is(const Lead& lead) const noexcept {
+  const auto& events = lead.events;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    if (!e.id.empty() || ignored_event(m_, e)) return false;
+    if (i > 0 && e.at < events[i - 1].at) return false;
+  }
+  return true;
+}
+
+// The lead's events that take part, in time order (ties in input order):
+// ignored events and repeated ids (the first in input order counts) left out.
+std::span<const std::uint32_t> EventAccumulator::order_events(const Lead& lead) {
+  const auto& events = lead.events;
+  const std::size_t n = events.size();
+  const bool big = n > kSortedEventsBuffer;
+  std::uint32_t* order = s_.order;
+  std::uint32_t* hashes = s_.implier;  // free until list_impliers()
+  if (big) {
+    auto& buf = big_buffer(0);
+    auto& hb = big_buffer(1);
+    buf.resize(n);
+    hb.resize(n);
+    order = buf.data();
+    hashes = hb.data();
+  }
+  // Repeated ids: sorted by (hash, id, input order), so that equal ids are
+  // adjacent and the first in input order comes first; the others are
+  // marked (hash slot 1). O(n log n) whatever the ids.
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (events[i].id.empty()) continue;
+    hashes[i] = static_cast<std::uint32_t>(hash_id(events[i].id));
+    order[k++] = static_cast<std::uint32_t>(i);
+  }
+  bool any_skipped = false;
+  if (k > 1) {
+    std::sort(order, order + k, [hashes, &events](std::uint32_t a, std::uint32_t b) {
+      if (hashes[a] != hashes[b]) return hashes[a] < hashes[b];
+      const int c = events[a].id.compare(events[b].id);
+      return c < 0 || (c == 0 && a < b);
+    });
+    std::size_t first = 0;
+    for (std::size_t j = 0; j < k; ++j) {
+      const bool repeated = j > 0 && events[order[j]].id == events[order[first]].id;
+      if (!repeated) first = j;
+      any_skipped = any_skipped || repeated;
+      hashes[order[j]] = repeated ? 1 : 0;
+    }
+  } else if (k == 1) {
+    hashes[order[0]] = 0;
+  }
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (ignored_event(m_, events[i])) continue;
+    if (any_skipped && !events[i].id.empty() && hashes[i] == 1) continue;
+    order[m++] = static_cast<std::uint32_t>(i);
+  }
+  bool sorted = true;
+  for (std::size_t i = 1; i < m && sorted; ++i) {
+    sorted = !(events[order[i]].at < events[order[i - 1]].at);
+  }
+  if (!sorted) {  // not std::stable_sort: it allocates
+    std::sort(order, order + m, [&events](std::uint32_t a, std::uint32_t b) {
+      return events[a].at < events[b].at || (events[a].at == events[b].at && a < b);
+    });
+  }
+  return {order, m};
+}
+
+std::span<const std::uint32_t> EventAccumulator::list_impliers(const Lead& lead,
+                                                               const EventOrder& order) {
+  if (!m_.has_implications) return {};
+  std::uint32_t* out = s_.implier;
+  if (order.size() > kSortedEventsBuffer) {
+    auto& buf = big_buffer(2);
+    buf.resize(order.size());
+    out = buf.data();
+  }
+  std::size_t k = 0;
+  for (std::size_t pos = 0; pos < order.size(); ++pos) {
+    const std::uint32_t i = order[pos];
+    const Event& e = lead.events[i];
+    if (ms_of(e.at) > now_) break;
+    if (is_implier_type(m_, event_type_id(m_, e.type))) out[k++] = i;
+  }
+  return {out, k};
+}
+
+void EventAccumulator::feed(const Event& e, const Impliers& impliers) {
+  const std::uint32_t t = event_type_id(m_, e.type);
+  ++s_.type_counts[t];
+  const std::int64_t at = ms_of(e.at);
+  for (std::uint32_t k = m_.rule_sub_offsets[t]; k < m_.rule_sub_offsets[t + 1]; ++k) {
+    const std::uint32_t slot = m_.rule_subs[k];
+    const CompiledRule& cr = m_.rules[m_.behavior_rules[slot]];
+    if (!cr.where.empty() && !where_(ctx_, cr.where, e)) continue;
+    RuleAcc& acc = s_.rules[slot];
+    ++acc.matched;
+    if (!in_window(cr.window_ms, at, now_)) {
+      ++acc.outside;
+    } else if (!cr.implied_types.empty() && impliers.imply(m_, cr, e)) {
+      ++acc.implied;
+    } else {
+      count_rule_event(cr, at, acc);
+    }
+  }
+  for (std::uint32_t k = m_.agg_sub_offsets[t]; k < m_.agg_sub_offsets[t + 1]; ++k) {
+    const std::uint32_t a = m_.agg_subs[k];
+    const Aggregate& ag = m_.aggregates[a];
+    if (!in_window(ag.window_ms, at, now_)) continue;
+    if (!ag.where.empty() && !where_(ctx_, ag.where, e)) continue;
+    count_aggregate_event(ag, at, aggregate_value_of(ag, e), s_.aggs[a]);
+    if (ag.measure == Measure::distinct_days) {
+      mark_active_day(ag, day_number(e.at), today_, s_.bits);
+    }
+  }
+}
+
+EventSummary EventAccumulator::run(const Lead& lead, Instant as_of) {
+  now_ = ms_of(as_of);
+  today_ = day_number(as_of);
+  reset();
+  EventSummary summary;
+  EventOrder order;
+  if (walk_as_is(lead)) {
+    order.count = lead.events.size();
+  } else {
+    const std::span<const std::uint32_t> sorted = order_events(lead);
+    order.index = sorted.data();
+    order.count = sorted.size();
+  }
+  const Impliers impliers{lead.events, list_impliers(lead, order)};
+  for (std::size_t pos = 0; pos < order.size(); ++pos) {
+    const Event& e = lead.events[order[pos]];
+    if (e.at > as_of) {
+      ++summary.after_as_of;
+      continue;
+    }
+    ++summary.considered;
+    summary.last = e.at;  // time order: the last one seen is the newest
+    summary.any = true;
+    feed(e, impliers);
+  }
+  for (std::size_t slot = 0; slot < m_.behavior_rules.size(); ++slot) {
+    finish_rule(m_.rules[m_.behavior_rules[slot]], s_.rules[slot], now_);
+  }
+  finish_aggregates(m_, s_);
+  return summary;
+}
+
+// ---- StreamAccumulator (LeadState) -------------------------------------------
+
+StreamAccumulator::StreamAccumulator(const Model& m) : m_(&m) { clear(); }
+
+void StreamAccumulator::clear() {
+  const Model& m = *m_;
+  rules_.assign(m.behavior_rules.size(), empty_rule_acc(std::numeric_limits<std::int64_t>::min()));
+  rule_events_.assign(m.behavior_rules.size(), Kept{});
+  aggs_.assign(m.aggregates.size(), kEmptyAggAcc);
+  agg_events_.assign(m.aggregates.size(), Kept{});
+  type_counts_.assign(m.other_type() + 1, 0);
+  considered_ = 0;
+  any_ = false;
+  newest_ = 0;
+}
+
+void StreamAccumulator::Kept::push(Timed t, std::int64_t window_ms) {
+  events.push_back(t);
+  // Entries that no later as_of can see inside the window.
+  while (head < events.size() && events[head].t < t.t - window_ms) {
+    ++head;
+    ++dropped;
+  }
+  if (head > 64 && head * 2 > events.size()) {
+    events.erase(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+}
+
+void StreamAccumulator::feed_rule(std::uint32_t slot, const Event& e, std::int64_t t,
+                                  const Impliers& impliers) {
+  const Model& m = *m_;
+  const CompiledRule& cr = m.rules[m.behavior_rules[slot]];
+  if (!event_matches(m, cr.where, e)) return;
+  RuleAcc& acc = rules_[slot];
+  ++acc.matched;
+  const bool implied = !cr.implied_types.empty() && impliers.imply(m, cr, e);
+  if (cr.window_ms >= 0) {
+    rule_events_[slot].push(Timed{t, implied ? 1 : 0}, cr.window_ms);
+  } else if (implied) {
+    ++acc.implied;
+  } else {
+    count_rule_event(cr, t, acc);
+  }
+}
+
+void StreamAccumulator::feed_aggregate(std::uint32_t a, const Event& e, std::int64_t t) {
+  const Model& m = *m_;
+  const Aggregate& ag = m.aggregates[a];
+  if (!event_matches(m, ag.where, e)) return;
+  if (ag.window_ms < 0) {
+    count_aggregate_event(ag, t, aggregate_value_of(ag, e), aggs_[a]);
+    return;
+  }
+  Kept& kept = agg_events_[a];
+  if (ag.measure == Measure::distinct_days && kept.events.size() > kept.head &&
+      day_number(Instant(std::chrono::milliseconds(kept.events.back().t))) == day_number(e.at)) {
+    kept.events.back().t = t;  // a day is active while its latest event is in the window
+    return;
+  }
+  kept.push(Timed{t, aggregate_value_of(ag, e)}, ag.window_ms);
+}
+
+void StreamAccumulator::feed(const Event& e, std::uint32_t type, const Impliers& impliers) {
+  const Model& m = *m_;
+  ++type_counts_[type];
+  ++considered_;
+  const std::int64_t t = ms_of(e.at);
+  if (!any_ || t > newest_) newest_ = t;
+  any_ = true;
+  for (std::uint32_t k = m.rule_sub_offsets[type]; k < m.rule_sub_offsets[type + 1]; ++k) {
+    feed_rule(m.rule_subs[k], e, t, impliers);
+  }
+  for (std::uint32_t k = m.agg_sub_offsets[type]; k < m.agg_sub_offsets[type + 1]; ++k) {
+    feed_aggregate(m.agg_subs[k], e, t);
+  }
+}
+
+void StreamAccumulator::read_rule(std::uint32_t slot, std::int64_t now,
+                                  RuleAcc& acc) const noexcept {
+  const CompiledRule& cr = m_->rules[m_->behavior_rules[slot]];
+  acc = rules_[slot];
+  if (cr.window_ms >= 0) {
+    // Replayed at as_of through the same counting as qualify().
+    const Kept& kept = rule_events_[slot];
+    const std::uint32_t matched = acc.matched;
+    acc = empty_rule_acc(now);
+    acc.matched = matched;
+    acc.outside = kept.dropped;
+    for (std::size_t i = kept.head; i < kept.events.size(); ++i) {
+      const Timed& ev = kept.events[i];
+      if (!in_window(cr.window_ms, ev.t, now)) {
+        ++acc.outside;
+      } else if (ev.value != 0) {
+        ++acc.implied;
+      } else {
+        count_rule_event(cr, ev.t, acc);
+      }
+    }
+  }
+  finish_rule(cr, acc, now);
+}
+
+void StreamAccumulator::read_aggregate(std::uint32_t a, std::int64_t now,
+                                       Scratch& s) const noexcept {
+  const Aggregate& ag = m_->aggregates[a];
+  AggAcc& acc = s.aggs[a];
+  if (ag.window_ms < 0) {
+    acc = aggs_[a];
+    return;
+  }
+  acc = kEmptyAggAcc;
+  const Kept& kept = agg_events_[a];
+  const std::int64_t today = day_number(Instant(std::chrono::milliseconds(now)));
+  for (std::size_t i = kept.head; i < kept.events.size(); ++i) {
+    const Timed& ev = kept.events[i];
+    if (!in_window(ag.window_ms, ev.t, now)) continue;
+    count_aggregate_event(ag, ev.t, ev.value, acc);
+    if (ag.measure == Measure::distinct_days) {
+      mark_active_day(ag, day_number(Instant(std::chrono::milliseconds(ev.t))), today, s.bits);
+    }
+  }
+}
+
+void StreamAccumulator::read(Instant as_of, Scratch& s, EventSummary& summary) const {
+  const Model& m = *m_;
+  const std::int64_t now = ms_of(as_of);
+  for (std::size_t slot = 0; slot < rules_.size(); ++slot) {
+    read_rule(static_cast<std::uint32_t>(slot), now, s.rules[slot]);
+  }
+  std::fill_n(s.bits, m.bit_words_total, std::uint64_t{0});
+  for (std::size_t a = 0; a < aggs_.size(); ++a) {
+    read_aggregate(static_cast<std::uint32_t>(a), now, s);
+  }
+  finish_aggregates(m, s);
+  std::copy(type_counts_.begin(), type_counts_.end(), s.type_counts);
+  summary.considered = considered_;
+  summary.after_as_of = 0;
+  summary.any = any_;
+  summary.last = Instant(std::chrono::milliseconds(newest_));
+}
+
+}  // namespace leadscore::detail

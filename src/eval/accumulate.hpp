@@ -1,0 +1,221 @@
+// Event accumulation: the one implementation of windows, per-day caps,
+// decay, distinct days, implied events and event hygiene (private).
+//
+// Two feeders share it:
+//  - qualify() knows as_of before the first event: EventAccumulator takes a
+//    lead's events in time order and decides windows as it goes;
+//  - LeadState does not: StreamAccumulator takes events one at a time (in
+//    time order) and keeps the events of windowed rules and aggregates, which
+//    it replays through the same counting functions when it is read at an
+//    as_of.
+// Both end in the same Scratch accumulators, which the evaluator reads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "leadscore/lead.hpp"
+#include "leadscore/limits.hpp"
+#include "leadscore/time.hpp"
+
+#include "model/model.hpp"
+
+namespace leadscore::detail {
+
+/// Exact, order-independent accumulator of decay factors in (0, 1]: each
+/// factor is rounded to a multiple of 2^-62 and summed as a 128-bit integer.
+__extension__ typedef unsigned __int128 FactorSum;
+inline constexpr int kFactorBits = 62;  // 0x1p62 below
+
+/// Per behaviour rule, what the events contributed.
+struct RuleAcc {
+  std::int64_t sum;  ///< micro-points (decayed rules: set by finish_rule)
+  std::uint32_t matched, counted, over, outside, implied;
+  std::int64_t day;  ///< UTC day of the per-day cap being filled
+  std::uint32_t day_n;
+  double factor_sum;    ///< sum of decay factors (counted events without decay)
+  FactorSum factor_fx;  ///< decayed rules: sum of 2^((t - ref) / half-life), fixed point
+  std::int64_t ref;     ///< decayed rules: the instant (ms) factor_fx is relative to
+};
+
+struct AggAcc {
+  std::int64_t sum;
+  std::int64_t last;
+  std::uint32_t count;
+  bool any;
+  std::uint32_t days;  ///< distinct_days result
+};
+
+/// Leads with at most this many events are sorted, deduplicated and paired
+/// (implied events) in fixed buffers; larger ones use a per-thread buffer
+/// that grows once.
+inline constexpr std::size_t kSortedEventsBuffer = 4096;
+
+/// The evaluator's working state for one lead at one as_of.
+struct Scratch {
+  RuleAcc rules[kHardMaxBehaviorRules];
+  AggAcc aggs[kHardMaxAggregates];
+  std::uint64_t bits[2048];
+  std::uint32_t type_counts[kHardMaxEventTypes + 1];
+  std::uint32_t order[kSortedEventsBuffer];
+  std::uint32_t implier[kSortedEventsBuffer];  ///< events of implied_by types
+};
+
+/// What the events of a lead add up to, besides the accumulators.
+struct EventSummary {
+  std::size_t considered = 0;
+  std::size_t after_as_of = 0;
+  bool any = false;
+  Instant last{};
+};
+
+/// Whether an event takes part in scoring at all: events flagged
+/// `automated` do not unless the configuration says otherwise.
+inline bool ignored_event(const Model& model, const Event& e) noexcept {
+  return e.automated && model.config.options.ignore_automated;
+}
+
+/// Whether `a` (an event of an implied rule) and `b` (an event of one of its
+/// implied_by types) are paired: same value of the `same` property, or the
+/// same UTC day when the rule names no property.
+bool implies(const CompiledRule& rule, const Event& implying, const Event& event) noexcept;
+
+/// Whether `event` satisfies every `where` root (event-context conditions).
+bool event_matches(const Model& model, const std::vector<std::uint32_t>& where, const Event& event);
+/// The interned id of an event type (other_type() when not named).
+std::uint32_t event_type_id(const Model& model, std::string_view type) noexcept;
+/// Whether some type of the model is an implied_by type (per type id).
+bool is_implier_type(const Model& model, std::uint32_t type) noexcept;
+
+/// The events a lead's implied rules pair with: indices into `events` of
+/// events of implied_by types, each taking part in scoring.
+struct Impliers {
+  std::span<const Event> events;
+  std::span<const std::uint32_t> index;
+  /// Whether one of them (other than `e` itself) implies `e` for rule `cr`.
+  [[nodiscard]] bool imply(const Model& m, const CompiledRule& cr, const Event& e) const noexcept;
+};
+
+// ---- counting (shared by both feeders) ------------------------------------
+
+/// An empty rule accumulator whose decay reference is `ref_ms`.
+RuleAcc empty_rule_acc(std::int64_t ref_ms) noexcept;
+inline constexpr AggAcc kEmptyAggAcc{0, 0, 0, false, 0};
+
+/// Counts one event at `t_ms` that matched, lies inside the rule's window
+/// and is not implied: the per-day cap, then the points or the decay factor.
+/// Events come in time order.
+void count_rule_event(const CompiledRule& cr, std::int64_t t_ms, RuleAcc& acc) noexcept;
+/// Folds a rule's counted events into its points at as_of (decay: points x
+/// the sum of factors, rounded to the millionth once).
+void finish_rule(const CompiledRule& cr, RuleAcc& acc, std::int64_t as_of_ms) noexcept;
+
+/// Counts one event (inside the aggregate's window) into a count / sum /
+/// days_since_last aggregate; distinct days go through mark_active_day.
+void count_aggregate_event(const Aggregate& ag, std::int64_t t_ms, std::int64_t value_micro,
+                           AggAcc& acc) noexcept;
+/// The value a `sum` aggregate takes from an event (its property, in micro-units).
+std::int64_t aggregate_value_of(const Aggregate& ag, const Event& e) noexcept;
+/// Marks the UTC day `day` active for a distinct_days aggregate read on `as_of_day`.
+void mark_active_day(const Aggregate& ag, std::int64_t day, std::int64_t as_of_day,
+                     std::uint64_t* bits) noexcept;
+/// Counts the active days of every distinct_days aggregate.
+void finish_aggregates(const Model& m, Scratch& s) noexcept;
+
+/// Whether an event at `t_ms` is inside a window of `window_ms` (-1: all
+/// history) read at `as_of_ms`.
+constexpr bool in_window(std::int64_t window_ms, std::int64_t t_ms,
+                         std::int64_t as_of_ms) noexcept {
+  return window_ms < 0 || as_of_ms - t_ms <= window_ms;
+}
+
+// ---- qualify(): a whole lead at a known as_of --------------------------------
+
+/// Walks a lead's events (any order) into `s` at `as_of`: repeated ids and
+/// ignored events skipped, the rest in time order (ties in input order).
+class EventAccumulator {
+ public:
+  /// `where(roots, event)` evaluates event-context conditions.
+  using WhereFn = bool (*)(const void* ctx, const std::vector<std::uint32_t>& where,
+                           const Event& e);
+  EventAccumulator(const Model& m, Scratch& s, WhereFn where, const void* ctx) noexcept
+      : m_(m), s_(s), where_(where), ctx_(ctx) {}
+
+  EventSummary run(const Lead& lead, Instant as_of);
+
+ private:
+  /// Positions of the events to walk: `index[pos]`, or `pos` itself when
+  /// the lead's events are walked as they are.
+  struct EventOrder {
+    const std::uint32_t* index = nullptr;
+    std::size_t count = 0;
+    [[nodiscard]] std::size_t size() const noexcept { return count; }
+    std::uint32_t operator[](std::size_t pos) const noexcept {
+      return index ? index[pos] : static_cast<std::uint32_t>(pos);
+    }
+  };
+  void reset() noexcept;
+  [[nodiscard]] bool walk_as_is(const Lead& lead) const noexcept;
+  std::span<const std::uint32_t> order_events(const Lead& lead);
+  std::span<const std::uint32_t> list_impliers(const Lead& lead, const EventOrder& order);
+  void feed(const Event& e, const Impliers& impliers);
+
+  const Model& m_;
+  Scratch& s_;
+  WhereFn where_;
+  const void* ctx_;
+  std::int64_t now_ = 0;
+  std::int64_t today_ = 0;
+};
+
+// ---- LeadState: one event at a time, read at any later as_of ----------------
+
+/// Accumulators fed one event at a time in time order. Rules and aggregates
+/// without a window are counted as events arrive; those with a window keep
+/// the events that a later as_of may still see, replayed when read.
+class StreamAccumulator {
+ public:
+  explicit StreamAccumulator(const Model& m);
+  void clear();
+  /// Feeds one event that takes part in scoring (time order: not older than
+  /// the newest fed), with the events it may be implied by.
+  void feed(const Event& e, std::uint32_t type, const Impliers& impliers);
+  /// The accumulators at `as_of` (not before the newest event fed).
+  void read(Instant as_of, Scratch& s, EventSummary& summary) const;
+  [[nodiscard]] bool any() const noexcept { return any_; }
+  [[nodiscard]] std::int64_t newest() const noexcept { return newest_; }
+
+ private:
+  struct Timed {
+    std::int64_t t;
+    std::int64_t value;  ///< sum aggregates: micro-units; rules: 1 when implied
+  };
+  /// Events of a windowed rule or aggregate, time order; entries before
+  /// `head` can no longer be inside a window and are counted in `dropped`.
+  struct Kept {
+    std::vector<Timed> events;
+    std::size_t head = 0;
+    std::uint32_t dropped = 0;
+    void push(Timed t, std::int64_t window_ms);
+  };
+  void feed_rule(std::uint32_t slot, const Event& e, std::int64_t t, const Impliers& impliers);
+  void feed_aggregate(std::uint32_t a, const Event& e, std::int64_t t);
+  void read_rule(std::uint32_t slot, std::int64_t now, RuleAcc& acc) const noexcept;
+  void read_aggregate(std::uint32_t a, std::int64_t now, Scratch& s) const noexcept;
+
+  const Model* m_;
+  std::vector<RuleAcc> rules_;  ///< rules without a window
+  std::vector<Kept> rule_events_;
+  std::vector<AggAcc> aggs_;  ///< aggregates without a window (not distinct_days)
+  std::vector<Kept> agg_events_;
+  std::vector<std::uint32_t> type_counts_;
+  std::size_t considered_ = 0;
+  bool any_ = false;
+  std::int64_t newest_ = 0;
+};
+
+}  // namespace leadscore::detail

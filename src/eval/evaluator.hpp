@@ -1,0 +1,96 @@
+// The evaluator (private): one lead, one as_of, one compiled model.
+//
+// There is one evaluator. qualify() runs it with no listener (no virtual
+// call, no allocation); explain() with the recording listener of
+// src/explain/; Qualifier::qualify(lead, as_of, RuleListener&) (calibration's
+// rule hits) with an adapter. A listener is told what the evaluator decided
+// and never changes it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "leadscore/qualifier.hpp"
+
+#include "eval/accumulate.hpp"
+#include "model/model.hpp"
+
+namespace leadscore::detail {
+
+/// Lifecycle facts visible to stage conditions (stage.current,
+/// stage.days_in_stage, sales.status) when LeadState classifies a lead.
+struct StageContext {
+  std::string_view current;
+  double days_in_stage = 0;
+  std::string_view sales_status;  ///< "" = none
+};
+
+/// What stage classification is given besides the scores: the lifecycle
+/// facts, and optionally a second question (hysteresis): would stage
+/// `margin_stage` still hold with every score raised by `margin`?
+struct StageQuery {
+  const StageContext* context = nullptr;
+  int margin_stage = -1;
+  double margin = 0;
+  bool* margin_held = nullptr;
+};
+
+/// What a listener may ask the evaluator once a result is known.
+class EvalView {
+ public:
+  [[nodiscard]] virtual const Model& model() const noexcept = 0;
+  [[nodiscard]] virtual const Lead& lead() const noexcept = 0;
+  /// Whether condition node `node` holds for this lead at as_of.
+  virtual bool holds(std::uint32_t node) = 0;
+  /// The value a leaf condition (compare or aggregate) reads.
+  virtual Val leaf(std::uint32_t node) = 0;
+  /// The value of aggregate `a`.
+  virtual Val aggregate(std::uint32_t a) = 0;
+
+ protected:
+  ~EvalView() = default;
+};
+
+/// Told what one evaluation decided, in order: rules (configuration order),
+/// then stages (in order, up to the one that held), then the result.
+class EvalListener {
+ public:
+  virtual ~EvalListener() = default;
+  /// Whether condition traces are wanted (they allocate).
+  [[nodiscard]] virtual bool wants_traces() const noexcept { return false; }
+  /// A behaviour rule whose events matched: its accumulator and its total
+  /// after the cap, in micro-points.
+  virtual void on_behavior_rule(std::size_t /*rule*/, const RuleAcc& /*acc*/,
+                                std::int64_t /*total_micro*/, bool /*capped*/) {}
+  /// A fit, engagement or knockout rule (trace only when wants_traces()).
+  virtual void on_condition_rule(std::size_t /*rule*/, bool /*held*/, ConditionTrace* /*trace*/,
+                                 EvalView& /*view*/) {}
+  /// A stage tried (trace only when wants_traces()).
+  virtual void on_stage(std::size_t /*stage*/, bool /*held*/, ConditionTrace* /*trace*/,
+                        bool /*by_origin*/) {}
+  /// The result, with the scores before clamping.
+  virtual void on_result(const Qualification& /*q*/, double /*fit_raw*/, double /*engagement_raw*/,
+                         EvalView& /*view*/) {}
+};
+
+/// How the evaluator gets a lead's event accumulators and stage context.
+struct EvalRequest {
+  /// Non-null: the Scratch accumulators are already filled at as_of (by
+  /// LeadState's StreamAccumulator) and this is their summary; null: the
+  /// evaluator accumulates the lead's events itself (EventAccumulator).
+  const EventSummary* events = nullptr;
+  StageQuery stage;
+};
+
+/// The evaluator. `listener` may be null (the fast path); `facts_out`
+/// receives the derived facts when non-null.
+Qualification evaluate(const Model& model, const Lead& lead, Instant as_of, Scratch& scratch,
+                       const EvalRequest& request, EvalListener* listener = nullptr,
+                       DerivedFacts* facts_out = nullptr);
+
+/// qualify(): the evaluator with no listener over a Scratch on the stack.
+/// Allocates nothing.
+Qualification evaluate(const Model& model, const Lead& lead, Instant as_of);
+
+}  // namespace leadscore::detail

@@ -1,0 +1,195 @@
+#include "explain/explain.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace leadscore::detail {
+namespace {
+
+std::string fmt_num(double v) {
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
+    return std::to_string(static_cast<long long>(v));
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  std::string s = buf;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+/// The held leaves of a trace, as evidence: "job_title contains vp (is \"VP Sales\")".
+std::string summarize(const ConditionTrace& t) {
+  if (t.children.empty()) {
+    return t.actual.empty() ? t.text : t.text + " (is " + t.actual + ")";
+  }
+  std::string out;
+  for (const auto& child : t.children) {
+    if (child.held) out += (out.empty() ? "" : "; ") + summarize(child);
+  }
+  return out.empty() ? t.text : out;
+}
+
+}  // namespace
+
+std::string render_value(const Val& v) {
+  switch (v.t) {
+    case Val::T::missing:
+      return "missing";
+    case Val::T::text:
+      return "\"" + std::string(v.s) + "\"";
+    case Val::T::number:
+      return fmt_num(v.n);
+    case Val::T::boolean:
+      return v.b ? "true" : "false";
+    case Val::T::list: {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.list->size(); ++i)
+        out += (i ? ", \"" : "\"") + (*v.list)[i] + "\"";
+      return out + "]";
+    }
+  }
+  return "";
+}
+
+void RecordingListener::on_behavior_rule(std::size_t r, const RuleAcc& acc, std::int64_t total,
+                                         bool capped) {
+  const CompiledRule& cr = m_.rules[r];
+  Contribution c;
+  c.rule_id = m_.config.rules[r].id;
+  c.kind = RuleKind::behavior;
+  c.points = static_cast<double>(total) / 1e6;
+  c.uncapped_points = static_cast<double>(acc.sum) / 1e6;
+  c.capped = capped;
+  c.matched_events = acc.matched;
+  c.counted_events = acc.counted;
+  c.over_daily_cap = acc.over;
+  c.outside_window = acc.outside;
+  c.decay_factor_sum = acc.factor_sum;
+  std::string ev = std::to_string(acc.counted) + (acc.counted == 1 ? " event" : " events") + " x " +
+                   fmt_num(cr.points) + " pts";
+  if (cr.half_life_days > 0) {
+    ev += ", decayed (half-life " + fmt_num(cr.half_life_days) + "d, factor sum " +
+          fmt_num(acc.factor_sum) + ")";
+  }
+  if (acc.outside) ev += ", " + std::to_string(acc.outside) + " outside the window";
+  if (acc.over) ev += ", " + std::to_string(acc.over) + " over the daily cap";
+  if (acc.implied) ev += ", " + std::to_string(acc.implied) + " implied by another event";
+  if (capped) ev += ", capped at " + fmt_num(static_cast<double>(cr.cap_micro) / 1e6);
+  c.evidence = std::move(ev);
+  ex_.contributions.push_back(std::move(c));
+}
+
+void RecordingListener::on_condition_rule(std::size_t r, bool held, ConditionTrace* trace,
+                                          EvalView& view) {
+  if (!held || !trace) return;
+  const CompiledRule& cr = m_.rules[r];
+  if (cr.kind == RuleKind::knockout) {
+    ex_.knockouts.push_back(m_.config.rules[r].id);
+    return;
+  }
+  Contribution c;
+  c.rule_id = m_.config.rules[r].id;
+  c.kind = cr.kind;
+  c.points = cr.points;
+  c.uncapped_points = cr.points;
+  if (cr.first_aggregate >= 0) {
+    const Val v = view.aggregate(static_cast<std::uint32_t>(cr.first_aggregate));
+    if (v.t == Val::T::number) c.aggregate_value = v.n;
+  }
+  c.evidence = summarize(*trace);
+  ex_.contributions.push_back(std::move(c));
+}
+
+void RecordingListener::on_stage(std::size_t s, bool held, ConditionTrace* trace, bool by_origin) {
+  StageCheck check;
+  if (trace) check.condition = std::move(*trace);
+  check.stage = m_.config.stages[s].name;
+  check.held = held;
+  check.by_origin = by_origin;
+  ex_.stages.push_back(std::move(check));
+}
+
+void RecordingListener::on_result(const Qualification& q, double fit_raw, double engagement_raw,
+                                  EvalView& view) {
+  ex_.fit_unclamped = fit_raw;
+  ex_.engagement_unclamped = engagement_raw;
+  explain_next(q, view);
+}
+
+void RecordingListener::missing_for(std::uint32_t id, EvalView& view,
+                                    std::vector<std::string>& out) {
+  // Nothing is missing from a condition that holds (the next stage of a
+  // disqualified lead was never tried, so its condition may hold).
+  if (view.holds(id)) return;
+  const Node& n = m_.nodes[id];
+  switch (n.kind) {
+    case Condition::Kind::all:
+      for (std::uint32_t i = 0; i < n.child_count; ++i) {
+        const std::uint32_t c = m_.child_ids[n.first_child + i];
+        if (!view.holds(c)) missing_for(c, view, out);
+      }
+      if (n.child_count == 0) out.push_back("never holds");
+      return;
+    case Condition::Kind::any: {
+      std::vector<std::string> best;
+      bool have = false;
+      for (std::uint32_t i = 0; i < n.child_count; ++i) {
+        std::vector<std::string> lines;
+        missing_for(m_.child_ids[n.first_child + i], view, lines);
+        if (!have || lines.size() < best.size()) {
+          best = std::move(lines);
+          have = true;
+        }
+      }
+      if (!have) out.push_back("never holds (empty 'any')");
+      for (auto& l : best) out.push_back(std::move(l));
+      return;
+    }
+    case Condition::Kind::negate: {
+      const Node& child = m_.nodes[m_.child_ids[n.first_child]];
+      out.push_back("not (" + child.display + "), but it holds");
+      return;
+    }
+    default: {
+      const Val v = view.leaf(id);
+      std::string line = n.field_name + " is " + render_value(v) + ", needs " +
+                         n.display.substr(n.field_name.size() + 1);
+      if (v.t == Val::T::number && n.operand == OperandKind::number) {
+        double gap = 0;
+        if (n.op == Op::gte || n.op == Op::gt) gap = n.num - v.n;
+        if (n.op == Op::lte || n.op == Op::lt) gap = v.n - n.num;
+        if (gap > 0)
+          line += " (" + fmt_num(gap) + (n.op == Op::gte || n.op == Op::gt ? " more)" : " less)");
+      }
+      out.push_back(std::move(line));
+      return;
+    }
+  }
+}
+
+void RecordingListener::explain_next(const Qualification& q, EvalView& view) {
+  if (m_.stages.empty()) return;
+  std::size_t next;
+  if (q.stage_index < 0) {
+    next = m_.stages.size() - 1;
+  } else if (q.stage_index == 0) {
+    return;
+  } else {
+    next = static_cast<std::size_t>(q.stage_index) - 1;
+  }
+  NextStage ns;
+  ns.stage = m_.config.stages[next].name;
+  if (q.disqualified) {
+    ns.missing.push_back("disqualified by rule '" + std::string(q.knockout_rule) + "' (reason " +
+                         std::string(q.reason) + "): no stage above " + m_.fallback_stage +
+                         " while it holds");
+  }
+  missing_for(m_.stages[next].root[static_cast<std::size_t>(view.lead().origin)], view, ns.missing);
+  ex_.next = std::move(ns);
+}
+
+}  // namespace leadscore::detail
