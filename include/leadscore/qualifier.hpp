@@ -30,9 +30,12 @@
 
 namespace leadscore {
 
+class Qualifier;
 namespace detail {
 struct Model;
-}
+/// The compiled model behind a Qualifier (the library's own layers only).
+LEADSCORE_EXPORT const std::shared_ptr<const Model>& model_of(const Qualifier& q) noexcept;
+}  // namespace detail
 
 /// The result of qualifying one lead. Plain data, no heap memory. The
 /// string_views point into the Qualifier's compiled model and stay valid
@@ -207,7 +210,9 @@ class LEADSCORE_EXPORT Qualifier {
   [[nodiscard]] std::vector<std::string_view> stage_names() const;
 
  private:
-  friend class LeadState;
+  // The library's own layers (LeadState, calibration) reach the compiled
+  // model through detail::model_of() (src/eval/qualifier.cpp).
+  friend const std::shared_ptr<const detail::Model>& detail::model_of(const Qualifier&) noexcept;
   explicit Qualifier(std::shared_ptr<const detail::Model> model) : model_(std::move(model)) {}
   std::shared_ptr<const detail::Model> model_;
 };

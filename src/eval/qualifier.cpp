@@ -132,6 +132,10 @@ Qualification Qualifier::qualify(const Lead& lead, Instant as_of) const noexcept
 
 RuleListener::~RuleListener() = default;
 
+const std::shared_ptr<const detail::Model>& detail::model_of(const Qualifier& q) noexcept {
+  return q.model_;
+}
+
 namespace {
 /// The evaluator's listener seam, narrowed to RuleListener's rule hits.
 class RuleHitAdapter final : public detail::EvalListener {

@@ -416,7 +416,7 @@ struct StateData {
 // ---------------------------------------------------------------------------
 
 LeadState::LeadState(Qualifier qualifier, Lead lead) {
-  auto model = qualifier.model_;
+  auto model = detail::model_of(qualifier);
   d_ = std::make_unique<detail::StateData>(std::move(qualifier), std::move(model));
   d_->lead = std::move(lead);
   d_->load_events();
@@ -472,7 +472,7 @@ std::optional<Instant> LeadState::last_observed() const noexcept { return d_->ob
 std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
   detail::StateData& d = *d_;
   const bool keep_stage = d.sales == SalesStatus::won;
-  auto model = next.model_;
+  auto model = detail::model_of(next);
   d.qualifier = std::move(next);
   d.model = std::move(model);
   d.acc = detail::StreamAccumulator(*d.model);
