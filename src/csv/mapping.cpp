@@ -23,8 +23,9 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
-#include "json/json_util.hpp"
+#include "core/names.hpp"
 #include "core/text.hpp"
+#include "json/json_util.hpp"
 
 namespace leadscore {
 
@@ -429,13 +430,8 @@ std::string constant_cell(const Resolved& r, const Value& value, ValueType& type
 }
 
 std::optional<ValueType> parse_value_type(std::string_view name) {
-  if (name == "string") return ValueType::string;
-  if (name == "number") return ValueType::number;
-  if (name == "bool" || name == "boolean") return ValueType::boolean;
-  if (name == "list") return ValueType::list;
-  if (name == "instant") return ValueType::instant;
-  if (name == "origin") return ValueType::origin;
-  return std::nullopt;
+  if (name == "boolean") return ValueType::boolean;  // also spelt "bool"
+  return detail::parse_name<ValueType>(name);
 }
 
 // ---------------------------------------------------------------------------
@@ -813,24 +809,6 @@ Diagnostic record_error(std::string_view code, const CsvRecord& record, std::siz
 }
 
 }  // namespace
-
-std::string_view to_string(ValueType type) noexcept {
-  switch (type) {
-    case ValueType::string:
-      return "string";
-    case ValueType::number:
-      return "number";
-    case ValueType::boolean:
-      return "bool";
-    case ValueType::list:
-      return "list";
-    case ValueType::instant:
-      return "instant";
-    case ValueType::origin:
-      return "origin";
-  }
-  return "string";
-}
 
 std::span<const std::string_view> mapping_targets() noexcept {
   const auto& paths = target_paths();

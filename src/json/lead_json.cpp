@@ -23,8 +23,9 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
-#include "json/json_util.hpp"
+#include "core/names.hpp"
 #include "core/text.hpp"
+#include "json/json_util.hpp"
 
 namespace leadscore {
 
@@ -46,7 +47,6 @@ const KeyList kLocationKeys{"country", "region", "city"};
 const KeyList kConsentKeys{"do_not_email", "do_not_call"};
 const KeyList kDiscoveryKeys{"budget", "authority", "need", "timeline"};
 const KeyList kEventKeys{"type", "at", "id", "automated", "properties"};
-const KeyList kOriginNames{"inbound", "outbound", "unknown"};
 
 /// The nested objects of a lead, to point a misplaced key to its section.
 struct Section {
@@ -360,7 +360,7 @@ class LeadReader {
     error("unknown_origin", "/origin",
           "unknown origin " + quoted_excerpt(text) +
               "; expected \"inbound\", \"outbound\" or \"unknown\"",
-          detail::suggest(text, kOriginNames));
+          detail::suggest(text, detail::name_list<Origin>()));
   }
 
   void read_attributes(const json& j, Lead& lead) {
