@@ -8,63 +8,11 @@
 #include <unordered_set>
 #include <utility>
 
-#include "model/model.hpp"
 #include "core/text.hpp"
+#include "model/model.hpp"
 
 namespace leadscore::detail {
 namespace {
-
-struct FieldEntry {
-  std::string_view path;
-  FieldId id;
-  FieldType type;
-  bool stage_only;
-};
-
-constexpr FieldEntry kFields[] = {
-    {"id", FieldId::id, FieldType::text, false},
-    {"contact.first_name", FieldId::first_name, FieldType::text, false},
-    {"contact.last_name", FieldId::last_name, FieldType::text, false},
-    {"contact.email", FieldId::email, FieldType::text, false},
-    {"contact.secondary_email", FieldId::secondary_email, FieldType::text, false},
-    {"contact.phone", FieldId::phone, FieldType::text, false},
-    {"contact.secondary_phone", FieldId::secondary_phone, FieldType::text, false},
-    {"company.name", FieldId::company_name, FieldType::text, false},
-    {"company.domain", FieldId::company_domain, FieldType::text, false},
-    {"company.industry", FieldId::company_industry, FieldType::text, false},
-    {"company.employees", FieldId::company_employees, FieldType::number, false},
-    {"company.annual_revenue", FieldId::company_revenue, FieldType::number, false},
-    {"job_title", FieldId::job_title, FieldType::text, false},
-    {"seniority", FieldId::seniority, FieldType::text, false},
-    {"department", FieldId::department, FieldType::text, false},
-    {"location.country", FieldId::country, FieldType::text, false},
-    {"location.region", FieldId::region, FieldType::text, false},
-    {"location.city", FieldId::city, FieldType::text, false},
-    {"origin", FieldId::origin, FieldType::text, false},
-    {"source", FieldId::source, FieldType::text, false},
-    {"consent.do_not_email", FieldId::do_not_email, FieldType::boolean, false},
-    {"consent.do_not_call", FieldId::do_not_call, FieldType::boolean, false},
-    {"discovery.budget", FieldId::budget, FieldType::dynamic, false},
-    {"discovery.authority", FieldId::authority, FieldType::dynamic, false},
-    {"discovery.need", FieldId::need, FieldType::dynamic, false},
-    {"discovery.timeline", FieldId::timeline, FieldType::dynamic, false},
-    {"enrichment", FieldId::enrichment, FieldType::text, false},
-    {"completeness", FieldId::completeness, FieldType::number, false},
-    {"email_domain", FieldId::email_domain, FieldType::text, false},
-    {"free_email", FieldId::free_email, FieldType::boolean, false},
-    {"days_since_created", FieldId::days_since_created, FieldType::number, false},
-    {"days_since_last_activity", FieldId::days_since_last_activity, FieldType::number, false},
-    {"event_count", FieldId::event_count, FieldType::number, false},
-    {"score.fit", FieldId::score_fit, FieldType::number, true},
-    {"score.engagement", FieldId::score_engagement, FieldType::number, true},
-    {"score.total", FieldId::score_total, FieldType::number, true},
-    {"grade.fit", FieldId::grade_fit, FieldType::text, true},
-    {"grade.engagement", FieldId::grade_engagement, FieldType::text, true},
-    {"grade", FieldId::grade, FieldType::text, true},
-    {"stage.current", FieldId::stage_current, FieldType::text, true},
-    {"stage.days_in_stage", FieldId::days_in_stage, FieldType::number, true},
-    {"sales.status", FieldId::sales_status, FieldType::text, true},
-};
 
 std::string fmt_num(double v) {
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
@@ -338,19 +286,15 @@ class Compiler {
     for (std::size_t i = 0; i < o.enrichment.fields.size(); ++i) {
       const std::string& f = o.enrichment.fields[i];
       const std::string p = "/options/enrichment/fields/" + std::to_string(i);
-      FieldInfo info{};
-      std::string suffix;
-      if (!lookup_field(f, info, suffix) || info.id > FieldId::attribute) {
-        std::vector<std::string_view> lead_fields;
-        for (const auto& e : kFields) {
-          if (e.id < FieldId::enrichment) lead_fields.push_back(e.path);
-        }
+      std::string_view name;
+      const LeadField* field = find_field(f, use::enrichment, name);
+      if (field == nullptr) {
         error("unknown_field", p, "'" + f + "' is not a lead field that enrichment can count",
-              suggest(f, lead_fields));
+              suggest(f, field_paths(use::enrichment)));
         continue;
       }
-      m.enrichment_fields.push_back(info.id);
-      m.enrichment_attr_names.push_back(suffix);
+      m.enrichment_fields.push_back(field->id);
+      m.enrichment_attr_names.emplace_back(name);
     }
     if (o.enrichment.min_fields > o.enrichment.fields.size()) {
       error("invalid_value", "/options/enrichment/min_fields",
@@ -559,22 +503,18 @@ class Compiler {
     if (v.index() == 2 && !std::isfinite(std::get<2>(v))) n.operand = OperandKind::none;
   }
 
-  void check_enumerated(const Condition& c, FieldId id, const std::string& p) {
-    static const std::vector<std::string> kEnrichment = {"incomplete", "non_enriched", "enriched"};
-    static const std::vector<std::string> kOrigin = {"inbound", "outbound", "unknown"};
-    const std::vector<std::string>* allowed = nullptr;
-    if (id == FieldId::enrichment) allowed = &kEnrichment;
-    if (id == FieldId::origin) allowed = &kOrigin;
-    if (!allowed) return;
+  void check_enumerated(const Condition& c, const LeadField& field, const std::string& p) {
+    if (field.values.empty()) return;
+    const std::vector<std::string_view> allowed(field.values.begin(), field.values.end());
     auto check_one = [&](const std::string& s, const std::string& vp) {
-      for (const auto& a : *allowed) {
+      for (std::string_view a : allowed) {
         if (iequals(a, s)) return;
       }
       std::string list;
-      for (const auto& a : *allowed) list += (list.empty() ? "" : ", ") + a;
+      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
       error("invalid_value", vp,
             "'" + s + "' is not a value of " + c.field + " (expected one of " + list + ")",
-            suggest(s, *allowed));
+            suggest(s, allowed));
     };
     if (const auto* s = std::get_if<std::string>(&c.value)) check_one(*s, p + "/value");
     if (const auto* l = std::get_if<std::vector<std::string>>(&c.value)) {
@@ -643,46 +583,39 @@ class Compiler {
   void compile_compare(const Condition& c, Node& n, const std::string& p, Context ctx) {
     n.field_name = c.field;
     check_string(c.field, p + "/field");
-    FieldType type = FieldType::dynamic;
+    std::string_view name;
+    const LeadField* field = nullptr;
     if (ctx == Context::event) {
-      if (c.field == "type") {
-        n.field = FieldId::event_type;
-        type = FieldType::text;
-      } else if (c.field.empty()) {
+      // `where` conditions: the event's type, or a property by name.
+      field = find_field(c.field, use::event, name);
+      if (field == nullptr) {
         error("invalid_value", p + "/field", "a property name may not be empty");
-      } else {
-        n.field = FieldId::event_property;
-        n.name = c.field;
+        field = &lead_field(FieldId::event_property);  // the operand is still checked
       }
     } else {
-      FieldInfo info{};
-      std::string suffix;
-      if (!lookup_field(c.field, info, suffix)) {
-        std::vector<std::string_view> names;
-        for (const auto& e : kFields) {
-          if (ctx == Context::stage || !e.stage_only) names.push_back(e.path);
-        }
+      field = find_field(c.field, use::condition, name);
+      if (field == nullptr) {
         std::string hint;
         if (c.field.rfind("attributes", 0) == 0 || c.field.rfind("event_count", 0) == 0) {
           hint = " (write attributes.<name> or event_count.<type>)";
         }
         error("unknown_field", p + "/field", "unknown field '" + c.field + "'" + hint,
-              suggest(c.field, names));
+              suggest(c.field,
+                      field_paths(use::condition, ctx == Context::stage ? 0U : use::stage_only)));
         return;
       }
-      if (info.stage_only && ctx != Context::stage) {
+      if (field->usable(use::stage_only) && ctx != Context::stage) {
         error("field_not_allowed", p + "/field",
               "'" + c.field +
                   "' is only available in stage conditions (scores are computed from the rules)");
         return;
       }
-      n.field = info.id;
-      type = info.type;
-      if (info.id == FieldId::attribute) n.name = suffix;
-      if (info.id == FieldId::event_count_type) n.arg = type_id(suffix);
     }
-    if (!check_operand(c, type, p, "'" + c.field + "'")) return;
-    check_enumerated(c, n.field, p);
+    n.field = field->id;
+    if (field->named() && n.field != FieldId::event_count_type) n.name = std::string(name);
+    if (n.field == FieldId::event_count_type) n.arg = type_id(std::string(name));
+    if (!check_operand(c, field->type, p, "'" + c.field + "'")) return;
+    check_enumerated(c, *field, p);
     fill_operand(n, c.value);
     n.display = describe_leaf(c, c.field);
   }
@@ -1250,29 +1183,6 @@ class Compiler {
 };
 
 }  // namespace
-
-bool lookup_field(std::string_view path, FieldInfo& info, std::string& suffix) {
-  for (const auto& e : kFields) {
-    if (e.path == path) {
-      info = {e.id, e.type, e.stage_only};
-      suffix.clear();
-      return true;
-    }
-  }
-  constexpr std::string_view kAttr = "attributes.";
-  constexpr std::string_view kCount = "event_count.";
-  if (path.size() > kAttr.size() && path.substr(0, kAttr.size()) == kAttr) {
-    info = {FieldId::attribute, FieldType::dynamic, false};
-    suffix = std::string(path.substr(kAttr.size()));
-    return true;
-  }
-  if (path.size() > kCount.size() && path.substr(0, kCount.size()) == kCount) {
-    info = {FieldId::event_count_type, FieldType::number, false};
-    suffix = std::string(path.substr(kCount.size()));
-    return true;
-  }
-  return false;
-}
 
 Result<std::shared_ptr<const Model>> compile(Config config, const Limits& limits) {
   return Compiler(std::move(config), limits).run();
