@@ -1,7 +1,9 @@
 // The simdjson reader of JSONL leads (see lead_fast_json.hpp).
 //
 // It mirrors LeadReader in src/json/lead_json.cpp, with one rule: every condition
-// that makes parse_lead report a diagnostic makes this reader decline.
+// that makes parse_lead report a diagnostic makes this reader decline. Both
+// take the lead's keys and fields from the lead-field table
+// (src/model/fields.hpp).
 //
 // - Text: longer than max_lead_bytes, max_string_length (then no string or
 //   key in it can exceed that limit) or kFastLeadMaxBytes; a byte-order mark.
@@ -25,7 +27,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,6 +38,8 @@
 
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
+
+#include "model/fields.hpp"
 
 #ifdef LEADSCORE_HAVE_SIMDJSON
 #include <simdjson.h>
@@ -63,34 +69,46 @@ using simdjson::dom::object;
 /// is not a lead and is declined.
 constexpr std::size_t kMaxDepth = 16;
 
-/// Index of `key` in `keys`, or -1.
-template <std::size_t N>
-int key_index(std::string_view key, const std::string_view (&keys)[N]) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (keys[i] == key) return static_cast<int>(i);
+using detail::kLeadJsonKeys;
+using detail::LeadField;
+using detail::LeadJsonKey;
+
+/// The lead's top-level keys are kLeadJsonKeys (the lead-field table's
+/// layout of the format), then "events" at this index.
+constexpr int kEventsKey = static_cast<int>(kLeadJsonKeys.size());
+
+/// Index of a top-level key of the lead object, or -1.
+int lead_key_index(std::string_view key) {
+  for (std::size_t i = 0; i < kLeadJsonKeys.size(); ++i) {
+    if (kLeadJsonKeys[i].key == key) return static_cast<int>(i);
+  }
+  return key == "events" ? kEventsKey : -1;
+}
+
+/// Index of `key` among the fields of a section, or -1.
+int field_index(const LeadJsonKey& section, std::string_view key) {
+  const std::span<const LeadField> fields = section.fields();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].key() == key) return static_cast<int>(i);
   }
   return -1;
 }
 
-constexpr std::string_view kLeadKeys[] = {
-    "id",     "contact", "company",    "job_title", "seniority", "department", "location",
-    "origin", "source",  "created_at", "consent",   "discovery", "attributes", "events"};
-constexpr std::string_view kContactKeys[] = {"first_name",      "last_name", "email",
-                                             "secondary_email", "phone",     "secondary_phone"};
-constexpr std::string_view kCompanyKeys[] = {"name", "domain", "industry", "employees",
-                                             "annual_revenue"};
-constexpr std::string_view kLocationKeys[] = {"country", "region", "city"};
-constexpr std::string_view kConsentKeys[] = {"do_not_email", "do_not_call"};
-constexpr std::string_view kDiscoveryKeys[] = {"budget", "authority", "need", "timeline"};
 constexpr std::string_view kEventKeys[] = {"type", "at", "id", "automated", "properties"};
 
-/// Tracks the keys of an object with a fixed key set: false for an unknown
-/// or repeated key.
+/// Index of `key` in kEventKeys, or -1.
+int event_key_index(std::string_view key) {
+  for (std::size_t i = 0; i < std::size(kEventKeys); ++i) {
+    if (kEventKeys[i] == key) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+/// Tracks the keys of an object with a fixed key set, by index: false for
+/// an unknown (-1) or repeated key.
 class KeySet {
  public:
-  template <std::size_t N>
-  bool add(std::string_view key, const std::string_view (&keys)[N], int& index) {
-    index = key_index(key, keys);
+  bool add(int index) {
     if (index < 0) return false;
     const std::uint32_t bit = 1u << static_cast<unsigned>(index);
     if ((seen_ & bit) != 0) return false;
@@ -101,6 +119,7 @@ class KeySet {
  private:
   std::uint32_t seen_ = 0;
 };
+static_assert(kEventsKey < 32, "KeySet holds 32 keys");
 
 bool is_number(element_type t) {
   return t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
@@ -256,16 +275,49 @@ class FastReader {
     return read_value(v, out.emplace());
   }
 
+  /// A lead field (not null unless the field allows it), as parse_lead reads it.
+  static bool read_field(element v, const LeadField& field, Lead& lead) {
+    return std::visit(detail::Overloaded{
+                          [&](std::string* out) {  // the id
+                            if (v.type() != element_type::STRING) return false;
+                            out->assign(string_of(v));
+                            return true;
+                          },
+                          [&](std::optional<std::string>* out) { return read_string(v, *out); },
+                          [&](std::optional<double>* out) { return read_number(v, *out); },
+                          [&](std::optional<bool>* out) { return read_bool(v, *out); },
+                          [&](std::optional<Value>* out) { return read_value(v, *out); },
+                          [&](Origin* out) {
+                            const element_type t = v.type();
+                            if (t == element_type::NULL_VALUE) return true;
+                            if (t != element_type::STRING) return false;
+                            const std::optional<Origin> origin = parse_origin(string_of(v));
+                            if (origin) *out = *origin;
+                            return origin.has_value();
+                          },
+                          [&](std::optional<Instant>* out) {
+                            const element_type t = v.type();
+                            if (t == element_type::NULL_VALUE) return true;
+                            if (t != element_type::STRING) return false;
+                            *out = parse_instant(string_of(v));
+                            return out->has_value();
+                          },
+                      },
+                      field.access.member(lead));
+  }
+
   /// A section object (contact, company, ...): null is absent.
-  template <std::size_t N, class Field>
-  static bool read_section(element v, const std::string_view (&keys)[N], Field&& field) {
+  static bool read_section(element v, const LeadJsonKey& section, Lead& lead) {
     const element_type t = v.type();
     if (t == element_type::NULL_VALUE) return true;
     if (t != element_type::OBJECT) return false;
     KeySet seen;
     for (key_value_pair member : object_of(v)) {
-      int index = -1;
-      if (!seen.add(member.key, keys, index) || !field(index, member.value)) return false;
+      const int index = field_index(section, member.key);
+      if (!seen.add(index)) return false;
+      if (!read_field(member.value, section.fields()[static_cast<std::size_t>(index)], lead)) {
+        return false;
+      }
     }
     return true;
   }
@@ -307,8 +359,8 @@ class FastReader {
     bool has_properties = false;
     reset(event);
     for (key_value_pair member : object_of(v)) {
-      int index = -1;
-      if (!seen.add(member.key, kEventKeys, index)) return false;
+      const int index = event_key_index(member.key);
+      if (!seen.add(index)) return false;
       const element value = member.value;
       const element_type t = value.type();
       switch (index) {
@@ -398,100 +450,25 @@ class FastReader {
     bool has_attributes = false;
     bool has_events = false;
     for (key_value_pair member : object_of(root)) {
-      int index = -1;
-      if (!seen.add(member.key, kLeadKeys, index)) return false;
+      const int index = lead_key_index(member.key);
+      if (!seen.add(index)) return false;
       const element v = member.value;
-      bool ok = true;
-      switch (index) {
-        case 0:  // id
-          if (v.type() != element_type::STRING) return false;
-          lead.id.assign(string_of(v));
-          has_id = true;
-          break;
-        case 1:
-          ok = read_section(v, kContactKeys, [&](int k, element value) {
-            Contact& c = lead.contact;
-            std::optional<std::string>* fields[] = {&c.first_name, &c.last_name,
-                                                    &c.email,      &c.secondary_email,
-                                                    &c.phone,      &c.secondary_phone};
-            return read_string(value, *fields[k]);
-          });
-          break;
-        case 2:
-          ok = read_section(v, kCompanyKeys, [&](int k, element value) {
-            Company& c = lead.company;
-            switch (k) {
-              case 0:
-                return read_string(value, c.name);
-              case 1:
-                return read_string(value, c.domain);
-              case 2:
-                return read_string(value, c.industry);
-              case 3:
-                return read_number(value, c.employees);
-              default:
-                return read_number(value, c.annual_revenue);
-            }
-          });
-          break;
-        case 3:
-          ok = read_string(v, lead.job_title);
-          break;
-        case 4:
-          ok = read_string(v, lead.seniority);
-          break;
-        case 5:
-          ok = read_string(v, lead.department);
-          break;
-        case 6:
-          ok = read_section(v, kLocationKeys, [&](int k, element value) {
-            Location& l = lead.location;
-            std::optional<std::string>* fields[] = {&l.country, &l.region, &l.city};
-            return read_string(value, *fields[k]);
-          });
-          break;
-        case 7: {  // origin
-          const element_type t = v.type();
-          if (t == element_type::NULL_VALUE) break;
-          if (t != element_type::STRING) return false;
-          const std::optional<Origin> origin = parse_origin(string_of(v));
-          if (!origin) return false;
-          lead.origin = *origin;
-          break;
-        }
-        case 8:
-          ok = read_string(v, lead.source);
-          break;
-        case 9: {  // created_at
-          const element_type t = v.type();
-          if (t == element_type::NULL_VALUE) break;
-          if (t != element_type::STRING) return false;
-          lead.created_at = parse_instant(string_of(v));
-          ok = lead.created_at.has_value();
-          break;
-        }
-        case 10:
-          ok = read_section(v, kConsentKeys, [&](int k, element value) {
-            return read_bool(value, k == 0 ? lead.consent.do_not_email : lead.consent.do_not_call);
-          });
-          break;
-        case 11:
-          ok = read_section(v, kDiscoveryKeys, [&](int k, element value) {
-            Discovery& d = lead.discovery;
-            std::optional<Value>* fields[] = {&d.budget, &d.authority, &d.need, &d.timeline};
-            return read_value(value, *fields[k]);
-          });
-          break;
-        case 12:
-          attributes = v;
-          has_attributes = true;
-          break;
-        default:
-          events = v;
-          has_events = true;
-          break;
+      if (index == kEventsKey) {
+        events = v;
+        has_events = true;
+        continue;
       }
-      if (!ok) return false;
+      const LeadJsonKey& entry = kLeadJsonKeys[static_cast<std::size_t>(index)];
+      const LeadField& first = entry.fields().front();
+      if (first.access.storage == detail::Storage::attributes) {
+        attributes = v;
+        has_attributes = true;
+      } else if (entry.section) {
+        if (!read_section(v, entry, lead)) return false;
+      } else {
+        if (!read_field(v, first, lead)) return false;
+        has_id = has_id || first.access.storage == detail::Storage::id;
+      }
     }
     if (!has_id) return false;
     if (has_attributes && !read_attributes(attributes, lead)) return false;

@@ -1,5 +1,5 @@
-// Instants as ISO-8601 text, and Origin names. Hand-written: no locale, no
-// wall clock, no allocation while parsing.
+// Instants as ISO-8601 text. Hand-written: no locale, no wall clock, no
+// allocation while parsing.
 #include "leadscore/time.hpp"
 
 #include <array>
@@ -9,10 +9,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "leadscore/lead.hpp"
-
-#include "core/text.hpp"
 
 namespace leadscore {
 
@@ -212,25 +208,6 @@ std::string format_instant(Instant t) {
   }
   out += 'Z';
   return out;
-}
-
-std::string_view to_string(Origin origin) noexcept {
-  switch (origin) {
-    case Origin::inbound:
-      return "inbound";
-    case Origin::outbound:
-      return "outbound";
-    case Origin::unknown:
-      break;
-  }
-  return "unknown";
-}
-
-std::optional<Origin> parse_origin(std::string_view text) noexcept {
-  for (const Origin origin : {Origin::unknown, Origin::inbound, Origin::outbound}) {
-    if (detail::iequals(text, to_string(origin))) return origin;
-  }
-  return std::nullopt;
 }
 
 }  // namespace leadscore

@@ -23,8 +23,10 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
-#include "json/json_util.hpp"
+#include "core/names.hpp"
 #include "core/text.hpp"
+#include "json/json_util.hpp"
+#include "model/fields.hpp"
 
 namespace leadscore {
 
@@ -36,99 +38,49 @@ using nlohmann::json;
 // Targets
 // ---------------------------------------------------------------------------
 
-enum class Target : unsigned char {
-  first_name,
-  last_name,
-  email,
-  secondary_email,
-  phone,
-  secondary_phone,
-  company_name,
-  company_domain,
-  company_industry,
-  company_employees,
-  company_revenue,
-  job_title,
-  seniority,
-  department,
-  country,
-  region,
-  city,
-  origin,
-  source,
-  created_at,
-  do_not_email,
-  do_not_call,
-  budget,
-  authority,
-  need,
-  timeline,
-  attribute,
-};
-
-struct TargetInfo {
-  std::string_view path;
-  Target target;
-  ValueType type;
-  bool declared;  ///< the mapping declares the type (discovery); else fixed
-};
-
-constexpr std::array<TargetInfo, 26> kTargets{{
-    {"contact.first_name", Target::first_name, ValueType::string, false},
-    {"contact.last_name", Target::last_name, ValueType::string, false},
-    {"contact.email", Target::email, ValueType::string, false},
-    {"contact.secondary_email", Target::secondary_email, ValueType::string, false},
-    {"contact.phone", Target::phone, ValueType::string, false},
-    {"contact.secondary_phone", Target::secondary_phone, ValueType::string, false},
-    {"company.name", Target::company_name, ValueType::string, false},
-    {"company.domain", Target::company_domain, ValueType::string, false},
-    {"company.industry", Target::company_industry, ValueType::string, false},
-    {"company.employees", Target::company_employees, ValueType::number, false},
-    {"company.annual_revenue", Target::company_revenue, ValueType::number, false},
-    {"job_title", Target::job_title, ValueType::string, false},
-    {"seniority", Target::seniority, ValueType::string, false},
-    {"department", Target::department, ValueType::string, false},
-    {"location.country", Target::country, ValueType::string, false},
-    {"location.region", Target::region, ValueType::string, false},
-    {"location.city", Target::city, ValueType::string, false},
-    {"origin", Target::origin, ValueType::origin, false},
-    {"source", Target::source, ValueType::string, false},
-    {"created_at", Target::created_at, ValueType::instant, false},
-    {"consent.do_not_email", Target::do_not_email, ValueType::boolean, false},
-    {"consent.do_not_call", Target::do_not_call, ValueType::boolean, false},
-    {"discovery.budget", Target::budget, ValueType::string, true},
-    {"discovery.authority", Target::authority, ValueType::string, true},
-    {"discovery.need", Target::need, ValueType::string, true},
-    {"discovery.timeline", Target::timeline, ValueType::string, true},
-}};
-
-constexpr std::string_view kAttributePrefix = "attributes.";
-
-const std::array<std::string_view, kTargets.size()>& target_paths() {
-  static const auto paths = [] {
-    std::array<std::string_view, kTargets.size()> out{};
-    for (std::size_t i = 0; i < kTargets.size(); ++i) out[i] = kTargets[i].path;
-    return out;
-  }();
-  return paths;
-}
-
-/// The target of a path: a fixed field, or an attribute (then `name` is set).
+/// A mapping target: a lead field (detail::kLeadFields rows usable as
+/// mapping targets), or an attribute (then `name` is set).
 struct Resolved {
-  TargetInfo info;
+  const detail::LeadField* field = nullptr;
+  ValueType type = ValueType::string;
+  bool declared = false;  ///< the mapping declares the type (discovery, attributes); else fixed
   std::string_view name;  ///< attribute name
 };
 
+/// The column type a field is always read as, or nullopt when the mapping
+/// declares it (discovery fields and attributes hold any Value).
+std::optional<ValueType> fixed_type(detail::Storage storage) {
+  switch (storage) {
+    case detail::Storage::number:
+      return ValueType::number;
+    case detail::Storage::boolean:
+      return ValueType::boolean;
+    case detail::Storage::origin:
+      return ValueType::origin;
+    case detail::Storage::instant:
+      return ValueType::instant;
+    case detail::Storage::value:
+    case detail::Storage::attributes:
+      return std::nullopt;
+    default:
+      return ValueType::string;
+  }
+}
+
 std::optional<Resolved> resolve(std::string_view path) {
-  if (path.substr(0, kAttributePrefix.size()) == kAttributePrefix) {
-    const std::string_view name = path.substr(kAttributePrefix.size());
-    if (name.empty()) return std::nullopt;
-    return Resolved{{path, Target::attribute, ValueType::string, true}, name};
-  }
-  for (const TargetInfo& t : kTargets) {
-    if (t.path == path) return Resolved{t, {}};
-  }
-  return std::nullopt;
+  std::string_view name;
+  const detail::LeadField* field = detail::find_field(path, detail::use::mapping, name);
+  if (field == nullptr) return std::nullopt;
+  const std::optional<ValueType> fixed = fixed_type(field->access.storage);
+  return Resolved{field, fixed.value_or(ValueType::string), !fixed, name};
+}
+
+constexpr std::string_view kAttributePrefix = detail::lead_field(detail::FieldId::attribute).path;
+
+/// The mapping targets, in the lead format's order (mapping_targets()).
+const std::vector<std::string_view>& target_paths() {
+  static const std::vector<std::string_view> paths = detail::field_paths(detail::use::mapping);
+  return paths;
 }
 
 /// The JSON pointer of a target inside a lead: "/company/employees".
@@ -291,95 +243,26 @@ Value to_value(ValueType type, Cell&& cell) {
 
 /// Stores a converted cell into its lead field.
 void store(Lead& lead, const Resolved& r, ValueType type, Cell&& cell) {
-  switch (r.info.target) {
-    case Target::first_name:
-      lead.contact.first_name = std::move(cell.text);
-      return;
-    case Target::last_name:
-      lead.contact.last_name = std::move(cell.text);
-      return;
-    case Target::email:
-      lead.contact.email = std::move(cell.text);
-      return;
-    case Target::secondary_email:
-      lead.contact.secondary_email = std::move(cell.text);
-      return;
-    case Target::phone:
-      lead.contact.phone = std::move(cell.text);
-      return;
-    case Target::secondary_phone:
-      lead.contact.secondary_phone = std::move(cell.text);
-      return;
-    case Target::company_name:
-      lead.company.name = std::move(cell.text);
-      return;
-    case Target::company_domain:
-      lead.company.domain = std::move(cell.text);
-      return;
-    case Target::company_industry:
-      lead.company.industry = std::move(cell.text);
-      return;
-    case Target::company_employees:
-      lead.company.employees = cell.number;
-      return;
-    case Target::company_revenue:
-      lead.company.annual_revenue = cell.number;
-      return;
-    case Target::job_title:
-      lead.job_title = std::move(cell.text);
-      return;
-    case Target::seniority:
-      lead.seniority = std::move(cell.text);
-      return;
-    case Target::department:
-      lead.department = std::move(cell.text);
-      return;
-    case Target::country:
-      lead.location.country = std::move(cell.text);
-      return;
-    case Target::region:
-      lead.location.region = std::move(cell.text);
-      return;
-    case Target::city:
-      lead.location.city = std::move(cell.text);
-      return;
-    case Target::origin:
-      lead.origin = cell.origin;
-      return;
-    case Target::source:
-      lead.source = std::move(cell.text);
-      return;
-    case Target::created_at:
-      lead.created_at = cell.instant;
-      return;
-    case Target::do_not_email:
-      lead.consent.do_not_email = cell.boolean;
-      return;
-    case Target::do_not_call:
-      lead.consent.do_not_call = cell.boolean;
-      return;
-    case Target::budget:
-      lead.discovery.budget = to_value(type, std::move(cell));
-      return;
-    case Target::authority:
-      lead.discovery.authority = to_value(type, std::move(cell));
-      return;
-    case Target::need:
-      lead.discovery.need = to_value(type, std::move(cell));
-      return;
-    case Target::timeline:
-      lead.discovery.timeline = to_value(type, std::move(cell));
-      return;
-    case Target::attribute:
-      lead.attributes.insert_or_assign(std::string(r.name), to_value(type, std::move(cell)));
-      return;
+  if (r.field->access.storage == detail::Storage::attributes) {
+    lead.attributes.insert_or_assign(std::string(r.name), to_value(type, std::move(cell)));
+    return;
   }
+  std::visit(detail::Overloaded{
+                 [&](std::string* out) { *out = std::move(cell.text); },
+                 [&](std::optional<std::string>* out) { *out = std::move(cell.text); },
+                 [&](std::optional<double>* out) { *out = cell.number; },
+                 [&](std::optional<bool>* out) { *out = cell.boolean; },
+                 [&](std::optional<Value>* out) { *out = to_value(type, std::move(cell)); },
+                 [&](Origin* out) { *out = cell.origin; },
+                 [&](std::optional<Instant>* out) { *out = cell.instant; },
+             },
+             r.field->access.member(lead));
 }
 
 /// The Cell for a constant; "" when it fits the target, else what was expected.
 std::string constant_cell(const Resolved& r, const Value& value, ValueType& type, Cell& cell) {
-  const ValueType fixed = r.info.type;
-  if (r.info.declared) {
+  const ValueType fixed = r.type;
+  if (r.declared) {
     // discovery / attributes: the constant's own type.
     if (const auto* s = std::get_if<std::string>(&value)) {
       type = ValueType::string;
@@ -429,13 +312,8 @@ std::string constant_cell(const Resolved& r, const Value& value, ValueType& type
 }
 
 std::optional<ValueType> parse_value_type(std::string_view name) {
-  if (name == "string") return ValueType::string;
-  if (name == "number") return ValueType::number;
-  if (name == "bool" || name == "boolean") return ValueType::boolean;
-  if (name == "list") return ValueType::list;
-  if (name == "instant") return ValueType::instant;
-  if (name == "origin") return ValueType::origin;
-  return std::nullopt;
+  if (name == "boolean") return ValueType::boolean;  // also spelt "bool"
+  return detail::parse_name<ValueType>(name);
 }
 
 // ---------------------------------------------------------------------------
@@ -624,7 +502,7 @@ class MappingReader {
       const std::string target = std::string(prefix) + key;
       const std::optional<Resolved> r = resolve(target);
       if (!r) {
-        std::vector<std::string_view> candidates(target_paths().begin(), target_paths().end());
+        const std::vector<std::string_view>& candidates = target_paths();
         if (key == "id") {
           error("unknown_target", at, "the id column is given by the top-level key \"id\"");
         } else if (prefix.empty()) {
@@ -638,10 +516,10 @@ class MappingReader {
         }
         continue;
       }
-      if (r->info.target == Target::attribute) ++attributes;
+      if (r->field->access.storage == detail::Storage::attributes) ++attributes;
       FieldMapping f;
       f.target = target;
-      f.type = r->info.type;
+      f.type = r->type;
       f.pointer = at;
       if (spec.is_string()) {
         if (!read_column(spec, at, f.column)) continue;
@@ -680,12 +558,12 @@ class MappingReader {
     if (!v.is_string()) return wrong_type(pointer, "a type name", v);
     const std::string name = v.get<std::string>();
     const std::optional<ValueType> type = parse_value_type(name);
-    if (!r.info.declared) {
-      if (!type || *type != r.info.type) {
+    if (!r.declared) {
+      if (!type || *type != r.type) {
         error("invalid_value", pointer,
-              "\"" + std::string(r.info.path) + "\" is always of type \"" +
-                  std::string(to_string(r.info.type)) + "\"; leave \"type\" out",
-              std::string(to_string(r.info.type)));
+              "\"" + std::string(r.field->path) + "\" is always of type \"" +
+                  std::string(to_string(r.type)) + "\"; leave \"type\" out",
+              std::string(to_string(r.type)));
       }
       return;
     }
@@ -704,7 +582,7 @@ class MappingReader {
       const std::string at = "/constants/" + detail::pointer_escape(key);
       const std::optional<Resolved> r = resolve(key);
       if (!r) {
-        std::vector<std::string_view> candidates(target_paths().begin(), target_paths().end());
+        const std::vector<std::string_view>& candidates = target_paths();
         error("unknown_target", at, "unknown lead field \"" + key + "\"",
               detail::suggest(key, candidates));
         continue;
@@ -814,24 +692,6 @@ Diagnostic record_error(std::string_view code, const CsvRecord& record, std::siz
 
 }  // namespace
 
-std::string_view to_string(ValueType type) noexcept {
-  switch (type) {
-    case ValueType::string:
-      return "string";
-    case ValueType::number:
-      return "number";
-    case ValueType::boolean:
-      return "bool";
-    case ValueType::list:
-      return "list";
-    case ValueType::instant:
-      return "instant";
-    case ValueType::origin:
-      return "origin";
-  }
-  return "string";
-}
-
 std::span<const std::string_view> mapping_targets() noexcept {
   const auto& paths = target_paths();
   return {paths.data(), paths.size()};
@@ -865,7 +725,7 @@ Mapping default_mapping(std::span<const std::string> header) {
     f.column = name;
     if (const std::optional<Resolved> r = resolve(name)) {
       f.target = name;
-      f.type = r->info.type;
+      f.type = r->type;
     } else {
       f.target = std::string(kAttributePrefix) + name;
       f.type = ValueType::string;

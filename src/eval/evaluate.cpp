@@ -222,14 +222,6 @@ bool compare(const Node& n, const Val& v) noexcept {
   }
 }
 
-Val text_of(const std::optional<std::string>& s) noexcept {
-  Val v;
-  if (s) {
-    v.t = Val::T::text;
-    v.s = *s;
-  }
-  return v;
-}
 Val number_of(std::optional<double> d) noexcept {
   Val v;
   if (d) {
@@ -244,39 +236,11 @@ Val number(double d) noexcept {
   v.n = d;
   return v;
 }
-Val boolean_of(std::optional<bool> b) noexcept {
-  Val v;
-  if (b) {
-    v.t = Val::T::boolean;
-    v.b = *b;
-  }
-  return v;
-}
 Val text(std::string_view s) noexcept {
   Val v;
   v.t = Val::T::text;
   v.s = s;
   return v;
-}
-Val value_of(const Value& value) noexcept {
-  Val v;
-  if (const auto* s = std::get_if<std::string>(&value)) {
-    v.t = Val::T::text;
-    v.s = *s;
-  } else if (const auto* d = std::get_if<double>(&value)) {
-    v.t = Val::T::number;
-    v.n = *d;
-  } else if (const auto* b = std::get_if<bool>(&value)) {
-    v.t = Val::T::boolean;
-    v.b = *b;
-  } else {
-    v.t = Val::T::list;
-    v.list = &std::get<std::vector<std::string>>(value);
-  }
-  return v;
-}
-Val value_of(const std::optional<Value>& value) noexcept {
-  return value ? value_of(*value) : Val{};
 }
 
 bool present(const std::optional<std::string>& s) noexcept { return s && !s->empty(); }
@@ -481,65 +445,8 @@ class Evaluator final : public EvalView {
 
   // ---- derived facts ----------------------------------------------------
   bool field_present(FieldId id, const std::string& attr) const noexcept {
-    const Contact& c = lead_.contact;
-    switch (id) {
-      case FieldId::id:
-        return !lead_.id.empty();
-      case FieldId::first_name:
-        return present(c.first_name);
-      case FieldId::last_name:
-        return present(c.last_name);
-      case FieldId::email:
-        return present(c.email);
-      case FieldId::secondary_email:
-        return present(c.secondary_email);
-      case FieldId::phone:
-        return present(c.phone);
-      case FieldId::secondary_phone:
-        return present(c.secondary_phone);
-      case FieldId::company_name:
-        return present(lead_.company.name);
-      case FieldId::company_domain:
-        return present(lead_.company.domain);
-      case FieldId::company_industry:
-        return present(lead_.company.industry);
-      case FieldId::company_employees:
-        return lead_.company.employees.has_value();
-      case FieldId::company_revenue:
-        return lead_.company.annual_revenue.has_value();
-      case FieldId::job_title:
-        return present(lead_.job_title);
-      case FieldId::seniority:
-        return present(lead_.seniority);
-      case FieldId::department:
-        return present(lead_.department);
-      case FieldId::country:
-        return present(lead_.location.country);
-      case FieldId::region:
-        return present(lead_.location.region);
-      case FieldId::city:
-        return present(lead_.location.city);
-      case FieldId::origin:
-        return lead_.origin != Origin::unknown;
-      case FieldId::source:
-        return present(lead_.source);
-      case FieldId::do_not_email:
-        return lead_.consent.do_not_email.has_value();
-      case FieldId::do_not_call:
-        return lead_.consent.do_not_call.has_value();
-      case FieldId::budget:
-        return lead_.discovery.budget.has_value();
-      case FieldId::authority:
-        return lead_.discovery.authority.has_value();
-      case FieldId::need:
-        return lead_.discovery.need.has_value();
-      case FieldId::timeline:
-        return lead_.discovery.timeline.has_value();
-      case FieldId::attribute:
-        return lead_.attributes.find(std::string_view(attr)) != lead_.attributes.end();
-      default:
-        return false;
-    }
+    const LeadAccess& access = lead_field(id).access;
+    return access.present != nullptr && access.present(lead_, attr);
   }
 
   void derive_static() noexcept {
@@ -594,64 +501,10 @@ class Evaluator final : public EvalView {
 
   // ---- fields -----------------------------------------------------------
   Val field(const Node& n) const noexcept {
-    const Contact& c = lead_.contact;
+    if (const LeadAccess& access = lead_field(n.field).access; access.read) {
+      return access.read(lead_, n.name);
+    }
     switch (n.field) {
-      case FieldId::id:
-        return text(lead_.id);
-      case FieldId::first_name:
-        return text_of(c.first_name);
-      case FieldId::last_name:
-        return text_of(c.last_name);
-      case FieldId::email:
-        return text_of(c.email);
-      case FieldId::secondary_email:
-        return text_of(c.secondary_email);
-      case FieldId::phone:
-        return text_of(c.phone);
-      case FieldId::secondary_phone:
-        return text_of(c.secondary_phone);
-      case FieldId::company_name:
-        return text_of(lead_.company.name);
-      case FieldId::company_domain:
-        return text_of(lead_.company.domain);
-      case FieldId::company_industry:
-        return text_of(lead_.company.industry);
-      case FieldId::company_employees:
-        return number_of(lead_.company.employees);
-      case FieldId::company_revenue:
-        return number_of(lead_.company.annual_revenue);
-      case FieldId::job_title:
-        return text_of(lead_.job_title);
-      case FieldId::seniority:
-        return text_of(lead_.seniority);
-      case FieldId::department:
-        return text_of(lead_.department);
-      case FieldId::country:
-        return text_of(lead_.location.country);
-      case FieldId::region:
-        return text_of(lead_.location.region);
-      case FieldId::city:
-        return text_of(lead_.location.city);
-      case FieldId::origin:
-        return text(to_string(lead_.origin));
-      case FieldId::source:
-        return text_of(lead_.source);
-      case FieldId::do_not_email:
-        return boolean_of(lead_.consent.do_not_email);
-      case FieldId::do_not_call:
-        return boolean_of(lead_.consent.do_not_call);
-      case FieldId::budget:
-        return value_of(lead_.discovery.budget);
-      case FieldId::authority:
-        return value_of(lead_.discovery.authority);
-      case FieldId::need:
-        return value_of(lead_.discovery.need);
-      case FieldId::timeline:
-        return value_of(lead_.discovery.timeline);
-      case FieldId::attribute: {
-        const auto it = lead_.attributes.find(std::string_view(n.name));
-        return it == lead_.attributes.end() ? Val{} : value_of(it->second);
-      }
       case FieldId::enrichment:
         return text(to_string(facts_.enrichment));
       case FieldId::completeness:
@@ -701,6 +554,8 @@ class Evaluator final : public EvalView {
         if (const auto* s = std::get_if<std::string>(pv)) return text(*s);
         return number(std::get<double>(*pv));
       }
+      default:  // the lead's own fields: read through the table above
+        break;
     }
     return Val{};
   }

@@ -100,19 +100,6 @@ bool StringSet::contains(std::string_view key) const noexcept { return find(key)
 
 }  // namespace detail
 
-// ---- names --------------------------------------------------------------------
-std::string_view to_string(EnrichmentLevel level) noexcept {
-  switch (level) {
-    case EnrichmentLevel::incomplete:
-      return "incomplete";
-    case EnrichmentLevel::non_enriched:
-      return "non_enriched";
-    case EnrichmentLevel::enriched:
-      return "enriched";
-  }
-  return "incomplete";
-}
-
 // ---- Qualifier ------------------------------------------------------------------
 Result<Qualifier> Qualifier::build(Config config, const BuildOptions& options) {
   auto compiled = detail::compile(std::move(config), options.limits);

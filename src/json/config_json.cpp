@@ -29,92 +29,24 @@
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
 
-#include "json/json_util.hpp"
+#include "core/names.hpp"
 #include "core/text.hpp"
+#include "json/json_util.hpp"
 
 namespace leadscore {
 
 // ---------------------------------------------------------------------------
-// Names of operators, measures and rule kinds
+// Names of operators, measures, rule kinds, origins and policies (core/names.hpp)
 // ---------------------------------------------------------------------------
 namespace {
 
-constexpr std::array<std::string_view, 15> kOpNames = {
-    "eq",      "ne",     "in",      "not_in",   "lt",           "lte",         "gt",       "gte",
-    "between", "exists", "missing", "contains", "contains_any", "starts_with", "ends_with"};
-constexpr std::array<std::string_view, 4> kMeasureNames = {"count", "distinct_days",
-                                                           "days_since_last", "sum"};
-constexpr std::array<std::string_view, 4> kRuleKindNames = {"fit", "behavior", "engagement",
-                                                            "knockout"};
-constexpr std::array<std::string_view, 3> kOriginNames = {"inbound", "outbound", "unknown"};
-
-template <std::size_t N>
-std::optional<std::size_t> index_of(const std::array<std::string_view, N>& names,
-                                    std::string_view text) noexcept {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == text) return i;
-  }
-  return std::nullopt;
-}
+constexpr const auto& kOpNames = detail::kNames<Op>;
+constexpr const auto& kMeasureNames = detail::kNames<Measure>;
+constexpr const auto& kRuleKindNames = detail::kNames<RuleKind>;
+constexpr const auto& kOriginNames = detail::kNames<Origin>;
+constexpr const auto& kRegressionNames = detail::kNames<Regression>;
 
 }  // namespace
-
-std::string_view to_string(Op op) noexcept {
-  const auto i = static_cast<std::size_t>(op);
-  return i < kOpNames.size() ? kOpNames[i] : std::string_view("?");
-}
-
-std::optional<Op> parse_op(std::string_view text) noexcept {
-  if (const auto i = index_of(kOpNames, text)) return static_cast<Op>(*i);
-  return std::nullopt;
-}
-
-std::string_view to_string(Measure measure) noexcept {
-  const auto i = static_cast<std::size_t>(measure);
-  return i < kMeasureNames.size() ? kMeasureNames[i] : std::string_view("?");
-}
-
-std::optional<Measure> parse_measure(std::string_view text) noexcept {
-  if (const auto i = index_of(kMeasureNames, text)) return static_cast<Measure>(*i);
-  return std::nullopt;
-}
-
-std::string_view to_string(RuleKind kind) noexcept {
-  const auto i = static_cast<std::size_t>(kind);
-  return i < kRuleKindNames.size() ? kRuleKindNames[i] : std::string_view("?");
-}
-
-std::optional<RuleKind> parse_rule_kind(std::string_view text) noexcept {
-  if (const auto i = index_of(kRuleKindNames, text)) return static_cast<RuleKind>(*i);
-  return std::nullopt;
-}
-
-namespace {
-constexpr std::array<std::string_view, 3> kRegressionNames = {"monotonic", "hysteresis",
-                                                              "immediate"};
-constexpr std::array<std::string_view, 5> kSalesStatusNames = {"none", "accepted", "rejected",
-                                                               "won", "lost"};
-}  // namespace
-
-std::string_view to_string(Regression regression) noexcept {
-  const auto i = static_cast<std::size_t>(regression);
-  return i < kRegressionNames.size() ? kRegressionNames[i] : std::string_view("?");
-}
-
-std::optional<Regression> parse_regression(std::string_view text) noexcept {
-  if (const auto i = index_of(kRegressionNames, text)) return static_cast<Regression>(*i);
-  return std::nullopt;
-}
-
-std::string_view to_string(SalesStatus status) noexcept {
-  const auto i = static_cast<std::size_t>(status);
-  return i < kSalesStatusNames.size() ? kSalesStatusNames[i] : std::string_view("?");
-}
-
-std::optional<SalesStatus> parse_sales_status(std::string_view text) noexcept {
-  if (const auto i = index_of(kSalesStatusNames, text)) return static_cast<SalesStatus>(*i);
-  return std::nullopt;
-}
 
 namespace {
 
@@ -955,7 +887,7 @@ class ConfigReader {
       } else {
         for (const auto& [key, condition] : v->items()) {
           const std::string cp = op + "/" + pointer_escape(key);
-          if (!index_of(kOriginNames, key)) {
+          if (!detail::parse_name<Origin>(key)) {
             error(
                 "unknown_origin", cp,
                 "unknown origin '" + shown(key) + "' (expected " + join(kOriginNames, " or ") + ")",
@@ -963,9 +895,7 @@ class ConfigReader {
                     key, std::vector<std::string_view>(kOriginNames.begin(), kOriginNames.end())));
             continue;
           }
-          const Origin origin = key == "inbound"    ? Origin::inbound
-                                : key == "outbound" ? Origin::outbound
-                                                    : Origin::unknown;
+          const Origin origin = *detail::parse_name<Origin>(key);
           stage.by_origin.emplace_back(origin, read_condition(condition, cp, 1));
         }
       }

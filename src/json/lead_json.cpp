@@ -23,8 +23,10 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
-#include "json/json_util.hpp"
+#include "core/names.hpp"
 #include "core/text.hpp"
+#include "json/json_util.hpp"
+#include "model/fields.hpp"
 
 namespace leadscore {
 
@@ -36,28 +38,32 @@ using KeyList = std::vector<std::string_view>;
 /// Nesting depth accepted by parse_lead (a lead needs 5 levels at most).
 constexpr std::size_t kMaxLeadDepth = 64;
 
-const KeyList kLeadKeys{"id",         "contact",   "company",    "job_title", "seniority",
-                        "department", "location",  "origin",     "source",    "created_at",
-                        "consent",    "discovery", "attributes", "events"};
-const KeyList kContactKeys{"first_name",      "last_name", "email",
-                           "secondary_email", "phone",     "secondary_phone"};
-const KeyList kCompanyKeys{"name", "domain", "industry", "employees", "annual_revenue"};
-const KeyList kLocationKeys{"country", "region", "city"};
-const KeyList kConsentKeys{"do_not_email", "do_not_call"};
-const KeyList kDiscoveryKeys{"budget", "authority", "need", "timeline"};
-const KeyList kEventKeys{"type", "at", "id", "automated", "properties"};
-const KeyList kOriginNames{"inbound", "outbound", "unknown"};
+using detail::kLeadJsonKeys;
+using detail::LeadField;
+using detail::LeadJsonKey;
 
-/// The nested objects of a lead, to point a misplaced key to its section.
-struct Section {
-  std::string_view name;
-  const KeyList* keys;
-};
-const std::vector<Section> kSections{{"contact", &kContactKeys},
-                                     {"company", &kCompanyKeys},
-                                     {"location", &kLocationKeys},
-                                     {"consent", &kConsentKeys},
-                                     {"discovery", &kDiscoveryKeys}};
+/// The lead object's keys: the fields' (detail::kLeadFields), then "events".
+const KeyList kLeadKeys = [] {
+  KeyList keys;
+  for (const LeadJsonKey& entry : kLeadJsonKeys) keys.push_back(entry.key);
+  keys.push_back("events");
+  return keys;
+}();
+/// The keys of each section of kLeadJsonKeys (empty for a top-level field).
+const std::vector<KeyList> kSectionKeys = [] {
+  std::vector<KeyList> sections;
+  for (const LeadJsonKey& entry : kLeadJsonKeys) {
+    KeyList& keys = sections.emplace_back();
+    if (!entry.section) continue;
+    for (const LeadField& field : entry.fields()) keys.push_back(field.key());
+  }
+  return sections;
+}();
+const KeyList kEventKeys{"type", "at", "id", "automated", "properties"};
+
+bool is_attributes(const LeadJsonKey& entry) {
+  return entry.fields().front().access.storage == detail::Storage::attributes;
+}
 
 std::string join(const KeyList& keys) {
   std::string out;
@@ -113,73 +119,21 @@ class LeadReader {
       return lead;
     }
     check_keys(j, "", kLeadKeys, "the lead");
-
-    if (const json* id = member(j, "id")) {
-      if (auto value = read_string(*id, "/id")) lead.id = std::move(*value);
-    } else {
-      error("missing_key", "/id", "missing required key \"id\" (the lead's id, a string)");
+    for (std::size_t i = 0; i < kLeadJsonKeys.size(); ++i) {
+      const LeadJsonKey& entry = kLeadJsonKeys[i];
+      if (is_attributes(entry)) {
+        if (const json* attributes = member(j, entry.key)) read_attributes(*attributes, lead);
+      } else if (!entry.section) {
+        read_field(j, "", entry.fields().front(), lead);
+      } else {
+        const std::string pointer = child("", entry.key);
+        if (const json* section = member(j, entry.key);
+            section && expect_object(*section, pointer)) {
+          check_keys(*section, pointer, kSectionKeys[i], "\"" + std::string(entry.key) + "\"");
+          for (const LeadField& field : entry.fields()) read_field(*section, pointer, field, lead);
+        }
+      }
     }
-
-    if (const json* contact = member(j, "contact");
-        contact && expect_object(*contact, "/contact")) {
-      check_keys(*contact, "/contact", kContactKeys, "\"contact\"");
-      Contact& c = lead.contact;
-      string_field(*contact, "/contact", "first_name", c.first_name);
-      string_field(*contact, "/contact", "last_name", c.last_name);
-      string_field(*contact, "/contact", "email", c.email);
-      string_field(*contact, "/contact", "secondary_email", c.secondary_email);
-      string_field(*contact, "/contact", "phone", c.phone);
-      string_field(*contact, "/contact", "secondary_phone", c.secondary_phone);
-    }
-
-    if (const json* company = member(j, "company");
-        company && expect_object(*company, "/company")) {
-      check_keys(*company, "/company", kCompanyKeys, "\"company\"");
-      Company& c = lead.company;
-      string_field(*company, "/company", "name", c.name);
-      string_field(*company, "/company", "domain", c.domain);
-      string_field(*company, "/company", "industry", c.industry);
-      number_field(*company, "/company", "employees", c.employees);
-      number_field(*company, "/company", "annual_revenue", c.annual_revenue);
-    }
-
-    string_field(j, "", "job_title", lead.job_title);
-    string_field(j, "", "seniority", lead.seniority);
-    string_field(j, "", "department", lead.department);
-
-    if (const json* location = member(j, "location");
-        location && expect_object(*location, "/location")) {
-      check_keys(*location, "/location", kLocationKeys, "\"location\"");
-      Location& l = lead.location;
-      string_field(*location, "/location", "country", l.country);
-      string_field(*location, "/location", "region", l.region);
-      string_field(*location, "/location", "city", l.city);
-    }
-
-    if (const json* origin = member(j, "origin")) read_origin(*origin, lead.origin);
-    string_field(j, "", "source", lead.source);
-    if (const json* created = member(j, "created_at")) {
-      lead.created_at = read_instant(*created, "/created_at");
-    }
-
-    if (const json* consent = member(j, "consent");
-        consent && expect_object(*consent, "/consent")) {
-      check_keys(*consent, "/consent", kConsentKeys, "\"consent\"");
-      bool_field(*consent, "/consent", "do_not_email", lead.consent.do_not_email);
-      bool_field(*consent, "/consent", "do_not_call", lead.consent.do_not_call);
-    }
-
-    if (const json* discovery = member(j, "discovery");
-        discovery && expect_object(*discovery, "/discovery")) {
-      check_keys(*discovery, "/discovery", kDiscoveryKeys, "\"discovery\"");
-      Discovery& d = lead.discovery;
-      value_field(*discovery, "/discovery", "budget", d.budget);
-      value_field(*discovery, "/discovery", "authority", d.authority);
-      value_field(*discovery, "/discovery", "need", d.need);
-      value_field(*discovery, "/discovery", "timeline", d.timeline);
-    }
-
-    if (const json* attributes = member(j, "attributes")) read_attributes(*attributes, lead);
     if (const json* events = member(j, "events")) read_events(*events, lead);
     return lead;
   }
@@ -233,10 +187,10 @@ class LeadReader {
       std::string message = "unknown key " + quoted_excerpt(key) + " in " + std::string(where);
       if (suggestion.empty() && pointer.empty()) {
         // A key of a nested section written at the top level: say where it goes.
-        for (const Section& section : kSections) {
-          const KeyList& keys = *section.keys;
+        for (std::size_t i = 0; i < kLeadJsonKeys.size(); ++i) {
+          const KeyList& keys = kSectionKeys[i];
           if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-            message += ": it belongs in \"" + std::string(section.name) + "\"";
+            message += ": it belongs in \"" + std::string(kLeadJsonKeys[i].key) + "\"";
             break;
           }
         }
@@ -321,30 +275,36 @@ class LeadReader {
     }
   }
 
-  void string_field(const json& object, const std::string& pointer, std::string_view key,
-                    std::optional<std::string>& out) {
-    if (const json* j = member(object, key)) out = read_string(*j, child(pointer, key));
-  }
-
-  void number_field(const json& object, const std::string& pointer, std::string_view key,
-                    std::optional<double>& out) {
-    if (const json* j = member(object, key)) out = read_number(*j, child(pointer, key));
-  }
-
-  void bool_field(const json& object, const std::string& pointer, std::string_view key,
-                  std::optional<bool>& out) {
-    const json* j = member(object, key);
-    if (j == nullptr) return;
-    if (j->is_boolean()) {
-      out = j->get<bool>();
-    } else {
-      wrong_type(*j, child(pointer, key), "a boolean");
+  /// Reads the field's key of `object` (at `pointer`) into the lead.
+  void read_field(const json& object, const std::string& pointer, const LeadField& field,
+                  Lead& lead) {
+    const json* j = member(object, field.key());
+    if (j == nullptr) {
+      if (field.access.storage == detail::Storage::id) {
+        error("missing_key", child(pointer, field.key()),
+              "missing required key \"id\" (the lead's id, a string)");
+      }
+      return;
     }
-  }
-
-  void value_field(const json& object, const std::string& pointer, std::string_view key,
-                   std::optional<Value>& out) {
-    if (const json* j = member(object, key)) out = read_value(*j, child(pointer, key));
+    const std::string at = child(pointer, field.key());
+    std::visit(detail::Overloaded{
+                   [&](std::string* out) {
+                     if (auto text = read_string(*j, at)) *out = std::move(*text);
+                   },
+                   [&](std::optional<std::string>* out) { *out = read_string(*j, at); },
+                   [&](std::optional<double>* out) { *out = read_number(*j, at); },
+                   [&](std::optional<bool>* out) {
+                     if (j->is_boolean()) {
+                       *out = j->get<bool>();
+                     } else {
+                       wrong_type(*j, at, "a boolean");
+                     }
+                   },
+                   [&](std::optional<Value>* out) { *out = read_value(*j, at); },
+                   [&](Origin* out) { read_origin(*j, *out); },
+                   [&](std::optional<Instant>* out) { *out = read_instant(*j, at); },
+               },
+               field.access.member(lead));
   }
 
   void read_origin(const json& j, Origin& out) {
@@ -360,7 +320,7 @@ class LeadReader {
     error("unknown_origin", "/origin",
           "unknown origin " + quoted_excerpt(text) +
               "; expected \"inbound\", \"outbound\" or \"unknown\"",
-          detail::suggest(text, kOriginNames));
+          detail::suggest(text, detail::name_list<Origin>()));
   }
 
   void read_attributes(const json& j, Lead& lead) {
@@ -483,21 +443,31 @@ json value_json(const Value& value) {
       value);
 }
 
-void put(json& object, const char* key, const std::optional<std::string>& value) {
-  if (value) object[key] = *value;
-}
-void put(json& object, const char* key, const std::optional<double>& value) {
-  if (value) object[key] = number_json(*value);
-}
-void put(json& object, const char* key, const std::optional<bool>& value) {
-  if (value) object[key] = *value;
-}
-void put(json& object, const char* key, const std::optional<Value>& value) {
-  if (value) object[key] = value_json(*value);
-}
-
-void put_section(json& lead, const char* key, json section) {
-  if (!section.empty()) lead[key] = std::move(section);
+/// Writes the field into `object` under its key, when the lead has it.
+void put(json& object, const LeadField& field, const Lead& lead) {
+  const std::string key(field.key());
+  std::visit(detail::Overloaded{
+                 [&](const std::string* v) { object[key] = *v; },
+                 [&](const std::optional<std::string>* v) {
+                   if (*v) object[key] = **v;
+                 },
+                 [&](const std::optional<double>* v) {
+                   if (*v) object[key] = number_json(**v);
+                 },
+                 [&](const std::optional<bool>* v) {
+                   if (*v) object[key] = **v;
+                 },
+                 [&](const std::optional<Value>* v) {
+                   if (*v) object[key] = value_json(**v);
+                 },
+                 [&](const Origin* v) {
+                   if (*v != Origin::unknown) object[key] = std::string(to_string(*v));
+                 },
+                 [&](const std::optional<Instant>* v) {
+                   if (*v) object[key] = format_instant(**v);
+                 },
+             },
+             field.access.const_member(lead));
 }
 
 json event_json(const Event& event) {
@@ -536,55 +506,19 @@ Result<Lead> lead_from_json(const nlohmann::json& json_value, const Limits& limi
 
 nlohmann::json to_json(const Lead& lead) {
   json j = json::object();
-  j["id"] = lead.id;
-
-  json contact = json::object();
-  put(contact, "first_name", lead.contact.first_name);
-  put(contact, "last_name", lead.contact.last_name);
-  put(contact, "email", lead.contact.email);
-  put(contact, "secondary_email", lead.contact.secondary_email);
-  put(contact, "phone", lead.contact.phone);
-  put(contact, "secondary_phone", lead.contact.secondary_phone);
-  put_section(j, "contact", std::move(contact));
-
-  json company = json::object();
-  put(company, "name", lead.company.name);
-  put(company, "domain", lead.company.domain);
-  put(company, "industry", lead.company.industry);
-  put(company, "employees", lead.company.employees);
-  put(company, "annual_revenue", lead.company.annual_revenue);
-  put_section(j, "company", std::move(company));
-
-  put(j, "job_title", lead.job_title);
-  put(j, "seniority", lead.seniority);
-  put(j, "department", lead.department);
-
-  json location = json::object();
-  put(location, "country", lead.location.country);
-  put(location, "region", lead.location.region);
-  put(location, "city", lead.location.city);
-  put_section(j, "location", std::move(location));
-
-  if (lead.origin != Origin::unknown) j["origin"] = std::string(to_string(lead.origin));
-  put(j, "source", lead.source);
-  if (lead.created_at) j["created_at"] = format_instant(*lead.created_at);
-
-  json consent = json::object();
-  put(consent, "do_not_email", lead.consent.do_not_email);
-  put(consent, "do_not_call", lead.consent.do_not_call);
-  put_section(j, "consent", std::move(consent));
-
-  json discovery = json::object();
-  put(discovery, "budget", lead.discovery.budget);
-  put(discovery, "authority", lead.discovery.authority);
-  put(discovery, "need", lead.discovery.need);
-  put(discovery, "timeline", lead.discovery.timeline);
-  put_section(j, "discovery", std::move(discovery));
-
-  if (!lead.attributes.empty()) {
-    json attributes = json::object();
-    for (const auto& [key, value] : lead.attributes) attributes[key] = value_json(value);
-    j["attributes"] = std::move(attributes);
+  for (const LeadJsonKey& entry : kLeadJsonKeys) {
+    if (is_attributes(entry)) {
+      if (lead.attributes.empty()) continue;
+      json attributes = json::object();
+      for (const auto& [key, value] : lead.attributes) attributes[key] = value_json(value);
+      j[std::string(entry.key)] = std::move(attributes);
+    } else if (!entry.section) {
+      put(j, entry.fields().front(), lead);
+    } else {
+      json section = json::object();
+      for (const LeadField& field : entry.fields()) put(section, field, lead);
+      if (!section.empty()) j[std::string(entry.key)] = std::move(section);
+    }
   }
 
   if (!lead.events.empty()) {

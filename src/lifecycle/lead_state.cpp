@@ -30,30 +30,6 @@
 
 namespace leadscore {
 
-namespace {
-constexpr std::array<std::string_view, 7> kCauseNames = {
-    "qualified", "demoted", "recycled", "feedback", "disqualified", "requalified", "rescored"};
-constexpr std::array<std::string_view, 4> kApplyNames = {"applied", "replayed", "duplicate",
-                                                         "automated"};
-}  // namespace
-
-std::string_view to_string(TransitionCause cause) noexcept {
-  const auto i = static_cast<std::size_t>(cause);
-  return i < kCauseNames.size() ? kCauseNames[i] : std::string_view("?");
-}
-
-std::optional<TransitionCause> parse_transition_cause(std::string_view text) noexcept {
-  for (std::size_t i = 0; i < kCauseNames.size(); ++i) {
-    if (kCauseNames[i] == text) return static_cast<TransitionCause>(i);
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(ApplyResult result) noexcept {
-  const auto i = static_cast<std::size_t>(result);
-  return i < kApplyNames.size() ? kApplyNames[i] : std::string_view("?");
-}
-
 namespace detail {
 
 namespace {

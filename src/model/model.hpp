@@ -15,70 +15,9 @@
 #include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "model/fields.hpp"
+
 namespace leadscore::detail {
-
-/// Every field a condition can read. Lead fields first, then derived facts,
-/// then scores (stage conditions only), then the event context (`where`).
-enum class FieldId : std::uint8_t {
-  id,
-  first_name,
-  last_name,
-  email,
-  secondary_email,
-  phone,
-  secondary_phone,
-  company_name,
-  company_domain,
-  company_industry,
-  company_employees,
-  company_revenue,
-  job_title,
-  seniority,
-  department,
-  country,
-  region,
-  city,
-  origin,
-  source,
-  do_not_email,
-  do_not_call,
-  budget,
-  authority,
-  need,
-  timeline,
-  attribute,
-  enrichment,
-  completeness,
-  email_domain,
-  free_email,
-  days_since_created,
-  days_since_last_activity,
-  event_count,
-  event_count_type,
-  stage_current,
-  days_in_stage,
-  sales_status,
-  score_fit,
-  score_engagement,
-  score_total,
-  grade_fit,
-  grade_engagement,
-  grade,
-  event_type,
-  event_property,
-};
-
-enum class FieldType : std::uint8_t { text, number, boolean, dynamic };
-
-/// A value seen at evaluation time: a view, never an owner.
-struct Val {
-  enum class T : std::uint8_t { missing, text, number, boolean, list };
-  T t = T::missing;
-  std::string_view s;
-  double n = 0;
-  bool b = false;
-  const std::vector<std::string>* list = nullptr;
-};
 
 /// Open-addressing hash set of strings, optionally ASCII-case-insensitive.
 /// Lookups take a string_view and never allocate.
@@ -228,12 +167,5 @@ inline std::int64_t sat_mul(std::int64_t a, std::int64_t b) noexcept {
 /// Compiles and validates; returns the model or the diagnostics.
 Result<std::shared_ptr<const Model>> compile(Config config, const Limits& limits);
 
-/// Field lookup for compile-time checks.
-struct FieldInfo {
-  FieldId id;
-  FieldType type;
-  bool stage_only;
-};
-bool lookup_field(std::string_view path, FieldInfo& info, std::string& suffix);
 
 }  // namespace leadscore::detail

@@ -1,0 +1,208 @@
+// Lint: the warnings on a configuration that compiles (rules that never
+// fire or score, stages and grades that cannot be reached, near-miss event
+// types, ignored settings), and the static analysis behind them.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "compile/compiler.hpp"
+#include "core/text.hpp"
+
+namespace leadscore::detail {
+
+void Compiler::lint_event_types() {
+  // Near-miss event types: not standard, but close to a standard one.
+  const auto& standard = standard_event_types();
+  std::unordered_set<std::string_view> std_set(standard.begin(), standard.end());
+  for (std::size_t i = 0; i < type_names_.size(); ++i) {
+    if (std_set.count(type_names_[i])) continue;
+    std::string s = suggest(type_names_[i], standard);
+    if (!s.empty() && !type_index_.count(s)) {
+      warning("unknown_event_type", type_pointers_[i],
+              "event type '" + type_names_[i] +
+                  "' is not a standard type; it only matches events spelt exactly so",
+              s);
+    }
+  }
+}
+
+void Compiler::lint_grades() {
+  const Model& m = *model_;
+  // A band that the clamped score can never reach.
+  auto unreachable_bands = [&](const std::vector<double>& mins, const ScoreBounds& b,
+                               const std::string& p) {
+    for (std::size_t i = 0; i < mins.size(); ++i) {
+      if (b.max && mins[i] > *b.max) {
+        warning(
+            "unreachable_grade", p + "/" + std::to_string(i) + "/min",
+            "band minimum " + fmt_num(mins[i]) + " is above the score ceiling " + fmt_num(*b.max));
+      }
+    }
+  };
+  unreachable_bands(m.fit_mins, m.config.scores.fit, "/grades/fit");
+  unreachable_bands(m.engagement_mins, m.config.scores.engagement, "/grades/engagement");
+}
+
+void Compiler::lint_regression() {
+  const Lifecycle& lc = model_->config.lifecycle;
+  if (lc.regression != Regression::hysteresis &&
+      (lc.demote_after_days != 0 || lc.demote_margin != 0)) {
+    warning("setting_ignored", "/lifecycle/regression",
+            "demote_after_days and demote_margin only apply with regression \"hysteresis\"");
+  }
+}
+
+void Compiler::lint_behavior_rule(const Rule& rule, const std::string& p, const CompiledRule& cr) {
+  if (rule.points == 0)
+    warning("rule_never_scores", p + "/points", "rule '" + rule.id + "' adds 0 points per event");
+  for (std::size_t i = 0; i < cr.where.size(); ++i) {
+    if (never_holds(cr.where[i])) {
+      warning("rule_never_fires", p + "/where/" + std::to_string(i),
+              "this condition can never hold, so rule '" + rule.id + "' never fires");
+    }
+  }
+}
+
+void Compiler::lint_scoring_rule(const Rule& rule, const std::string& p, const CompiledRule& cr,
+                                 bool has_when) {
+  if (rule.kind != RuleKind::knockout && rule.points == 0)
+    warning("rule_never_scores", p + "/points", "rule '" + rule.id + "' adds 0 points");
+  if (has_when && never_holds(cr.when)) {
+    warning("rule_never_fires", p + "/when",
+            "this condition can never hold, so rule '" + rule.id + "' never fires");
+  }
+}
+
+void Compiler::lint_stage(const Stage& st, const std::string& p, const CompiledStage& cs,
+                          bool (&earlier_always)[3]) {
+  // Reachability, per origin.
+  bool reachable = false;
+  for (std::size_t o = 0; o < 3; ++o) {
+    if (!earlier_always[o] && !never_holds(cs.root[o])) reachable = true;
+  }
+  if (!reachable && !has_errors(diags_)) {
+    warning("unreachable_stage", p,
+            "stage '" + st.name +
+                "' can never be reached (its condition can never hold, or an earlier stage "
+                "always holds)");
+  }
+  for (std::size_t o = 0; o < 3; ++o) {
+    if (always_holds(cs.root[o])) earlier_always[o] = true;
+  }
+}
+
+// ---- static analysis: can a condition ever hold? ---------------------------
+
+bool Compiler::never_holds(std::uint32_t id) const {
+  const Node& n = model_->nodes[id];
+  const auto kids = [&](std::uint32_t i) { return model_->child_ids[n.first_child + i]; };
+  switch (n.kind) {
+    case Condition::Kind::any: {
+      for (std::uint32_t i = 0; i < n.child_count; ++i) {
+        if (!never_holds(kids(i))) return false;
+      }
+      return true;
+    }
+    case Condition::Kind::all: {
+      for (std::uint32_t i = 0; i < n.child_count; ++i) {
+        if (never_holds(kids(i))) return true;
+      }
+      // Numeric contradictions on the same field among direct leaves.
+      for (std::uint32_t i = 0; i < n.child_count; ++i) {
+        if (contradicts(n, model_->nodes[kids(i)])) return true;
+      }
+      return false;
+    }
+    case Condition::Kind::negate:
+      return n.child_count == 1 && always_holds(kids(0));
+    default:
+      return false;
+  }
+}
+
+/// Whether `a`, a numeric comparison under the `all` node, contradicts the
+/// other comparisons of the same field there (x > 5 and x < 3).
+bool Compiler::contradicts(const Node& all, const Node& a) const {
+  if (a.kind != Condition::Kind::compare || a.operand != OperandKind::number) return false;
+  double lo = -INFINITY, hi = INFINITY;
+  bool lo_open = false, hi_open = false;
+  for (std::uint32_t j = 0; j < all.child_count; ++j) {
+    const Node& b = model_->nodes[model_->child_ids[all.first_child + j]];
+    if (b.kind != Condition::Kind::compare || b.field_name != a.field_name || b.name != a.name)
+      continue;
+    if (b.operand == OperandKind::number) {
+      switch (b.op) {
+        case Op::gt:
+          if (b.num >= lo) {
+            lo = b.num;
+            lo_open = true;
+          }
+          break;
+        case Op::gte:
+          if (b.num > lo) {
+            lo = b.num;
+            lo_open = false;
+          }
+          break;
+        case Op::lt:
+          if (b.num <= hi) {
+            hi = b.num;
+            hi_open = true;
+          }
+          break;
+        case Op::lte:
+          if (b.num < hi) {
+            hi = b.num;
+            hi_open = false;
+          }
+          break;
+        case Op::eq:
+          if (b.num > lo || (b.num == lo && !lo_open)) {
+            lo = b.num;
+            lo_open = false;
+          }
+          if (b.num < hi || (b.num == hi && !hi_open)) {
+            hi = b.num;
+            hi_open = false;
+          }
+          break;
+        default:
+          break;
+      }
+    } else if (b.operand == OperandKind::range) {
+      if (b.num > lo) {
+        lo = b.num;
+        lo_open = false;
+      }
+      if (b.num2 < hi) {
+        hi = b.num2;
+        hi_open = false;
+      }
+    }
+  }
+  return lo > hi || (lo == hi && (lo_open || hi_open));
+}
+
+bool Compiler::always_holds(std::uint32_t id) const {
+  const Node& n = model_->nodes[id];
+  if (n.kind == Condition::Kind::all) {
+    for (std::uint32_t i = 0; i < n.child_count; ++i) {
+      if (!always_holds(model_->child_ids[n.first_child + i])) return false;
+    }
+    return true;
+  }
+  if (n.kind == Condition::Kind::negate)
+    return n.child_count == 1 && never_holds(model_->child_ids[n.first_child]);
+  if (n.kind == Condition::Kind::any) {
+    for (std::uint32_t i = 0; i < n.child_count; ++i) {
+      if (always_holds(model_->child_ids[n.first_child + i])) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace leadscore::detail
