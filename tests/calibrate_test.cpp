@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -409,6 +411,51 @@ TEST(Calibrate, ReportFormats) {
   EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, no network
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("href="), std::string::npos);
+}
+
+TEST(Calibrate, ParseOutcomeReadsLabelTexts) {
+  for (const char* t : {"yes", "YES", "Yes", "true", "TRUE", "True", "1", "y", "Y", "t", "T",
+                        " yes", "yes ", "yes\r", "\tTrue \t", " 1 \r"}) {
+    EXPECT_EQ(parse_outcome(t), std::optional<bool>(true)) << "'" << t << "'";
+  }
+  for (const char* t :
+       {"no", "NO", "No", "false", "FALSE", "0", "n", "N", "f", "F", " no\r", "\t0", "False  "}) {
+    EXPECT_EQ(parse_outcome(t), std::optional<bool>(false)) << "'" << t << "'";
+  }
+  // Anything else is no usable outcome (not "false").
+  for (const char* t : {"", " ", "\r", "maybe", "2", "-1", "1.0", "00", "yes!", "ye", "yess", "oui",
+                        "nope", "y e s", "\nyes", "yes\n", "\ryes", "\"yes\""}) {
+    EXPECT_EQ(parse_outcome(t), std::nullopt) << "'" << t << "'";
+  }
+  EXPECT_EQ(parse_outcome(std::string_view("yes\0", 4)), std::nullopt);
+}
+
+TEST(Calibrate, OutcomeOfAnAttributeValue) {
+  EXPECT_EQ(outcome_of(Value{std::string("Yes")}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{std::string(" false\r")}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{std::string("maybe")}), std::nullopt);
+  EXPECT_EQ(outcome_of(Value{std::string()}), std::nullopt);
+  EXPECT_EQ(outcome_of(Value{true}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{false}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{1.0}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{2.5}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{-1.0}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{0.0}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{-0.0}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{std::vector<std::string>{"yes"}}), std::nullopt);
+}
+
+TEST(Calibrate, EscapeHtml) {
+  EXPECT_EQ(escape_html(""), "");
+  EXPECT_EQ(escape_html("plain text, caf\xc3\xa9"), "plain text, caf\xc3\xa9");
+  EXPECT_EQ(escape_html("a < b && c > \"d\" 'e'"), "a &lt; b &amp;&amp; c &gt; &quot;d&quot; 'e'");
+  EXPECT_EQ(escape_html("&amp;"), "&amp;amp;");  // escapes once more, never decodes
+  // The calibration report's page escapes what it shows.
+  CalibrationReport r;
+  r.as_of = "<b>&\"";
+  const std::string html = to_html(r);
+  EXPECT_NE(html.find("As of &lt;b&gt;&amp;&quot;;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>&"), std::string::npos);
 }
 
 // ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -81,24 +82,6 @@ constexpr std::string_view kCalibrateDescription =
     "\n"
     "Exit status: 0 calibrated; 1 some records were skipped (unreadable, or no usable label);\n"
     "2 usage, configuration or calibration error.";
-
-int truthy_text(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (lower == "yes" || lower == "true" || lower == "1" || lower == "y" || lower == "t") return 1;
-  if (lower == "no" || lower == "false" || lower == "0" || lower == "n" || lower == "f") return 0;
-  return -1;
-}
-
-int truthy(const Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return truthy_text(*s);
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
-  if (const auto* n = std::get_if<double>(&v)) return *n != 0 ? 1 : 0;
-  return -1;
-}
 
 double parse_double(std::string_view flag, std::string_view text, double lo, double hi) {
   double v = 0;
@@ -224,22 +207,22 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
       ++unreadable;
       continue;
     }
-    int y = -1;
+    std::optional<bool> y;
     const auto it = lead->attributes.find(label);
     if (label_column) {
       if (*label_column < record.csv.fields.size())
-        y = truthy_text(record.csv.fields[*label_column]);
+        y = parse_outcome(record.csv.fields[*label_column]);
     } else if (it != lead->attributes.end()) {
-      y = truthy(it->second);
+      y = outcome_of(it->second);
     }
     // The outcome is never a rule input.
     if (it != lead->attributes.end()) lead->attributes.erase(it);
-    if (y < 0) {
+    if (!y) {
       ++unlabelled;
       continue;
     }
     leads.push_back(std::move(lead).value());
-    outcomes.push_back(y == 1);
+    outcomes.push_back(*y);
   }
 
   Instant as_of{};

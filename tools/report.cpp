@@ -4,14 +4,19 @@
 // HTML page with the charts.
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
+#include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "leadscore/calibrate.hpp"
 
 #include "cli.hpp"
 #include "pipeline.hpp"
@@ -50,24 +55,6 @@ constexpr std::string_view kReportDescription =
     "\n"
     "Exit status: 0 report written (even when some records failed); 2 usage or\n"
     "configuration error.";
-
-int truthy_text(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "yes" || lower == "true" || lower == "1" || lower == "y" || lower == "t") return 1;
-  if (lower == "no" || lower == "false" || lower == "0" || lower == "n" || lower == "f") return 0;
-  return -1;
-}
-
-int truthy(const Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return truthy_text(*s);
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
-  if (const auto* n = std::get_if<double>(&v)) return *n != 0 ? 1 : 0;
-  return -1;
-}
 
 struct Row {
   double total;
@@ -120,28 +107,18 @@ struct Report {
   std::size_t bins = 20;
 };
 
-/// ROC AUC by Mann-Whitney U with average ranks for ties.
-std::optional<double> roc_auc(std::vector<std::pair<double, int>> scored) {
-  std::sort(scored.begin(), scored.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  double positives = 0;
-  double rank_sum = 0;
-  std::size_t i = 0;
-  while (i < scored.size()) {
-    std::size_t j = i;
-    while (j < scored.size() && scored[j].first == scored[i].first) ++j;
-    const double average_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
-    for (std::size_t k = i; k < j; ++k) {
-      if (scored[k].second == 1) {
-        positives += 1;
-        rank_sum += average_rank;
-      }
-    }
-    i = j;
+/// ROC AUC of the total score (leadscore::roc_auc: Mann-Whitney, ties
+/// count half); undefined without both outcomes.
+std::optional<double> auc_of(const std::vector<std::pair<double, int>>& labelled,
+                             std::uint64_t positives) {
+  if (positives == 0 || positives == labelled.size()) return std::nullopt;
+  std::vector<double> scores(labelled.size());
+  std::unique_ptr<bool[]> outcomes(new bool[labelled.size()]);
+  for (std::size_t i = 0; i < labelled.size(); ++i) {
+    scores[i] = labelled[i].first;
+    outcomes[i] = labelled[i].second == 1;
   }
-  const double negatives = static_cast<double>(scored.size()) - positives;
-  if (positives == 0 || negatives == 0) return std::nullopt;
-  return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
+  return roc_auc(scores, std::span<const bool>(outcomes.get(), labelled.size()));
 }
 
 Report build_report(const std::vector<Row>& rows, const std::vector<std::string_view>& stage_names,
@@ -191,7 +168,7 @@ Report build_report(const std::vector<Row>& rows, const std::vector<std::string_
     }
     labelled.emplace_back(row.total, row.label);
   }
-  r.auc = roc_auc(labelled);
+  r.auc = auc_of(labelled, r.positives);
 
   // Lift by decile: labelled leads by total, best first (ties in input order).
   std::vector<std::size_t> idx(labelled.size());
@@ -350,29 +327,6 @@ nlohmann::json json_report(const Report& r, const std::string& label, Instant as
 
 // ---- HTML ------------------------------------------------------------------
 
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string num(double v, int decimals = 1) { return format_number(v, decimals); }
 
 constexpr std::array<const char*, 8> kColors{"#2b6cb0", "#2f855a", "#c05621", "#6b46c1",
@@ -394,7 +348,7 @@ std::string funnel_svg(const Report& r) {
     const double y = 10 + static_cast<double>(i) * (bar_h + 10);
     const double x = 120 + (width - w) / 2;
     svg += "<text x=\"110\" y=\"" + num(y + bar_h * 0.68, 1) + "\" text-anchor=\"end\">" +
-           esc(s.name) + "</text>";
+           escape_html(s.name) + "</text>";
     svg += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" width=\"" + num(w, 1) +
            "\" height=\"" + num(bar_h, 0) + "\" fill=\"" + kColors[i % kColors.size()] +
            "\" rx=\"3\"/>";
@@ -405,7 +359,7 @@ std::string funnel_svg(const Report& r) {
                " converted";
     }
     svg += "<text x=\"" + num(120 + width + 10, 0) + "\" y=\"" + num(y + bar_h * 0.68, 1) + "\">" +
-           esc(label) + "</text>";
+           escape_html(label) + "</text>";
   }
   return svg + "</svg>";
 }
@@ -501,25 +455,25 @@ std::string html_report(const Report& r, const std::string& text, const std::str
                         Instant as_of, const std::string& input) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
-  h += "<title>leadscore report: " + esc(input) + "</title>";
+  h += "<title>leadscore report: " + escape_html(input) + "</title>";
   h += "<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}"
        "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}svg "
        "text{font-family:system-ui,sans-serif;font-size:13px}"
        ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}figcaption{font-weight:600}"
        "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}</style></head><body>";
-  h += "<h1>leadscore report</h1><p>" + esc(input) + ", as of " + esc(format_instant(as_of)) +
-       ": " + std::to_string(r.read) + " records, " + std::to_string(r.read - r.failed) +
-       " scored, " + std::to_string(r.failed) + " failed.</p>";
+  h += "<h1>leadscore report</h1><p>" + escape_html(input) + ", as of " +
+       escape_html(format_instant(as_of)) + ": " + std::to_string(r.read) + " records, " +
+       std::to_string(r.read - r.failed) + " scored, " + std::to_string(r.failed) + " failed.</p>";
   h += "<h2>Funnel: leads per stage</h2>" + funnel_svg(r);
   h += "<h2>Total score per stage</h2><div class=\"grid\">";
   for (std::size_t i = 0; i < r.stages.size(); ++i) {
     const StageStats& s = r.stages[i];
-    h += "<figure><figcaption>" + esc(s.name) + " (" + std::to_string(s.count) + ")</figcaption>" +
-         histogram_svg(r, s, i) + "</figure>";
+    h += "<figure><figcaption>" + escape_html(s.name) + " (" + std::to_string(s.count) +
+         ")</figcaption>" + histogram_svg(r, s, i) + "</figure>";
   }
   h += "</div>";
   if (r.has_label) {
-    h += "<h2>Outcome '" + esc(label) + "'</h2><div class=\"grid\">";
+    h += "<h2>Outcome '" + escape_html(label) + "'</h2><div class=\"grid\">";
     if (!r.roc.empty())
       h += "<figure><figcaption>ROC curve of the total score</figcaption>" + roc_svg(r) +
            "</figure>";
@@ -527,7 +481,7 @@ std::string html_report(const Report& r, const std::string& text, const std::str
       h += "<figure><figcaption>Lift by decile</figcaption>" + lift_svg(r) + "</figure>";
     h += "</div>";
   }
-  h += "<h2>Figures</h2><pre>" + esc(text) + "</pre>";
+  h += "<h2>Figures</h2><pre>" + escape_html(text) + "</pre>";
   h += "</body></html>\n";
   return h;
 }
@@ -589,14 +543,15 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
       o.stage_index = q.stage_index;
       o.disqualified = q.disqualified;
       o.total = q.total;
-      o.label = -1;
+      std::optional<bool> outcome;
       if (label_column) {
         if (*label_column < record.csv.fields.size())
-          o.label = truthy_text(record.csv.fields[*label_column]);
+          outcome = parse_outcome(record.csv.fields[*label_column]);
       } else if (label) {
         const auto it = lead->attributes.find(*label);
-        if (it != lead->attributes.end()) o.label = truthy(it->second);
+        if (it != lead->attributes.end()) outcome = outcome_of(it->second);
       }
+      o.label = outcome ? (*outcome ? 1 : 0) : -1;
     }
   };
   const auto consume = [&](const Batch& batch) {
