@@ -413,6 +413,50 @@ TEST(Calibrate, ReportFormats) {
   EXPECT_EQ(html.find("href="), std::string::npos);
 }
 
+TEST(Calibrate, LiftByDecile) {
+  // Scores 1..20; converted: the four best (17..20) and the worst (1).
+  std::vector<double> s;
+  bool y[20];
+  for (int i = 0; i < 20; ++i) {
+    s.push_back(i + 1);
+    y[i] = i >= 16 || i == 0;
+  }
+  const std::vector<DecileRow> rows = lift_by_decile(s, y);
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_EQ(rows[0].leads, 2u);
+  EXPECT_EQ(rows[0].max_total, 20);
+  EXPECT_EQ(rows[0].min_total, 19);
+  EXPECT_EQ(rows[0].positives, 2u);
+  EXPECT_DOUBLE_EQ(rows[0].observed, 1.0);
+  EXPECT_DOUBLE_EQ(rows[0].lift, 4.0);  // base rate 5/20
+  EXPECT_EQ(rows[1].positives, 2u);
+  EXPECT_EQ(rows[2].positives, 0u);
+  EXPECT_DOUBLE_EQ(rows[2].lift, 0.0);
+  EXPECT_EQ(rows[9].min_total, 1);
+  EXPECT_EQ(rows[9].max_total, 2);
+  EXPECT_DOUBLE_EQ(rows[9].observed, 0.5);
+  EXPECT_DOUBLE_EQ(rows[9].lift, 2.0);
+  for (const DecileRow& r : rows) EXPECT_EQ(r.predicted, 0);
+  // Uneven sizes: decile d holds leads [d*n/10, (d+1)*n/10).
+  const std::vector<DecileRow> twelve = lift_by_decile(std::span(s).first(12), y);
+  ASSERT_EQ(twelve.size(), 10u);
+  std::size_t total = 0;
+  for (const DecileRow& r : twelve) total += r.leads;
+  EXPECT_EQ(total, 12u);
+  EXPECT_EQ(twelve[0].leads, 1u);
+  EXPECT_EQ(twelve[4].leads, 2u);
+  EXPECT_EQ(twelve[0].max_total, 12);
+  // Ties keep input order: with equal scores the first lead is in decile 1.
+  const double tied[10] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+  const bool first_only[10] = {true};
+  const std::vector<DecileRow> t = lift_by_decile(tied, first_only);
+  ASSERT_EQ(t.size(), 10u);
+  EXPECT_EQ(t[0].positives, 1u);
+  EXPECT_EQ(t[9].positives, 0u);
+  // Fewer than 10 leads: no deciles.
+  EXPECT_TRUE(lift_by_decile(std::span(s).first(9), y).empty());
+}
+
 TEST(Calibrate, ParseOutcomeReadsLabelTexts) {
   for (const char* t : {"yes", "YES", "Yes", "true", "TRUE", "True", "1", "y", "Y", "t", "T",
                         " yes", "yes ", "yes\r", "\tTrue \t", " 1 \r"}) {

@@ -79,13 +79,6 @@ struct StageStats {
   std::vector<std::uint64_t> histogram;
 };
 
-struct Decile {
-  std::uint64_t records = 0;
-  std::uint64_t positives = 0;
-  double min_total = 0;
-  double max_total = 0;
-};
-
 struct RocPoint {
   double fpr;
   double tpr;
@@ -100,25 +93,49 @@ struct Report {
   std::uint64_t labelled = 0;
   std::uint64_t positives = 0;
   std::optional<double> auc;
-  std::vector<Decile> deciles;
+  std::vector<DecileRow> deciles;  ///< leadscore::lift_by_decile of the labelled leads
   std::vector<RocPoint> roc;
   double hist_min = 0;
   double hist_max = 0;
   std::size_t bins = 20;
 };
 
-/// ROC AUC of the total score (leadscore::roc_auc: Mann-Whitney, ties
-/// count half); undefined without both outcomes.
-std::optional<double> auc_of(const std::vector<std::pair<double, int>>& labelled,
-                             std::uint64_t positives) {
-  if (positives == 0 || positives == labelled.size()) return std::nullopt;
-  std::vector<double> scores(labelled.size());
-  std::unique_ptr<bool[]> outcomes(new bool[labelled.size()]);
-  for (std::size_t i = 0; i < labelled.size(); ++i) {
-    scores[i] = labelled[i].first;
-    outcomes[i] = labelled[i].second == 1;
+// The totals and outcomes of the labelled leads, in input order.
+struct Labelled {
+  std::vector<double> totals;
+  std::unique_ptr<bool[]> converted;
+  std::span<const bool> outcomes() const { return {converted.get(), totals.size()}; }
+};
+
+// ROC curve: one point per distinct total, best first; at most ~400 points.
+std::vector<RocPoint> roc_curve(const Labelled& labelled, std::uint64_t positives) {
+  const std::size_t n = labelled.totals.size();
+  std::vector<std::size_t> idx(n);
+  std::iota(idx.begin(), idx.end(), std::size_t{0});
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    return labelled.totals[a] > labelled.totals[b];
+  });
+  const double p = static_cast<double>(positives);
+  const double q = static_cast<double>(n - positives);
+  double tp = 0;
+  double fp = 0;
+  std::vector<RocPoint> points{{0, 0}};
+  std::size_t k = 0;
+  while (k < n) {
+    const double t = labelled.totals[idx[k]];
+    while (k < n && labelled.totals[idx[k]] == t) {
+      (labelled.converted[idx[k]] ? tp : fp) += 1;
+      ++k;
+    }
+    points.push_back({fp / q, tp / p});
   }
-  return roc_auc(scores, std::span<const bool>(outcomes.get(), labelled.size()));
+  std::vector<RocPoint> roc;
+  const std::size_t step = std::max<std::size_t>(1, points.size() / 400);
+  for (std::size_t i = 0; i < points.size(); i += step) roc.push_back(points[i]);
+  if (roc.back().fpr != points.back().fpr || roc.back().tpr != points.back().tpr) {
+    roc.push_back(points.back());
+  }
+  return roc;
 }
 
 Report build_report(const std::vector<Row>& rows, const std::vector<std::string_view>& stage_names,
@@ -154,10 +171,9 @@ Report build_report(const std::vector<Row>& rows, const std::vector<std::string_
   }
   if (!has_label) return r;
 
-  std::vector<std::pair<double, int>> labelled;
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Row& row = rows[i];
+  Labelled labelled;
+  labelled.converted.reset(new bool[rows.size()]);
+  for (const Row& row : rows) {
     if (row.label < 0) continue;
     StageStats& st = r.stages[row.stage];
     ++st.labelled;
@@ -166,53 +182,15 @@ Report build_report(const std::vector<Row>& rows, const std::vector<std::string_
       ++st.positives;
       ++r.positives;
     }
-    labelled.emplace_back(row.total, row.label);
+    labelled.converted[labelled.totals.size()] = row.label == 1;
+    labelled.totals.push_back(row.total);
   }
-  r.auc = auc_of(labelled, r.positives);
-
-  // Lift by decile: labelled leads by total, best first (ties in input order).
-  std::vector<std::size_t> idx(labelled.size());
-  std::iota(idx.begin(), idx.end(), std::size_t{0});
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-    return labelled[a].first > labelled[b].first;
-  });
-  const std::size_t n = idx.size();
-  if (n >= 10) {
-    for (std::size_t d = 0; d < 10; ++d) {
-      Decile dec;
-      const std::size_t begin = d * n / 10;
-      const std::size_t end = (d + 1) * n / 10;
-      dec.max_total = labelled[idx[begin]].first;
-      dec.min_total = labelled[idx[end - 1]].first;
-      for (std::size_t k = begin; k < end; ++k) {
-        ++dec.records;
-        if (labelled[idx[k]].second == 1) ++dec.positives;
-      }
-      r.deciles.push_back(dec);
-    }
-  }
-
-  // ROC curve: one point per distinct total, best first; at most ~400 points.
+  r.deciles = lift_by_decile(labelled.totals, labelled.outcomes());
+  // ROC AUC and curve (leadscore::roc_auc: Mann-Whitney, ties count half),
+  // defined with both outcomes only.
   if (r.positives > 0 && r.positives < r.labelled) {
-    const double p = static_cast<double>(r.positives);
-    const double q = static_cast<double>(r.labelled - r.positives);
-    double tp = 0;
-    double fp = 0;
-    std::vector<RocPoint> points{{0, 0}};
-    std::size_t k = 0;
-    while (k < n) {
-      const double t = labelled[idx[k]].first;
-      while (k < n && labelled[idx[k]].first == t) {
-        (labelled[idx[k]].second == 1 ? tp : fp) += 1;
-        ++k;
-      }
-      points.push_back({fp / q, tp / p});
-    }
-    const std::size_t step = std::max<std::size_t>(1, points.size() / 400);
-    for (std::size_t i = 0; i < points.size(); i += step) r.roc.push_back(points[i]);
-    if (r.roc.back().fpr != points.back().fpr || r.roc.back().tpr != points.back().tpr) {
-      r.roc.push_back(points.back());
-    }
+    r.auc = roc_auc(labelled.totals, labelled.outcomes());
+    r.roc = roc_curve(labelled, r.positives);
   }
   return r;
 }
@@ -261,20 +239,18 @@ std::string text_report(const Report& r, const std::string& label, Instant as_of
   out += "ROC AUC of the total score: " +
          (r.auc ? format_number(*r.auc, 4) : std::string("undefined (needs both outcomes)")) + "\n";
   if (!r.deciles.empty()) {
-    const double base = static_cast<double>(r.positives) / static_cast<double>(r.labelled);
     out += "\nlift by decile of the total score (1 = highest)\n";
     out += cell("decile", 6) + cell("records", 9) + cell("total", 16) + cell("converted", 11) +
            cell("rate", 8) + cell("lift", 7) + cell("captured", 10) + "\n";
     std::uint64_t cumulative = 0;
     for (std::size_t d = 0; d < r.deciles.size(); ++d) {
-      const Decile& dec = r.deciles[d];
+      const DecileRow& dec = r.deciles[d];
       cumulative += dec.positives;
-      const double rate =
-          dec.records ? static_cast<double>(dec.positives) / static_cast<double>(dec.records) : 0;
-      out += cell(std::to_string(d + 1), 6) + cell(std::to_string(dec.records), 9) +
+      out += cell(std::to_string(d + 1), 6) + cell(std::to_string(dec.leads), 9) +
              cell(format_number(dec.min_total, 1) + ".." + format_number(dec.max_total, 1), 16) +
-             cell(std::to_string(dec.positives), 11) + cell(format_number(100 * rate, 1) + "%", 8) +
-             cell(base > 0 ? format_number(rate / base, 2) : "-", 7) +
+             cell(std::to_string(dec.positives), 11) +
+             cell(format_number(100 * dec.observed, 1) + "%", 8) +
+             cell(r.positives > 0 ? format_number(dec.lift, 2) : "-", 7) +
              cell(percent(static_cast<double>(cumulative), static_cast<double>(r.positives)), 10) +
              "\n";
     }
@@ -314,8 +290,8 @@ nlohmann::json json_report(const Report& r, const std::string& label, Instant as
     j["converted"] = r.positives;
     j["auc"] = r.auc ? nlohmann::json(*r.auc) : nlohmann::json(nullptr);
     nlohmann::json deciles = nlohmann::json::array();
-    for (const Decile& d : r.deciles) {
-      deciles.push_back({{"records", d.records},
+    for (const DecileRow& d : r.deciles) {
+      deciles.push_back({{"records", d.leads},
                          {"converted", d.positives},
                          {"min_total", d.min_total},
                          {"max_total", d.max_total}});
@@ -414,24 +390,14 @@ std::string roc_svg(const Report& r) {
 }
 
 std::string lift_svg(const Report& r) {
-  const double base = static_cast<double>(r.positives) /
-                      static_cast<double>(std::max<std::uint64_t>(1, r.labelled));
   double largest = 1;
-  for (const Decile& d : r.deciles) {
-    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) /
-                                                    static_cast<double>(d.records) / base
-                                              : 0;
-    largest = std::max(largest, lift);
-  }
+  for (const DecileRow& d : r.deciles) largest = std::max(largest, d.lift);
   std::string svg =
       "<svg viewBox=\"0 0 420 230\" width=\"420\" role=\"img\" aria-label=\"lift by decile\">";
   const double h = 165;
   const double top = 20;
   for (std::size_t i = 0; i < r.deciles.size(); ++i) {
-    const Decile& d = r.deciles[i];
-    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) /
-                                                    static_cast<double>(d.records) / base
-                                              : 0;
+    const double lift = r.deciles[i].lift;
     const double bh = h * lift / largest;
     const double x = 20 + static_cast<double>(i) * 39;
     svg += "<rect x=\"" + num(x, 0) + "\" y=\"" + num(top + h - bh, 1) +

@@ -252,6 +252,14 @@ LEADSCORE_EXPORT Result<Calibration> calibrate(const Config& config, std::span<c
 /// 0.5 when either class is empty.
 LEADSCORE_EXPORT double roc_auc(std::span<const double> scores, std::span<const bool> outcomes);
 
+/// Lift by decile: the leads by score, best first (ties in input order), cut
+/// into ten deciles (decile d holds leads [d*n/10, (d+1)*n/10)); per decile
+/// the leads, the converted ones, the score range, the conversion and the
+/// lift over the overall conversion (`predicted` stays 0). Empty when there
+/// are fewer than 10 leads.
+LEADSCORE_EXPORT std::vector<DecileRow> lift_by_decile(std::span<const double> scores,
+                                                       std::span<const bool> outcomes);
+
 /// The lowest total-score threshold whose leads at or above it convert at
 /// >= `precision` (reachable = false and the best-precision threshold when
 /// none does).

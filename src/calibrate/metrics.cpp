@@ -1,5 +1,5 @@
-// Metrics of calibration: roc_auc() (public) and the figures of a split
-// (calibrate/metrics.hpp).
+// Metrics of calibration: roc_auc() and lift_by_decile() (public), and the
+// figures of a split (calibrate/metrics.hpp).
 #include "calibrate/metrics.hpp"
 
 #include <algorithm>
@@ -39,15 +39,20 @@ double roc_auc(std::span<const double> scores, std::span<const bool> outcomes) {
 namespace calibration {
 namespace {
 
-// Ten deciles of the leads by total, best first (ties in input order).
-std::vector<DecileRow> deciles(const std::vector<double>& scores, const std::vector<bool>& y,
-                               double base, const std::function<double(double)>& predicted) {
+// Ten deciles of the leads by score, best first (ties in input order);
+// none when there are fewer than 10 leads. With `predicted`, the mean
+// predicted conversion of each decile.
+std::vector<DecileRow> deciles(std::span<const double> scores, std::span<const bool> y,
+                               const std::function<double(double)>& predicted) {
   std::vector<DecileRow> out;
-  std::vector<std::size_t> idx(scores.size());
+  const std::size_t n = scores.size();
+  std::size_t positives = 0;
+  for (std::size_t i = 0; i < n; ++i) positives += y[i] ? 1u : 0u;
+  const double base = n ? static_cast<double>(positives) / static_cast<double>(n) : 0;
+  std::vector<std::size_t> idx(n);
   std::iota(idx.begin(), idx.end(), std::size_t{0});
   std::stable_sort(idx.begin(), idx.end(),
                    [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
-  const std::size_t n = idx.size();
   for (std::size_t d = 0; d < 10 && n >= 10; ++d) {
     const std::size_t begin = d * n / 10;
     const std::size_t end = (d + 1) * n / 10;
@@ -116,13 +121,20 @@ SplitMetrics split_metrics(const std::vector<Qualification>& qs, const std::vect
   }
   if (qs.empty()) return m;
   const std::unique_ptr<bool[]> flags = bool_array(y);
-  m.auc = roc_auc(scores, std::span<const bool>(flags.get(), y.size()));
-  const double base = static_cast<double>(m.positives) / static_cast<double>(m.leads);
-  m.deciles = deciles(scores, y, base, predicted);
+  const std::span<const bool> outcomes(flags.get(), y.size());
+  m.auc = roc_auc(scores, outcomes);
+  m.deciles = deciles(scores, outcomes, predicted);
   m.stages = stage_rows(qs, y, stage_names);
   histogram(scores, y, m);
   return m;
 }
 
 }  // namespace calibration
+
+std::vector<DecileRow> lift_by_decile(std::span<const double> scores,
+                                      std::span<const bool> outcomes) {
+  const std::size_t n = std::min(scores.size(), outcomes.size());
+  return calibration::deciles(scores.first(n), outcomes.first(n), {});
+}
+
 }  // namespace leadscore

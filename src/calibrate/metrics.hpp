@@ -1,6 +1,6 @@
 // Metrics of calibration (private): the logistic link and the log-loss per
 // lead, and the figures of one configuration on one data split (ROC AUC,
-// deciles, stages, histogram). roc_auc() itself is public
+// deciles, stages, histogram). roc_auc() and lift_by_decile() are public
 // (leadscore/calibrate.hpp).
 #pragma once
 
