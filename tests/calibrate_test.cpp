@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -409,6 +411,95 @@ TEST(Calibrate, ReportFormats) {
   EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, no network
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("href="), std::string::npos);
+}
+
+TEST(Calibrate, LiftByDecile) {
+  // Scores 1..20; converted: the four best (17..20) and the worst (1).
+  std::vector<double> s;
+  bool y[20];
+  for (int i = 0; i < 20; ++i) {
+    s.push_back(i + 1);
+    y[i] = i >= 16 || i == 0;
+  }
+  const std::vector<DecileRow> rows = lift_by_decile(s, y);
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_EQ(rows[0].leads, 2u);
+  EXPECT_EQ(rows[0].max_total, 20);
+  EXPECT_EQ(rows[0].min_total, 19);
+  EXPECT_EQ(rows[0].positives, 2u);
+  EXPECT_DOUBLE_EQ(rows[0].observed, 1.0);
+  EXPECT_DOUBLE_EQ(rows[0].lift, 4.0);  // base rate 5/20
+  EXPECT_EQ(rows[1].positives, 2u);
+  EXPECT_EQ(rows[2].positives, 0u);
+  EXPECT_DOUBLE_EQ(rows[2].lift, 0.0);
+  EXPECT_EQ(rows[9].min_total, 1);
+  EXPECT_EQ(rows[9].max_total, 2);
+  EXPECT_DOUBLE_EQ(rows[9].observed, 0.5);
+  EXPECT_DOUBLE_EQ(rows[9].lift, 2.0);
+  for (const DecileRow& r : rows) EXPECT_EQ(r.predicted, 0);
+  // Uneven sizes: decile d holds leads [d*n/10, (d+1)*n/10).
+  const std::vector<DecileRow> twelve = lift_by_decile(std::span(s).first(12), y);
+  ASSERT_EQ(twelve.size(), 10u);
+  std::size_t total = 0;
+  for (const DecileRow& r : twelve) total += r.leads;
+  EXPECT_EQ(total, 12u);
+  EXPECT_EQ(twelve[0].leads, 1u);
+  EXPECT_EQ(twelve[4].leads, 2u);
+  EXPECT_EQ(twelve[0].max_total, 12);
+  // Ties keep input order: with equal scores the first lead is in decile 1.
+  const double tied[10] = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5};
+  const bool first_only[10] = {true};
+  const std::vector<DecileRow> t = lift_by_decile(tied, first_only);
+  ASSERT_EQ(t.size(), 10u);
+  EXPECT_EQ(t[0].positives, 1u);
+  EXPECT_EQ(t[9].positives, 0u);
+  // Fewer than 10 leads: no deciles.
+  EXPECT_TRUE(lift_by_decile(std::span(s).first(9), y).empty());
+}
+
+TEST(Calibrate, ParseOutcomeReadsLabelTexts) {
+  for (const char* t : {"yes", "YES", "Yes", "true", "TRUE", "True", "1", "y", "Y", "t", "T",
+                        " yes", "yes ", "yes\r", "\tTrue \t", " 1 \r"}) {
+    EXPECT_EQ(parse_outcome(t), std::optional<bool>(true)) << "'" << t << "'";
+  }
+  for (const char* t :
+       {"no", "NO", "No", "false", "FALSE", "0", "n", "N", "f", "F", " no\r", "\t0", "False  "}) {
+    EXPECT_EQ(parse_outcome(t), std::optional<bool>(false)) << "'" << t << "'";
+  }
+  // Anything else is no usable outcome (not "false").
+  for (const char* t : {"", " ", "\r", "maybe", "2", "-1", "1.0", "00", "yes!", "ye", "yess", "oui",
+                        "nope", "y e s", "\nyes", "yes\n", "\ryes", "\"yes\""}) {
+    EXPECT_EQ(parse_outcome(t), std::nullopt) << "'" << t << "'";
+  }
+  EXPECT_EQ(parse_outcome(std::string_view("yes\0", 4)), std::nullopt);
+}
+
+TEST(Calibrate, OutcomeOfAnAttributeValue) {
+  EXPECT_EQ(outcome_of(Value{std::string("Yes")}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{std::string(" false\r")}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{std::string("maybe")}), std::nullopt);
+  EXPECT_EQ(outcome_of(Value{std::string()}), std::nullopt);
+  EXPECT_EQ(outcome_of(Value{true}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{false}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{1.0}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{2.5}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{-1.0}), std::optional<bool>(true));
+  EXPECT_EQ(outcome_of(Value{0.0}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{-0.0}), std::optional<bool>(false));
+  EXPECT_EQ(outcome_of(Value{std::vector<std::string>{"yes"}}), std::nullopt);
+}
+
+TEST(Calibrate, EscapeHtml) {
+  EXPECT_EQ(escape_html(""), "");
+  EXPECT_EQ(escape_html("plain text, caf\xc3\xa9"), "plain text, caf\xc3\xa9");
+  EXPECT_EQ(escape_html("a < b && c > \"d\" 'e'"), "a &lt; b &amp;&amp; c &gt; &quot;d&quot; 'e'");
+  EXPECT_EQ(escape_html("&amp;"), "&amp;amp;");  // escapes once more, never decodes
+  // The calibration report's page escapes what it shows.
+  CalibrationReport r;
+  r.as_of = "<b>&\"";
+  const std::string html = to_html(r);
+  EXPECT_NE(html.find("As of &lt;b&gt;&amp;&quot;;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>&"), std::string::npos);
 }
 
 // ---------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,24 +84,6 @@ constexpr std::string_view kCalibrateDescription =
     "Exit status: 0 calibrated; 1 some records were skipped (unreadable, or no usable label);\n"
     "2 usage, configuration or calibration error.";
 
-int truthy_text(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (lower == "yes" || lower == "true" || lower == "1" || lower == "y" || lower == "t") return 1;
-  if (lower == "no" || lower == "false" || lower == "0" || lower == "n" || lower == "f") return 0;
-  return -1;
-}
-
-int truthy(const Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return truthy_text(*s);
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
-  if (const auto* n = std::get_if<double>(&v)) return *n != 0 ? 1 : 0;
-  return -1;
-}
-
 double parse_double(std::string_view flag, std::string_view text, double lo, double hi) {
   double v = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -131,18 +115,8 @@ std::vector<std::string_view> split_list(std::string_view text) {
   return out;
 }
 
-}  // namespace
-
-int run_calibrate(std::string_view command, std::span<const std::string_view> argv) {
-  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-    std::fputs(format_help(kCalibrateUsage, kCalibrateDescription, kCalibrateOptions).c_str(),
-               stdout);
-    return kExitOk;
-  }
-  const Args args(command, argv, kCalibrateOptions);
-  const std::string label =
-      args.require("--label", "--label NAME (the outcome column or attribute)");
-
+// The options given on the command line (usage errors thrown).
+CalibrationOptions calibration_options(const Args& args) {
   CalibrationOptions options;
   if (const auto v = args.get("--holdout-every"))
     options.holdout_every = parse_size("--holdout-every", *v);
@@ -187,6 +161,110 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
     for (std::string_view c : split_list(*v))
       options.capacities.push_back(parse_size("--capacity", c));
   }
+  return options;
+}
+
+// The leads of the input with a usable outcome (the label attribute taken
+// out: the outcome is never a rule input).
+struct History {
+  std::vector<Lead> leads;
+  std::vector<bool> outcomes;
+  std::size_t unreadable = 0;
+  std::size_t unlabelled = 0;
+};
+
+History read_history(RecordInput& in, const std::string& label,
+                     std::optional<std::size_t> label_column) {
+  History h;
+  InputRecord record;
+  while (in.source->next(record)) {
+    Result<Lead> lead = in.reader.read(record);
+    if (!lead) {
+      ++h.unreadable;
+      continue;
+    }
+    std::optional<bool> y;
+    const auto it = lead->attributes.find(label);
+    if (label_column) {
+      if (*label_column < record.csv.fields.size())
+        y = parse_outcome(record.csv.fields[*label_column]);
+    } else if (it != lead->attributes.end()) {
+      y = outcome_of(it->second);
+    }
+    if (it != lead->attributes.end()) lead->attributes.erase(it);
+    if (!y) {
+      ++h.unlabelled;
+      continue;
+    }
+    h.leads.push_back(std::move(lead).value());
+    h.outcomes.push_back(*y);
+  }
+  return h;
+}
+
+// Deterministic default as-of: the latest instant the data holds.
+Instant latest_instant(const std::vector<Lead>& leads) {
+  Instant as_of{};
+  for (const Lead& l : leads) {
+    if (l.created_at) as_of = std::max(as_of, *l.created_at);
+    for (const Event& e : l.events) as_of = std::max(as_of, e.at);
+  }
+  return as_of;
+}
+
+// Where the command writes; opened before the run, so a bad path fails early.
+struct Outputs {
+  std::string config_path;
+  Output config;
+  std::optional<Output> report, json, html;
+  explicit Outputs(const Args& args)
+      : config_path(args.get("--output").value_or("-")), config(config_path, "--output") {
+    if (const auto p = args.get("--report")) report.emplace(*p, "--report");
+    if (const auto p = args.get("--report-json")) json.emplace(*p, "--report-json");
+    if (const auto p = args.get("--html")) html.emplace(*p, "--html");
+  }
+};
+
+void write_outputs(const Calibration& cal, const History& h, const std::string& label,
+                   Outputs& out) {
+  out.config.write(to_json_text(cal.config));
+  out.config.write("\n");
+  out.config.close();
+  std::string text = to_text(cal.report);
+  if (h.unreadable || h.unlabelled) {
+    text += "\nskipped: " + std::to_string(h.unreadable) + " unreadable records, " +
+            std::to_string(h.unlabelled) + " records without a usable '" + label + "' outcome\n";
+  }
+  if (out.report) {
+    out.report->write(text);
+    out.report->close();
+  } else if (out.config_path != "-") {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    std::fputs(text.c_str(), stderr);
+  }
+  if (out.json) {
+    out.json->write(to_json_text(cal.report));
+    out.json->close();
+  }
+  if (out.html) {
+    out.html->write(to_html(cal.report));
+    out.html->close();
+  }
+}
+
+}  // namespace
+
+int run_calibrate(std::string_view command, std::span<const std::string_view> argv) {
+  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
+    std::fputs(format_help(kCalibrateUsage, kCalibrateDescription, kCalibrateOptions).c_str(),
+               stdout);
+    return kExitOk;
+  }
+  const Args args(command, argv, kCalibrateOptions);
+  const std::string label =
+      args.require("--label", "--label NAME (the outcome column or attribute)");
+  CalibrationOptions options = calibration_options(args);
 
   RecordInput in;
   open_records(args, in);
@@ -202,95 +280,23 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
       throw UsageError(message);
     }
   }
+  Outputs out(args);
 
-  // Prepare outputs before the run, so a bad path fails early.
-  const std::string output_path = args.get("--output").value_or("-");
-  Output config_out(output_path, "--output");
-  std::optional<Output> report_out;
-  if (const auto p = args.get("--report")) report_out.emplace(*p, "--report");
-  std::optional<Output> json_out;
-  std::optional<Output> html_out;
-  if (const auto p = args.get("--report-json")) json_out.emplace(*p, "--report-json");
-  if (const auto p = args.get("--html")) html_out.emplace(*p, "--html");
-
-  std::vector<Lead> leads;
-  std::vector<bool> outcomes;
-  std::size_t unreadable = 0;
-  std::size_t unlabelled = 0;
-  InputRecord record;
-  while (in.source->next(record)) {
-    Result<Lead> lead = in.reader.read(record);
-    if (!lead) {
-      ++unreadable;
-      continue;
-    }
-    int y = -1;
-    const auto it = lead->attributes.find(label);
-    if (label_column) {
-      if (*label_column < record.csv.fields.size())
-        y = truthy_text(record.csv.fields[*label_column]);
-    } else if (it != lead->attributes.end()) {
-      y = truthy(it->second);
-    }
-    // The outcome is never a rule input.
-    if (it != lead->attributes.end()) lead->attributes.erase(it);
-    if (y < 0) {
-      ++unlabelled;
-      continue;
-    }
-    leads.push_back(std::move(lead).value());
-    outcomes.push_back(y == 1);
-  }
-
-  Instant as_of{};
-  if (in.as_of_given) {
-    as_of = in.as_of;
-  } else {
-    // Deterministic default: the latest instant the data holds.
-    for (const Lead& l : leads) {
-      if (l.created_at) as_of = std::max(as_of, *l.created_at);
-      for (const Event& e : l.events) as_of = std::max(as_of, e.at);
-    }
-  }
-  std::unique_ptr<bool[]> y(new bool[outcomes.size()]);
-  for (std::size_t i = 0; i < outcomes.size(); ++i) y[i] = outcomes[i];
-
+  const History h = read_history(in, label, label_column);
+  const Instant as_of = in.as_of_given ? in.as_of : latest_instant(h.leads);
+  std::unique_ptr<bool[]> y(new bool[h.outcomes.size()]);
+  for (std::size_t i = 0; i < h.outcomes.size(); ++i) y[i] = h.outcomes[i];
   const Instant as_of_one[1] = {as_of};
   Result<Calibration> result =
-      calibrate(in.qualifier->config(), leads, std::span<const bool>(y.get(), outcomes.size()),
+      calibrate(in.qualifier->config(), h.leads, std::span<const bool>(y.get(), h.outcomes.size()),
                 as_of_one, options);
   if (!result) {
     for (const Diagnostic& d : result.diagnostics())
       std::fprintf(stderr, "%s\n", d.to_string().c_str());
     throw UsageError("calibration failed");
   }
-  const Calibration& cal = *result;
-  config_out.write(to_json_text(cal.config));
-  config_out.write("\n");
-  config_out.close();
-
-  std::string text = to_text(cal.report);
-  if (unreadable || unlabelled) {
-    text += "\nskipped: " + std::to_string(unreadable) + " unreadable records, " +
-            std::to_string(unlabelled) + " records without a usable '" + label + "' outcome\n";
-  }
-  if (report_out) {
-    report_out->write(text);
-    report_out->close();
-  } else if (output_path != "-") {
-    std::fputs(text.c_str(), stdout);
-  } else {
-    std::fputs(text.c_str(), stderr);
-  }
-  if (json_out) {
-    json_out->write(to_json_text(cal.report));
-    json_out->close();
-  }
-  if (html_out) {
-    html_out->write(to_html(cal.report));
-    html_out->close();
-  }
-  return unreadable || unlabelled ? kExitRecordErrors : kExitOk;
+  write_outputs(*result, h, label, out);
+  return h.unreadable || h.unlabelled ? kExitRecordErrors : kExitOk;
 }
 
 }  // namespace leadscore::cli

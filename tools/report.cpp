@@ -4,14 +4,19 @@
 // HTML page with the charts.
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <numeric>
+#include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "leadscore/calibrate.hpp"
 
 #include "cli.hpp"
 #include "pipeline.hpp"
@@ -51,24 +56,6 @@ constexpr std::string_view kReportDescription =
     "Exit status: 0 report written (even when some records failed); 2 usage or\n"
     "configuration error.";
 
-int truthy_text(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "yes" || lower == "true" || lower == "1" || lower == "y" || lower == "t") return 1;
-  if (lower == "no" || lower == "false" || lower == "0" || lower == "n" || lower == "f") return 0;
-  return -1;
-}
-
-int truthy(const Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return truthy_text(*s);
-  if (const auto* b = std::get_if<bool>(&v)) return *b ? 1 : 0;
-  if (const auto* n = std::get_if<double>(&v)) return *n != 0 ? 1 : 0;
-  return -1;
-}
-
 struct Row {
   double total;
   std::uint32_t stage;  // index into stage names (fallback last)
@@ -92,13 +79,6 @@ struct StageStats {
   std::vector<std::uint64_t> histogram;
 };
 
-struct Decile {
-  std::uint64_t records = 0;
-  std::uint64_t positives = 0;
-  double min_total = 0;
-  double max_total = 0;
-};
-
 struct RocPoint {
   double fpr;
   double tpr;
@@ -113,35 +93,49 @@ struct Report {
   std::uint64_t labelled = 0;
   std::uint64_t positives = 0;
   std::optional<double> auc;
-  std::vector<Decile> deciles;
+  std::vector<DecileRow> deciles;  ///< leadscore::lift_by_decile of the labelled leads
   std::vector<RocPoint> roc;
   double hist_min = 0;
   double hist_max = 0;
   std::size_t bins = 20;
 };
 
-/// ROC AUC by Mann-Whitney U with average ranks for ties.
-std::optional<double> roc_auc(std::vector<std::pair<double, int>> scored) {
-  std::sort(scored.begin(), scored.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  double positives = 0;
-  double rank_sum = 0;
-  std::size_t i = 0;
-  while (i < scored.size()) {
-    std::size_t j = i;
-    while (j < scored.size() && scored[j].first == scored[i].first) ++j;
-    const double average_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
-    for (std::size_t k = i; k < j; ++k) {
-      if (scored[k].second == 1) {
-        positives += 1;
-        rank_sum += average_rank;
-      }
+// The totals and outcomes of the labelled leads, in input order.
+struct Labelled {
+  std::vector<double> totals;
+  std::unique_ptr<bool[]> converted;
+  std::span<const bool> outcomes() const { return {converted.get(), totals.size()}; }
+};
+
+// ROC curve: one point per distinct total, best first; at most ~400 points.
+std::vector<RocPoint> roc_curve(const Labelled& labelled, std::uint64_t positives) {
+  const std::size_t n = labelled.totals.size();
+  std::vector<std::size_t> idx(n);
+  std::iota(idx.begin(), idx.end(), std::size_t{0});
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    return labelled.totals[a] > labelled.totals[b];
+  });
+  const double p = static_cast<double>(positives);
+  const double q = static_cast<double>(n - positives);
+  double tp = 0;
+  double fp = 0;
+  std::vector<RocPoint> points{{0, 0}};
+  std::size_t k = 0;
+  while (k < n) {
+    const double t = labelled.totals[idx[k]];
+    while (k < n && labelled.totals[idx[k]] == t) {
+      (labelled.converted[idx[k]] ? tp : fp) += 1;
+      ++k;
     }
-    i = j;
+    points.push_back({fp / q, tp / p});
   }
-  const double negatives = static_cast<double>(scored.size()) - positives;
-  if (positives == 0 || negatives == 0) return std::nullopt;
-  return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
+  std::vector<RocPoint> roc;
+  const std::size_t step = std::max<std::size_t>(1, points.size() / 400);
+  for (std::size_t i = 0; i < points.size(); i += step) roc.push_back(points[i]);
+  if (roc.back().fpr != points.back().fpr || roc.back().tpr != points.back().tpr) {
+    roc.push_back(points.back());
+  }
+  return roc;
 }
 
 Report build_report(const std::vector<Row>& rows, const std::vector<std::string_view>& stage_names,
@@ -177,10 +171,9 @@ Report build_report(const std::vector<Row>& rows, const std::vector<std::string_
   }
   if (!has_label) return r;
 
-  std::vector<std::pair<double, int>> labelled;
-  std::vector<std::size_t> order;
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Row& row = rows[i];
+  Labelled labelled;
+  labelled.converted.reset(new bool[rows.size()]);
+  for (const Row& row : rows) {
     if (row.label < 0) continue;
     StageStats& st = r.stages[row.stage];
     ++st.labelled;
@@ -189,53 +182,15 @@ Report build_report(const std::vector<Row>& rows, const std::vector<std::string_
       ++st.positives;
       ++r.positives;
     }
-    labelled.emplace_back(row.total, row.label);
+    labelled.converted[labelled.totals.size()] = row.label == 1;
+    labelled.totals.push_back(row.total);
   }
-  r.auc = roc_auc(labelled);
-
-  // Lift by decile: labelled leads by total, best first (ties in input order).
-  std::vector<std::size_t> idx(labelled.size());
-  std::iota(idx.begin(), idx.end(), std::size_t{0});
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-    return labelled[a].first > labelled[b].first;
-  });
-  const std::size_t n = idx.size();
-  if (n >= 10) {
-    for (std::size_t d = 0; d < 10; ++d) {
-      Decile dec;
-      const std::size_t begin = d * n / 10;
-      const std::size_t end = (d + 1) * n / 10;
-      dec.max_total = labelled[idx[begin]].first;
-      dec.min_total = labelled[idx[end - 1]].first;
-      for (std::size_t k = begin; k < end; ++k) {
-        ++dec.records;
-        if (labelled[idx[k]].second == 1) ++dec.positives;
-      }
-      r.deciles.push_back(dec);
-    }
-  }
-
-  // ROC curve: one point per distinct total, best first; at most ~400 points.
+  r.deciles = lift_by_decile(labelled.totals, labelled.outcomes());
+  // ROC AUC and curve (leadscore::roc_auc: Mann-Whitney, ties count half),
+  // defined with both outcomes only.
   if (r.positives > 0 && r.positives < r.labelled) {
-    const double p = static_cast<double>(r.positives);
-    const double q = static_cast<double>(r.labelled - r.positives);
-    double tp = 0;
-    double fp = 0;
-    std::vector<RocPoint> points{{0, 0}};
-    std::size_t k = 0;
-    while (k < n) {
-      const double t = labelled[idx[k]].first;
-      while (k < n && labelled[idx[k]].first == t) {
-        (labelled[idx[k]].second == 1 ? tp : fp) += 1;
-        ++k;
-      }
-      points.push_back({fp / q, tp / p});
-    }
-    const std::size_t step = std::max<std::size_t>(1, points.size() / 400);
-    for (std::size_t i = 0; i < points.size(); i += step) r.roc.push_back(points[i]);
-    if (r.roc.back().fpr != points.back().fpr || r.roc.back().tpr != points.back().tpr) {
-      r.roc.push_back(points.back());
-    }
+    r.auc = roc_auc(labelled.totals, labelled.outcomes());
+    r.roc = roc_curve(labelled, r.positives);
   }
   return r;
 }
@@ -284,20 +239,18 @@ std::string text_report(const Report& r, const std::string& label, Instant as_of
   out += "ROC AUC of the total score: " +
          (r.auc ? format_number(*r.auc, 4) : std::string("undefined (needs both outcomes)")) + "\n";
   if (!r.deciles.empty()) {
-    const double base = static_cast<double>(r.positives) / static_cast<double>(r.labelled);
     out += "\nlift by decile of the total score (1 = highest)\n";
     out += cell("decile", 6) + cell("records", 9) + cell("total", 16) + cell("converted", 11) +
            cell("rate", 8) + cell("lift", 7) + cell("captured", 10) + "\n";
     std::uint64_t cumulative = 0;
     for (std::size_t d = 0; d < r.deciles.size(); ++d) {
-      const Decile& dec = r.deciles[d];
+      const DecileRow& dec = r.deciles[d];
       cumulative += dec.positives;
-      const double rate =
-          dec.records ? static_cast<double>(dec.positives) / static_cast<double>(dec.records) : 0;
-      out += cell(std::to_string(d + 1), 6) + cell(std::to_string(dec.records), 9) +
+      out += cell(std::to_string(d + 1), 6) + cell(std::to_string(dec.leads), 9) +
              cell(format_number(dec.min_total, 1) + ".." + format_number(dec.max_total, 1), 16) +
-             cell(std::to_string(dec.positives), 11) + cell(format_number(100 * rate, 1) + "%", 8) +
-             cell(base > 0 ? format_number(rate / base, 2) : "-", 7) +
+             cell(std::to_string(dec.positives), 11) +
+             cell(format_number(100 * dec.observed, 1) + "%", 8) +
+             cell(r.positives > 0 ? format_number(dec.lift, 2) : "-", 7) +
              cell(percent(static_cast<double>(cumulative), static_cast<double>(r.positives)), 10) +
              "\n";
     }
@@ -337,8 +290,8 @@ nlohmann::json json_report(const Report& r, const std::string& label, Instant as
     j["converted"] = r.positives;
     j["auc"] = r.auc ? nlohmann::json(*r.auc) : nlohmann::json(nullptr);
     nlohmann::json deciles = nlohmann::json::array();
-    for (const Decile& d : r.deciles) {
-      deciles.push_back({{"records", d.records},
+    for (const DecileRow& d : r.deciles) {
+      deciles.push_back({{"records", d.leads},
                          {"converted", d.positives},
                          {"min_total", d.min_total},
                          {"max_total", d.max_total}});
@@ -349,29 +302,6 @@ nlohmann::json json_report(const Report& r, const std::string& label, Instant as
 }
 
 // ---- HTML ------------------------------------------------------------------
-
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string num(double v, int decimals = 1) { return format_number(v, decimals); }
 
@@ -394,7 +324,7 @@ std::string funnel_svg(const Report& r) {
     const double y = 10 + static_cast<double>(i) * (bar_h + 10);
     const double x = 120 + (width - w) / 2;
     svg += "<text x=\"110\" y=\"" + num(y + bar_h * 0.68, 1) + "\" text-anchor=\"end\">" +
-           esc(s.name) + "</text>";
+           escape_html(s.name) + "</text>";
     svg += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" width=\"" + num(w, 1) +
            "\" height=\"" + num(bar_h, 0) + "\" fill=\"" + kColors[i % kColors.size()] +
            "\" rx=\"3\"/>";
@@ -405,7 +335,7 @@ std::string funnel_svg(const Report& r) {
                " converted";
     }
     svg += "<text x=\"" + num(120 + width + 10, 0) + "\" y=\"" + num(y + bar_h * 0.68, 1) + "\">" +
-           esc(label) + "</text>";
+           escape_html(label) + "</text>";
   }
   return svg + "</svg>";
 }
@@ -460,24 +390,14 @@ std::string roc_svg(const Report& r) {
 }
 
 std::string lift_svg(const Report& r) {
-  const double base = static_cast<double>(r.positives) /
-                      static_cast<double>(std::max<std::uint64_t>(1, r.labelled));
   double largest = 1;
-  for (const Decile& d : r.deciles) {
-    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) /
-                                                    static_cast<double>(d.records) / base
-                                              : 0;
-    largest = std::max(largest, lift);
-  }
+  for (const DecileRow& d : r.deciles) largest = std::max(largest, d.lift);
   std::string svg =
       "<svg viewBox=\"0 0 420 230\" width=\"420\" role=\"img\" aria-label=\"lift by decile\">";
   const double h = 165;
   const double top = 20;
   for (std::size_t i = 0; i < r.deciles.size(); ++i) {
-    const Decile& d = r.deciles[i];
-    const double lift = d.records && base > 0 ? static_cast<double>(d.positives) /
-                                                    static_cast<double>(d.records) / base
-                                              : 0;
+    const double lift = r.deciles[i].lift;
     const double bh = h * lift / largest;
     const double x = 20 + static_cast<double>(i) * 39;
     svg += "<rect x=\"" + num(x, 0) + "\" y=\"" + num(top + h - bh, 1) +
@@ -501,25 +421,25 @@ std::string html_report(const Report& r, const std::string& text, const std::str
                         Instant as_of, const std::string& input) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
-  h += "<title>leadscore report: " + esc(input) + "</title>";
+  h += "<title>leadscore report: " + escape_html(input) + "</title>";
   h += "<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}"
        "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}svg "
        "text{font-family:system-ui,sans-serif;font-size:13px}"
        ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}figcaption{font-weight:600}"
        "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}</style></head><body>";
-  h += "<h1>leadscore report</h1><p>" + esc(input) + ", as of " + esc(format_instant(as_of)) +
-       ": " + std::to_string(r.read) + " records, " + std::to_string(r.read - r.failed) +
-       " scored, " + std::to_string(r.failed) + " failed.</p>";
+  h += "<h1>leadscore report</h1><p>" + escape_html(input) + ", as of " +
+       escape_html(format_instant(as_of)) + ": " + std::to_string(r.read) + " records, " +
+       std::to_string(r.read - r.failed) + " scored, " + std::to_string(r.failed) + " failed.</p>";
   h += "<h2>Funnel: leads per stage</h2>" + funnel_svg(r);
   h += "<h2>Total score per stage</h2><div class=\"grid\">";
   for (std::size_t i = 0; i < r.stages.size(); ++i) {
     const StageStats& s = r.stages[i];
-    h += "<figure><figcaption>" + esc(s.name) + " (" + std::to_string(s.count) + ")</figcaption>" +
-         histogram_svg(r, s, i) + "</figure>";
+    h += "<figure><figcaption>" + escape_html(s.name) + " (" + std::to_string(s.count) +
+         ")</figcaption>" + histogram_svg(r, s, i) + "</figure>";
   }
   h += "</div>";
   if (r.has_label) {
-    h += "<h2>Outcome '" + esc(label) + "'</h2><div class=\"grid\">";
+    h += "<h2>Outcome '" + escape_html(label) + "'</h2><div class=\"grid\">";
     if (!r.roc.empty())
       h += "<figure><figcaption>ROC curve of the total score</figcaption>" + roc_svg(r) +
            "</figure>";
@@ -527,7 +447,7 @@ std::string html_report(const Report& r, const std::string& text, const std::str
       h += "<figure><figcaption>Lift by decile</figcaption>" + lift_svg(r) + "</figure>";
     h += "</div>";
   }
-  h += "<h2>Figures</h2><pre>" + esc(text) + "</pre>";
+  h += "<h2>Figures</h2><pre>" + escape_html(text) + "</pre>";
   h += "</body></html>\n";
   return h;
 }
@@ -589,14 +509,15 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
       o.stage_index = q.stage_index;
       o.disqualified = q.disqualified;
       o.total = q.total;
-      o.label = -1;
+      std::optional<bool> outcome;
       if (label_column) {
         if (*label_column < record.csv.fields.size())
-          o.label = truthy_text(record.csv.fields[*label_column]);
+          outcome = parse_outcome(record.csv.fields[*label_column]);
       } else if (label) {
         const auto it = lead->attributes.find(*label);
-        if (it != lead->attributes.end()) o.label = truthy(it->second);
+        if (it != lead->attributes.end()) outcome = outcome_of(it->second);
       }
+      o.label = outcome ? (*outcome ? 1 : 0) : -1;
     }
   };
   const auto consume = [&](const Batch& batch) {

@@ -28,6 +28,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -251,6 +252,14 @@ LEADSCORE_EXPORT Result<Calibration> calibrate(const Config& config, std::span<c
 /// 0.5 when either class is empty.
 LEADSCORE_EXPORT double roc_auc(std::span<const double> scores, std::span<const bool> outcomes);
 
+/// Lift by decile: the leads by score, best first (ties in input order), cut
+/// into ten deciles (decile d holds leads [d*n/10, (d+1)*n/10)); per decile
+/// the leads, the converted ones, the score range, the conversion and the
+/// lift over the overall conversion (`predicted` stays 0). Empty when there
+/// are fewer than 10 leads.
+LEADSCORE_EXPORT std::vector<DecileRow> lift_by_decile(std::span<const double> scores,
+                                                       std::span<const bool> outcomes);
+
 /// The lowest total-score threshold whose leads at or above it convert at
 /// >= `precision` (reachable = false and the best-precision threshold when
 /// none does).
@@ -270,5 +279,20 @@ LEADSCORE_EXPORT ThresholdOutcome evaluate_threshold(std::span<const double> sco
 LEADSCORE_EXPORT std::string to_text(const CalibrationReport& report);
 LEADSCORE_EXPORT std::string to_json_text(const CalibrationReport& report);
 LEADSCORE_EXPORT std::string to_html(const CalibrationReport& report);
+
+/// The outcome a label states, for reading a history of leads (a CSV
+/// column or a lead attribute such as "converted"): "yes", "true", "1",
+/// "y", "t" are true; "no", "false", "0", "n", "f" are false (ASCII case
+/// ignored, and spaces and tabs around it, and a trailing carriage return).
+/// Anything else, the empty text included, is nullopt: no usable outcome.
+LEADSCORE_EXPORT std::optional<bool> parse_outcome(std::string_view text);
+/// The outcome an attribute value states: a string as parse_outcome(), a
+/// boolean as itself, a number true when it is not 0; a list is nullopt.
+LEADSCORE_EXPORT std::optional<bool> outcome_of(const Value& value);
+
+/// `text` with &, <, > and " replaced by their HTML entities, for HTML text
+/// and double-quoted attribute values (the HTML pages of the calibration
+/// report and of `leadscore report`).
+LEADSCORE_EXPORT std::string escape_html(std::string_view text);
 
 }  // namespace leadscore

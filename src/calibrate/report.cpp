@@ -1,4 +1,5 @@
-// The calibration report as text, JSON and a self-contained HTML page.
+// The calibration report as text, JSON and a self-contained HTML page, and
+// escape_html() (also used by `leadscore report`).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -54,29 +55,6 @@ nlohmann::ordered_json metrics_json(const SplitMetrics& m) {
   return j;
 }
 
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // A bar chart: one or two series of values in [0, ymax].
 std::string bars_svg(const std::vector<std::string>& labels, const std::vector<double>& a,
                      const std::vector<double>& b, const std::string& a_name,
@@ -93,7 +71,7 @@ std::string bars_svg(const std::vector<std::string>& labels, const std::vector<d
                   "\" height=\"" + num(h, 0) + "\" role=\"img\">";
   s += "<line x1=\"" + num(left, 0) + "\" y1=\"" + num(h - bottom, 0) + "\" x2=\"" +
        num(w - 10, 0) + "\" y2=\"" + num(h - bottom, 0) + "\" stroke=\"#444\"/>";
-  s += "<text x=\"4\" y=\"14\" font-size=\"11\">" + esc(y_label) + " (max " + num(ymax, 3) +
+  s += "<text x=\"4\" y=\"14\" font-size=\"11\">" + escape_html(y_label) + " (max " + num(ymax, 3) +
        ")</text>";
   const bool two = !b.empty();
   for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -103,22 +81,22 @@ std::string bars_svg(const std::vector<std::string>& labels, const std::vector<d
       const double bh = plot_h * v / ymax;
       s += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(h - bottom - bh, 1) + "\" width=\"" +
            num(bw, 1) + "\" height=\"" + num(bh, 1) + "\" fill=\"" + color + "\"><title>" +
-           esc(labels[i]) + ": " + num(v, 4) + "</title></rect>";
+           escape_html(labels[i]) + ": " + num(v, 4) + "</title></rect>";
     };
     if (i < a.size()) bar(a[i], x0 + slot * 0.1, "#4a78b5");
     if (two && i < b.size()) bar(b[i], x0 + slot * 0.5, "#e08a3c");
     if (labels.size() <= 12 || i % 2 == 0) {
       s += "<text x=\"" + num(x0 + slot / 2, 1) + "\" y=\"" + num(h - 12, 0) +
-           "\" font-size=\"10\" text-anchor=\"middle\">" + esc(labels[i]) + "</text>";
+           "\" font-size=\"10\" text-anchor=\"middle\">" + escape_html(labels[i]) + "</text>";
     }
   }
   s += "<rect x=\"" + num(w - 200, 0) +
        "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#4a78b5\"/><text x=\"" + num(w - 186, 0) +
-       "\" y=\"15\" font-size=\"11\">" + esc(a_name) + "</text>";
+       "\" y=\"15\" font-size=\"11\">" + escape_html(a_name) + "</text>";
   if (two) {
     s += "<rect x=\"" + num(w - 100, 0) +
          "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#e08a3c\"/><text x=\"" + num(w - 86, 0) +
-         "\" y=\"15\" font-size=\"11\">" + esc(b_name) + "</text>";
+         "\" y=\"15\" font-size=\"11\">" + escape_html(b_name) + "</text>";
   }
   return s + "</svg>";
 }
@@ -129,6 +107,30 @@ const SplitMetrics& eval_split(const CalibrationReport& r, bool calibrated) {
 }
 
 }  // namespace
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
 
 std::string to_text(const CalibrationReport& r) {
   std::string o;
@@ -338,7 +340,7 @@ std::string to_html(const CalibrationReport& r) {
       "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px "
       "8px;text-align:right}</style>"
       "</head><body>";
-  h += "<h1>leadscore calibration</h1><p>As of " + esc(r.as_of) + "; " +
+  h += "<h1>leadscore calibration</h1><p>As of " + escape_html(r.as_of) + "; " +
        std::to_string(r.training_leads) + " training leads, " + std::to_string(r.holdout_leads) +
        " held out. Charts on the " + where + " leads.</p>";
   h += "<table><tr><th></th><th>original</th><th>calibrated</th></tr><tr><th>ROC AUC (" + where +
@@ -381,7 +383,7 @@ std::string to_html(const CalibrationReport& r) {
   }
   h += "<figure><figcaption>Total score distribution (share of each class)</figcaption>" +
        bars_svg(hl, hc, hn, "converted", "not converted", "share") + "</figure>";
-  h += "<h2>Figures</h2><pre>" + esc(to_text(r)) + "</pre></body></html>\n";
+  h += "<h2>Figures</h2><pre>" + escape_html(to_text(r)) + "</pre></body></html>\n";
   return h;
 }
 

@@ -1,0 +1,271 @@
+// The automatic interaction search (calibrate/interactions.hpp).
+#include "calibrate/interactions.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "calibrate/metrics.hpp"
+
+namespace leadscore::calibration {
+namespace {
+
+// The value or bin of every candidate attribute for each training lead
+// (-1: none), from the candidate features already evaluated.
+struct Levels {
+  std::vector<std::string> fields;
+  std::vector<std::vector<std::int32_t>> level;  // [attribute][k]
+  std::vector<std::size_t> levels;               // [attribute]: its candidate rules
+};
+
+Levels attribute_levels(const FeatureSet& set, const FeatureMatrix& matrix,
+                        const std::vector<std::size_t>& train) {
+  Levels out;
+  const std::size_t n = train.size();
+  for (const auto& [field, made] : set.by_field) {
+    if (made.empty()) continue;
+    const std::size_t first = set.field_first.at(field);
+    std::vector<std::int32_t> lv(n, -1);
+    for (std::size_t k = 0; k < n; ++k) {
+      const SparseRow& row = matrix.rows[train[k]];
+      const auto it = std::lower_bound(
+          row.begin(), row.end(), std::make_pair(static_cast<std::uint32_t>(first), -HUGE_VAL));
+      if (it != row.end() && it->first < first + made.size())
+        lv[k] = static_cast<std::int32_t>(it->first - first);
+    }
+    out.fields.push_back(field);
+    out.level.push_back(std::move(lv));
+    out.levels.push_back(made.size());
+  }
+  return out;
+}
+
+// Every pair not given explicitly, the numeric attribute second so that the
+// rules read "month is "oct" and day 21 to 27".
+std::vector<std::pair<std::size_t, std::size_t>> candidate_pairs(const Levels& lv,
+                                                                 const FeatureSet& set) {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  const std::vector<std::string>& fields = lv.fields;
+  for (std::size_t a = 0; a < fields.size(); ++a) {
+    for (std::size_t b = a + 1; b < fields.size(); ++b) {
+      if (set.paired.count({fields[a], fields[b]})) continue;
+      const bool swap = set.numeric_fields.count(fields[a]) && !set.numeric_fields.count(fields[b]);
+      pairs.emplace_back(swap ? b : a, swap ? a : b);
+    }
+  }
+  return pairs;
+}
+
+// Improvement per lead (before - after): its mean, and the paired z (the
+// mean over its standard error).
+double paired_z(const std::vector<double>& d, double& mean) {
+  const std::size_t n = d.size();
+  double sum = 0;
+  for (double x : d) sum += x;
+  mean = sum / static_cast<double>(n);
+  double ss = 0;
+  for (double x : d) ss += (x - mean) * (x - mean);
+  const double sd = std::sqrt(ss / static_cast<double>(n > 1 ? n - 1 : 1));
+  return sd > 0 ? mean / (sd / std::sqrt(static_cast<double>(n))) : 0.0;
+}
+
+// The screening estimate of one pair.
+struct Screen {
+  std::size_t cells = 0;
+  double mean = 0, z = 0;
+};
+
+// The cell of the pair (a, b) of each training lead (-1: none, or a cell
+// with too little support); count[c] = leads of cell c (0: not used).
+struct Cells {
+  std::vector<std::int32_t> cell;
+  std::vector<std::size_t> count;
+  std::size_t used = 0;
+};
+
+Cells pair_cells(const Levels& lv, std::size_t a, std::size_t b, std::size_t min_support) {
+  const std::size_t n = lv.level[a].size();
+  const std::size_t nb = lv.levels[b];
+  Cells c;
+  c.cell.assign(n, -1);
+  c.count.assign(lv.levels[a] * nb, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (lv.level[a][k] >= 0 && lv.level[b][k] >= 0) {
+      c.cell[k] = lv.level[a][k] * static_cast<std::int32_t>(nb) + lv.level[b][k];
+      ++c.count[static_cast<std::size_t>(c.cell[k])];
+    }
+  }
+  for (std::size_t& count : c.count) {
+    if (count < min_support || count == n) {
+      count = 0;
+    } else {
+      ++c.used;
+    }
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    if (c.cell[k] >= 0 && c.count[static_cast<std::size_t>(c.cell[k])] == 0) c.cell[k] = -1;
+  }
+  return c;
+}
+
+class PairSearch {
+ public:
+  PairSearch(FeatureSet& set, FeatureMatrix& matrix, Design& design,
+             const std::vector<std::size_t>& train, const CalibrationOptions& options)
+      : set_(set),
+        matrix_(matrix),
+        design_(design),
+        train_(train),
+        options_(options),
+        folds_(options.cv_folds),
+        n_(train.size()),
+        min_support_(std::max<std::size_t>(1, options.min_support)),
+        fit_rows_(fold_rows(n_, folds_)),
+        levels_(attribute_levels(set, matrix, train)),
+        pairs_(candidate_pairs(levels_, set)) {}
+
+  void run(CalibrationReport& report) {
+    if (!pairs_.empty()) report.cv_folds = folds_;
+    CrossValidation cv =
+        pairs_.empty() ? CrossValidation{} : cross_validate(design_, fit_rows_, options_);
+    std::size_t chosen = 0;
+    while (chosen < options_.auto_interactions && !pairs_.empty()) {
+      const std::vector<Screen> screens = screen_all(cv);
+      const std::size_t best = best_pair(screens);
+      const auto [a, b] = pairs_[best];
+      InteractionStep step;
+      step.a = attribute_name(levels_.fields[a]);
+      step.b = attribute_name(levels_.fields[b]);
+      step.cells = screens[best].cells;
+      step.cv_log_loss_before = cv.mean;
+      step.cv_log_loss_after = cv.mean - screens[best].mean;
+      step.z = screens[best].z;
+      if (screens[best].cells == 0 || screens[best].z < options_.interaction_min_z) {
+        step.note = "not significant (screening)";
+        report.interaction_search.push_back(std::move(step));
+        break;
+      }
+      pairs_.erase(pairs_.begin() + static_cast<std::ptrdiff_t>(best));
+      const bool kept = refit(a, b, cv, step);
+      report.interaction_search.push_back(std::move(step));
+      if (!kept) break;
+      ++chosen;
+    }
+  }
+
+ private:
+  // Screening: with the current model's linear predictor as an offset, each
+  // cell of the pair gets one weight (two Newton steps, L2), fitted on the
+  // other folds and scored on its own fold.
+  Screen screen(std::size_t a, std::size_t b, const CrossValidation& cv) const {
+    Screen s;
+    const Cells c = pair_cells(levels_, a, b, min_support_);
+    s.cells = c.used;
+    if (s.cells == 0) return s;
+    const std::vector<double>& y = design_.y;
+    const double l2 = options_.l2;
+    std::vector<double> d(n_, 0.0);
+    std::vector<double> w(c.count.size()), g(c.count.size()), h(c.count.size());
+    for (std::size_t f = 0; f < folds_; ++f) {
+      std::fill(w.begin(), w.end(), 0.0);
+      for (int step = 0; step < 2; ++step) {
+        std::fill(g.begin(), g.end(), 0.0);
+        std::fill(h.begin(), h.end(), 0.0);
+        for (std::size_t k = 0; k < n_; ++k) {
+          if (c.cell[k] < 0 || k % folds_ == f) continue;
+          const auto cell = static_cast<std::size_t>(c.cell[k]);
+          const double mu = sigmoid(cv.eta[f][k] + w[cell]);
+          g[cell] += mu - y[k];
+          h[cell] += mu * (1 - mu);
+        }
+        for (std::size_t cell = 0; cell < w.size(); ++cell) {
+          if (c.count[cell] == 0) continue;
+          w[cell] -= std::clamp((g[cell] + l2 * w[cell]) / (h[cell] + l2 + 1e-12), -4.0, 4.0);
+        }
+      }
+      for (std::size_t k = f; k < n_; k += folds_) {
+        if (c.cell[k] < 0) continue;
+        d[k] = cv.loss[k] - log_loss(cv.eta[f][k] + w[static_cast<std::size_t>(c.cell[k])], y[k]);
+      }
+    }
+    s.z = paired_z(d, s.mean);
+    return s;
+  }
+
+  std::vector<Screen> screen_all(const CrossValidation& cv) const {
+    std::vector<Screen> screens(pairs_.size());
+    parallel_for(
+        pairs_.size(), options_.threads,
+        [&](std::size_t p) { screens[p] = screen(pairs_[p].first, pairs_[p].second, cv); }, 1);
+    return screens;
+  }
+
+  // The pair with the largest improvement among the significant ones (else
+  // the largest z); ties to the first.
+  std::size_t best_pair(const std::vector<Screen>& screens) const {
+    const double min_z = options_.interaction_min_z;
+    std::size_t best = 0;
+    for (std::size_t p = 1; p < screens.size(); ++p) {
+      const bool ok = screens[p].z >= min_z;
+      const bool best_ok = screens[best].z >= min_z;
+      if (ok != best_ok
+              ? ok
+              : (ok ? screens[p].mean > screens[best].mean : screens[p].z > screens[best].z))
+        best = p;
+    }
+    return best;
+  }
+
+  // Refits with the pair's rules; keeps the pair (and the new cross-
+  // validation in cv) only if the cross-validated log-loss confirms the
+  // improvement, else takes it out again.
+  bool refit(std::size_t a, std::size_t b, CrossValidation& cv, InteractionStep& step) {
+    const std::string& fa = levels_.fields[a];
+    const std::string& fb = levels_.fields[b];
+    const std::size_t before = set_.features.size();
+    add_interaction(set_, fa, fb);
+    evaluate_interaction(set_, set_.crossed.back(), options_.threads, matrix_);
+    classify(set_, matrix_, train_, before, options_.min_support);
+    build_design(set_.features, matrix_, train_, design_);
+    CrossValidation next = cross_validate(design_, fit_rows_, options_, &cv);
+    std::vector<double> d(n_);
+    for (std::size_t k = 0; k < n_; ++k) d[k] = cv.loss[k] - next.loss[k];
+    double mean = 0;
+    step.z = paired_z(d, mean);
+    step.cv_log_loss_after = next.mean;
+    if (step.z < options_.interaction_min_z || mean <= 0) {
+      step.note = "not confirmed by the refit";
+      remove_last_interaction(set_, matrix_, before);
+      build_design(set_.features, matrix_, train_, design_);
+      return false;
+    }
+    step.selected = true;
+    cv = std::move(next);
+    return true;
+  }
+
+  FeatureSet& set_;
+  FeatureMatrix& matrix_;
+  Design& design_;
+  const std::vector<std::size_t>& train_;
+  const CalibrationOptions& options_;
+  const std::size_t folds_;
+  const std::size_t n_;
+  const std::size_t min_support_;
+  const std::vector<std::vector<std::uint32_t>> fit_rows_;
+  const Levels levels_;
+  std::vector<std::pair<std::size_t, std::size_t>> pairs_;
+};
+
+}  // namespace
+
+void search_interactions(FeatureSet& set, FeatureMatrix& matrix, Design& design,
+                         const std::vector<std::size_t>& train, const CalibrationOptions& options,
+                         CalibrationReport& report) {
+  if (options.auto_interactions == 0 || set.by_field.size() < 2) return;
+  PairSearch(set, matrix, design, train, options).run(report);
+}
+
+}  // namespace leadscore::calibration

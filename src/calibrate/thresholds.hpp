@@ -1,0 +1,35 @@
+// Thresholds on the total score (private part): stage thresholds mapped
+// from the original configuration to the calibrated one, and the threshold
+// recommendations of the report. The recommendation functions themselves
+// are public (leadscore/calibrate.hpp).
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "leadscore/calibrate.hpp"
+#include "leadscore/config.hpp"
+#include "leadscore/qualifier.hpp"
+
+namespace leadscore::calibration {
+
+/// Maps every score.total / score.fit / score.engagement comparison in the
+/// stage conditions of `out` (by quantile: the new threshold selects as many
+/// training leads under `calibrated` as the old one did under `original`,
+/// ties kept together) and records each change ("SQL: score.total gte 80 ->
+/// 57") in `changes`. original[k] and calibrated[k] are the same lead.
+void map_stage_thresholds(const std::vector<Qualification>& original,
+                          const std::vector<Qualification>& calibrated, Config& out,
+                          std::vector<std::string>& changes);
+
+/// The recommendations for options.target_precisions, then
+/// options.capacities: chosen on the training scores, and measured on the
+/// holdout scores when there is a holdout.
+std::vector<ThresholdRecommendation> recommend_thresholds(std::span<const double> train_scores,
+                                                          std::span<const bool> train_y,
+                                                          std::span<const double> holdout_scores,
+                                                          std::span<const bool> holdout_y,
+                                                          const CalibrationOptions& options);
+
+}  // namespace leadscore::calibration
