@@ -360,6 +360,17 @@ class Evaluator final : public EvalView {
         if (listener && acc.matched > 0) listener->on_behavior_rule(r, acc, total, capped);
         continue;
       }
+      if (!listener) {  // the fast path: no trace object at all
+        if (eval(cr.when, nullptr)) {
+          if (cr.kind == RuleKind::fit)
+            t.fit = sat_add(t.fit, cr.points_micro);
+          else if (cr.kind == RuleKind::engagement)
+            t.engagement = sat_add(t.engagement, cr.points_micro);
+          else if (cr.kind == RuleKind::knockout && t.knockout < 0)
+            t.knockout = static_cast<int>(r);
+        }
+        continue;
+      }
       std::optional<ConditionTrace> trace;
       if (traces) trace.emplace();
       const bool held = eval(cr.when, trace ? &*trace : nullptr);
@@ -410,6 +421,14 @@ class Evaluator final : public EvalView {
     } else {
       const bool traces = listener && listener->wants_traces();
       for (std::size_t s = 0; s < m_.stages.size(); ++s) {
+        if (!listener) {  // the fast path: no trace object at all
+          if (eval(m_.stages[s].root[o], nullptr)) {
+            q.stage = m_.config.stages[s].name;
+            q.stage_index = static_cast<int>(s);
+            break;
+          }
+          continue;
+        }
         std::optional<ConditionTrace> trace;
         if (traces) trace.emplace();
         const bool held = eval(m_.stages[s].root[o], trace ? &*trace : nullptr);
