@@ -2,9 +2,8 @@
 // the configurations under test, and the hand-written fit function used as
 // the yardstick for the compiled evaluator.
 //
-// Everything is seeded (std::mt19937 with fixed seeds) and uses only the raw
-// generator output (never std::*_distribution, whose results differ between
-// standard libraries), so every run and every machine sees the same inputs.
+// Everything is seeded (bench::Rng, bench_rng.hpp), so every run and every
+// machine sees the same inputs.
 #pragma once
 
 #include <algorithm>
@@ -16,7 +15,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +28,8 @@
 #endif
 
 #include "leadscore/leadscore.hpp"
+
+#include "bench_rng.hpp"
 
 namespace bench {
 
@@ -50,27 +50,6 @@ inline Instant as_of() {
   using namespace std::chrono;
   return Instant{sys_days{year{2024} / June / 1}};
 }
-
-// ---------------------------------------------------------------------------
-// Deterministic randomness
-// ---------------------------------------------------------------------------
-class Rng {
- public:
-  explicit Rng(std::uint32_t seed) : g_(seed) {}
-  /// Uniform integer in [0, n).
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>(g_() % n); }
-  /// Uniform double in [0, 1).
-  double unit() { return static_cast<double>(g_()) / 4294967296.0; }
-  /// True with probability p.
-  bool chance(double p) { return unit() < p; }
-  template <class T>
-  const T& pick(const std::vector<T>& v) {
-    return v[below(static_cast<std::uint32_t>(v.size()))];
-  }
-
- private:
-  std::mt19937 g_;
-};
 
 /// An optional string drawn from `pool`, missing with probability `p_missing`.
 inline std::optional<std::string> maybe(Rng& rng, const std::vector<std::string>& pool,
@@ -447,31 +426,74 @@ inline Config fit30_config() {
 }
 
 // ---- the hand-written equivalent -------------------------------------------
+// What a developer would write for fit30_config() on a struct of their own:
+// text lower-cased once when the struct is filled (outside the timed loop),
+// so the rules compare bytes. It never touches a Lead.
 namespace hand {
+
+/// The lead as the hand-written function sees it. Text is ASCII lower case,
+/// "" when missing (the generated leads never hold an empty text).
+struct Fit30Lead {
+  std::string job_title, seniority, department, industry, country, city, source;
+  std::optional<double> employees, annual_revenue, crm_seats;
+  std::vector<std::string> tech_stack;
+  bool has_domain = false, has_company_name = false, has_phone = false;
+  bool has_budget = false, has_timeline = false, partner = false;
+};
 
 constexpr char lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
-constexpr bool word_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         static_cast<unsigned char>(c) >= 0x80;
+inline std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower(c);
+  return out;
 }
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != b[i]) return false;  // b is lower case
+inline std::string lowered(const std::optional<std::string>& s) {
+  return s ? lowered(std::string_view(*s)) : std::string();
+}
+
+/// Fills the struct from a benchmark lead (make_profile()). Not timed.
+inline Fit30Lead to_fit30_lead(const Lead& l) {
+  Fit30Lead h;
+  h.job_title = lowered(l.job_title);
+  h.seniority = lowered(l.seniority);
+  h.department = lowered(l.department);
+  h.industry = lowered(l.company.industry);
+  h.country = lowered(l.location.country);
+  h.city = lowered(l.location.city);
+  h.source = lowered(l.source);
+  h.employees = l.company.employees;
+  h.annual_revenue = l.company.annual_revenue;
+  h.has_domain = l.company.domain.has_value();
+  h.has_company_name = l.company.name.has_value();
+  h.has_phone = l.contact.phone.has_value();
+  h.has_budget = l.discovery.budget.has_value();
+  h.has_timeline = l.discovery.timeline.has_value();
+  // make_profile() writes tech_stack as a list, crm_seats as a number and
+  // partner as a boolean.
+  if (const auto it = l.attributes.find(std::string_view("tech_stack")); it != l.attributes.end()) {
+    if (const auto* list = std::get_if<std::vector<std::string>>(&it->second)) {
+      for (const auto& tool : *list) h.tech_stack.push_back(lowered(std::string_view(tool)));
+    }
   }
-  return true;
+  if (const auto it = l.attributes.find(std::string_view("crm_seats")); it != l.attributes.end()) {
+    if (const auto* d = std::get_if<double>(&it->second)) h.crm_seats = *d;
+  }
+  if (const auto it = l.attributes.find(std::string_view("partner")); it != l.attributes.end()) {
+    if (const auto* b = std::get_if<bool>(&it->second)) h.partner = *b;
+  }
+  return h;
 }
-/// `word` (lower case) occurs in `text` as a whole word, ignoring case.
+
+constexpr bool word_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
+}
+/// `word` occurs in `text` as a whole word (both lower case).
 inline bool has_word(std::string_view text, std::string_view word) noexcept {
-  if (word.empty() || word.size() > text.size()) return false;
-  for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
-    std::size_t j = 0;
-    while (j < word.size() && lower(text[i + j]) == word[j]) ++j;
-    if (j != word.size()) continue;
+  for (std::size_t i = text.find(word); i != std::string_view::npos; i = text.find(word, i + 1)) {
     const bool left = i == 0 || !word_char(text[i - 1]);
-    const bool right = i + j == text.size() || !word_char(text[i + j]);
+    const bool right = i + word.size() == text.size() || !word_char(text[i + word.size()]);
     if (left && right) return true;
   }
   return false;
@@ -485,13 +507,9 @@ inline bool has_any_word(std::string_view text,
 }
 inline bool one_of(std::string_view s, std::initializer_list<std::string_view> values) noexcept {
   for (std::string_view v : values) {
-    if (iequals(s, v)) return true;
+    if (s == v) return true;
   }
   return false;
-}
-inline bool one_of(const std::optional<std::string>& s,
-                   std::initializer_list<std::string_view> values) noexcept {
-  return s && one_of(std::string_view(*s), values);
 }
 inline bool within(const std::optional<double>& x, double lo, double hi) noexcept {
   return x && *x >= lo && *x <= hi;
@@ -507,63 +525,47 @@ struct FitResult {
 
 /// fit30_config() written by hand: same rules, same points, same clamping to
 /// [0, 100] and the same grade bands.
-inline hand::FitResult hand_written_fit(const Lead& l) noexcept {
+inline hand::FitResult hand_written_fit(const hand::Fit30Lead& l) noexcept {
   using namespace hand;
   int points = 0;
-  if (l.job_title) {
-    const std::string_view t = *l.job_title;
-    if (has_any_word(t, {"ceo", "cto", "cfo", "coo", "chief", "founder", "president"}))
-      points += 25;
-    if (has_any_word(t, {"vp", "vice president", "head of"})) points += 20;
-    if (has_word(t, "director")) points += 15;
-    if (has_any_word(t, {"manager", "lead"})) points += 8;
-  }
+  const std::string_view t = l.job_title;
+  if (has_any_word(t, {"ceo", "cto", "cfo", "coo", "chief", "founder", "president"})) points += 25;
+  if (has_any_word(t, {"vp", "vice president", "head of"})) points += 20;
+  if (has_word(t, "director")) points += 15;
+  if (has_any_word(t, {"manager", "lead"})) points += 8;
   if (one_of(l.seniority, {"c_level", "executive", "owner", "founder"})) points += 10;
   if (one_of(l.seniority, {"vp", "director", "senior"})) points += 6;
   if (one_of(l.department, {"marketing", "sales", "revenue operations", "growth"})) points += 10;
-  if (one_of(l.department, {"engineering"})) points += 5;
-  const auto& employees = l.company.employees;
-  if (within(employees, 10, 49)) points += 5;
-  if (within(employees, 50, 999)) points += 15;
-  if (within(employees, 1000, 4999)) points += 20;
-  if (at_least(employees, 5000)) points += 15;
-  if (within(l.company.annual_revenue, 1e6, 9'999'999)) points += 5;
-  if (at_least(l.company.annual_revenue, 1e7)) points += 10;
-  const auto& industry = l.company.industry;
-  if (one_of(industry, {"software", "saas", "internet", "information technology"})) points += 15;
-  if (one_of(industry,
+  if (l.department == "engineering") points += 5;
+  if (within(l.employees, 10, 49)) points += 5;
+  if (within(l.employees, 50, 999)) points += 15;
+  if (within(l.employees, 1000, 4999)) points += 20;
+  if (at_least(l.employees, 5000)) points += 15;
+  if (within(l.annual_revenue, 1e6, 9'999'999)) points += 5;
+  if (at_least(l.annual_revenue, 1e7)) points += 10;
+  if (one_of(l.industry, {"software", "saas", "internet", "information technology"})) points += 15;
+  if (one_of(l.industry,
              {"financial services", "consulting", "marketing", "telecommunications", "e-commerce"}))
     points += 8;
-  if (one_of(industry, {"education", "government", "non-profit"})) points -= 15;
-  if (one_of(l.location.country, {"us", "ca", "gb", "ie", "au"})) points += 10;
-  if (one_of(l.location.country, {"fr", "de", "nl", "be", "es", "it", "se", "dk"})) points += 6;
-  if (one_of(l.location.city, {"new york", "san francisco", "london", "paris", "berlin"}))
-    points += 3;
-  if (l.company.domain) points += 3;
-  if (l.company.name) points += 2;
-  if (l.contact.phone) points += 4;
+  if (one_of(l.industry, {"education", "government", "non-profit"})) points -= 15;
+  if (one_of(l.country, {"us", "ca", "gb", "ie", "au"})) points += 10;
+  if (one_of(l.country, {"fr", "de", "nl", "be", "es", "it", "se", "dk"})) points += 6;
+  if (one_of(l.city, {"new york", "san francisco", "london", "paris", "berlin"})) points += 3;
+  if (l.has_domain) points += 3;
+  if (l.has_company_name) points += 2;
+  if (l.has_phone) points += 4;
   if (one_of(l.source, {"referral", "web_form", "trade_show"})) points += 8;
   if (one_of(l.source, {"purchased_list", "cold_email"})) points -= 5;
-  if (l.discovery.budget) points += 10;
-  if (l.discovery.timeline) points += 5;
-  if (const auto it = l.attributes.find(std::string_view("tech_stack")); it != l.attributes.end()) {
-    if (const auto* list = std::get_if<std::vector<std::string>>(&it->second)) {
-      for (const auto& tool : *list) {
-        if (one_of(std::string_view(tool), {"hubspot", "marketo", "pardot"})) {
-          points += 7;
-          break;
-        }
-      }
-    } else if (const auto* s = std::get_if<std::string>(&it->second)) {
-      if (has_any_word(*s, {"hubspot", "marketo", "pardot"})) points += 7;
+  if (l.has_budget) points += 10;
+  if (l.has_timeline) points += 5;
+  for (const std::string& tool : l.tech_stack) {
+    if (one_of(tool, {"hubspot", "marketo", "pardot"})) {
+      points += 7;
+      break;
     }
   }
-  if (const auto it = l.attributes.find(std::string_view("crm_seats")); it != l.attributes.end()) {
-    if (const auto* d = std::get_if<double>(&it->second); d && *d >= 20) points += 5;
-  }
-  if (const auto it = l.attributes.find(std::string_view("partner")); it != l.attributes.end()) {
-    if (const auto* b = std::get_if<bool>(&it->second); b && *b) points += 6;
-  }
+  if (at_least(l.crm_seats, 20)) points += 5;
+  if (l.partner) points += 6;
   FitResult r;
   r.fit = std::clamp(static_cast<double>(points), 0.0, 100.0);
   r.grade = r.fit >= 75 ? "A" : r.fit >= 50 ? "B" : r.fit >= 25 ? "C" : "D";
@@ -702,11 +704,12 @@ class Ratios {
 
 /// Measures the timing loop that follows, for Ratios: the calling thread's
 /// CPU time (what the "CPU" column shows; steadier than wall time on a busy
-/// machine) or, for benchmarks that run threads of their own, wall time.
+/// machine), the whole process's CPU time, or, for benchmarks that run
+/// threads of their own, wall time.
 /// Construct just before `for (auto _ : state)`, call finish() just after.
 class LoopClock {
  public:
-  enum class Kind { thread_cpu, wall };
+  enum class Kind { thread_cpu, process_cpu, wall };
   explicit LoopClock(Kind kind = Kind::thread_cpu) : kind_(kind), start_(now()) {}
   /// Records this benchmark as `name` and, when `baseline` has been recorded,
   /// sets counter `x_<baseline>` = this time / baseline time. Returns the
@@ -729,9 +732,11 @@ class LoopClock {
   /// Nanoseconds on the chosen clock.
   double now() const {
 #if defined(__unix__) || defined(__APPLE__)
-    if (kind_ == Kind::thread_cpu) {
+    if (kind_ != Kind::wall) {
       timespec ts{};
-      if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) {
+      const clockid_t id =
+          kind_ == Kind::thread_cpu ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
+      if (clock_gettime(id, &ts) == 0) {
         return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
       }
     }
@@ -744,5 +749,30 @@ class LoopClock {
   Kind kind_;
   double start_;
 };
+
+/// The timing loop of the per-lead benchmarks: calls `fn(items[i])` once per
+/// iteration, cycling over `items` (a power-of-two count, so that the index
+/// wraps with a mask), then records the time per item under `name` and sets
+/// x_<baseline> (LoopClock::finish) and items_per_second. Returns the
+/// nanoseconds per item.
+template <class Item, class Fn>
+double time_cycled(benchmark::State& state, const std::vector<Item>& items, Fn fn,
+                   const std::string& name, const std::string& baseline = {}) {
+  const std::size_t mask = items.size() - 1;
+  if (items.empty() || (items.size() & mask) != 0) {
+    state.SkipWithError("time_cycled: the number of items must be a power of two");
+    return 0;
+  }
+  std::size_t i = 0;
+  LoopClock clock;
+  for (auto _ : state) {
+    auto result = fn(items[i]);
+    benchmark::DoNotOptimize(result);
+    i = (i + 1) & mask;
+  }
+  const double ns = clock.finish(state, name, state.iterations(), baseline);
+  state.SetItemsProcessed(state.iterations());
+  return ns;
+}
 
 }  // namespace bench

@@ -1,0 +1,197 @@
+// The crm31 workload (crm31/workload.hpp; docs/benchmarks.md, "The crm31 workload"):
+// 31 fit rules on 15 custom attributes of a CRM export and two stages,
+// measured against a hand-written function on the developer's own struct in
+// the same run (counters x_crm31_hand_written and vs_hand_written):
+//
+//   CRM31/hand_written  crm31::hand_written() on PlainLead (baseline)
+//   CRM31/qualify       Qualifier::qualify() on the leads the library's CSV
+//                       mapper made of the same records
+//   CRM31/qualify_all   Qualifier::qualify_all() over all those leads, 1 thread
+//
+// Both sides start from the same CSV text: the leads through CsvReader and
+// CsvLeadMapper with crm31/map.json (as a user of the library would), the
+// plain structs through crm31::load() (lower-casing once, outside the timed
+// loops). Before timing, every lead is checked to get the same fit, total and
+// stage both ways; a difference skips the benchmarks with an error.
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <optional>
+#include <span>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "leadscore/csv.hpp"
+
+#include "bench_support.hpp"
+#include "crm31/workload.hpp"
+
+namespace {
+
+using leadscore::Lead;
+using leadscore::Qualification;
+using leadscore::Qualifier;
+
+#if defined(__OPTIMIZE__)
+constexpr std::size_t kLeads = 16384;  // power of two: cycled with a mask; beyond L2
+#else
+constexpr std::size_t kLeads = 2048;  // unoptimised builds: quick set-up
+#endif
+
+std::string read_text(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path;
+    return {};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+/// The workload, built once: the Qualifier, the mapped leads and the plain
+/// structs of the same records, and the result of the equality check.
+struct Workload {
+  std::optional<Qualifier> qualifier;
+  std::vector<Lead> leads;
+  std::vector<crm31::PlainLead> plain;
+  std::string error;  ///< non-empty: the benchmarks cannot run
+
+  Workload() {
+    const std::string dir = std::string(LEADSCORE_SOURCE_DIR) + "/benchmarks/crm31/";
+    const std::string config = read_text(dir + "config.json", error);
+    const std::string map = read_text(dir + "map.json", error);
+    if (!error.empty()) return;
+    auto q = Qualifier::from_json_text(config);
+    if (!q.ok()) {
+      error = "crm31/config.json: " + leadscore::to_string(q.diagnostics());
+      return;
+    }
+    qualifier.emplace(std::move(q).value());
+    std::string csv;
+    crm31::append_csv(crm31::kHeader, csv);
+    crm31::generate(kLeads, 0, [&csv](const crm31::Row& row) { crm31::append_csv(row, csv); });
+    if (read_leads(csv, map)) check();
+  }
+
+  /// Maps every record with the library and loads it by hand.
+  bool read_leads(const std::string& csv, const std::string& map) {
+    auto mapping = leadscore::parse_mapping(map);
+    if (!mapping.ok()) {
+      error = "crm31/map.json: " + leadscore::to_string(mapping.diagnostics());
+      return false;
+    }
+    leadscore::CsvReader reader(csv);
+    auto header = reader.read_header();
+    if (!header.ok()) {
+      error = "generated CSV: " + leadscore::to_string(header.diagnostics());
+      return false;
+    }
+    auto mapper = leadscore::CsvLeadMapper::create(std::move(mapping).value(), *header);
+    if (!mapper.ok()) {
+      error = "crm31/map.json: " + leadscore::to_string(mapper.diagnostics());
+      return false;
+    }
+    leadscore::CsvRecord record;
+    while (reader.next(record)) {
+      auto lead = mapper->map(record, bench::as_of());
+      auto loaded = crm31::load(record.fields);
+      if (!lead.ok() || !loaded) {
+        error = "record " + std::to_string(record.number) + " does not load: " +
+                (lead.ok() ? std::string("crm31::load") : leadscore::to_string(lead.diagnostics()));
+        return false;
+      }
+      leads.push_back(std::move(lead).value());
+      plain.push_back(std::move(*loaded));
+    }
+    if (leads.size() != kLeads) error = "generated CSV: wrong number of records";
+    return error.empty();
+  }
+
+  /// qualify() and hand_written() agree on every lead, and the leads reach
+  /// every stage (else the comparison would not mean much).
+  void check() {
+    std::size_t sql = 0, mql = 0, clamped = 0;
+    for (std::size_t i = 0; i < leads.size(); ++i) {
+      const Qualification r = qualifier->qualify(leads[i], bench::as_of());
+      const crm31::Score h = crm31::hand_written(plain[i]);
+      if (r.fit != h.fit || r.total != h.fit || r.stage != h.stage) {
+        error = "hand-written result differs from qualify() on " + leads[i].id + ": qualify fit " +
+                std::to_string(r.fit) + " total " + std::to_string(r.total) + " " +
+                std::string(r.stage) + ", hand-written " + std::to_string(h.fit) + " " +
+                std::string(h.stage);
+        return;
+      }
+      sql += h.stage == "SQL";
+      mql += h.stage == "MQL";
+      clamped += h.fit == 0 || h.fit == 100;
+    }
+    if (sql == 0 || mql == 0 || sql + mql == leads.size() || clamped == 0) {
+      error = "the generated leads do not cover every stage and the score bounds";
+    }
+  }
+};
+
+const Workload* workload_or_skip(benchmark::State& state) {
+  static const Workload w;
+  if (!w.error.empty()) {
+    state.SkipWithError(w.error.c_str());
+    return nullptr;
+  }
+  return &w;
+}
+
+/// Counter vs_hand_written: the hand-written function's time per lead over
+/// this benchmark's (1 = as fast; the targets are >= 0.5 and >= 0.8).
+void speed_vs_hand_written(benchmark::State& state, double ns) {
+  const auto base = bench::Ratios::get().find("crm31_hand_written");
+  if (base && ns > 0) state.counters["vs_hand_written"] = *base / ns;
+}
+
+void CRM31_hand_written(benchmark::State& state) {
+  const Workload* w = workload_or_skip(state);
+  if (!w) return;
+  bench::time_cycled(
+      state, w->plain, [](const crm31::PlainLead& lead) { return crm31::hand_written(lead); },
+      "crm31_hand_written");
+}
+BENCHMARK(CRM31_hand_written)->Name("CRM31/hand_written");
+
+void CRM31_qualify(benchmark::State& state) {
+  const Workload* w = workload_or_skip(state);
+  if (!w) return;
+  const Qualifier& q = *w->qualifier;
+  const leadscore::Instant as_of = bench::as_of();
+  const double ns = bench::time_cycled(
+      state, w->leads, [&q, as_of](const Lead& lead) { return q.qualify(lead, as_of); },
+      "crm31_qualify", "crm31_hand_written");
+  speed_vs_hand_written(state, ns);
+}
+BENCHMARK(CRM31_qualify)->Name("CRM31/qualify");
+
+// The batch path on one thread, into a preallocated span. Process CPU time,
+// so that the figure stays right if the batch path ever hands work to
+// threads of its own.
+void CRM31_qualify_all(benchmark::State& state) {
+  const Workload* w = workload_or_skip(state);
+  if (!w) return;
+  const Qualifier& q = *w->qualifier;
+  const std::span<const Lead> leads(w->leads);
+  std::vector<Qualification> out(leads.size());
+  const leadscore::Instant as_of = bench::as_of();
+  bench::LoopClock clock(bench::LoopClock::Kind::process_cpu);
+  for (auto _ : state) {
+    q.qualify_all(leads, as_of, std::span<Qualification>(out), 1);
+    benchmark::ClobberMemory();
+  }
+  const auto items = state.iterations() * static_cast<std::int64_t>(leads.size());
+  const double ns = clock.finish(state, "crm31_qualify_all", items, "crm31_hand_written");
+  speed_vs_hand_written(state, ns);
+  state.SetItemsProcessed(items);
+}
+BENCHMARK(CRM31_qualify_all)->Name("CRM31/qualify_all")->Unit(benchmark::kMicrosecond);
+
+}  // namespace
