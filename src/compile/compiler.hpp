@@ -134,6 +134,7 @@ class Compiler {
   void compile_scoring_rule(const Rule& rule, const std::string& p, CompiledRule& cr);
   void compile_stages();
   void build_subscriptions();
+  void assign_attribute_slots();
 
   static constexpr std::uint32_t kMaxBitWords = 2048;
 

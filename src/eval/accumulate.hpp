@@ -55,8 +55,12 @@ struct AggAcc {
 /// that grows once.
 inline constexpr std::size_t kSortedEventsBuffer = 4096;
 
+/// Attribute slots bound per evaluation (more are looked up by name).
+inline constexpr std::size_t kBoundAttributeSlots = 256;
+
 /// The evaluator's working state for one lead at one as_of.
 struct Scratch {
+  Val attributes[kBoundAttributeSlots];  ///< the lead's attributes by slot
   RuleAcc rules[kHardMaxBehaviorRules];
   AggAcc aggs[kHardMaxAggregates];
   std::uint64_t bits[2048];

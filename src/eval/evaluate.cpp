@@ -279,6 +279,7 @@ class Evaluator final : public EvalView {
 
   Qualification run(EvalListener* listener) {
     derive_static();
+    bind_attributes();
     accumulate_events();
     Qualification q;
     const Totals totals = score_rules(listener);
@@ -308,6 +309,44 @@ class Evaluator final : public EvalView {
     std::int64_t engagement = 0;  ///< micro-points, before clamping
     int knockout = -1;            ///< first knockout rule that held
   };
+
+  /// The lead's attributes by slot (Model::attribute_slots): bound once per
+  /// evaluation (or given bound by the request), so conditions never look
+  /// them up by name.
+  void bind_attributes() noexcept {
+    if (req_.attributes) {
+      attrs_ = req_.attributes;
+      return;
+    }
+    const auto& names = m_.attribute_slots;
+    const std::size_t n = std::min(names.size(), kBoundAttributeSlots);
+    if (n == 0 || s_ == nullptr) return;
+    Val* out = s_->attributes;
+    const auto& attributes = lead_.attributes;
+    if (attributes.size() > 4 * n) {  // a few slots among many attributes: look them up
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto it = attributes.find(std::string_view(names[i]));
+        out[i] = it == attributes.end() ? Val{} : val_of(it->second);
+      }
+    } else {  // both in name order: one merge pass
+      auto it = attributes.begin();
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string_view name = names[i];
+        while (it != attributes.end() && std::string_view(it->first) < name) ++it;
+        out[i] = it != attributes.end() && it->first == name ? val_of(it->second) : Val{};
+      }
+    }
+    attrs_ = out;
+  }
+
+  /// The value of attributes.<name> read by node `n`.
+  Val attribute(const Node& n) const noexcept {
+    if (attrs_ && n.slot < kBoundAttributeSlots && n.kind == Condition::Kind::compare) {
+      return attrs_[n.slot];
+    }
+    const auto it = lead_.attributes.find(std::string_view(n.name));
+    return it == lead_.attributes.end() ? Val{} : val_of(it->second);
+  }
 
   /// The lead's events into the Scratch accumulators (or, from LeadState,
   /// accumulators already there), and the facts they give.
@@ -520,6 +559,7 @@ class Evaluator final : public EvalView {
 
   // ---- fields -----------------------------------------------------------
   Val field(const Node& n) const noexcept {
+    if (n.field == FieldId::attribute) return attribute(n);
     if (const LeadAccess& access = lead_field(n.field).access; access.read) {
       return access.read(lead_, n.name);
     }
@@ -639,6 +679,7 @@ class Evaluator final : public EvalView {
   const Event* event_ = nullptr;
   const Qualification* q_ = nullptr;     ///< set by classify(): scores for stage conditions
   const StageContext* stage_ = nullptr;  ///< set by classify(): lifecycle facts
+  const Val* attrs_ = nullptr;           ///< attribute values by slot, once bound
 };
 
 bool Evaluator::where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept {

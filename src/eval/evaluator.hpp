@@ -80,6 +80,9 @@ struct EvalRequest {
   /// LeadState's StreamAccumulator) and this is their summary; null: the
   /// evaluator accumulates the lead's events itself (EventAccumulator).
   const EventSummary* events = nullptr;
+  /// Non-null: the lead's attribute values by slot (a BoundLead's), at least
+  /// min(Model::attribute_slots.size(), kBoundAttributeSlots) of them.
+  const Val* attributes = nullptr;
   StageQuery stage;
 };
 

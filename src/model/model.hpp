@@ -52,6 +52,7 @@ struct Node {
   double num = 0;         ///< number operand, or range low
   double num2 = 0;        ///< range high
   std::uint32_t arg = 0;  ///< aggregate slot, or event type id for event_count_type
+  std::uint32_t slot = 0;  ///< attributes.<name>: its index in Model::attribute_slots
   std::uint32_t first_child = 0;
   std::uint32_t child_count = 0;
   std::string name;  ///< attribute / property name
@@ -106,6 +107,10 @@ struct Model {
   std::vector<Diagnostic> warnings;
 
   std::vector<Node> nodes;
+  /// Every attribute name a condition reads, once: a node reading
+  /// attributes.<name> holds its index (Node::slot); a lead's attributes are
+  /// looked up once per slot, never per condition.
+  std::vector<std::string> attribute_slots;
   std::vector<std::uint32_t> child_ids;
   std::vector<Aggregate> aggregates;
   std::uint32_t bit_words_total = 0;
