@@ -366,3 +366,36 @@ TEST(PropertyTest, ReferenceEvaluatorAgreesOnTheDefaultAndRichConfigurations) {
 
 }  // namespace
 }  // namespace leadscore
+
+namespace leadscore {
+namespace {
+
+// Qualifier::bind + qualify(BoundLead) is qualify(Lead) with the attribute
+// lookups done once: identical results on every random case, including
+// leads bound by another Qualifier (qualified from their lead).
+TEST(PropertyTest, BoundLeadsQualifyLikeTheirLeads) {
+  MtSource source(11);
+  Generator<MtSource> gen(source, test::as_of());
+  int with_attributes = 0;
+  for (int i = 0; i < 150; ++i) {
+    const Case c = buildable(gen);
+    const Case other = buildable(gen);
+    for (int k = 0; k < 3; ++k) {
+      const Lead lead = gen.lead(20);
+      with_attributes += lead.attributes.empty() ? 0 : 1;
+      const BoundLead bound = c.qualifier.bind(lead);
+      EXPECT_EQ(&bound.lead(), &lead);
+      ASSERT_TRUE(test::identical(c.qualifier.qualify(lead, test::as_of()),
+                                  c.qualifier.qualify(bound, test::as_of())))
+          << describe(c.config, lead);
+      const BoundLead foreign = other.qualifier.bind(lead);
+      ASSERT_TRUE(test::identical(c.qualifier.qualify(lead, test::as_of()),
+                                  c.qualifier.qualify(foreign, test::as_of())))
+          << describe(c.config, lead);
+    }
+  }
+  EXPECT_GT(with_attributes, 100);  // the property is exercised on attributes
+}
+
+}  // namespace
+}  // namespace leadscore

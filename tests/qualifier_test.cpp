@@ -311,6 +311,38 @@ Lead fifty_event_lead() {
   return b.build();
 }
 
+// Attribute conditions read the lead's attributes by slot, bound once per
+// evaluation (one merge pass over both name-ordered lists, or one lookup per
+// slot when the lead has many more attributes): both paths, case folding
+// through the precomputed hashes, and missing attributes.
+TEST(AttributeSlots, BothBindingPathsAndCaseFolding) {
+  Config c;
+  c.add(Rule::fit("plan",
+                  field("attributes.plan").in(std::vector<std::string>{"Pro", "ENTERPRISE"}), 10));
+  c.add(Rule::fit("region", field("attributes.region").eq("émea"), 5));
+  c.add(Rule::fit("seats", field("attributes.seats").gte(10), 3));
+  c.add(Rule::fit("no_owner", field("attributes.owner").missing(), 1));
+  Condition exact = field("attributes.code").eq("AbC");
+  exact.case_sensitive = true;
+  c.add(Rule::fit("exact", exact, 2));
+  const Qualifier q = build_ok(c);
+  Lead lead = test::LeadBuilder("slots");
+  lead.attributes["plan"] = std::string("enterprise");
+  lead.attributes["region"] = std::string("ÉMEA");
+  lead.attributes["seats"] = 12.0;
+  lead.attributes["code"] = std::string("abc");
+  EXPECT_EQ(q.qualify(lead, as_of()).fit, 19);  // merge pass: 10 + 5 + 3 + 1 (code differs in case)
+  EXPECT_EQ(q.qualify(q.bind(lead), as_of()).fit, 19);
+  for (int i = 0; i < 40; ++i) lead.attributes["extra_" + std::to_string(i)] = 1.0;
+  EXPECT_EQ(q.qualify(lead, as_of()).fit, 19);  // many attributes: a lookup per slot
+  EXPECT_EQ(q.qualify(q.bind(lead), as_of()).fit, 19);
+  lead.attributes["code"] = std::string("AbC");
+  lead.attributes["owner"] = std::string("ada");
+  lead.attributes["plan"] = std::string("basic");
+  EXPECT_EQ(q.qualify(lead, as_of()).fit, 10);  // 5 + 3 + 2
+  EXPECT_EQ(q.qualify(q.bind(lead), as_of()).fit, 10);
+}
+
 TEST(ZeroAllocation, CounterCountsEveryFormOfOperatorNew) {
   test::AllocationCounter counter;
   ::operator delete(::operator new(16));
@@ -354,6 +386,16 @@ TEST(ZeroAllocation, QualifyDoesNotAllocate) {
     allocations = counter.allocations();
   }
   EXPECT_EQ(allocations, 0u);
+  // bind() allocates once; qualify() on the bound lead does not.
+  const BoundLead bound = rich_q.bind(lead);
+  Qualification r6;
+  {
+    test::AllocationCounter counter;
+    r6 = rich_q.qualify(bound, as_of());
+    allocations = counter.allocations();
+  }
+  EXPECT_EQ(allocations, 0u);
+  EXPECT_TRUE(identical(r6, r2));
   // derive() returns owned strings and qualify_all() may allocate: outside the guarantee.
   facts = rich_q.derive(lead, as_of());
   rich_q.qualify_all(batch, as_of(), out, 1);

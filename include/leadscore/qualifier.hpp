@@ -33,6 +33,7 @@ namespace leadscore {
 class Qualifier;
 namespace detail {
 struct Model;
+struct BoundValues;
 /// The compiled model behind a Qualifier (the library's own layers only).
 LEADSCORE_EXPORT const std::shared_ptr<const Model>& model_of(const Qualifier& q) noexcept;
 }  // namespace detail
@@ -160,6 +161,27 @@ class LEADSCORE_EXPORT RuleListener {
   virtual void on_rule(const RuleHit& hit) = 0;
 };
 
+/// A lead prepared for one Qualifier (Qualifier::bind): every attribute its
+/// configuration reads resolved to the compiled model's slot, and every text
+/// value's folded hash computed, once. qualify() on a BoundLead never looks a
+/// name up or folds a text again. It refers to the Lead it was bound from,
+/// which must outlive it and stay unchanged (bind again after a change).
+class LEADSCORE_EXPORT BoundLead {
+ public:
+  BoundLead(BoundLead&&) noexcept;
+  BoundLead& operator=(BoundLead&&) noexcept;
+  BoundLead(const BoundLead&) = delete;
+  BoundLead& operator=(const BoundLead&) = delete;
+  ~BoundLead();
+  /// The lead it was bound from.
+  [[nodiscard]] const Lead& lead() const noexcept;
+
+ private:
+  friend class Qualifier;
+  explicit BoundLead(std::unique_ptr<detail::BoundValues> values) noexcept;
+  std::unique_ptr<detail::BoundValues> values_;
+};
+
 /// Options for building a Qualifier.
 struct BuildOptions {
   Limits limits;
@@ -181,6 +203,14 @@ class LEADSCORE_EXPORT Qualifier {
 
   /// Scores and classifies one lead. No heap allocation; thread-safe.
   [[nodiscard]] Qualification qualify(const Lead& lead, Instant as_of) const noexcept;
+
+  /// Binds `lead` to this Qualifier's compiled model (one allocation; a
+  /// lookup and a hash per attribute the configuration reads), for leads
+  /// that are qualified more than once or in a hot loop.
+  [[nodiscard]] BoundLead bind(const Lead& lead) const;
+  /// qualify() on a bound lead: the same result, without name lookups.
+  /// A lead bound by another Qualifier is qualified as qualify(lead.lead()).
+  [[nodiscard]] Qualification qualify(const BoundLead& lead, Instant as_of) const noexcept;
 
   /// qualify(), telling `listener` which rules took part. Allocates nothing
   /// itself; thread-safe (the listener is the caller's).

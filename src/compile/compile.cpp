@@ -52,6 +52,7 @@ void Compiler::assign_attribute_slots() {
   }
   for (Node& n : model_->nodes) {
     if (n.field == FieldId::attribute && n.kind == Condition::Kind::compare) n.slot = slots[n.name];
+    if (n.operand == OperandKind::text) n.text_hash = StringSet::hash(n.text, true);
   }
 }
 

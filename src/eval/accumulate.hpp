@@ -60,7 +60,13 @@ inline constexpr std::size_t kBoundAttributeSlots = 256;
 
 /// The evaluator's working state for one lead at one as_of.
 struct Scratch {
-  Val attributes[kBoundAttributeSlots];  ///< the lead's attributes by slot
+  /// Storage for the lead's attribute values by slot, constructed by the
+  /// evaluator as it binds them (raw, so that a Scratch costs nothing to
+  /// create: Val has member initialisers).
+  struct alignas(Val) RawVal {
+    unsigned char bytes[sizeof(Val)];
+  };
+  RawVal attributes[kBoundAttributeSlots];
   RuleAcc rules[kHardMaxBehaviorRules];
   AggAcc aggs[kHardMaxAggregates];
   std::uint64_t bits[2048];

@@ -13,8 +13,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <new>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/text.hpp"
@@ -109,15 +111,27 @@ bool contains_word_folded(std::string_view hay, std::string_view phrase) noexcep
   return false;
 }
 
-bool compare_text(const Node& n, std::string_view s) noexcept {
+/// `v` is text; with its folded hash known (a bound attribute), ci `eq` /
+/// `in` compare hashes first and the text only when they are equal.
+bool compare_text(const Node& n, const Val& v) noexcept {
+  const std::string_view s = v.s;
+  const bool hashed = v.hashed && n.ci;
   switch (n.op) {
     case Op::eq:
+      if (hashed && v.hash != n.text_hash) return false;
       return n.operand == OperandKind::text && text_equals(s, n.text, n.ci);
     case Op::ne:
+      if (hashed && v.hash != n.text_hash) return n.operand == OperandKind::text;
       return n.operand == OperandKind::text && !text_equals(s, n.text, n.ci);
     case Op::in:
+      if (hashed && n.set.case_insensitive()) {
+        return n.operand == OperandKind::texts && n.set.find(s, v.hash) >= 0;
+      }
       return n.operand == OperandKind::texts && n.set.contains(s);
     case Op::not_in:
+      if (hashed && n.set.case_insensitive()) {
+        return n.operand == OperandKind::texts && n.set.find(s, v.hash) < 0;
+      }
       return n.operand == OperandKind::texts && !n.set.contains(s);
     case Op::contains: {
       const Folded f(s, n.ci);
@@ -207,7 +221,7 @@ bool compare(const Node& n, const Val& v) noexcept {
   if (n.op == Op::exists) return true;
   switch (v.t) {
     case Val::T::text:
-      return compare_text(n, v.s);
+      return compare_text(n, v);
     case Val::T::number:
       return compare_number(n, v.n);
     case Val::T::boolean:
@@ -271,6 +285,40 @@ struct Facts {
   }
 };
 
+/// A bound attribute value: text carries its folded hash.
+Val bound_value(const Value& value) noexcept {
+  Val v = val_of(value);
+  if (v.t == Val::T::text) {
+    v.hash = StringSet::hash(v.s, true);
+    v.hashed = true;
+  }
+  return v;
+}
+
+/// Calls out(slot, value) for the first min(slots, kBoundAttributeSlots)
+/// attribute slots of `m`, with `lead`'s value (missing when absent). Both
+/// lists are in name order: one merge pass, or a lookup per slot when the
+/// lead has many more attributes than the model reads.
+template <class Out>
+void for_each_attribute_slot(const Model& m, const Lead& lead, Out&& out) noexcept {
+  const auto& names = m.attribute_slots;
+  const std::size_t n = std::min(names.size(), kBoundAttributeSlots);
+  const auto& attributes = lead.attributes;
+  if (attributes.size() > 4 * n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto it = attributes.find(std::string_view(names[i]));
+      out(i, it == attributes.end() ? Val{} : bound_value(it->second));
+    }
+    return;
+  }
+  auto it = attributes.begin();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string_view name = names[i];
+    while (it != attributes.end() && std::string_view(it->first) < name) ++it;
+    out(i, it != attributes.end() && it->first == name ? bound_value(it->second) : Val{});
+  }
+}
+
 class Evaluator final : public EvalView {
  public:
   Evaluator(const Model& m, const Lead& lead, Instant as_of, Scratch* scratch,
@@ -318,25 +366,14 @@ class Evaluator final : public EvalView {
       attrs_ = req_.attributes;
       return;
     }
-    const auto& names = m_.attribute_slots;
-    const std::size_t n = std::min(names.size(), kBoundAttributeSlots);
+    const std::size_t n = std::min(m_.attribute_slots.size(), kBoundAttributeSlots);
     if (n == 0 || s_ == nullptr) return;
-    Val* out = s_->attributes;
-    const auto& attributes = lead_.attributes;
-    if (attributes.size() > 4 * n) {  // a few slots among many attributes: look them up
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto it = attributes.find(std::string_view(names[i]));
-        out[i] = it == attributes.end() ? Val{} : val_of(it->second);
-      }
-    } else {  // both in name order: one merge pass
-      auto it = attributes.begin();
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::string_view name = names[i];
-        while (it != attributes.end() && std::string_view(it->first) < name) ++it;
-        out[i] = it != attributes.end() && it->first == name ? val_of(it->second) : Val{};
-      }
-    }
-    attrs_ = out;
+    static_assert(std::is_trivially_copyable_v<Val> && std::is_trivially_destructible_v<Val>);
+    Scratch::RawVal* raw = s_->attributes;
+    for_each_attribute_slot(m_, lead_, [raw](std::size_t i, const Val& v) {
+      ::new (static_cast<void*>(raw[i].bytes)) Val(v);
+    });
+    attrs_ = std::launder(reinterpret_cast<const Val*>(raw[0].bytes));
   }
 
   /// The value of attributes.<name> read by node `n`.
@@ -713,6 +750,14 @@ Qualification evaluate(const Model& model, const Lead& lead, Instant as_of) {
   const EvalRequest request;
   Evaluator ev(model, lead, as_of, &scratch, request);
   return ev.run(nullptr);
+}
+
+void bind_lead(const Model& model, const Lead& lead, BoundValues& out) {
+  out.model = &model;
+  out.lead = &lead;
+  out.attributes.assign(std::min(model.attribute_slots.size(), kBoundAttributeSlots), Val{});
+  for_each_attribute_slot(model, lead,
+                          [&out](std::size_t i, const Val& v) { out.attributes[i] = v; });
 }
 
 bool event_matches(const Model& model, const std::vector<std::uint32_t>& where,

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "leadscore/qualifier.hpp"
 
@@ -85,6 +86,15 @@ struct EvalRequest {
   const Val* attributes = nullptr;
   StageQuery stage;
 };
+
+/// A lead bound to a model (the state behind leadscore::BoundLead).
+struct BoundValues {
+  const Model* model = nullptr;
+  const Lead* lead = nullptr;
+  std::vector<Val> attributes;  ///< by slot, at most kBoundAttributeSlots
+};
+/// Binds `lead`'s attributes to `model`'s slots.
+void bind_lead(const Model& model, const Lead& lead, BoundValues& out);
 
 /// The evaluator. `listener` may be null (the fast path); `facts_out`
 /// receives the derived facts when non-null.

@@ -13,92 +13,7 @@
 #include "model/model.hpp"
 
 namespace leadscore {
-namespace detail {
-
-// ---- StringSet --------------------------------------------------------------
-StringSet::StringSet(const std::vector<std::string>& items, bool case_insensitive)
-    : ci_(case_insensitive) {
-  std::size_t capacity = 8;
-  while (capacity < items.size() * 2) capacity *= 2;
-  slots_.assign(capacity, -1);
-  mask_ = capacity - 1;
-  for (const auto& item : items) {
-    if (find(item) >= 0) continue;  // duplicates collapse onto the first
-    std::uint64_t h = hash(item) & mask_;
-    while (slots_[h] >= 0) h = (h + 1) & mask_;
-    slots_[h] = static_cast<std::int32_t>(keys_.size());
-    keys_.push_back(item);
-  }
-}
-
-namespace {
-// ASCII lower case of the 8 bytes of `x` at once (bytes >= 0x80 unchanged).
-constexpr std::uint64_t lower8(std::uint64_t x) noexcept {
-  constexpr std::uint64_t k7f = 0x7f7f7f7f7f7f7f7full, k80 = 0x8080808080808080ull;
-  const std::uint64_t low7 = x & k7f;
-  const std::uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3full;  // high bit set where byte >= 'A'
-  const std::uint64_t gt_z = low7 + 0x2525252525252525ull;  // high bit set where byte > 'Z'
-  const std::uint64_t upper = (ge_a ^ gt_z) & ~x & k80;
-  return x | (upper >> 2);
-}
-std::uint64_t load8(const char* p) noexcept {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);  // one unaligned load
-  return w;
-}
-bool has_high_bytes(std::string_view s) noexcept {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
-}
-}  // namespace
-
-// Eight bytes at a time: a few instructions for a typical event type or
-// attribute value. Case-insensitive sets fold ASCII with lower8(); a key
-// with non-ASCII bytes (which folding never maps to ASCII) is hashed byte by
-// byte with the full fold (Latin-1 capitals), so equal keys hash equally.
-std::uint64_t StringSet::hash(std::string_view key) const noexcept {
-  const std::size_t n = key.size();
-  const char* p = key.data();
-  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-  if (ci_ && has_high_bytes(key)) {
-    for (std::size_t i = 0; i < n; ++i) {
-      h ^= static_cast<unsigned char>(folded_at(key, i));
-      h *= 1099511628211ull;
-    }
-    return h ^ (h >> 29);
-  }
-  auto mix = [&](std::uint64_t w) {
-    h = (h ^ (ci_ ? lower8(w) : w)) * 0xff51afd7ed558ccdull;
-    h ^= h >> 32;
-  };
-  if (n >= 8) {
-    for (std::size_t i = 0; i + 8 <= n; i += 8) mix(load8(p + i));
-    if (n % 8 != 0) mix(load8(p + n - 8));  // the last 8 bytes, overlapping
-  } else {
-    std::uint64_t w = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      w |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-    mix(w);
-  }
-  return h ^ (h >> 29);
-}
-
-int StringSet::find(std::string_view key) const noexcept {
-  if (slots_.empty()) return -1;
-  std::uint64_t h = hash(key) & mask_;
-  while (slots_[h] >= 0) {
-    const std::string& k = keys_[static_cast<std::size_t>(slots_[h])];
-    if (ci_ ? iequals(k, key) : k == key) return slots_[h];
-    h = (h + 1) & mask_;
-  }
-  return -1;
-}
-
-bool StringSet::contains(std::string_view key) const noexcept { return find(key) >= 0; }
-
-}  // namespace detail
+namespace detail {}  // namespace detail
 
 // ---- Qualifier ------------------------------------------------------------------
 Result<Qualifier> Qualifier::build(Config config, const BuildOptions& options) {
@@ -118,6 +33,28 @@ Qualification Qualifier::qualify(const Lead& lead, Instant as_of) const noexcept
 }
 
 RuleListener::~RuleListener() = default;
+
+BoundLead::BoundLead(std::unique_ptr<detail::BoundValues> values) noexcept
+    : values_(std::move(values)) {}
+BoundLead::BoundLead(BoundLead&&) noexcept = default;
+BoundLead& BoundLead::operator=(BoundLead&&) noexcept = default;
+BoundLead::~BoundLead() = default;
+const Lead& BoundLead::lead() const noexcept { return *values_->lead; }
+
+BoundLead Qualifier::bind(const Lead& lead) const {
+  auto values = std::make_unique<detail::BoundValues>();
+  detail::bind_lead(*model_, lead, *values);
+  return BoundLead(std::move(values));
+}
+
+Qualification Qualifier::qualify(const BoundLead& lead, Instant as_of) const noexcept {
+  const detail::BoundValues& b = *lead.values_;
+  if (b.model != model_.get()) return qualify(*b.lead, as_of);
+  detail::Scratch scratch;  // uninitialised on purpose: only the used prefix is reset
+  detail::EvalRequest request;
+  request.attributes = b.attributes.data();
+  return detail::evaluate(*model_, *b.lead, as_of, scratch, request);
+}
 
 const std::shared_ptr<const detail::Model>& detail::model_of(const Qualifier& q) noexcept {
   return q.model_;

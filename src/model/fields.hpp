@@ -106,6 +106,8 @@ struct Val {
   std::string_view s;
   double n = 0;
   bool b = false;
+  bool hashed = false;     ///< text: `hash` is StringSet::hash(s, true), computed once
+  std::uint64_t hash = 0;
   const std::vector<std::string>* list = nullptr;
 };
 

@@ -14,30 +14,12 @@
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
+#include "model/string_set.hpp"
 
 #include "model/fields.hpp"
 
 namespace leadscore::detail {
 
-/// Open-addressing hash set of strings, optionally ASCII-case-insensitive.
-/// Lookups take a string_view and never allocate.
-class StringSet {
- public:
-  StringSet() = default;
-  StringSet(const std::vector<std::string>& items, bool case_insensitive);
-  [[nodiscard]] bool contains(std::string_view key) const noexcept;
-  /// Index of `key` in the original item order, or -1.
-  [[nodiscard]] int find(std::string_view key) const noexcept;
-  [[nodiscard]] bool empty() const noexcept { return keys_.empty(); }
-  [[nodiscard]] const std::vector<std::string>& keys() const noexcept { return keys_; }
-
- private:
-  [[nodiscard]] std::uint64_t hash(std::string_view key) const noexcept;
-  std::vector<std::string> keys_;
-  std::vector<std::int32_t> slots_;  // -1 = empty, else index into keys_
-  std::uint64_t mask_ = 0;
-  bool ci_ = false;
-};
 
 enum class OperandKind : std::uint8_t { none, boolean, number, text, texts, numbers, range };
 
@@ -57,6 +39,7 @@ struct Node {
   std::uint32_t child_count = 0;
   std::string name;  ///< attribute / property name
   std::string text;  ///< operand text (lower-cased when ci)
+  std::uint64_t text_hash = 0;  ///< StringSet::hash(text, true), for ci eq / ne
   std::vector<std::string>
       texts;                    ///< operand list (lower-cased when ci), for contains_any / list ops
   StringSet set;                ///< in / not_in over texts
