@@ -1,19 +1,24 @@
 // Tests of calibration (leadscore/calibrate.hpp): weights recovered from
 // synthetic outcomes drawn from known weights, recovered thresholds,
 // determinism, the report formats, and the real UCI Bank Marketing data end
-// to end (holdout ROC AUC).
+// to end (holdout ROC AUC); and rule_hits(), the features of each lead as
+// the engine evaluates them (src/calibrate/rule_hits.hpp).
 #include "leadscore/calibrate.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -21,6 +26,8 @@
 #include "leadscore/csv.hpp"
 #include "leadscore/io.hpp"
 #include "leadscore/qualifier.hpp"
+
+#include "calibrate/rule_hits.hpp"
 
 namespace leadscore {
 namespace {
@@ -500,6 +507,173 @@ TEST(Calibrate, EscapeHtml) {
   const std::string html = to_html(r);
   EXPECT_NE(html.find("As of &lt;b&gt;&amp;&quot;;"), std::string::npos);
   EXPECT_EQ(html.find("<b>&"), std::string::npos);
+}
+
+// ---- rule_hits(): the features of each lead, from the engine ----------------
+
+using calibration::SparseRow;
+
+// Leads with events of every kind the behaviour rules treat specially: old
+// and future ones, repeated ids, automated ones, campaigns (implied_by),
+// pricing pages (where); each lead has its own as_of.
+struct EventLeads {
+  std::vector<Lead> leads;
+  std::vector<Instant> as_of;
+};
+
+EventLeads event_leads(std::size_t n, std::uint64_t seed) {
+  EventLeads d;
+  Lcg rng{seed};
+  const char* types[] = {"view", "open", "click", "download", "demo", "other"};
+  const char* campaigns[] = {"c1", "c2", "c3"};
+  for (std::size_t i = 0; i < n; ++i) {
+    Lead l;
+    l.id = std::to_string(i);
+    l.attributes["a"] = rng.uniform() < 0.5;
+    l.attributes["n"] = std::floor(rng.uniform() * 100);
+    if (rng.uniform() < 0.7) l.contact.email = rng.uniform() < 0.5 ? "x@gmail.com" : "x@acme.com";
+    const Instant as_of = kAsOf + std::chrono::hours(static_cast<int>(i % 200));
+    const auto events = static_cast<std::size_t>(rng.uniform() * 25);
+    for (std::size_t k = 0; k < events; ++k) {
+      Event e;
+      e.type = types[static_cast<std::size_t>(rng.uniform() * 6) % 6];
+      const double days_before = rng.uniform() * 130 - 5;  // some after as_of
+      e.at = as_of - std::chrono::milliseconds(static_cast<std::int64_t>(days_before * 86400000));
+      if (rng.uniform() < 0.2) e.id = "e" + std::to_string(static_cast<int>(rng.uniform() * 8));
+      e.automated = rng.uniform() < 0.05;
+      e.properties.emplace_back(
+          "campaign", std::string(campaigns[static_cast<std::size_t>(rng.uniform() * 3) % 3]));
+      e.properties.emplace_back("url", std::string(rng.uniform() < 0.3 ? "/pricing" : "/home"));
+      l.events.push_back(std::move(e));
+    }
+    d.leads.push_back(std::move(l));
+    d.as_of.push_back(as_of);
+  }
+  return d;
+}
+
+// Feature rules of every kind (behaviour rules with points 1, as calibration
+// evaluates them, and one with other points).
+std::vector<Rule> event_feature_rules() {
+  using cond::events;
+  using cond::field;
+  return {
+      Rule::fit("a", field("attributes.a").eq(true), 1),
+      Rule::fit("n_mid", field("attributes.n").between(20, 60), 1),
+      Rule::fit("business", field("free_email").eq(false), 1),
+      Rule::behavior("views", {"view"}, 1).cap(5).per_day(2).decay(30),
+      Rule::behavior("pricing", {"view"}, 1).only_where(field("url").eq("/pricing")).within(60),
+      Rule::engagement("demo_30d", events({"demo"}).within(30).count().gte(1), 1),
+      Rule::behavior("opens", {"open"}, 1).implied({"click"}, "campaign"),
+      Rule::behavior("opens_day", {"open"}, 1).implied({"click"}).decay(20),
+      Rule::behavior("clicks", {"click"}, 1).cap(4).within(90).decay(45),
+      Rule::engagement("active", events().within(60).distinct_days().gte(3), 1),
+      Rule::behavior("anything", {}, 1).cap(50),
+      Rule::behavior("downloads", {"download"}, 2.5).cap(7).per_day(1),
+      Rule::engagement("quiet", field("days_since_last_activity").gte(10), 1),
+      Rule::behavior("demo", {"demo"}, 1).per_day(1),
+  };
+}
+
+// What the engine's explain() says each rule adds, as rule_hits() reports it.
+SparseRow expected_hits(const Qualifier& q, const Lead& lead, Instant as_of, std::uint32_t first) {
+  std::map<std::string, std::uint32_t> index;
+  for (std::size_t k = 0; k < q.config().rules.size(); ++k)
+    index[q.config().rules[k].id] = first + static_cast<std::uint32_t>(k);
+  SparseRow row;
+  for (const Contribution& c : q.explain(lead, as_of).contributions) {
+    const double value = c.kind == RuleKind::behavior ? c.points : 1.0;
+    if (value != 0) row.emplace_back(index.at(c.rule_id), value);
+  }
+  std::sort(row.begin(), row.end());
+  return row;
+}
+
+TEST(RuleHits, AreWhatTheEngineComputesForEveryRuleKind) {
+  const EventLeads d = event_leads(1500, 11);
+  const std::vector<Rule> rules = event_feature_rules();
+  Config config;
+  config.rules = rules;
+  const Qualifier q = Qualifier::build(config).value();
+  constexpr std::uint32_t kFirst = 7;
+  std::vector<SparseRow> one(d.leads.size(), SparseRow{{0, 42.0}});  // rows are appended to
+  ASSERT_TRUE(calibration::rule_hits(config, rules, kFirst, d.leads, d.as_of, 1, one).empty());
+  std::size_t behaviour_values = 0, condition_values = 0, fractional = 0;
+  for (std::size_t i = 0; i < d.leads.size(); ++i) {
+    SparseRow expected{{0, 42.0}};
+    const SparseRow hits = expected_hits(q, d.leads[i], d.as_of[i], kFirst);
+    expected.insert(expected.end(), hits.begin(), hits.end());
+    ASSERT_EQ(one[i], expected) << "lead " << i;
+    for (const auto& [j, v] : hits) {
+      const bool behaviour = rules[j - kFirst].kind == RuleKind::behavior;
+      ++(behaviour ? behaviour_values : condition_values);
+      if (v != std::floor(v)) ++fractional;
+    }
+  }
+  // Every kind of rule took part (decay gives fractional values).
+  EXPECT_GT(behaviour_values, 1000u);
+  EXPECT_GT(condition_values, 1000u);
+  EXPECT_GT(fractional, 100u);
+  // The same rows whatever the threads, with one instant for every lead too.
+  std::vector<SparseRow> three(d.leads.size(), SparseRow{{0, 42.0}});
+  ASSERT_TRUE(calibration::rule_hits(config, rules, kFirst, d.leads, d.as_of, 3, three).empty());
+  EXPECT_EQ(one, three);
+  const Instant single[] = {kAsOf};
+  std::vector<SparseRow> a(d.leads.size()), b(d.leads.size());
+  ASSERT_TRUE(calibration::rule_hits(config, rules, kFirst, d.leads, single, 1, a).empty());
+  ASSERT_TRUE(calibration::rule_hits(config, rules, kFirst, d.leads, single, 0, b).empty());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a[5], expected_hits(q, d.leads[5], kAsOf, kFirst));
+}
+
+TEST(RuleHits, MoreRulesThanOneConfigurationMayHold) {
+  // 1,030 behaviour rules (the hard cap is 1,024 per configuration) and
+  // 9,000 fit rules: 10,030 rules (Limits::max_rules is 10,000).
+  std::vector<Rule> rules;
+  for (int k = 0; k < 1030; ++k)
+    rules.push_back(
+        Rule::behavior("b" + std::to_string(k), {"t" + std::to_string(k % 5)}, 1).cap(k % 7 + 1));
+  for (int k = 0; k < 9000; ++k)
+    rules.push_back(Rule::fit("f" + std::to_string(k),
+                              cond::field("attributes.n").eq(static_cast<double>(k % 100)), 1));
+  ASSERT_GT(rules.size(), Limits{}.max_rules);
+  std::vector<Lead> leads(12);
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    leads[i].attributes["n"] = static_cast<double>(i * 7 % 100);
+    for (std::size_t e = 0; e < i; ++e) {
+      Event ev;
+      ev.type = "t" + std::to_string(i % 5);
+      ev.at = kAsOf - std::chrono::hours(static_cast<int>(e + 1));
+      leads[i].events.push_back(ev);
+    }
+  }
+  const Instant as_of[] = {kAsOf};
+  std::vector<SparseRow> rows(leads.size());
+  ASSERT_TRUE(calibration::rule_hits(Config{}, rules, 0, leads, as_of, 1, rows).empty());
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    SparseRow expected;
+    for (std::uint32_t k = 0; k < 1030; ++k) {
+      const double cap = static_cast<double>(k % 7 + 1);
+      if (i > 0 && k % 5 == i % 5) expected.emplace_back(k, std::min(cap, static_cast<double>(i)));
+    }
+    for (std::uint32_t k = 0; k < 9000; ++k) {
+      if (k % 100 == i * 7 % 100) expected.emplace_back(1030 + k, 1.0);
+    }
+    EXPECT_EQ(rows[i], expected) << "lead " << i;
+  }
+}
+
+TEST(RuleHits, ARuleTheEngineRejectsIsAnError) {
+  const std::vector<Rule> rules = {Rule::fit("ok", cond::field("attributes.a").eq(true), 1),
+                                   Rule::fit("bad", cond::field("no.such.field").eq(1.0), 1)};
+  std::vector<Lead> leads(2);
+  const Instant as_of[] = {kAsOf};
+  std::vector<SparseRow> rows(2, SparseRow{{0, 1.0}});
+  const std::vector<Diagnostic> errors =
+      calibration::rule_hits(Config{}, rules, 1, leads, as_of, 1, rows);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].message.rfind("calibration feature rule: ", 0), 0u) << errors[0].message;
+  EXPECT_EQ(rows, std::vector<SparseRow>(2, SparseRow{{0, 1.0}}));
 }
 
 // ---------------------------------------------------------------------------

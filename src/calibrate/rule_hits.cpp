@@ -1,107 +1,98 @@
-// Rule hits by probe Qualifiers (calibrate/rule_hits.hpp). Fit and
-// engagement rules are packed 30 per score into one Qualifier with points
-// 2^k, so one allocation-free qualify() evaluates 60 rules and the bits of
-// the fit and engagement scores tell which held. Behaviour rules get a
-// Qualifier each: the engagement score is the rule's value.
+// Rule hits through the evaluator's listener seam (calibrate/rule_hits.hpp).
+// The feature rules are compiled into one Qualifier, with their own points;
+// each lead is evaluated once, by Qualifier::qualify(lead, as_of, listener),
+// and a RuleListener turns every RuleHit into a feature value. A Qualifier
+// holds at most the default Limits' rules and behaviour rules, so more
+// features than that are split into consecutive chunks, one Qualifier each.
 #include "calibrate/rule_hits.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <optional>
 #include <utility>
 
+#include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
 
 namespace leadscore::calibration {
 namespace {
 
-struct Probe {
+// The features rules[first_rule, first_rule + config().rules.size()) compiled
+// into one Qualifier.
+struct Chunk {
   Qualifier qualifier;
-  std::vector<std::uint32_t> fit_features;         // bit k of fit -> feature
-  std::vector<std::uint32_t> engagement_features;  // bit k of engagement -> feature
-  std::int64_t behavior_feature = -1;              // engagement = the feature's value
+  std::size_t first_rule = 0;
 };
 
-Config probe_base(const Config& config) {
+// The configuration feature rules are compiled in: the options of `config`
+// (time zone, event handling), none of its rules, stages or grades.
+Config feature_base(const Config& config) {
   Config c;
   c.options = config.options;
-  c.scores.fit.min = 0;
-  c.scores.engagement.min = 0;
-  c.grades = Grades{};
   return c;
 }
 
-// Probes for rules[k], feature first + k.
-Result<std::vector<Probe>> build_probes(const Config& config, std::span<const Rule> rules,
-                                        std::uint32_t first) {
-  std::vector<Probe> probes;
-  constexpr std::uint32_t kBits = 30;
-  std::vector<Diagnostic> errors;
-  Config current = probe_base(config);
-  std::vector<std::uint32_t> fit_f, eng_f;
-  auto build = [&](Config c) -> std::optional<Qualifier> {
-    Result<Qualifier> q = Qualifier::build(std::move(c));
-    if (!q) {
-      for (auto& d : errors_of(q.diagnostics())) errors.push_back(std::move(d));
-      return std::nullopt;
+// The end of the chunk that starts at rules[begin]: as many rules as one
+// configuration may hold under the default limits (Qualifier::build's).
+std::size_t chunk_end(std::span<const Rule> rules, std::size_t begin) {
+  const Limits limits;
+  const std::size_t max_behavior = std::min(limits.max_behavior_rules, kHardMaxBehaviorRules);
+  std::size_t behavior = 0, end = begin;
+  while (end < rules.size() && end - begin < limits.max_rules) {
+    if (rules[end].kind == RuleKind::behavior) {
+      if (behavior == max_behavior) break;
+      ++behavior;
     }
-    return std::move(q).value();
-  };
-  auto flush = [&] {
-    if (fit_f.empty() && eng_f.empty()) return;
-    std::optional<Qualifier> q = build(current);
-    if (!q) return;
-    probes.push_back({std::move(*q), fit_f, eng_f, -1});
-    current = probe_base(config);
-    fit_f.clear();
-    eng_f.clear();
-  };
-  for (std::size_t k = 0; k < rules.size(); ++k) {
-    const auto j = static_cast<std::uint32_t>(first + k);
-    Rule r = rules[k];
-    if (r.kind == RuleKind::behavior) {
-      Config c = probe_base(config);
-      c.rules.push_back(std::move(r));
-      if (std::optional<Qualifier> q = build(std::move(c)))
-        probes.push_back({std::move(*q), {}, {}, static_cast<std::int64_t>(j)});
-      continue;
-    }
-    std::vector<std::uint32_t>& list = r.kind == RuleKind::fit ? fit_f : eng_f;
-    r.points = std::ldexp(1.0, static_cast<int>(list.size()));
-    list.push_back(j);
-    current.rules.push_back(std::move(r));
-    if (fit_f.size() == kBits || eng_f.size() == kBits) flush();
+    ++end;
   }
-  flush();
+  return end;
+}
+
+Result<std::vector<Chunk>> build_chunks(const Config& config, std::span<const Rule> rules) {
+  std::vector<Chunk> chunks;
+  std::vector<Diagnostic> errors;
+  for (std::size_t begin = 0; begin < rules.size();) {
+    const std::size_t end = chunk_end(rules, begin);
+    Config c = feature_base(config);
+    c.rules.assign(rules.begin() + static_cast<std::ptrdiff_t>(begin),
+                   rules.begin() + static_cast<std::ptrdiff_t>(end));
+    Result<Qualifier> q = Qualifier::build(std::move(c));
+    if (q) {
+      chunks.push_back({std::move(q).value(), begin});
+    } else {
+      for (auto& d : errors_of(q.diagnostics())) errors.push_back(std::move(d));
+    }
+    begin = end;
+  }
+  for (const Rule& r : rules) {
+    if (r.kind == RuleKind::knockout)
+      errors.push_back(calibration_error("rule '" + r.id + "' is a knockout, not a feature"));
+  }
   if (!errors.empty()) {
     for (auto& d : errors) d.message = "calibration feature rule: " + d.message;
     return errors;
   }
-  return probes;
+  return chunks;
 }
 
-// Appends the features of the probes that are non-zero for the lead (the
-// caller sorts the row).
-void extract_row(const std::vector<Probe>& probes, const Lead& lead, Instant as_of,
-                 SparseRow& row) {
-  for (const Probe& p : probes) {
-    const Qualification q = p.qualifier.qualify(lead, as_of);
-    if (p.behavior_feature >= 0) {
-      if (q.engagement != 0)
-        row.emplace_back(static_cast<std::uint32_t>(p.behavior_feature), q.engagement);
-      continue;
-    }
-    const auto fit_bits = static_cast<std::uint64_t>(std::llround(q.fit));
-    const auto eng_bits = static_cast<std::uint64_t>(std::llround(q.engagement));
-    for (std::size_t k = 0; k < p.fit_features.size(); ++k) {
-      if ((fit_bits >> k) & 1u) row.emplace_back(p.fit_features[k], 1.0);
-    }
-    for (std::size_t k = 0; k < p.engagement_features.size(); ++k) {
-      if ((eng_bits >> k) & 1u) row.emplace_back(p.engagement_features[k], 1.0);
-    }
+// Appends a lead's features from the rule hits of one chunk. The listener
+// hears the rules in configuration order, so the row stays sorted.
+class FeatureWriter final : public RuleListener {
+ public:
+  FeatureWriter(const Config& chunk, std::uint32_t first, SparseRow& row) noexcept
+      : rules_(chunk.rules), first_(first), row_(row) {}
+  void on_rule(const RuleHit& hit) override {
+    // A fit or engagement rule that held is 1; a behaviour rule is what it
+    // adds (a decayed total may round to 0, which is no feature).
+    const bool behavior = rules_[hit.index].kind == RuleKind::behavior;
+    const double value = behavior ? hit.points : 1.0;
+    if (value != 0) row_.emplace_back(first_ + static_cast<std::uint32_t>(hit.index), value);
   }
-}
+
+ private:
+  const std::vector<Rule>& rules_;
+  std::uint32_t first_;
+  SparseRow& row_;
+};
 
 }  // namespace
 
@@ -109,12 +100,14 @@ std::vector<Diagnostic> rule_hits(const Config& config, std::span<const Rule> ru
                                   std::uint32_t first, std::span<const Lead> leads,
                                   std::span<const Instant> as_of, unsigned threads,
                                   std::vector<SparseRow>& rows) {
-  Result<std::vector<Probe>> probes = build_probes(config, rules, first);
-  if (!probes) return probes.diagnostics();
+  Result<std::vector<Chunk>> chunks = build_chunks(config, rules);
+  if (!chunks) return chunks.diagnostics();
   parallel_for(leads.size(), threads, [&](std::size_t i) {
-    const std::size_t before = rows[i].size();
-    extract_row(*probes, leads[i], as_of_at(as_of, i), rows[i]);
-    std::sort(rows[i].begin() + static_cast<std::ptrdiff_t>(before), rows[i].end());
+    for (const Chunk& chunk : *chunks) {
+      FeatureWriter writer(chunk.qualifier.config(),
+                           first + static_cast<std::uint32_t>(chunk.first_rule), rows[i]);
+      (void)chunk.qualifier.qualify(leads[i], as_of_at(as_of, i), writer);
+    }
   });
   return {};
 }

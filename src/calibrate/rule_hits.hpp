@@ -2,9 +2,9 @@
 // engine about individual rules.
 //
 // The interface says what calibration needs (per lead, the value of each
-// rule); the implementation is free to change. Today it packs the rules
-// into probe Qualifiers (rule_hits.cpp); the evaluator's listener seam
-// (issue 11) can replace that without touching the callers.
+// rule). The implementation (rule_hits.cpp) compiles the rules into one
+// Qualifier and listens to the evaluator's rule hits
+// (Qualifier::qualify(lead, as_of, RuleListener&)).
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,15 @@ namespace leadscore::calibration {
 ///   - a fit or engagement rule: 1 when it holds (its points are ignored);
 ///   - a behaviour rule: the points it adds (window, per-day cap, decay and
 ///     max_points applied); with points 1, the number of counted events.
-/// rows.size() == leads.size(). `threads` as CalibrationOptions::threads;
-/// the result does not depend on it. Errors (message "calibration feature
-/// rule: ..."): a rule the engine rejects; rows are then unchanged.
+/// All the rules go into one Qualifier, or, beyond what one configuration
+/// may hold under the default Limits (max_rules, max_behavior_rules), into
+/// one Qualifier per consecutive chunk of that size; each lead is evaluated
+/// once per Qualifier. rows.size() == leads.size(). `threads` as
+/// CalibrationOptions::threads; the result does not depend on it. Errors
+/// (message "calibration feature rule: ..."): a rule the engine rejects (for
+/// example more event aggregates or event types than the default Limits
+/// allow in one chunk), a knockout rule (not a feature); rows are then
+/// unchanged.
 std::vector<Diagnostic> rule_hits(const Config& config, std::span<const Rule> rules,
                                   std::uint32_t first, std::span<const Lead> leads,
                                   std::span<const Instant> as_of, unsigned threads,
