@@ -331,10 +331,11 @@ void StreamAccumulator::clear() {
   newest_ = 0;
 }
 
-void StreamAccumulator::Kept::push(Timed t, std::int64_t window_ms) {
-  events.push_back(t);
+void StreamAccumulator::Kept::push(std::int64_t t, std::int64_t value, std::int64_t window_ms) {
+  const std::int64_t before = events.empty() ? 0 : events.back().prefix;
+  events.push_back(Timed{t, value, sat_add(before, value)});
   // Entries that no later as_of can see inside the window.
-  while (head < events.size() && events[head].t < t.t - window_ms) {
+  while (head < events.size() && events[head].t < t - window_ms) {
     ++head;
     ++dropped;
   }
@@ -342,6 +343,20 @@ void StreamAccumulator::Kept::push(Timed t, std::int64_t window_ms) {
     events.erase(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(head));
     head = 0;
   }
+}
+
+std::size_t StreamAccumulator::Kept::first_in_window(std::int64_t window_ms,
+                                                     std::int64_t now) const noexcept {
+  // in_window(window_ms, t, now) is now - t <= window_ms: t >= now - window_ms.
+  const auto begin = events.begin() + static_cast<std::ptrdiff_t>(head);
+  const auto it = std::partition_point(
+      begin, events.end(), [&](const Timed& e) { return !in_window(window_ms, e.t, now); });
+  return static_cast<std::size_t>(it - events.begin());
+}
+
+std::int64_t StreamAccumulator::Kept::sum_from(std::size_t from) const noexcept {
+  if (from >= events.size()) return 0;
+  return sat_add(sat_sub(events.back().prefix, events[from].prefix), events[from].value);
 }
 
 void StreamAccumulator::feed_rule(std::uint32_t slot, const Event& e, std::int64_t t,
@@ -353,7 +368,7 @@ void StreamAccumulator::feed_rule(std::uint32_t slot, const Event& e, std::int64
   ++acc.matched;
   const bool implied = !cr.implied_types.empty() && impliers.imply(m, cr, e);
   if (cr.window_ms >= 0) {
-    rule_events_[slot].push(Timed{t, implied ? 1 : 0}, cr.window_ms);
+    rule_events_[slot].push(t, implied ? 1 : 0, cr.window_ms);
   } else if (implied) {
     ++acc.implied;
   } else {
@@ -375,7 +390,7 @@ void StreamAccumulator::feed_aggregate(std::uint32_t a, const Event& e, std::int
     kept.events.back().t = t;  // a day is active while its latest event is in the window
     return;
   }
-  kept.push(Timed{t, aggregate_value_of(ag, e)}, ag.window_ms);
+  kept.push(t, aggregate_value_of(ag, e), ag.window_ms);
 }
 
 void StreamAccumulator::feed(const Event& e, std::uint32_t type, const Impliers& impliers) {
@@ -404,6 +419,18 @@ void StreamAccumulator::read_rule(std::uint32_t slot, std::int64_t now,
     acc = empty_rule_acc(now);
     acc.matched = matched;
     acc.outside = kept.dropped;
+    if (cr.max_per_day == 0 && !(cr.half_life_days > 0)) {
+      // Nothing depends on the order of the events in the window: counted
+      // in O(log n) from the running counts.
+      const std::size_t start = kept.first_in_window(cr.window_ms, now);
+      const auto in = static_cast<std::uint32_t>(kept.events.size() - start);
+      acc.outside += static_cast<std::uint32_t>(start - kept.head);
+      acc.implied = static_cast<std::uint32_t>(kept.sum_from(start));
+      acc.counted = in - acc.implied;
+      acc.factor_sum = static_cast<double>(acc.counted);
+      acc.sum = sat_mul(static_cast<std::int64_t>(acc.counted), cr.points_micro);
+      return;
+    }
     for (std::size_t i = kept.head; i < kept.events.size(); ++i) {
       const Timed& ev = kept.events[i];
       if (!in_window(cr.window_ms, ev.t, now)) {
@@ -428,6 +455,17 @@ void StreamAccumulator::read_aggregate(std::uint32_t a, std::int64_t now,
   }
   acc = kEmptyAggAcc;
   const Kept& kept = agg_events_[a];
+  if (ag.measure != Measure::distinct_days) {
+    // count / sum / days_since_last over the window, from the running sums.
+    const std::size_t start = kept.first_in_window(ag.window_ms, now);
+    acc.count = static_cast<std::uint32_t>(kept.events.size() - start);
+    if (acc.count > 0) {
+      acc.any = true;
+      acc.last = kept.events.back().t;
+      if (ag.measure == Measure::sum) acc.sum = kept.sum_from(start);
+    }
+    return;
+  }
   const std::int64_t today = day_number(Instant(std::chrono::milliseconds(now)));
   for (std::size_t i = kept.head; i < kept.events.size(); ++i) {
     const Timed& ev = kept.events[i];

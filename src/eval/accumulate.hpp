@@ -202,7 +202,8 @@ class StreamAccumulator {
  private:
   struct Timed {
     std::int64_t t;
-    std::int64_t value;  ///< sum aggregates: micro-units; rules: 1 when implied
+    std::int64_t value;   ///< sum aggregates: micro-units; rules: 1 when implied
+    std::int64_t prefix;  ///< running (saturating) sum of `value` up to this entry
   };
   /// Events of a windowed rule or aggregate, time order; entries before
   /// `head` can no longer be inside a window and are counted in `dropped`.
@@ -210,7 +211,12 @@ class StreamAccumulator {
     std::vector<Timed> events;
     std::size_t head = 0;
     std::uint32_t dropped = 0;
-    void push(Timed t, std::int64_t window_ms);
+    void push(std::int64_t t, std::int64_t value, std::int64_t window_ms);
+    /// The first entry a window of `window_ms` read at `now` sees.
+    [[nodiscard]] std::size_t first_in_window(std::int64_t window_ms,
+                                              std::int64_t now) const noexcept;
+    /// The sum of `value` over entries [from, end).
+    [[nodiscard]] std::int64_t sum_from(std::size_t from) const noexcept;
   };
   void feed_rule(std::uint32_t slot, const Event& e, std::int64_t t, const Impliers& impliers);
   void feed_aggregate(std::uint32_t a, const Event& e, std::int64_t t);
