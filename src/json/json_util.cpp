@@ -1,7 +1,6 @@
 // JSON utilities shared by the configuration and lead parsers: a strict
-// parser (duplicate keys, limits, syntax errors with line:column), a small
-// scanner that maps JSON pointers back to positions in the text, and the
-// formatting of diagnostics.
+// parser (duplicate keys, limits, syntax errors with line:column) and a small
+// scanner that maps JSON pointers back to positions in the text.
 #include "json/json_util.hpp"
 
 #include <algorithm>
@@ -19,68 +18,6 @@
 #include "core/text.hpp"
 
 namespace leadscore {
-
-// ---------------------------------------------------------------------------
-// Diagnostics formatting
-// ---------------------------------------------------------------------------
-
-std::string Diagnostic::to_string() const {
-  std::string out;
-  if (line > 0) {
-    out += std::to_string(line);
-    out += ':';
-    out += std::to_string(column);
-    out += ": ";
-  }
-  out += severity == Severity::error ? "error[" : "warning[";
-  out += code;
-  out += "] at ";
-  out += pointer.empty() ? std::string("(document)") : pointer;
-  out += ": ";
-  out += message;
-  if (!suggestion.empty()) {
-    out += " (did you mean '";
-    out += suggestion;
-    out += "'?)";
-  }
-  return out;
-}
-
-std::string to_string(const std::vector<Diagnostic>& diagnostics) {
-  std::string out;
-  for (const Diagnostic& d : diagnostics) {
-    out += d.to_string();
-    out += '\n';
-  }
-  return out;
-}
-
-bool has_errors(const std::vector<Diagnostic>& diagnostics) noexcept {
-  return std::any_of(diagnostics.begin(), diagnostics.end(),
-                     [](const Diagnostic& d) { return d.is_error(); });
-}
-
-namespace {
-
-std::string error_summary(const std::vector<Diagnostic>& diagnostics) {
-  if (diagnostics.empty()) return "leadscore: unspecified error";
-  // Lead with the first error (warnings may come first in a merged list).
-  auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
-                            [](const Diagnostic& d) { return d.is_error(); });
-  if (first == diagnostics.end()) first = diagnostics.begin();
-  std::string out = first->to_string();
-  if (diagnostics.size() > 1) {
-    out += " (and ";
-    out += std::to_string(diagnostics.size() - 1);
-    out += " more)";
-  }
-  return out;
-}
-
-}  // namespace
-
-Error::Error(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(error_summary(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 namespace detail {
 namespace {
