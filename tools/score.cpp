@@ -70,12 +70,6 @@ constexpr std::string_view kScoreDescription =
 
 enum class OutputFormat { jsonl, csv };
 
-void append_csv_number(std::string& out, double v) {
-  std::string tmp;
-  append_json_number(tmp, v);
-  out += tmp;
-}
-
 /// The explanation without the fields the record already has.
 nlohmann::json explanation_json(const Explanation& e) {
   nlohmann::json j = to_json(e);
@@ -122,19 +116,8 @@ struct Formatter {
     if (format == OutputFormat::jsonl) {
       out += "{\"id\":";
       append_json_string(out, id);
-      out += ",\"stage\":";
-      append_json_string(out, q.stage);
-      out += ",\"fit\":";
-      append_json_number(out, q.fit);
-      out += ",\"engagement\":";
-      append_json_number(out, q.engagement);
-      out += ",\"total\":";
-      append_json_number(out, q.total);
-      out += ",\"grade\":";
-      append_json_string(out, q.grade);
-      out += q.disqualified ? ",\"disqualified\":true,\"reason\":"
-                            : ",\"disqualified\":false,\"reason\":null";
-      if (q.disqualified) append_json_string(out, q.reason);
+      out += ',';
+      append_json_summary(out, q);
       if (e != nullptr) {
         out += ",\"explanation\":";
         out += explanation_json(*e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -146,11 +129,11 @@ struct Formatter {
     out += ',';
     append_csv_field(out, q.stage);
     out += ',';
-    append_csv_number(out, q.fit);
+    append_json_number(out, q.fit);
     out += ',';
-    append_csv_number(out, q.engagement);
+    append_json_number(out, q.engagement);
     out += ',';
-    append_csv_number(out, q.total);
+    append_json_number(out, q.total);
     out += ',';
     append_csv_field(out, q.grade);
     out += q.disqualified ? ",true," : ",false,";

@@ -66,15 +66,7 @@ constexpr FieldEntry kFields[] = {
     {"sales.status", FieldId::sales_status, FieldType::text, true},
 };
 
-std::string fmt_num(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  std::string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+std::string fmt_num(double v) { return format_number(v); }
 
 std::string_view op_symbol(Op op) {
   switch (op) {

@@ -1,6 +1,6 @@
 // Qualification and Explanation as JSON: the output records of the CLI and of
-// applications that store results. The lead id is not included; the caller
-// adds it.
+// applications that store results (to_json, and append_json_summary for
+// records written as text). The lead id is not included; the caller adds it.
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "leadscore/config.hpp"
+#include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
 
@@ -92,6 +93,25 @@ nlohmann::json to_json(const Qualification& result) {
   j["disqualified"] = result.disqualified;
   j["reason"] = result.disqualified ? text(result.reason) : json(nullptr);
   return j;
+}
+
+void append_json_summary(std::string& out, const Qualification& result) {
+  out += "\"stage\":";
+  append_json_string(out, result.stage);
+  out += ",\"fit\":";
+  append_json_number(out, result.fit);
+  out += ",\"engagement\":";
+  append_json_number(out, result.engagement);
+  out += ",\"total\":";
+  append_json_number(out, result.total);
+  out += ",\"grade\":";
+  append_json_string(out, result.grade);
+  if (result.disqualified) {
+    out += ",\"disqualified\":true,\"reason\":";
+    append_json_string(out, result.reason);
+  } else {
+    out += ",\"disqualified\":false,\"reason\":null";
+  }
 }
 
 nlohmann::json to_json(const Explanation& explanation) {
