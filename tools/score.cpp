@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -128,12 +130,10 @@ struct Formatter {
     append_csv_field(out, id);
     out += ',';
     append_csv_field(out, q.stage);
-    out += ',';
-    append_json_number(out, q.fit);
-    out += ',';
-    append_json_number(out, q.engagement);
-    out += ',';
-    append_json_number(out, q.total);
+    for (const double score : {q.fit, q.engagement, q.total}) {
+      out += ',';
+      append_json_number(out, score);  // numbers as in the JSONL records
+    }
     out += ',';
     append_csv_field(out, q.grade);
     out += q.disqualified ? ",true," : ",false,";
@@ -161,12 +161,15 @@ struct Formatter {
         out += ",\"id\":";
         append_json_string(out, *id);
       }
-      out += ",\"error\":{\"code\":";
-      append_json_string(out, first.code);
-      out += ",\"pointer\":";
-      append_json_string(out, first.pointer);
-      out += ",\"message\":";
-      append_json_string(out, first.message);
+      out += ",\"error\":{";
+      const std::pair<std::string_view, const std::string*> members[] = {
+          {"\"code\":", &first.code},
+          {",\"pointer\":", &first.pointer},
+          {",\"message\":", &first.message}};
+      for (const auto& [key, text] : members) {
+        out += key;
+        append_json_string(out, *text);
+      }
       if (first.column > 0) {
         out += ",\"column\":";
         out += std::to_string(first.column);

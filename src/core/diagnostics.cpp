@@ -1,6 +1,6 @@
 // Diagnostics (leadscore/diagnostics.hpp): their one-line text form, the
 // error test, and the exception that carries them.
-#include "leadscore/diagnostics.hpp"
+#include "core/diagnostics.hpp"
 
 #include <algorithm>
 #include <string>
@@ -66,5 +66,11 @@ std::string error_summary(const std::vector<Diagnostic>& diagnostics) {
 
 Error::Error(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(error_summary(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+Diagnostic detail::make_error(std::string_view code, std::string pointer, std::string message,
+                              std::string suggestion) {
+  return Diagnostic{Severity::error, std::string(code), std::move(pointer), std::move(message),
+                    std::move(suggestion)};
+}
 
 }  // namespace leadscore

@@ -21,6 +21,7 @@
 
 #include "leadscore/diagnostics.hpp"
 
+#include "core/diagnostics.hpp"
 #include "core/text.hpp"
 
 namespace leadscore {
@@ -31,9 +32,7 @@ constexpr std::size_t kChunk = 64u << 10;
 
 Diagnostic csv_error(std::string_view code, std::size_t line, std::size_t column,
                      std::string message) {
-  Diagnostic d;
-  d.code = std::string(code);
-  d.message = std::move(message);
+  Diagnostic d = detail::make_error(code, "", std::move(message));
   d.line = line;
   d.column = column;
   return d;

@@ -15,6 +15,7 @@
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/io.hpp"
 
+#include "core/diagnostics.hpp"
 #include "core/text.hpp"
 
 namespace leadscore {
@@ -526,12 +527,8 @@ class StrictHandler final : public nlohmann::json_sax<json> {
     std::size_t next_index = 0;    // arrays: index of the next element
   };
 
-  void error(std::string code, std::string pointer, std::string message) {
-    Diagnostic d;
-    d.code = std::move(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    diagnostics.push_back(std::move(d));
+  void error(std::string_view code, std::string pointer, std::string message) {
+    diagnostics.push_back(make_error(code, std::move(pointer), std::move(message)));
   }
 
   [[nodiscard]] std::string too_long(std::string_view what, std::size_t size) const {
@@ -601,11 +598,10 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
                               std::size_t max_string_length) {
   StrictParse out;
   if (text.size() > max_bytes) {
-    Diagnostic d;
-    d.code = "limit_exceeded";
-    d.message = "JSON text of " + std::to_string(text.size()) +
-                " bytes is larger than the limit of " + std::to_string(max_bytes) + " bytes";
-    out.diagnostics.push_back(std::move(d));
+    out.diagnostics.push_back(make_error("limit_exceeded", "",
+                                         "JSON text of " + std::to_string(text.size()) +
+                                             " bytes is larger than the limit of " +
+                                             std::to_string(max_bytes) + " bytes"));
     return out;
   }
   if (const std::size_t bad = utf8_error_offset(text); bad != std::string_view::npos) {

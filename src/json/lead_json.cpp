@@ -21,10 +21,11 @@
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 #include "leadscore/lead.hpp"
+#include "leadscore/text.hpp"
 #include "leadscore/time.hpp"
 
+#include "json/json_reader.hpp"
 #include "json/json_util.hpp"
-#include "core/text.hpp"
 
 namespace leadscore {
 
@@ -59,114 +60,73 @@ const std::vector<Section> kSections{{"contact", &kContactKeys},
                                      {"consent", &kConsentKeys},
                                      {"discovery", &kDiscoveryKeys}};
 
-std::string join(const KeyList& keys) {
-  std::string out;
-  for (std::string_view key : keys) {
-    if (!out.empty()) out += ", ";
-    out += key;
-  }
-  return out;
-}
-
-/// `text` quoted, shortened to about 40 bytes (never inside a UTF-8 sequence).
-std::string quoted_excerpt(std::string_view text) {
-  constexpr std::size_t kMax = 40;
-  std::string out = "\"";
-  if (text.size() <= kMax) {
-    out += text;
-  } else {
-    std::size_t cut = kMax;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
-    out += text.substr(0, cut);
-    out += "...";
-  }
-  out += '"';
-  return out;
-}
-
-std::string child(const std::string& pointer, std::string_view key) {
-  return pointer + "/" + detail::pointer_escape(key);
-}
-
-std::string child(const std::string& pointer, std::size_t index) {
-  return pointer + "/" + std::to_string(index);
-}
-
-/// The member `key` of `object`, or nullptr when absent or null (null means
-/// absent everywhere in the lead format).
-const json* member(const json& object, std::string_view key) {
-  const auto it = object.find(std::string(key));
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-class LeadReader {
+class LeadReader final : public detail::JsonReader {
  public:
-  explicit LeadReader(const Limits& limits) : limits_(limits) {}
-
-  std::vector<Diagnostic> diagnostics;
+  explicit LeadReader(const Limits& limits)
+      : JsonReader({limits.max_string_length, /*null_is_absent=*/true, "a boolean"}),
+        limits_(limits) {}
 
   Lead read(const json& j) {
     Lead lead;
     if (!j.is_object()) {
-      wrong_type(j, "", "a lead object");
+      wrong_type("", "a lead object", j);
       return lead;
     }
     check_keys(j, "", kLeadKeys, "the lead");
 
     if (const json* id = member(j, "id")) {
-      if (auto value = read_string(*id, "/id")) lead.id = std::move(*value);
+      read_string(*id, "/id", lead.id);
     } else {
-      error("missing_key", "/id", "missing required key \"id\" (the lead's id, a string)");
+      missing_key("", "id", "the lead's id, a string");
     }
 
     if (const json* contact = member(j, "contact");
         contact && expect_object(*contact, "/contact")) {
       check_keys(*contact, "/contact", kContactKeys, "\"contact\"");
       Contact& c = lead.contact;
-      string_field(*contact, "/contact", "first_name", c.first_name);
-      string_field(*contact, "/contact", "last_name", c.last_name);
-      string_field(*contact, "/contact", "email", c.email);
-      string_field(*contact, "/contact", "secondary_email", c.secondary_email);
-      string_field(*contact, "/contact", "phone", c.phone);
-      string_field(*contact, "/contact", "secondary_phone", c.secondary_phone);
+      field(*contact, "/contact", "first_name", c.first_name);
+      field(*contact, "/contact", "last_name", c.last_name);
+      field(*contact, "/contact", "email", c.email);
+      field(*contact, "/contact", "secondary_email", c.secondary_email);
+      field(*contact, "/contact", "phone", c.phone);
+      field(*contact, "/contact", "secondary_phone", c.secondary_phone);
     }
 
     if (const json* company = member(j, "company");
         company && expect_object(*company, "/company")) {
       check_keys(*company, "/company", kCompanyKeys, "\"company\"");
       Company& c = lead.company;
-      string_field(*company, "/company", "name", c.name);
-      string_field(*company, "/company", "domain", c.domain);
-      string_field(*company, "/company", "industry", c.industry);
-      number_field(*company, "/company", "employees", c.employees);
-      number_field(*company, "/company", "annual_revenue", c.annual_revenue);
+      field(*company, "/company", "name", c.name);
+      field(*company, "/company", "domain", c.domain);
+      field(*company, "/company", "industry", c.industry);
+      field(*company, "/company", "employees", c.employees);
+      field(*company, "/company", "annual_revenue", c.annual_revenue);
     }
 
-    string_field(j, "", "job_title", lead.job_title);
-    string_field(j, "", "seniority", lead.seniority);
-    string_field(j, "", "department", lead.department);
+    field(j, "", "job_title", lead.job_title);
+    field(j, "", "seniority", lead.seniority);
+    field(j, "", "department", lead.department);
 
     if (const json* location = member(j, "location");
         location && expect_object(*location, "/location")) {
       check_keys(*location, "/location", kLocationKeys, "\"location\"");
       Location& l = lead.location;
-      string_field(*location, "/location", "country", l.country);
-      string_field(*location, "/location", "region", l.region);
-      string_field(*location, "/location", "city", l.city);
+      field(*location, "/location", "country", l.country);
+      field(*location, "/location", "region", l.region);
+      field(*location, "/location", "city", l.city);
     }
 
     if (const json* origin = member(j, "origin")) read_origin(*origin, lead.origin);
-    string_field(j, "", "source", lead.source);
+    field(j, "", "source", lead.source);
     if (const json* created = member(j, "created_at")) {
-      lead.created_at = read_instant(*created, "/created_at");
+      lead.created_at = read_instant(*created, "/created_at", kInstant);
     }
 
     if (const json* consent = member(j, "consent");
         consent && expect_object(*consent, "/consent")) {
       check_keys(*consent, "/consent", kConsentKeys, "\"consent\"");
-      bool_field(*consent, "/consent", "do_not_email", lead.consent.do_not_email);
-      bool_field(*consent, "/consent", "do_not_call", lead.consent.do_not_call);
+      field(*consent, "/consent", "do_not_email", lead.consent.do_not_email);
+      field(*consent, "/consent", "do_not_call", lead.consent.do_not_call);
     }
 
     if (const json* discovery = member(j, "discovery");
@@ -185,171 +145,73 @@ class LeadReader {
   }
 
  private:
+  static constexpr std::string_view kInstant = "a string (an ISO-8601 instant)";
+
   const Limits& limits_;
 
-  void error(std::string code, std::string pointer, std::string message,
-             std::string suggestion = {}) {
-    Diagnostic d;
-    d.severity = Severity::error;
-    d.code = std::move(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    d.suggestion = std::move(suggestion);
-    diagnostics.push_back(std::move(d));
-  }
-
-  void wrong_type(const json& j, const std::string& pointer, std::string_view expected) {
-    std::string message = "expected ";
-    message += expected;
-    message += ", got ";
-    message += detail::json_type_name(j);
-    error("wrong_type", pointer, std::move(message));
-  }
-
-  void limit_exceeded(const std::string& pointer, std::string_view what, std::size_t actual,
-                      std::string_view limit_name, std::size_t limit) {
-    std::string message(what);
-    message += " (";
-    message += std::to_string(actual);
-    message += ") exceeds the limit ";
-    message += limit_name;
-    message += " = ";
-    message += std::to_string(limit);
-    error("limit_exceeded", pointer, std::move(message));
-  }
-
-  bool expect_object(const json& j, const std::string& pointer) {
-    if (j.is_object()) return true;
-    wrong_type(j, pointer, "an object");
-    return false;
-  }
-
-  /// Reports every key of `object` that is not in `known`.
-  void check_keys(const json& object, const std::string& pointer, const KeyList& known,
-                  std::string_view where) {
-    for (const auto& [key, value] : object.items()) {
-      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string suggestion = detail::suggest(key, known);
-      std::string message = "unknown key " + quoted_excerpt(key) + " in " + std::string(where);
-      if (suggestion.empty() && pointer.empty()) {
-        // A key of a nested section written at the top level: say where it goes.
-        for (const Section& section : kSections) {
-          const KeyList& keys = *section.keys;
-          if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-            message += ": it belongs in \"" + std::string(section.name) + "\"";
-            break;
-          }
+  /// Unknown keys are quoted in full up to 40 bytes; a key of a nested
+  /// section written at the top level is pointed to its section.
+  [[nodiscard]] std::string unknown_key_message(std::string_view key, std::string_view where,
+                                                std::span<const std::string_view> allowed,
+                                                std::string_view pointer,
+                                                bool suggested) const override {
+    std::string note;
+    if (!suggested && pointer.empty()) {
+      for (const Section& section : kSections) {
+        const KeyList& keys = *section.keys;
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          note = ": it belongs in \"" + std::string(section.name) + "\"";
+          break;
         }
       }
-      message += " (valid keys: " + join(known) + ")";
-      error("unknown_key", child(pointer, key), std::move(message), std::move(suggestion));
     }
+    return valid_keys_message(detail::quoted_excerpt(key), where, allowed, note);
   }
 
-  bool check_length(std::string_view text, const std::string& pointer) {
-    if (text.size() <= limits_.max_string_length) return true;
-    limit_exceeded(pointer, "string length", text.size(), "max_string_length",
-                   limits_.max_string_length);
-    return false;
-  }
-
-  std::optional<std::string> read_string(const json& j, const std::string& pointer) {
-    if (!j.is_string()) {
-      wrong_type(j, pointer, "a string");
-      return std::nullopt;
-    }
-    const auto& text = j.get_ref<const std::string&>();
-    if (!check_length(text, pointer)) return std::nullopt;
-    return text;
-  }
-
-  std::optional<double> read_number(const json& j, const std::string& pointer) {
-    if (!j.is_number()) {
-      wrong_type(j, pointer, "a number");
-      return std::nullopt;
-    }
-    const auto value = j.get<double>();
-    if (!std::isfinite(value)) {
-      error("invalid_value", pointer, "expected a finite number");
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  std::optional<Instant> read_instant(const json& j, const std::string& pointer) {
-    if (!j.is_string()) {
-      wrong_type(j, pointer, "a string (an ISO-8601 instant)");
-      return std::nullopt;
-    }
-    const auto& text = j.get_ref<const std::string&>();
-    if (auto instant = parse_instant(text)) return instant;
-    error("invalid_value", pointer,
-          "expected an ISO-8601 instant such as 2026-11-20T10:00:00Z, got " + quoted_excerpt(text));
-    return std::nullopt;
+  [[nodiscard]] std::string not_finite_message(const json& /*value*/) const override {
+    return "expected a finite number";
   }
 
   /// A free-form value: string, number, boolean or array of strings.
-  std::optional<Value> read_value(const json& j, const std::string& pointer) {
+  std::optional<Value> read_free_value(const json& j, const std::string& pointer) {
     switch (j.type()) {
-      case json::value_t::string:
-        if (auto text = read_string(j, pointer)) return Value{std::move(*text)};
+      case json::value_t::string: {
+        std::string text;
+        if (read_string(j, pointer, text)) return Value{std::move(text)};
         return std::nullopt;
+      }
       case json::value_t::number_integer:
       case json::value_t::number_unsigned:
-      case json::value_t::number_float:
-        if (auto number = read_number(j, pointer)) return Value{*number};
+      case json::value_t::number_float: {
+        double number = 0;
+        if (read_number(j, pointer, number)) return Value{number};
         return std::nullopt;
+      }
       case json::value_t::boolean:
         return Value{j.get<bool>()};
       case json::value_t::array: {
-        std::vector<std::string> list;
-        list.reserve(j.size());
+        std::vector<std::string> list(j.size());
         bool ok = true;
         for (std::size_t i = 0; i < j.size(); ++i) {
-          if (auto text = read_string(j[i], child(pointer, i))) {
-            list.push_back(std::move(*text));
-          } else {
-            ok = false;
-          }
+          ok = read_string(j[i], child(pointer, i), list[i]) && ok;
         }
         if (!ok) return std::nullopt;
         return Value{std::move(list)};
       }
       default:
-        wrong_type(j, pointer, "a string, number, boolean or array of strings");
+        wrong_type(pointer, "a string, number, boolean or array of strings", j);
         return std::nullopt;
     }
   }
 
-  void string_field(const json& object, const std::string& pointer, std::string_view key,
-                    std::optional<std::string>& out) {
-    if (const json* j = member(object, key)) out = read_string(*j, child(pointer, key));
-  }
-
-  void number_field(const json& object, const std::string& pointer, std::string_view key,
-                    std::optional<double>& out) {
-    if (const json* j = member(object, key)) out = read_number(*j, child(pointer, key));
-  }
-
-  void bool_field(const json& object, const std::string& pointer, std::string_view key,
-                  std::optional<bool>& out) {
-    const json* j = member(object, key);
-    if (j == nullptr) return;
-    if (j->is_boolean()) {
-      out = j->get<bool>();
-    } else {
-      wrong_type(*j, child(pointer, key), "a boolean");
-    }
-  }
-
-  void value_field(const json& object, const std::string& pointer, std::string_view key,
+  void value_field(const json& object, std::string_view pointer, std::string_view key,
                    std::optional<Value>& out) {
-    if (const json* j = member(object, key)) out = read_value(*j, child(pointer, key));
+    if (const json* j = member(object, key)) out = read_free_value(*j, child(pointer, key));
   }
 
   void read_origin(const json& j, Origin& out) {
     if (!j.is_string()) {
-      wrong_type(j, "/origin", "a string (\"inbound\", \"outbound\" or \"unknown\")");
+      wrong_type("/origin", "a string (\"inbound\", \"outbound\" or \"unknown\")", j);
       return;
     }
     const auto& text = j.get_ref<const std::string&>();
@@ -358,9 +220,9 @@ class LeadReader {
       return;
     }
     error("unknown_origin", "/origin",
-          "unknown origin " + quoted_excerpt(text) +
+          "unknown origin " + detail::quoted_excerpt(text) +
               "; expected \"inbound\", \"outbound\" or \"unknown\"",
-          detail::suggest(text, kOriginNames));
+          suggest(text, kOriginNames));
   }
 
   void read_attributes(const json& j, Lead& lead) {
@@ -374,14 +236,14 @@ class LeadReader {
     for (const auto& [key, value] : j.items()) {
       const std::string at = child(pointer, key);
       if (!check_length(key, at) || value.is_null()) continue;
-      if (auto v = read_value(value, at)) lead.attributes.emplace(key, std::move(*v));
+      if (auto v = read_free_value(value, at)) lead.attributes.emplace(key, std::move(*v));
     }
   }
 
   void read_events(const json& j, Lead& lead) {
     const std::string pointer = "/events";
     if (!j.is_array()) {
-      wrong_type(j, pointer, "an array of events");
+      wrong_type(pointer, "an array of events", j);
       return;
     }
     if (j.size() > limits_.max_events_per_lead) {
@@ -398,60 +260,58 @@ class LeadReader {
   Event read_event(const json& j, const std::string& pointer) {
     Event event;
     if (!j.is_object()) {
-      wrong_type(j, pointer, "an event object");
+      wrong_type(pointer, "an event object", j);
       return event;
     }
     check_keys(j, pointer, kEventKeys, "an event");
 
     if (const json* type = member(j, "type")) {
-      if (auto text = read_string(*type, pointer + "/type")) event.type = std::move(*text);
+      read_string(*type, pointer + "/type", event.type);
     } else {
-      error("missing_key", pointer + "/type",
-            "missing required key \"type\" (the event type, e.g. \"page_view\")");
+      missing_key(pointer, "type", "the event type, e.g. \"page_view\"");
     }
 
     if (const json* at = member(j, "at")) {
-      if (auto instant = read_instant(*at, pointer + "/at")) event.at = *instant;
+      if (auto instant = read_instant(*at, pointer + "/at", kInstant)) event.at = *instant;
     } else {
-      error("missing_key", pointer + "/at",
-            "missing required key \"at\" (when the event happened, e.g. "
-            "\"2026-11-20T10:00:00Z\")");
+      missing_key(pointer, "at", "when the event happened, e.g. \"2026-11-20T10:00:00Z\"");
     }
 
-    if (const json* id = member(j, "id")) {
-      if (auto text = read_string(*id, pointer + "/id")) event.id = std::move(*text);
-    }
-
+    field(j, pointer, "id", event.id);
     if (const json* automated = member(j, "automated")) {
       if (automated->is_boolean()) {
         event.automated = automated->get<bool>();
       } else {
-        wrong_type(*automated, pointer + "/automated", "a boolean (true or false)");
+        wrong_type(pointer + "/automated", "a boolean (true or false)", *automated);
       }
     }
-
     if (const json* properties = member(j, "properties")) {
-      const std::string at = pointer + "/properties";
-      if (!expect_object(*properties, at)) return event;
-      if (properties->size() > limits_.max_properties) {
-        limit_exceeded(at, "number of properties", properties->size(), "max_properties",
-                       limits_.max_properties);
-        return event;
-      }
-      event.properties.reserve(properties->size());
-      for (const auto& [key, value] : properties->items()) {
-        const std::string prop = child(at, key);
-        if (!check_length(key, prop) || value.is_null()) continue;
-        if (value.is_string()) {
-          if (auto text = read_string(value, prop)) event.properties.emplace_back(key, *text);
-        } else if (value.is_number()) {
-          if (auto number = read_number(value, prop)) event.properties.emplace_back(key, *number);
-        } else {
-          wrong_type(value, prop, "a string or number");
-        }
-      }
+      read_properties(*properties, pointer + "/properties", event);
     }
     return event;
+  }
+
+  void read_properties(const json& properties, const std::string& at, Event& event) {
+    if (!expect_object(properties, at)) return;
+    if (properties.size() > limits_.max_properties) {
+      limit_exceeded(at, "number of properties", properties.size(), "max_properties",
+                     limits_.max_properties);
+      return;
+    }
+    event.properties.reserve(properties.size());
+    for (const auto& [key, value] : properties.items()) {
+      const std::string prop = child(at, key);
+      if (!check_length(key, prop) || value.is_null()) continue;
+      if (value.is_string()) {
+        std::string text;
+        if (read_string(value, prop, text)) event.properties.emplace_back(key, std::move(text));
+      } else if (value.is_number()) {
+        double number = 0;
+        if (read_number(value, prop, number)) event.properties.emplace_back(key, number);
+      } else {
+        wrong_type(prop, "a string or number", value);
+      }
+    }
   }
 };
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -98,12 +99,13 @@ nlohmann::json to_json(const Qualification& result) {
 void append_json_summary(std::string& out, const Qualification& result) {
   out += "\"stage\":";
   append_json_string(out, result.stage);
-  out += ",\"fit\":";
-  append_json_number(out, result.fit);
-  out += ",\"engagement\":";
-  append_json_number(out, result.engagement);
-  out += ",\"total\":";
-  append_json_number(out, result.total);
+  const std::pair<std::string_view, double> scores[] = {{",\"fit\":", result.fit},
+                                                        {",\"engagement\":", result.engagement},
+                                                        {",\"total\":", result.total}};
+  for (const auto& [key, value] : scores) {
+    out += key;
+    append_json_number(out, value);
+  }
   out += ",\"grade\":";
   append_json_string(out, result.grade);
   if (result.disqualified) {
