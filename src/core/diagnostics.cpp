@@ -73,4 +73,9 @@ Diagnostic detail::make_error(std::string_view code, std::string pointer, std::s
                     std::move(suggestion)};
 }
 
+Diagnostic detail::make_warning(std::string_view code, std::string pointer, std::string message) {
+  return Diagnostic{Severity::warning, std::string(code), std::move(pointer), std::move(message),
+                    std::string()};
+}
+
 }  // namespace leadscore

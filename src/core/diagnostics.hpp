@@ -12,5 +12,7 @@ namespace leadscore::detail {
 /// An error diagnostic without a position (line and column 0).
 Diagnostic make_error(std::string_view code, std::string pointer, std::string message,
                       std::string suggestion = {});
+/// The same, a warning.
+Diagnostic make_warning(std::string_view code, std::string pointer, std::string message);
 
 }  // namespace leadscore::detail

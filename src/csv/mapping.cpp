@@ -789,6 +789,28 @@ Result<Mapping> parse_mapping(std::string_view json_text, const Limits& limits) 
   return mapping;
 }
 
+std::vector<Diagnostic> lint_mapping(const Mapping& mapping, std::span<const std::string> header,
+                                     std::string_view csv_name) {
+  const auto used = [&](const std::string& name) {
+    return name == mapping.id_column ||
+           std::any_of(mapping.fields.begin(), mapping.fields.end(),
+                       [&](const FieldMapping& f) { return f.column == name; }) ||
+           std::any_of(mapping.events.begin(), mapping.events.end(),
+                       [&](const EventMapping& e) {
+                         return e.count_column == name || e.at_column == name;
+                       }) ||
+           std::find(mapping.ignore.begin(), mapping.ignore.end(), name) != mapping.ignore.end();
+  };
+  std::vector<Diagnostic> warnings;
+  for (const std::string& name : header) {
+    if (used(name)) continue;
+    warnings.push_back(detail::make_warning("unmapped_column", "",
+                                            "column \"" + name + "\" of " + std::string(csv_name) +
+                                                " is neither mapped nor listed in \"ignore\""));
+  }
+  return warnings;
+}
+
 Mapping default_mapping(std::span<const std::string> header) {
   Mapping m;
   for (const std::string& name : header) {

@@ -264,12 +264,10 @@ std::optional<Diagnostic> config_changed(const Saved& saved, const Config& confi
   if (!saved.fingerprint) return std::nullopt;
   const std::string now = config_fingerprint(config);
   if (*saved.fingerprint == now) return std::nullopt;
-  Diagnostic w = detail::make_error(
+  return detail::make_warning(
       "config_changed", "/config/fingerprint",
       "saved under configuration " + *saved.fingerprint + ", loaded under " + now +
           ": scores are rebuilt from the events; call rescore() to record stage changes");
-  w.severity = Severity::warning;
-  return w;
 }
 
 }  // namespace
