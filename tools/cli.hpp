@@ -117,8 +117,9 @@ std::string format_diagnostic(const Diagnostic& d, std::string_view file);
 /// thrown as UsageError.
 Qualifier load_qualifier(const std::optional<std::string>& path, std::string_view command);
 
-/// --map FILE. Errors printed, thrown as UsageError.
-Mapping load_mapping(const std::string& path, std::string_view command);
+/// --map FILE. Errors printed, thrown as UsageError. `text` receives the
+/// file's text (to locate the diagnostics of binding it to a header).
+Mapping load_mapping(const std::string& path, std::string& text);
 
 /// The input format: "--format" if given, else inferred from the extension.
 enum class Format { jsonl, csv };

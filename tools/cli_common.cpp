@@ -263,8 +263,8 @@ Qualifier load_qualifier(const std::optional<std::string>& path, std::string_vie
   return std::move(q).value();
 }
 
-Mapping load_mapping(const std::string& path, std::string_view command) {
-  const std::string text = read_file(path, "--map");
+Mapping load_mapping(const std::string& path, std::string& text) {
+  text = read_file(path, "--map");
   Result<Mapping> m = parse_mapping(text);
   if (!m) {
     for (const Diagnostic& d : m.diagnostics()) {
@@ -272,7 +272,6 @@ Mapping load_mapping(const std::string& path, std::string_view command) {
     }
     throw UsageError("--map " + quote(path) + ": invalid mapping");
   }
-  (void)command;
   return std::move(m).value();
 }
 

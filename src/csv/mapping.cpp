@@ -461,10 +461,7 @@ class MappingReader final : public detail::JsonReader {
 
   Mapping read(const json& root) {
     Mapping m;
-    if (!root.is_object()) {
-      wrong_type("", "a mapping object", root);
-      return m;
-    }
+    if (!expect_object(root, "", "a mapping object")) return m;
     check_keys(root, "", kMappingKeys, "the mapping");
     if (const json* v = member(root, "description"); v && !v->is_string()) {
       wrong_type("/description", "a string", *v);
@@ -528,7 +525,7 @@ class MappingReader final : public detail::JsonReader {
       read_column(v, "/id", m.id_column);
       return;
     }
-    if (!v.is_object()) return wrong_type("/id", "a column name or an object", v);
+    if (!expect_object(v, "/id", "a column name or an object")) return;
     check_keys(v, "/id", kIdKeys, "\"id\"");
     const json* column = member(v, "column");
     const json* number = member(v, "record_number");
@@ -559,7 +556,7 @@ class MappingReader final : public detail::JsonReader {
   }
 
   void read_fields(const json& v, const std::string& pointer, std::string_view prefix, Mapping& m) {
-    if (!v.is_object()) return wrong_type(pointer, "an object", v);
+    if (!expect_object(v, pointer)) return;
     std::size_t attributes = 0;
     for (const auto& [key, spec] : v.items()) {
       const std::string at = child(pointer, key);
@@ -641,7 +638,7 @@ class MappingReader final : public detail::JsonReader {
   }
 
   void read_constants(const json& v, Mapping& m) {
-    if (!v.is_object()) return wrong_type("/constants", "an object", v);
+    if (!expect_object(v, "/constants")) return;
     for (const auto& [key, value] : v.items()) {
       const std::string at = child("/constants", key);
       const std::optional<Resolved> r = resolve(key);

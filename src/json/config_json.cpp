@@ -182,10 +182,7 @@ class ConfigReader final : public detail::JsonReader {
 
   Config read(const json& root) {
     Config config;
-    if (!root.is_object()) {
-      wrong_type("", "a configuration object", root);
-      return config;
-    }
+    if (!expect_object(root, "", "a configuration object")) return config;
     check_keys(root, "", kConfigKeys, "the configuration");
     if (const json* v = member(root, "version")) read_version(*v, config);
     field(root, "", "name", config.name);
@@ -339,7 +336,7 @@ class ConfigReader final : public detail::JsonReader {
   }
 
   void read_options(const json& value, const std::string& p, Options& options) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kOptionsKeys, "options");
     field(value, p, "case_sensitive", options.case_sensitive);
     if (const json* v = member(value, "free_email_domains")) {
@@ -350,9 +347,7 @@ class ConfigReader final : public detail::JsonReader {
     }
     if (const json* v = member(value, "enrichment")) {
       const std::string ep = p + "/enrichment";
-      if (!v->is_object()) {
-        wrong_type(ep, "an object", *v);
-      } else {
+      if (expect_object(*v, ep)) {
         check_keys(*v, ep, kEnrichmentKeys, "enrichment");
         if (const json* f = member(*v, "fields")) {
           read_string_list(*f, ep + "/fields", false, options.enrichment.fields);
@@ -371,7 +366,7 @@ class ConfigReader final : public detail::JsonReader {
   }
 
   void read_lifecycle(const json& value, const std::string& p, Lifecycle& lc) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kLifecycleKeys, "lifecycle");
     if (const json* v = member(value, "regression")) {
       std::string text;
@@ -415,9 +410,7 @@ class ConfigReader final : public detail::JsonReader {
     }
     if (const json* v = member(value, "feedback")) {
       const std::string fp = p + "/feedback";
-      if (!v->is_object()) {
-        wrong_type(fp, "an object", *v);
-      } else {
+      if (expect_object(*v, fp)) {
         FeedbackPolicy& fb = lc.feedback;
         check_keys(*v, fp, kFeedbackKeys, "feedback");
         field(*v, fp, "rejected_stage", fb.rejected_stage);
@@ -430,14 +423,14 @@ class ConfigReader final : public detail::JsonReader {
   }
 
   void read_bounds(const json& value, const std::string& p, ScoreBounds& bounds) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kBoundsKeys, "score bounds");
     field(value, p, "min", bounds.min);
     field(value, p, "max", bounds.max);
   }
 
   void read_scores(const json& value, const std::string& p, Scores& scores) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kScoresKeys, "scores");
     if (const json* v = member(value, "fit")) read_bounds(*v, p + "/fit", scores.fit);
     if (const json* v = member(value, "engagement")) {
@@ -445,9 +438,7 @@ class ConfigReader final : public detail::JsonReader {
     }
     if (const json* v = member(value, "weights")) {
       const std::string wp = p + "/weights";
-      if (!v->is_object()) {
-        wrong_type(wp, "an object", *v);
-      } else {
+      if (expect_object(*v, wp)) {
         check_keys(*v, wp, kWeightsKeys, "weights");
         field(*v, wp, "fit", scores.weights.fit);
         field(*v, wp, "engagement", scores.weights.engagement);
@@ -476,7 +467,7 @@ class ConfigReader final : public detail::JsonReader {
   }
 
   void read_grades(const json& value, const std::string& p, Grades& grades) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kGradesKeys, "grades");
     if (const json* v = member(value, "fit")) read_bands(*v, p + "/fit", grades.fit);
     if (const json* v = member(value, "engagement")) {
@@ -497,10 +488,7 @@ class ConfigReader final : public detail::JsonReader {
 
   Rule read_rule(const json& value, const std::string& p) {
     Rule rule;
-    if (!value.is_object()) {
-      wrong_type(p, "a rule object", value);
-      return rule;
-    }
+    if (!expect_object(value, p, "a rule object")) return rule;
     const std::vector<std::string> suggested = check_keys(value, p, kRuleKeys, "a rule");
     if (const json* v = member(value, "id")) {
       read_string(*v, p + "/id", rule.id);
@@ -572,10 +560,7 @@ class ConfigReader final : public detail::JsonReader {
 
   Condition read_condition(const json& value, const std::string& p, std::size_t depth) {
     Condition c;
-    if (!value.is_object()) {
-      wrong_type(p, "a condition object", value);
-      return c;
-    }
+    if (!expect_object(value, p, "a condition object")) return c;
     if (depth > limits_.max_condition_depth) {
       error("limit_exceeded", p,
             "condition nested deeper than " + std::to_string(limits_.max_condition_depth) +
@@ -778,10 +763,7 @@ class ConfigReader final : public detail::JsonReader {
 
   Stage read_stage(const json& value, const std::string& p) {
     Stage stage;
-    if (!value.is_object()) {
-      wrong_type(p, "a stage object", value);
-      return stage;
-    }
+    if (!expect_object(value, p, "a stage object")) return stage;
     const std::vector<std::string> suggested = check_keys(value, p, kStageKeys, "a stage");
     if (const json* v = member(value, "name")) {
       read_string(*v, p + "/name", stage.name);

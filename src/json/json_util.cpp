@@ -4,6 +4,7 @@
 #include "json/json_util.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -644,6 +645,15 @@ TextPosition position_of(std::string_view text, std::string_view pointer) {
   const std::size_t offset = innermost_offset(scanner, pointer);
   if (offset == kNotFound) return {};
   return LineIndex(text).at(offset);
+}
+
+nlohmann::json number_json(double value) {
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  if (std::isfinite(value) && std::trunc(value) == value && value >= -kTwoTo63 &&
+      value < kTwoTo63) {
+    return json(static_cast<std::int64_t>(value));
+  }
+  return json(value);
 }
 
 std::string_view json_type_name(const nlohmann::json& value) noexcept {

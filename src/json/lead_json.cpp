@@ -68,10 +68,7 @@ class LeadReader final : public detail::JsonReader {
 
   Lead read(const json& j) {
     Lead lead;
-    if (!j.is_object()) {
-      wrong_type("", "a lead object", j);
-      return lead;
-    }
+    if (!expect_object(j, "", "a lead object")) return lead;
     check_keys(j, "", kLeadKeys, "the lead");
 
     if (const json* id = member(j, "id")) {
@@ -259,10 +256,7 @@ class LeadReader final : public detail::JsonReader {
 
   Event read_event(const json& j, const std::string& pointer) {
     Event event;
-    if (!j.is_object()) {
-      wrong_type(pointer, "an event object", j);
-      return event;
-    }
+    if (!expect_object(j, pointer, "an event object")) return event;
     check_keys(j, pointer, kEventKeys, "an event");
 
     if (const json* type = member(j, "type")) {
@@ -319,16 +313,7 @@ class LeadReader final : public detail::JsonReader {
 // Writing
 // ---------------------------------------------------------------------------
 
-/// A number as JSON: integral values that an int64 holds exactly are written
-/// as integers (250, not 250.0); everything else as a double.
-json number_json(double value) {
-  constexpr double kTwoTo63 = 9223372036854775808.0;
-  if (std::isfinite(value) && std::trunc(value) == value && value >= -kTwoTo63 &&
-      value < kTwoTo63) {
-    return json(static_cast<std::int64_t>(value));
-  }
-  return json(value);
-}
+using detail::number_json;
 
 json value_json(const Value& value) {
   return std::visit(

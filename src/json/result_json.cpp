@@ -15,21 +15,15 @@
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "json/json_util.hpp"
+
 namespace leadscore {
 
 namespace {
 
 using nlohmann::json;
 
-/// Integral values that an int64 holds exactly are written as integers.
-json number_json(double value) {
-  constexpr double kTwoTo63 = 9223372036854775808.0;
-  if (std::isfinite(value) && std::trunc(value) == value && value >= -kTwoTo63 &&
-      value < kTwoTo63) {
-    return json(static_cast<std::int64_t>(value));
-  }
-  return json(value);
-}
+using detail::number_json;
 
 json text(std::string_view s) { return json(std::string(s)); }
 

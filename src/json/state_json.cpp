@@ -74,10 +74,7 @@ class StateReader final : public detail::JsonReader {
 
   Saved read(const json& j) {
     Saved saved;
-    if (!j.is_object()) {
-      wrong_type("", "a lead state object", j);
-      return saved;
-    }
+    if (!expect_object(j, "", "a lead state object")) return saved;
     read_format(j);
     if (const json* v = required(j, "", "lead")) read_lead(*v, saved.lead);
     saved.stage = text(j, "", "stage");
