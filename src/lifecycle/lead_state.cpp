@@ -822,8 +822,8 @@ void LeadState::restore(detail::SavedState saved) {
   d.disqualified = saved.disqualified;
   d.hold.reset();
   if (saved.hold_until) {
-    d.hold = detail::Hold{*saved.hold_until,
-                          saved.hold_stage.empty() ? 0 : d.rank(saved.hold_stage)};
+    d.hold =
+        detail::Hold{*saved.hold_until, saved.hold_stage.empty() ? 0 : d.rank(saved.hold_stage)};
   }
   d.history = std::move(saved.history);
 }
