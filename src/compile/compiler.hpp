@@ -31,8 +31,8 @@ namespace leadscore::detail {
 
 // ---- describe.cpp ----------------------------------------------------------
 
-/// A number as conditions and messages show it: integers without a point,
-/// others without trailing zeros.
+/// A number as conditions and messages show it: format_number(v), the
+/// library's one number rule (leadscore/text.hpp).
 std::string fmt_num(double v);
 /// "a string", "a list of numbers", ...: what an operand is, for messages.
 std::string_view operand_type_name(const Operand& v);

@@ -10,6 +10,7 @@
 
 #include "compile/compiler.hpp"
 #include "core/names.hpp"
+#include "core/text.hpp"
 
 namespace leadscore::detail {
 
@@ -63,15 +64,7 @@ std::string operand_text(const Operand& v) {
 
 }  // namespace
 
-std::string fmt_num(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  std::string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+std::string fmt_num(double v) { return format_number(v); }
 
 std::string_view operand_type_name(const Operand& v) {
   switch (v.index()) {
