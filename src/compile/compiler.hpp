@@ -39,8 +39,6 @@ std::string_view operand_type_name(const Operand& v);
 /// The readable form of a compare or aggregate condition: `lhs` and the
 /// operator and operand, e.g. "company.employees >= 50".
 std::string describe_leaf(const Condition& c, std::string_view lhs);
-/// "a, b or c" (`last` before the last item).
-std::string join_names(const std::vector<std::string_view>& names, std::string_view last);
 
 // ---- the compiler ------------------------------------------------------------
 

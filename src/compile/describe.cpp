@@ -94,13 +94,4 @@ std::string describe_leaf(const Condition& c, std::string_view lhs) {
   return out + " " + std::string(op_symbol(c.op)) + " " + operand_text(c.value);
 }
 
-std::string join_names(const std::vector<std::string_view>& names, std::string_view last) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? last : std::string_view(", ");
-    out += names[i];
-  }
-  return out;
-}
-
 }  // namespace leadscore::detail
