@@ -9,8 +9,8 @@
 //  2. The runnable examples of docs/errors.md give exactly the documented
 //     output. An example is a fenced block whose info string names a runner
 //     (```json config, ```json lead, ```json mapping, ```csv csv,
-//     ```text csv+mapping, ```json state), followed by a ```text diagnostics block holding
-//     Diagnostic::to_string() of every diagnostic, one per line, in order.
+//     ```text csv+mapping, ```text csv+lint, ```json state), followed by a ```text diagnostics
+//     block holding Diagnostic::to_string() of every diagnostic, one per line, in order.
 //  3. Every code found in the sources has at least one runnable example that
 //     produces it, except the few listed in kWithoutRunnableExample.
 //
@@ -48,7 +48,6 @@ namespace {
 const std::set<std::string> kWithoutRunnableExample = {
     "io_error",           // Qualifier::from_json_file on a missing file
     "calibration_error",  // leadscore::calibrate()
-    "unmapped_column",    // leadscore check --map --input (the tool)
 };
 
 fs::path source_dir() {
@@ -256,10 +255,10 @@ std::string run_example(const std::string& runner, const std::string& raw_input)
     append(out, parse_mapping(input).diagnostics());
   } else if (runner == "state") {
     append(out, LeadState::from_json(Qualifier::with_default_config(), input).diagnostics());
-  } else if (runner == "csv" || runner == "csv+mapping") {
+  } else if (runner == "csv" || runner == "csv+mapping" || runner == "csv+lint") {
     std::string csv = input;
     std::optional<Mapping> mapping;
-    if (runner == "csv+mapping") {
+    if (runner != "csv") {
       const std::size_t sep = input.find("\n---\n");
       if (sep == std::string::npos) return "(a csv+mapping example needs a line '---')\n";
       auto parsed = parse_mapping(input.substr(0, sep + 1));
@@ -278,6 +277,10 @@ std::string run_example(const std::string& runner, const std::string& raw_input)
       append(out, created.diagnostics());
       if (!created.ok()) return out;
       mapper = std::move(created).value();
+      if (runner == "csv+lint") {
+        append(out, lint_mapping(*mapping, *header, "export.csv"));
+        return out;
+      }
     }
     CsvRecord record;
     while (reader.next(record)) {

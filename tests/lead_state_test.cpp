@@ -597,6 +597,35 @@ TEST(LeadStatePersistence, RoundTripsThroughJson) {
   EXPECT_EQ(loaded->score(plus_days(t, 3)), state.score(plus_days(t, 3)));
 }
 
+TEST(LeadStatePersistence, TheHoldOfARecycledLeadSurvivesTheRoundTrip) {
+  const Qualifier q = Qualifier::build(recycle_config(30)).value();
+  LeadState state(q, fitting_lead());
+  const Instant t = sql_lead(state, test::utc(2026, 3, 1));
+  ASSERT_EQ(state.observe(plus_days(t, 14)).size(), 1U);  // recycled to MQL, held 30 days
+  auto loaded = LeadState::from_json(q, state.to_json());
+  ASSERT_TRUE(loaded.ok()) << to_string(loaded.diagnostics());
+  LeadState& back = *loaded;
+  EXPECT_EQ(back.stage(), "MQL");
+  back.apply(test::ev("demo_request", plus_days(t, 15)));
+  EXPECT_TRUE(back.observe(plus_days(t, 15) + 1h).empty());  // still held at MQL
+  back.apply(test::ev("contact_sales", plus_days(t, 45)));
+  const auto moved = back.observe(plus_days(t, 45) + 1h);
+  ASSERT_EQ(moved.size(), 1U);
+  EXPECT_EQ(moved[0].to, "SQL");
+
+  // A hold stage the configuration does not have is refused.
+  std::string saved = state.to_json();
+  const std::size_t at = saved.find("\"hold\":{\"stage\":\"MQL\"");
+  ASSERT_NE(at, std::string::npos) << saved;
+  saved.replace(at, 21, "\"hold\":{\"stage\":\"Nurture\"");
+  auto refused = LeadState::from_json(q, saved);
+  ASSERT_FALSE(refused.ok());
+  ASSERT_EQ(refused.diagnostics().size(), 1U) << to_string(refused.diagnostics());
+  EXPECT_EQ(refused.diagnostics()[0].code, "state_unknown_stage");
+  EXPECT_EQ(refused.diagnostics()[0].pointer, "/hold/stage");
+  EXPECT_GT(refused.diagnostics()[0].line, 0U);
+}
+
 TEST(LeadStatePersistence, LoadsUnderANewConfigurationOrFailsClearly) {
   const Qualifier q = Qualifier::with_default_config();
   LeadState state(q, fitting_lead());

@@ -481,3 +481,35 @@ TEST(CsvLeadMapper, BankMarketingMappingParsesAndBinds) {
 
 }  // namespace
 }  // namespace leadscore
+
+namespace leadscore {
+namespace {
+
+TEST(LintMapping, WarnsOfColumnsNeitherUsedNorIgnored) {
+  const Mapping m = must_parse(R"({
+    "id": "Ref",
+    "fields": {"contact.email": "Email"},
+    "events": [{"type": "page_view", "count": "Visits", "at": "Last visit"}],
+    "ignore": ["Owner"]
+  })");
+  const std::vector<std::string> header{"Ref",   "Email", "Visits", "Last visit",
+                                        "Owner", "Notes", "Phone"};
+  const std::vector<Diagnostic> warnings = lint_mapping(m, header, "export.csv");
+  ASSERT_EQ(warnings.size(), 2u) << to_string(warnings);
+  EXPECT_EQ(warnings[0].to_string(),
+            "warning[unmapped_column] at (document): column \"Notes\" of export.csv is neither "
+            "mapped nor listed in \"ignore\"");
+  EXPECT_EQ(warnings[1].severity, Severity::warning);
+  EXPECT_EQ(warnings[1].code, "unmapped_column");
+  EXPECT_NE(warnings[1].message.find("\"Phone\""), std::string::npos);
+  EXPECT_FALSE(has_errors(warnings));
+}
+
+TEST(LintMapping, NothingToSayWhenEveryColumnIsUsed) {
+  const Mapping m = default_mapping(std::vector<std::string>{"id", "contact.email", "plan"});
+  EXPECT_TRUE(
+      lint_mapping(m, std::vector<std::string>{"id", "contact.email", "plan"}, "x.csv").empty());
+}
+
+}  // namespace
+}  // namespace leadscore

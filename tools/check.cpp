@@ -1,7 +1,9 @@
 // `leadscore check`: validates and lints a configuration (and a mapping).
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "leadscore/csv.hpp"
@@ -52,6 +54,67 @@ std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+/// Checks a configuration; returns its summary ("12 rules, 4 stages") when valid.
+std::optional<std::string> check_config(const std::string& path, Tally& tally) {
+  const std::string text = read_file(path, "--config");
+  Result<Qualifier> q = Qualifier::from_json_text(text);
+  std::vector<Diagnostic> diagnostics = q.diagnostics();
+  if (q) {
+    // Warnings found while building (they may lack positions: add them).
+    for (const Diagnostic& w : q->warnings()) {
+      const bool known =
+          std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
+            return d.code == w.code && d.pointer == w.pointer && d.message == w.message;
+          });
+      if (!known) diagnostics.push_back(w);
+    }
+  }
+  for (Diagnostic& d : diagnostics) {
+    if (d.line == 0 && !d.pointer.empty()) {
+      std::vector<Diagnostic> one{d};
+      locate(one, text);
+      d = one.front();
+    }
+  }
+  print(diagnostics, path, tally);
+  if (!q) return std::nullopt;
+  return plural(q->config().rules.size(), "rule") + ", " +
+         plural(q->config().stages.size(), "stage");
+}
+
+/// Checks a mapping, and with `input_path` binds and lints it against that
+/// CSV's header; returns its summary when valid.
+std::optional<std::string> check_mapping(const std::string& path,
+                                         const std::optional<std::string>& input_path,
+                                         Tally& tally) {
+  const std::string text = read_file(path, "--map");
+  Result<Mapping> m = parse_mapping(text);
+  print(m.diagnostics(), path, tally);
+  if (!m) return std::nullopt;
+  std::string line = plural(m->fields.size(), "mapped column") + ", " +
+                     plural(m->constants.size(), "constant") + ", " +
+                     plural(m->events.size(), "event mapping");
+  if (!input_path) return line;
+  Input input = open_input(*input_path, "--input");
+  CsvOptions options;
+  options.delimiter = m->delimiter;
+  CsvReader reader(*input.stream, options);
+  Result<std::vector<std::string>> header = reader.read_header();
+  if (!header) {
+    print(header.diagnostics(), input.name, tally);
+    return line;
+  }
+  Result<CsvLeadMapper> mapper = CsvLeadMapper::create(*m, *header);
+  std::vector<Diagnostic> diagnostics = mapper.diagnostics();
+  locate(diagnostics, text);
+  print(diagnostics, path, tally);
+  if (mapper) {
+    print(lint_mapping(*m, *header, input.name), path, tally);
+    line += ", fits the header of " + input.name;
+  }
+  return line;
+}
+
 }  // namespace
 
 int run_check(std::string_view command, std::span<const std::string_view> argv) {
@@ -72,81 +135,12 @@ int run_check(std::string_view command, std::span<const std::string_view> argv) 
 
   Tally tally;
   std::vector<std::string> summary;
-
   if (config_path) {
-    const std::string text = read_file(*config_path, "--config");
-    Result<Qualifier> q = Qualifier::from_json_text(text);
-    std::vector<Diagnostic> diagnostics = q.diagnostics();
-    if (q) {
-      // Warnings found while building (they may lack positions: add them).
-      for (const Diagnostic& w : q->warnings()) {
-        const bool known =
-            std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
-              return d.code == w.code && d.pointer == w.pointer && d.message == w.message;
-            });
-        if (!known) diagnostics.push_back(w);
-      }
-    }
-    for (Diagnostic& d : diagnostics) {
-      if (d.line == 0 && !d.pointer.empty()) {
-        std::vector<Diagnostic> one{d};
-        locate(one, text);
-        d = one.front();
-      }
-    }
-    print(diagnostics, *config_path, tally);
-    if (q) {
-      summary.push_back(plural(q->config().rules.size(), "rule") + ", " +
-                        plural(q->config().stages.size(), "stage"));
-    }
+    if (auto line = check_config(*config_path, tally)) summary.push_back(std::move(*line));
   }
-
   if (map_path) {
-    const std::string text = read_file(*map_path, "--map");
-    Result<Mapping> m = parse_mapping(text);
-    print(m.diagnostics(), *map_path, tally);
-    if (m) {
-      std::string line = plural(m->fields.size(), "mapped column") + ", " +
-                         plural(m->constants.size(), "constant") + ", " +
-                         plural(m->events.size(), "event mapping");
-      if (input_path) {
-        Input input = open_input(*input_path, "--input");
-        CsvOptions options;
-        options.delimiter = m->delimiter;
-        CsvReader reader(*input.stream, options);
-        Result<std::vector<std::string>> header = reader.read_header();
-        if (!header) {
-          print(header.diagnostics(), input.name, tally);
-        } else {
-          Result<CsvLeadMapper> mapper = CsvLeadMapper::create(*m, *header);
-          std::vector<Diagnostic> diagnostics = mapper.diagnostics();
-          locate(diagnostics, text);
-          print(diagnostics, *map_path, tally);
-          if (mapper) {
-            for (const std::string& name : *header) {
-              const bool used =
-                  name == m->id_column ||
-                  std::any_of(m->fields.begin(), m->fields.end(),
-                              [&](const FieldMapping& f) { return f.column == name; }) ||
-                  std::any_of(m->events.begin(), m->events.end(),
-                              [&](const EventMapping& e) {
-                                return e.count_column == name || e.at_column == name;
-                              }) ||
-                  std::find(m->ignore.begin(), m->ignore.end(), name) != m->ignore.end();
-              if (!used) {
-                Diagnostic w;
-                w.severity = Severity::warning;
-                w.code = "unmapped_column";
-                w.message = "column \"" + name + "\" of " + input.name +
-                            " is neither mapped nor listed in \"ignore\"";
-                print({w}, *map_path, tally);
-              }
-            }
-            line += ", fits the header of " + input.name;
-          }
-        }
-      }
-      summary.push_back(line);
+    if (auto line = check_mapping(*map_path, input_path, tally)) {
+      summary.push_back(std::move(*line));
     }
   }
 

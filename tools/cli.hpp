@@ -17,7 +17,9 @@
 
 #include "leadscore/csv.hpp"
 #include "leadscore/diagnostics.hpp"
+#include "leadscore/io.hpp"
 #include "leadscore/qualifier.hpp"
+#include "leadscore/text.hpp"
 #include "leadscore/time.hpp"
 
 namespace leadscore::cli {
@@ -115,8 +117,9 @@ std::string format_diagnostic(const Diagnostic& d, std::string_view file);
 /// thrown as UsageError.
 Qualifier load_qualifier(const std::optional<std::string>& path, std::string_view command);
 
-/// --map FILE. Errors printed, thrown as UsageError.
-Mapping load_mapping(const std::string& path, std::string_view command);
+/// --map FILE. Errors printed, thrown as UsageError. `text` receives the
+/// file's text (to locate the diagnostics of binding it to a header).
+Mapping load_mapping(const std::string& path, std::string& text);
 
 /// The input format: "--format" if given, else inferred from the extension.
 enum class Format { jsonl, csv };
@@ -126,19 +129,14 @@ Format input_format(const std::optional<std::string>& flag, const std::string& p
 // Small text helpers
 // ---------------------------------------------------------------------------
 
-/// Appends `s` as a JSON string literal (invalid UTF-8 becomes U+FFFD).
-void append_json_string(std::string& out, std::string_view s);
-/// Appends a number as JSON: integral values as integers, else the shortest
-/// text that reads back to the same double.
-void append_json_number(std::string& out, double v);
+// Numbers and suggestions are the library's (leadscore/text.hpp:
+// format_number, suggest), JSON text too (leadscore/io.hpp:
+// append_json_string, append_json_number).
+
 /// Appends a CSV field, quoted when needed (RFC 4180).
 void append_csv_field(std::string& out, std::string_view s);
-/// A number for people: "12", "12.5", "0.33".
-std::string format_number(double v, int decimals = 2);
+/// "0.40 s" below a minute, else "m:ss" or "h:mm:ss".
 std::string format_duration(double seconds);
-/// The candidate nearest to `name` (edit distance <= 2, or same letters
-/// ignoring case), or "".
-std::string suggest(std::string_view name, const std::vector<std::string>& candidates);
 
 bool stderr_is_terminal();
 

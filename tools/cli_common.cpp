@@ -25,21 +25,6 @@ namespace leadscore::cli {
 
 namespace {
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1);
-  std::vector<std::size_t> cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] =
-          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 std::string quote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
@@ -74,16 +59,11 @@ Args::Args(std::string_view command, std::span<const std::string_view> argv,
     if (spec == specs.end()) {
       std::string message =
           "unknown option " + quote(name) + " for 'leadscore " + std::string(command) + "'";
-      std::string_view best;
-      std::size_t best_distance = 3;
-      for (const OptionSpec& s : specs) {
-        const std::size_t d = edit_distance(name, s.name);
-        if (d < best_distance) {
-          best_distance = d;
-          best = s.name;
-        }
+      std::vector<std::string_view> names;
+      for (const OptionSpec& s : specs) names.push_back(s.name);
+      if (const std::string best = suggest(name, names); !best.empty()) {
+        message += " (did you mean " + quote(best) + "?)";
       }
-      if (!best.empty()) message += " (did you mean " + quote(best) + "?)";
       throw UsageError(message);
     }
     if (has(name)) throw UsageError(quote(name) + " is given twice");
@@ -283,8 +263,8 @@ Qualifier load_qualifier(const std::optional<std::string>& path, std::string_vie
   return std::move(q).value();
 }
 
-Mapping load_mapping(const std::string& path, std::string_view command) {
-  const std::string text = read_file(path, "--map");
+Mapping load_mapping(const std::string& path, std::string& text) {
+  text = read_file(path, "--map");
   Result<Mapping> m = parse_mapping(text);
   if (!m) {
     for (const Diagnostic& d : m.diagnostics()) {
@@ -292,7 +272,6 @@ Mapping load_mapping(const std::string& path, std::string_view command) {
     }
     throw UsageError("--map " + quote(path) + ": invalid mapping");
   }
-  (void)command;
   return std::move(m).value();
 }
 
@@ -312,105 +291,6 @@ Format input_format(const std::optional<std::string>& flag, const std::string& p
 // Text helpers
 // ---------------------------------------------------------------------------
 
-namespace {
-
-/// Length of the well-formed UTF-8 sequence at s[i], or 0.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = b(i);
-  std::size_t n = 0;
-  unsigned char lo = 0x80;
-  unsigned char hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || b(i + 1) < lo || b(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if ((b(i + k) & 0xC0U) != 0x80U) return 0;
-  }
-  return n;
-}
-
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const std::size_t n = utf8_length(s, i);
-      if (n == 0) {
-        out += "\\ufffd";
-        ++i;
-      } else {
-        out.append(s.substr(i, n));
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
-  }
-  out += '"';
-}
-
-void append_json_number(std::string& out, double v) {
-  char buf[64];
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0) {
-    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
-    out.append(buf, ptr);
-    return;
-  }
-  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, ptr);
-}
-
 void append_csv_field(std::string& out, std::string_view s) {
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += s;
@@ -422,21 +302,6 @@ void append_csv_field(std::string& out, std::string_view s) {
     out += c;
   }
   out += '"';
-}
-
-std::string format_number(double v, int decimals) {
-  if (!std::isfinite(v)) return "-";
-  if (v == std::trunc(v) && std::fabs(v) < 1e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  std::string s = buf;
-  if (s.find('.') != std::string::npos) {
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-  }
-  return s;
 }
 
 std::string format_duration(double seconds) {
@@ -453,23 +318,6 @@ std::string format_duration(double seconds) {
     }
   }
   return buf;
-}
-
-std::string suggest(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = 3;
-  for (const std::string& c : candidates) {
-    std::string a(name);
-    std::string b(c);
-    for (char& ch : a) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    for (char& ch : b) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    const std::size_t d = a == b ? 0 : edit_distance(a, b);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
 }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }

@@ -36,6 +36,26 @@ bool blank(std::string_view s) {
 JsonlSource::JsonlSource(std::istream& in, std::size_t max_line_bytes)
     : in_(in), max_(max_line_bytes) {}
 
+void JsonlSource::take(InputRecord& record, std::string_view text) {
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  record.line = line_;
+  record.number = ++count_;
+  record.text.assign(text);
+  record.error.reset();
+}
+
+void JsonlSource::too_long(InputRecord& record) {
+  record.line = line_;
+  record.number = ++count_;
+  record.text.clear();
+  Diagnostic d;
+  d.code = "limit_exceeded";
+  d.message =
+      "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)";
+  d.line = line_;
+  record.error = std::move(d);
+}
+
 bool JsonlSource::fill() {
   if (eof_) return false;
   if (pos_ > 0) {
@@ -63,15 +83,7 @@ bool JsonlSource::next(InputRecord& record) {
       if (buf_.size() - pos_ > max_) {
         // Too long: report it and skip to the end of the line without keeping it.
         ++line_;
-        record.line = line_;
-        record.number = ++count_;
-        record.text.clear();
-        Diagnostic d;
-        d.code = "limit_exceeded";
-        d.message =
-            "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)";
-        d.line = line_;
-        record.error = std::move(d);
+        too_long(record);
         for (;;) {
           const std::size_t end = buf_.find('\n', pos_);
           if (end != std::string::npos) {
@@ -91,11 +103,7 @@ bool JsonlSource::next(InputRecord& record) {
         pos_ = buf_.size();
         ++line_;
         if (blank(rest)) return false;
-        record.line = line_;
-        record.number = ++count_;
-        record.text.assign(rest);
-        if (!record.text.empty() && record.text.back() == '\r') record.text.pop_back();
-        record.error.reset();
+        take(record, rest);
         return true;
       }
       scan = pos_ + before;
@@ -107,22 +115,10 @@ bool JsonlSource::next(InputRecord& record) {
     ++line_;
     if (blank(text)) continue;
     if (text.size() > max_) {
-      record.line = line_;
-      record.number = ++count_;
-      record.text.clear();
-      Diagnostic d;
-      d.code = "limit_exceeded";
-      d.message =
-          "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)";
-      d.line = line_;
-      record.error = std::move(d);
-      return true;
+      too_long(record);
+    } else {
+      take(record, text);
     }
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    record.line = line_;
-    record.number = ++count_;
-    record.text.assign(text);
-    record.error.reset();
     return true;
   }
 }
@@ -430,17 +426,7 @@ void open_records(const Args& args, RecordInput& in) {
   in.qualifier = load_qualifier(args.get("--config"), "");
   std::optional<Mapping> mapping;
   std::string map_text;
-  if (map_path) {
-    map_text = read_file(*map_path, "--map");
-    Result<Mapping> m = parse_mapping(map_text);
-    if (!m) {
-      for (const Diagnostic& d : m.diagnostics()) {
-        std::fprintf(stderr, "%s\n", format_diagnostic(d, *map_path).c_str());
-      }
-      throw UsageError("--map '" + *map_path + "': invalid mapping");
-    }
-    mapping = std::move(m).value();
-  }
+  if (map_path) mapping = load_mapping(*map_path, map_text);
 
   in.input = open_input(input_path, "--input");
   in.reader.format = in.format;

@@ -52,6 +52,10 @@ class JsonlSource final : public RecordSource {
 
  private:
   bool fill();
+  /// Fills `record` as the next line, `text` (a CR before its end removed).
+  void take(InputRecord& record, std::string_view text);
+  /// Fills `record` as the next line, too long to be read (a limit_exceeded error).
+  void too_long(InputRecord& record);
   std::istream& in_;
   std::size_t max_;
   std::string buf_;

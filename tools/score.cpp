@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -70,12 +72,6 @@ constexpr std::string_view kScoreDescription =
 
 enum class OutputFormat { jsonl, csv };
 
-void append_csv_number(std::string& out, double v) {
-  std::string tmp;
-  append_json_number(tmp, v);
-  out += tmp;
-}
-
 /// The explanation without the fields the record already has.
 nlohmann::json explanation_json(const Explanation& e) {
   nlohmann::json j = to_json(e);
@@ -122,19 +118,8 @@ struct Formatter {
     if (format == OutputFormat::jsonl) {
       out += "{\"id\":";
       append_json_string(out, id);
-      out += ",\"stage\":";
-      append_json_string(out, q.stage);
-      out += ",\"fit\":";
-      append_json_number(out, q.fit);
-      out += ",\"engagement\":";
-      append_json_number(out, q.engagement);
-      out += ",\"total\":";
-      append_json_number(out, q.total);
-      out += ",\"grade\":";
-      append_json_string(out, q.grade);
-      out += q.disqualified ? ",\"disqualified\":true,\"reason\":"
-                            : ",\"disqualified\":false,\"reason\":null";
-      if (q.disqualified) append_json_string(out, q.reason);
+      out += ',';
+      append_json_summary(out, q);
       if (e != nullptr) {
         out += ",\"explanation\":";
         out += explanation_json(*e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -145,12 +130,10 @@ struct Formatter {
     append_csv_field(out, id);
     out += ',';
     append_csv_field(out, q.stage);
-    out += ',';
-    append_csv_number(out, q.fit);
-    out += ',';
-    append_csv_number(out, q.engagement);
-    out += ',';
-    append_csv_number(out, q.total);
+    for (const double score : {q.fit, q.engagement, q.total}) {
+      out += ',';
+      append_json_number(out, score);  // numbers as in the JSONL records
+    }
     out += ',';
     append_csv_field(out, q.grade);
     out += q.disqualified ? ",true," : ",false,";
@@ -178,12 +161,15 @@ struct Formatter {
         out += ",\"id\":";
         append_json_string(out, *id);
       }
-      out += ",\"error\":{\"code\":";
-      append_json_string(out, first.code);
-      out += ",\"pointer\":";
-      append_json_string(out, first.pointer);
-      out += ",\"message\":";
-      append_json_string(out, first.message);
+      out += ",\"error\":{";
+      const std::pair<std::string_view, const std::string*> members[] = {
+          {"\"code\":", &first.code},
+          {",\"pointer\":", &first.pointer},
+          {",\"message\":", &first.message}};
+      for (const auto& [key, text] : members) {
+        out += key;
+        append_json_string(out, *text);
+      }
       if (first.column > 0) {
         out += ",\"column\":";
         out += std::to_string(first.column);

@@ -222,6 +222,17 @@ LEADSCORE_EXPORT Result<Mapping> parse_mapping(std::string_view json_text,
 /// string attribute of the same name. A column named "id" is the id.
 LEADSCORE_EXPORT Mapping default_mapping(std::span<const std::string> header);
 
+/// Lints a mapping against the header row it is used with (`leadscore check
+/// --map FILE --input FILE.csv`). Warnings only, without a pointer:
+///  - "unmapped_column": a header column that the mapping neither uses (as
+///    the id, a field, an event count or an event instant) nor lists in
+///    `ignore`, so its values are silently dropped.
+/// `csv_name` names the CSV file in the messages ("column "Notes" of
+/// export.csv is neither mapped nor listed in "ignore"").
+LEADSCORE_EXPORT std::vector<Diagnostic> lint_mapping(const Mapping& mapping,
+                                                      std::span<const std::string> header,
+                                                      std::string_view csv_name);
+
 /// Every lead field path a mapping can target, besides "attributes.<name>".
 LEADSCORE_EXPORT std::span<const std::string_view> mapping_targets() noexcept;
 

@@ -13,6 +13,7 @@
 #include "leadscore/export.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/limits.hpp"
+#include "leadscore/qualifier.hpp"
 
 namespace leadscore {
 
@@ -32,5 +33,27 @@ LEADSCORE_EXPORT std::string to_json_text(const Config& config);
 /// diagnostics about `json_text` (the innermost existing value is used when
 /// the pointer goes deeper than the text).
 LEADSCORE_EXPORT void locate(std::vector<Diagnostic>& diagnostics, std::string_view json_text);
+
+// ---------------------------------------------------------------------------
+// Writing JSON text by hand (output paths that build records themselves, such
+// as `leadscore score`; docs/cli.md#output-jsonl)
+// ---------------------------------------------------------------------------
+
+/// Appends `text` as a JSON string literal: '"' and '\' escaped, control
+/// characters as \n, \t, ... or \u00XX, well-formed UTF-8 as it is, and
+/// each byte that is not part of well-formed UTF-8 as \ufffd.
+LEADSCORE_EXPORT void append_json_string(std::string& out, std::string_view text);
+/// Appends a JSON number: an integral value below 2^53 in magnitude as an
+/// integer, any other finite value as the shortest text that reads back to
+/// the same double, NaN and infinities as null.
+LEADSCORE_EXPORT void append_json_number(std::string& out, double value);
+/// Appends the members that summarise a qualification, without braces:
+///   "stage":"SQL","fit":90,"engagement":35.5,"total":125.5,"grade":"A3",
+///   "disqualified":false,"reason":null
+/// — the names and values of to_json(const Qualification&) (leadscore/json.hpp)
+/// in this order, less fit_grade and engagement_grade; `reason` is null
+/// unless the lead is disqualified. `leadscore score` writes
+/// {"id":...,<these>} for each lead.
+LEADSCORE_EXPORT void append_json_summary(std::string& out, const Qualification& result);
 
 }  // namespace leadscore

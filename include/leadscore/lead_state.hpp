@@ -83,7 +83,8 @@ LEADSCORE_EXPORT std::string_view to_string(ApplyResult result) noexcept;
 
 namespace detail {
 struct StateData;
-}
+struct SavedState;
+}  // namespace detail
 
 class LEADSCORE_EXPORT LeadState {
  public:
@@ -170,6 +171,10 @@ class LEADSCORE_EXPORT LeadState {
 
  private:
   LeadState() = default;
+  // The lifecycle fields that to_json() saves and from_json() restores
+  // (src/lifecycle/saved_state.hpp).
+  [[nodiscard]] detail::SavedState saved_state() const;
+  void restore(detail::SavedState saved);
   std::unique_ptr<detail::StateData> d_;
 };
 

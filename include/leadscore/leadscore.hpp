@@ -9,5 +9,6 @@
 #include "leadscore/lead_state.hpp"
 #include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
+#include "leadscore/text.hpp"
 #include "leadscore/time.hpp"
 #include "leadscore/version.hpp"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "compile/compiler.hpp"
+#include "core/diagnostics.hpp"
 
 namespace leadscore::detail {
 
@@ -56,31 +57,15 @@ void Compiler::assign_attribute_slots() {
   }
 }
 
-namespace {
-
-Diagnostic diagnostic(Severity severity, std::string code, std::string pointer, std::string message,
-                      std::string suggestion) {
-  Diagnostic d;
-  d.severity = severity;
-  d.code = std::move(code);
-  d.pointer = std::move(pointer);
-  d.message = std::move(message);
-  d.suggestion = std::move(suggestion);
-  return d;
-}
-
-}  // namespace
-
 void Compiler::error(std::string code, std::string pointer, std::string message,
                      std::string suggestion) {
-  diags_.push_back(diagnostic(Severity::error, std::move(code), std::move(pointer),
-                              std::move(message), std::move(suggestion)));
+  diags_.push_back(make_error(code, std::move(pointer), std::move(message), std::move(suggestion)));
 }
 
 void Compiler::warning(std::string code, std::string pointer, std::string message,
                        std::string suggestion) {
-  Diagnostic d = diagnostic(Severity::warning, std::move(code), std::move(pointer),
-                            std::move(message), std::move(suggestion));
+  Diagnostic d = make_warning(code, std::move(pointer), std::move(message));
+  d.suggestion = std::move(suggestion);
   diags_.push_back(d);
   warnings_.push_back(std::move(d));
 }

@@ -31,16 +31,14 @@ namespace leadscore::detail {
 
 // ---- describe.cpp ----------------------------------------------------------
 
-/// A number as conditions and messages show it: integers without a point,
-/// others without trailing zeros.
+/// A number as conditions and messages show it: format_number(v), the
+/// library's one number rule (leadscore/text.hpp).
 std::string fmt_num(double v);
 /// "a string", "a list of numbers", ...: what an operand is, for messages.
 std::string_view operand_type_name(const Operand& v);
 /// The readable form of a compare or aggregate condition: `lhs` and the
 /// operator and operand, e.g. "company.employees >= 50".
 std::string describe_leaf(const Condition& c, std::string_view lhs);
-/// "a, b or c" (`last` before the last item).
-std::string join_names(const std::vector<std::string_view>& names, std::string_view last);
 
 // ---- the compiler ------------------------------------------------------------
 

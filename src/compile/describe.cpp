@@ -10,6 +10,7 @@
 
 #include "compile/compiler.hpp"
 #include "core/names.hpp"
+#include "core/text.hpp"
 
 namespace leadscore::detail {
 
@@ -63,15 +64,7 @@ std::string operand_text(const Operand& v) {
 
 }  // namespace
 
-std::string fmt_num(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  std::string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
+std::string fmt_num(double v) { return format_number(v); }
 
 std::string_view operand_type_name(const Operand& v) {
   switch (v.index()) {
@@ -99,15 +92,6 @@ std::string describe_leaf(const Condition& c, std::string_view lhs) {
       return out + " between " + fmt_num((*r)[0]) + " and " + fmt_num((*r)[1]);
   }
   return out + " " + std::string(op_symbol(c.op)) + " " + operand_text(c.value);
-}
-
-std::string join_names(const std::vector<std::string_view>& names, std::string_view last) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? last : std::string_view(", ");
-    out += names[i];
-  }
-  return out;
 }
 
 }  // namespace leadscore::detail

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "compile/compiler.hpp"
+#include "core/format.hpp"
 #include "core/names.hpp"
 #include "core/text.hpp"
 
@@ -238,8 +239,7 @@ void Compiler::check_enumerated(const Condition& c, const LeadField& field, cons
       if (iequals(a, s)) return;
     }
     error("invalid_value", vp,
-          "'" + s + "' is not a value of " + c.field + " (expected one of " +
-              join_names(allowed, ", ") + ")",
+          "'" + s + "' is not a value of " + c.field + " (expected one of " + join(allowed) + ")",
           suggest(s, allowed));
   };
   if (const auto* s = std::get_if<std::string>(&c.value)) check_one(*s, p + "/value");
@@ -559,7 +559,7 @@ void Compiler::check_recycle_rules() {
       if (!st || *st == SalesStatus::none) {
         error("invalid_value", rp + "/unless/" + std::to_string(k),
               "unknown sales status '" + r.unless[k] + "' (expected " +
-                  join_names(statuses, " or ") + ")",
+                  join(statuses, ", ", " or ") + ")",
               suggest(r.unless[k], statuses));
       }
     }

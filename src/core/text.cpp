@@ -1,3 +1,5 @@
+// Text helpers: edit distance and suggestions, UTF-8 validation, JSON pointer
+// escaping.
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -25,24 +27,45 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t ca
   return std::min(prev[b.size()], cap + 1);
 }
 
-std::string suggest(std::string_view name, const std::vector<std::string_view>& candidates) {
-  const std::size_t allowed = name.size() <= 3 ? 1 : (name.size() <= 7 ? 2 : 3);
-  std::string best;
-  std::size_t best_distance = allowed + 1;
-  for (std::string_view candidate : candidates) {
-    const std::size_t d = edit_distance(name, candidate, allowed);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(candidate);
+namespace {
+
+/// The multi-byte sequence whose lead byte is text[i] (>= 0x80): its length
+/// when well-formed; else 0, with `bad` set to the offset of the byte that
+/// breaks it (the lead byte when it cannot start a sequence, else the first
+/// bad or missing continuation byte).
+std::size_t multibyte_length(std::string_view text, std::size_t i, std::size_t& bad) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  const unsigned char c = p[i];
+  std::size_t length = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    length = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    length = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    length = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    bad = i;
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const unsigned char min = k == 1 ? lo : 0x80;
+    const unsigned char max = k == 1 ? hi : 0xBF;
+    if (i + k >= n || p[i + k] < min || p[i + k] > max) {
+      bad = i + k;
+      return 0;
     }
   }
-  return best;
+  return length;
 }
 
-std::string suggest(std::string_view name, const std::vector<std::string>& candidates) {
-  std::vector<std::string_view> views(candidates.begin(), candidates.end());
-  return suggest(name, views);
-}
+}  // namespace
 
 std::size_t utf8_error_offset(std::string_view text) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
@@ -57,36 +80,22 @@ std::size_t utf8_error_offset(std::string_view text) noexcept {
       i += 8;
     }
     if (i >= n) break;
-    const unsigned char c = p[i];
-    if (c < 0x80) {
+    if (p[i] < 0x80) {
       ++i;
       continue;
     }
-    std::size_t length = 0;
-    unsigned char lo = 0x80;
-    unsigned char hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      if (i + k >= n) return i + k;
-      const unsigned char min = k == 1 ? lo : 0x80;
-      const unsigned char max = k == 1 ? hi : 0xBF;
-      if (p[i + k] < min || p[i + k] > max) return i + k;
-    }
+    std::size_t bad = 0;
+    const std::size_t length = multibyte_length(text, i, bad);
+    if (length == 0) return bad;
     i += length;
   }
   return std::string_view::npos;
+}
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept {
+  if (static_cast<unsigned char>(text[i]) < 0x80) return 1;
+  std::size_t bad = 0;
+  return multibyte_length(text, i, bad);
 }
 
 std::string pointer_escape(std::string_view token) {
@@ -105,3 +114,26 @@ std::string pointer_escape(std::string_view token) {
 }
 
 }  // namespace leadscore::detail
+
+namespace leadscore {
+
+std::string suggest(std::string_view name, std::span<const std::string_view> candidates) {
+  const std::size_t allowed = name.size() <= 3 ? 1 : (name.size() <= 7 ? 2 : 3);
+  std::string best;
+  std::size_t best_distance = allowed + 1;
+  for (std::string_view candidate : candidates) {
+    const std::size_t d = detail::edit_distance(name, candidate, allowed);
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(candidate);
+    }
+  }
+  return best;
+}
+
+std::string suggest(std::string_view name, std::span<const std::string> candidates) {
+  const std::vector<std::string_view> views(candidates.begin(), candidates.end());
+  return suggest(name, views);
+}
+
+}  // namespace leadscore

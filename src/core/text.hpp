@@ -1,4 +1,5 @@
-// Private text helpers shared by the parsers and the compiler.
+// Private text helpers shared by the parsers and the compiler. (The public
+// ones, format_number() and suggest(), are in leadscore/text.hpp.)
 #pragma once
 
 #include <cstddef>
@@ -6,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "leadscore/text.hpp"
 
 namespace leadscore::detail {
 
@@ -53,16 +56,17 @@ inline std::string to_lower(std::string_view s) {
 /// Levenshtein distance, capped: returns cap+1 as soon as it exceeds cap.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap = 3);
 
-/// The candidate nearest to `name` (case-insensitive) within a distance that
-/// scales with the length (1 for short names, up to 3), or "" when none is near.
-std::string suggest(std::string_view name, const std::vector<std::string_view>& candidates);
-std::string suggest(std::string_view name, const std::vector<std::string>& candidates);
+using leadscore::suggest;
 
 /// Offset of the first byte that keeps `text` from being well-formed UTF-8
 /// (no overlong forms, no surrogates, nothing above U+10FFFF): the lead byte
 /// when it cannot start a sequence, else the first bad or missing
 /// continuation byte. std::string_view::npos when the text is valid.
 std::size_t utf8_error_offset(std::string_view text) noexcept;
+
+/// Length of the well-formed UTF-8 sequence that starts at text[i] (1 for an
+/// ASCII byte), or 0 when none starts there (the rules of utf8_error_offset).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
 
 /// RFC 6901 escaping of one reference token ("~" -> "~0", "/" -> "~1").
 std::string pointer_escape(std::string_view token);

@@ -21,6 +21,7 @@
 
 #include "leadscore/diagnostics.hpp"
 
+#include "core/diagnostics.hpp"
 #include "core/text.hpp"
 
 namespace leadscore {
@@ -31,9 +32,7 @@ constexpr std::size_t kChunk = 64u << 10;
 
 Diagnostic csv_error(std::string_view code, std::size_t line, std::size_t column,
                      std::string message) {
-  Diagnostic d;
-  d.code = std::string(code);
-  d.message = std::move(message);
+  Diagnostic d = detail::make_error(code, "", std::move(message));
   d.line = line;
   d.column = column;
   return d;
@@ -136,11 +135,32 @@ struct CsvReader::Impl {
 
   enum class End { eof, newline, limit };
 
+  /// The state of the record being parsed.
+  struct Scan {
+    std::size_t nfields = 0;
+    std::size_t newlines = 0;  // line breaks inside quoted fields
+    std::size_t open_quote_column = 0;
+    End end = End::eof;
+  };
+
+  /// What comes after a field.
+  enum class After { next_field, record_end, unquoted_tail };
+
   /// Parses one record. False at the end of the input (no record).
   bool parse(CsvRecord& r) {
     start();
     r.errors.clear();
-    // Skip blank lines.
+    if (!skip_blank_lines()) return false;
+    rec_start = pos;
+    r.line = line;
+    Scan scan;
+    scan_fields(r, scan);
+    finish(r, scan);
+    return true;
+  }
+
+  /// Skips blank lines; false at the end of the input.
+  bool skip_blank_lines() {
     for (;;) {
       rec_start = pos;
       if (!have()) return false;
@@ -161,187 +181,165 @@ struct CsvReader::Impl {
           continue;
         }
       }
-      break;
+      return true;
     }
-    rec_start = pos;
-    r.line = line;
-    const char delim = opt.delimiter;
-    std::size_t nfields = 0;
-    std::size_t newlines = 0;  // line breaks inside quoted fields
-    std::size_t open_quote_column = 0;
-    End end = End::eof;
+  }
 
-    const auto too_long = [&] { return pos - rec_start > opt.max_record_bytes; };
+  [[nodiscard]] bool too_long() const { return pos - rec_start > opt.max_record_bytes; }
 
+  /// Reads the fields of a record, up to its end (scan.end says which).
+  void scan_fields(CsvRecord& r, Scan& scan) {
     for (;;) {  // one field per iteration
-      std::string& f = field_slot(r.fields, nfields);
-      ++nfields;
-      bool field_done = false;
-      bool unquoted_tail = false;  // text after a closing quote: read on, error reported
+      std::string& f = field_slot(r.fields, scan.nfields);
+      ++scan.nfields;
+      bool tail = false;  // text after a closing quote: read on, error reported
       if (have() && data[pos] == '"') {
-        ++pos;
-        open_quote_column = nfields;
-        bool closed = false;
-        while (!closed) {
-          if (!have()) break;  // EOF inside quotes
-          const std::size_t q = data.find('"', pos);
-          const std::size_t stop = q == std::string_view::npos ? data.size() : q;
-          const std::string_view chunk = data.substr(pos, stop - pos);
-          newlines += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
-          f.append(chunk);
-          pos = stop;
-          if (too_long()) {
-            end = End::limit;
-            break;
-          }
-          if (q == std::string_view::npos) continue;
-          ++pos;  // past the quote
-          if (have() && data[pos] == '"') {
-            f += '"';
-            ++pos;
-            continue;
-          }
-          closed = true;
-        }
-        if (end == End::limit) break;
-        if (!closed) {
-          r.errors.push_back(
-              csv_error("csv_unbalanced_quote", r.line, nfields,
-                        "the quote opening field " + std::to_string(nfields) + " is never closed"));
-          end = End::eof;
-          break;
-        }
-        open_quote_column = 0;
-        if (!have()) {
-          end = End::eof;
-          break;
-        }
-        const char c = data[pos];
-        if (c == delim) {
-          ++pos;
-          continue;
-        }
-        if (c == '\n') {
-          ++pos;
-          end = End::newline;
-          break;
-        }
-        if (c == '\r' && (!have(1) || data[pos + 1] == '\n')) {
-          pos += have(1) ? std::size_t{2} : std::size_t{1};
-          end = End::newline;
-          break;
-        }
-        r.errors.push_back(csv_error(
-            "csv_syntax", r.line, nfields,
-            "unexpected character after the closing quote of field " + std::to_string(nfields)));
-        unquoted_tail = true;
+        const After after = quoted_field(f, r, scan);
+        if (after == After::next_field) continue;
+        if (after == After::record_end) return;
+        tail = true;
       }
-      // Unquoted field (or the tail after a stray closing quote).
-      bool quote_reported = unquoted_tail;
-      while (!field_done) {
-        const std::size_t seg = pos;
-        while (pos < data.size()) {
-          const char c = data[pos];
-          if (c == delim || c == '\n' || c == '\r' || c == '"') break;
-          ++pos;
-        }
-        f.append(data.substr(seg, pos - seg));
-        if (too_long()) {
-          end = End::limit;
-          break;
-        }
-        if (pos == data.size()) {
-          if (!more()) {
-            end = End::eof;
-            field_done = true;
-            break;
-          }
-          continue;
-        }
+      if (unquoted_field(f, r, scan, tail) == After::record_end) return;
+    }
+  }
+
+  /// A quoted field, from its opening quote to what follows the closing one.
+  After quoted_field(std::string& f, CsvRecord& r, Scan& scan) {
+    ++pos;
+    scan.open_quote_column = scan.nfields;
+    bool closed = false;
+    while (!closed) {
+      if (!have()) break;  // EOF inside quotes
+      const std::size_t q = data.find('"', pos);
+      const std::size_t stop = q == std::string_view::npos ? data.size() : q;
+      const std::string_view chunk = data.substr(pos, stop - pos);
+      scan.newlines += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+      f.append(chunk);
+      pos = stop;
+      if (too_long()) {
+        scan.end = End::limit;
+        return After::record_end;
+      }
+      if (q == std::string_view::npos) continue;
+      ++pos;  // past the quote
+      if (have() && data[pos] == '"') {
+        f += '"';
+        ++pos;
+        continue;
+      }
+      closed = true;
+    }
+    if (!closed) {
+      r.errors.push_back(csv_error(
+          "csv_unbalanced_quote", r.line, scan.nfields,
+          "the quote opening field " + std::to_string(scan.nfields) + " is never closed"));
+      scan.end = End::eof;
+      return After::record_end;
+    }
+    scan.open_quote_column = 0;
+    if (!have()) {
+      scan.end = End::eof;
+      return After::record_end;
+    }
+    const char c = data[pos];
+    if (c == opt.delimiter) {
+      ++pos;
+      return After::next_field;
+    }
+    if (c == '\n' || (c == '\r' && (!have(1) || data[pos + 1] == '\n'))) {
+      pos += c == '\n' || !have(1) ? std::size_t{1} : std::size_t{2};
+      scan.end = End::newline;
+      return After::record_end;
+    }
+    r.errors.push_back(csv_error(
+        "csv_syntax", r.line, scan.nfields,
+        "unexpected character after the closing quote of field " + std::to_string(scan.nfields)));
+    return After::unquoted_tail;
+  }
+
+  /// An unquoted field (or the tail after a stray closing quote, whose error
+  /// is reported already), up to its delimiter or the end of the record.
+  After unquoted_field(std::string& f, CsvRecord& r, Scan& scan, bool quote_reported) {
+    for (;;) {
+      const std::size_t seg = pos;
+      while (pos < data.size()) {
         const char c = data[pos];
-        if (c == '"') {
-          if (!quote_reported) {
-            r.errors.push_back(csv_error("csv_syntax", r.line, nfields,
-                                         "quote inside unquoted field " + std::to_string(nfields) +
-                                             " (quote the whole field and double the quote)"));
-            quote_reported = true;
-          }
-          f += '"';
-          ++pos;
-          continue;
+        if (c == opt.delimiter || c == '\n' || c == '\r' || c == '"') break;
+        ++pos;
+      }
+      f.append(data.substr(seg, pos - seg));
+      if (too_long()) {
+        scan.end = End::limit;
+        return After::record_end;
+      }
+      if (pos == data.size()) {
+        if (more()) continue;
+        scan.end = End::eof;
+        return After::record_end;
+      }
+      const char c = data[pos];
+      if (c == '"') {
+        if (!quote_reported) {
+          r.errors.push_back(csv_error("csv_syntax", r.line, scan.nfields,
+                                       "quote inside unquoted field " +
+                                           std::to_string(scan.nfields) +
+                                           " (quote the whole field and double the quote)"));
+          quote_reported = true;
         }
-        if (c == '\r') {
-          if (!have(1)) {
-            ++pos;
-            end = End::eof;
-            field_done = true;
-            break;
-          }
-          if (data[pos + 1] == '\n') {
-            pos += 2;
-            end = End::newline;
-            field_done = true;
-            break;
-          }
+        f += '"';
+        ++pos;
+        continue;
+      }
+      if (c == '\r') {
+        if (!have(1)) {
+          ++pos;
+          scan.end = End::eof;
+          return After::record_end;
+        }
+        if (data[pos + 1] != '\n') {
           f += '\r';
           ++pos;
           continue;
         }
-        if (c == '\n') {
-          ++pos;
-          end = End::newline;
-          field_done = true;
-          break;
-        }
-        // delimiter
-        ++pos;
-        break;
+        pos += 2;
+        scan.end = End::newline;
+        return After::record_end;
       }
-      if (end == End::limit || field_done) break;
+      ++pos;  // past the line feed or the delimiter
+      if (c == '\n') {
+        scan.end = End::newline;
+        return After::record_end;
+      }
+      return After::next_field;
     }
+  }
 
-    const std::size_t stored = std::min(nfields, opt.max_fields);
-    r.fields.resize(stored);
-
-    if (end == End::limit) {
-      const bool in_quote = open_quote_column != 0;
-      r.errors.push_back(csv_error(in_quote ? "csv_unbalanced_quote" : "limit_exceeded", r.line,
-                                   in_quote ? open_quote_column : 0,
-                                   in_quote ? "the quote opening field " +
-                                                  std::to_string(open_quote_column) +
-                                                  " is not closed within max_record_bytes = " +
-                                                  std::to_string(opt.max_record_bytes) + " bytes"
-                                            : "record longer than max_record_bytes = " +
-                                                  std::to_string(opt.max_record_bytes) + " bytes"));
+  /// Checks a parsed record (limits, field count, UTF-8) and moves past it;
+  /// a broken record that spans several lines resumes on its second line.
+  void finish(CsvRecord& r, const Scan& scan) {
+    r.fields.resize(std::min(scan.nfields, opt.max_fields));
+    if (scan.end == End::limit) {
+      const bool in_quote = scan.open_quote_column != 0;
+      r.errors.push_back(csv_error(
+          in_quote ? "csv_unbalanced_quote" : "limit_exceeded", r.line, scan.open_quote_column,
+          in_quote ? "the quote opening field " + std::to_string(scan.open_quote_column) +
+                         " is not closed within max_record_bytes = " +
+                         std::to_string(opt.max_record_bytes) + " bytes"
+                   : "record longer than max_record_bytes = " +
+                         std::to_string(opt.max_record_bytes) + " bytes"));
       r.fields.clear();
-      resync(r.line, newlines);
-      return true;
+      resync(r.line, scan.newlines);
+      return;
     }
-
-    if (nfields > opt.max_fields) {
-      r.errors.push_back(
-          csv_error("limit_exceeded", r.line, 0,
-                    "record has " + std::to_string(nfields) +
-                        " fields, more than max_fields = " + std::to_string(opt.max_fields)));
-    }
-    const bool unbalanced = !r.errors.empty() && r.errors.back().code == "csv_unbalanced_quote";
-    if (expected_fields != 0 && nfields != expected_fields && !unbalanced) {
-      std::string message = "record has " + std::to_string(nfields) + " field" +
-                            (nfields == 1 ? "" : "s") + ", the header has " +
-                            std::to_string(expected_fields);
-      if (newlines > 0) message += " (it spans several lines: an unbalanced quote?)";
-      r.errors.push_back(csv_error("csv_field_count", r.line, 0, std::move(message)));
-    }
-
-    if (!r.errors.empty() && newlines > 0) {
+    check_field_count(r, scan);
+    if (!r.errors.empty() && scan.newlines > 0) {
       // A broken multi-line record: most likely an unbalanced quote that
       // swallowed the lines after it. Report it and read on from its 2nd line.
       r.fields.clear();
-      resync(r.line, newlines);
-      return true;
+      resync(r.line, scan.newlines);
+      return;
     }
-
-    line += newlines + (end == End::newline ? 1 : 0);
+    line += scan.newlines + (scan.end == End::newline ? 1 : 0);
     for (std::size_t i = 0; i < r.fields.size(); ++i) {
       const std::size_t bad = detail::utf8_error_offset(r.fields[i]);
       if (bad != std::string_view::npos) {
@@ -351,7 +349,24 @@ struct CsvReader::Impl {
                                          std::to_string(bad) + ")"));
       }
     }
-    return true;
+  }
+
+  /// More fields than max_fields; not as many fields as the header.
+  void check_field_count(CsvRecord& r, const Scan& scan) const {
+    const std::size_t n = scan.nfields;
+    if (n > opt.max_fields) {
+      r.errors.push_back(
+          csv_error("limit_exceeded", r.line, 0,
+                    "record has " + std::to_string(n) +
+                        " fields, more than max_fields = " + std::to_string(opt.max_fields)));
+    }
+    const bool unbalanced = !r.errors.empty() && r.errors.back().code == "csv_unbalanced_quote";
+    if (expected_fields != 0 && n != expected_fields && !unbalanced) {
+      std::string message = "record has " + std::to_string(n) + " field" + (n == 1 ? "" : "s") +
+                            ", the header has " + std::to_string(expected_fields);
+      if (scan.newlines > 0) message += " (it spans several lines: an unbalanced quote?)";
+      r.errors.push_back(csv_error("csv_field_count", r.line, 0, std::move(message)));
+    }
   }
 
   /// After a broken record starting on `first_line`: continue on the line

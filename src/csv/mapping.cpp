@@ -23,8 +23,10 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
+#include "core/diagnostics.hpp"
 #include "core/names.hpp"
 #include "core/text.hpp"
+#include "json/json_reader.hpp"
 #include "json/json_util.hpp"
 #include "model/fields.hpp"
 
@@ -329,26 +331,23 @@ const std::vector<std::string_view> kFieldKeys{"column",     "type",    "separat
 const std::vector<std::string_view> kEventKeys{"type", "count", "at", "default_at", "description"};
 const std::vector<std::string_view> kAttributeTypes{"string", "number", "bool", "list"};
 
-class MappingReader {
+class MappingReader final : public detail::JsonReader {
  public:
-  explicit MappingReader(const Limits& limits) : limits_(limits) {}
-
-  std::vector<Diagnostic> diagnostics;
+  explicit MappingReader(const Limits& limits)
+      : JsonReader({limits.max_string_length, /*null_is_absent=*/false, "a boolean"}),
+        limits_(limits) {}
 
   Mapping read(const json& root) {
     Mapping m;
-    if (!root.is_object()) {
-      error("wrong_type", "", "expected a mapping object, got " + type_of(root));
-      return m;
-    }
+    if (!expect_object(root, "", "a mapping object")) return m;
     check_keys(root, "", kMappingKeys, "the mapping");
     if (const json* v = member(root, "description"); v && !v->is_string()) {
       wrong_type("/description", "a string", *v);
     }
     if (const json* v = member(root, "delimiter")) read_delimiter(*v, m);
     if (const json* v = member(root, "id")) read_id(*v, m);
-    if (const json* v = member(root, "trim")) read_bool(*v, "/trim", m.trim);
-    if (const json* v = member(root, "lower_case")) read_bool(*v, "/lower_case", m.lower_case);
+    field(root, "", "trim", m.trim);
+    field(root, "", "lower_case", m.lower_case);
     if (const json* v = member(root, "missing")) read_strings(*v, "/missing", m.missing);
     if (const json* v = member(root, "fields")) read_fields(*v, "/fields", "", m);
     if (const json* v = member(root, "attributes")) {
@@ -364,61 +363,9 @@ class MappingReader {
  private:
   const Limits& limits_;
 
-  void error(std::string_view code, std::string pointer, std::string message,
-             std::string suggestion = {}) {
-    Diagnostic d;
-    d.code = std::string(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    d.suggestion = std::move(suggestion);
-    diagnostics.push_back(std::move(d));
-  }
-
-  static std::string type_of(const json& v) { return std::string(detail::json_type_name(v)); }
-
-  void wrong_type(const std::string& pointer, std::string_view expected, const json& got) {
-    error("wrong_type", pointer, "expected " + std::string(expected) + ", got " + type_of(got));
-  }
-
-  static const json* member(const json& object, std::string_view key) {
-    const auto it = object.find(key);
-    return it == object.end() ? nullptr : &*it;
-  }
-
-  void check_keys(const json& object, const std::string& pointer,
-                  const std::vector<std::string_view>& keys, std::string_view where) {
-    for (const auto& [key, value] : object.items()) {
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      std::string valid;
-      for (std::string_view k : keys) {
-        if (!valid.empty()) valid += ", ";
-        valid += k;
-      }
-      error("unknown_key", pointer + "/" + detail::pointer_escape(key),
-            "unknown key \"" + key + "\" in " + std::string(where) + " (valid keys: " + valid + ")",
-            detail::suggest(key, keys));
-    }
-  }
-
-  void read_bool(const json& v, const std::string& pointer, bool& out) {
-    if (!v.is_boolean()) return wrong_type(pointer, "a boolean", v);
-    out = v.get<bool>();
-  }
-
-  bool read_string(const json& v, const std::string& pointer, std::string& out) {
-    if (!v.is_string()) {
-      wrong_type(pointer, "a string", v);
-      return false;
-    }
-    out = v.get<std::string>();
-    if (out.size() > limits_.max_string_length) {
-      error("limit_exceeded", pointer,
-            "string of " + std::to_string(out.size()) +
-                " bytes exceeds the limit max_string_length = " +
-                std::to_string(limits_.max_string_length));
-      return false;
-    }
-    return true;
+  [[nodiscard]] std::string string_too_long_message(std::size_t size) const override {
+    return "string of " + std::to_string(size) + " bytes exceeds the limit max_string_length = " +
+           std::to_string(limits_.max_string_length);
   }
 
   bool read_column(const json& v, const std::string& pointer, std::string& out) {
@@ -435,7 +382,7 @@ class MappingReader {
     out.clear();
     for (std::size_t i = 0; i < v.size(); ++i) {
       std::string s;
-      if (read_string(v[i], pointer + "/" + std::to_string(i), s)) out.push_back(std::move(s));
+      if (read_string(v[i], child(pointer, i), s)) out.push_back(std::move(s));
     }
   }
 
@@ -456,7 +403,7 @@ class MappingReader {
       read_column(v, "/id", m.id_column);
       return;
     }
-    if (!v.is_object()) return wrong_type("/id", "a column name or an object", v);
+    if (!expect_object(v, "/id", "a column name or an object")) return;
     check_keys(v, "/id", kIdKeys, "\"id\"");
     const json* column = member(v, "column");
     const json* number = member(v, "record_number");
@@ -477,16 +424,8 @@ class MappingReader {
   }
 
   void read_normalise(const json& spec, const std::string& pointer, Normalise& n) {
-    if (const json* v = member(spec, "trim")) {
-      bool b = true;
-      read_bool(*v, pointer + "/trim", b);
-      if (v->is_boolean()) n.trim = b;
-    }
-    if (const json* v = member(spec, "lower_case")) {
-      bool b = false;
-      read_bool(*v, pointer + "/lower_case", b);
-      if (v->is_boolean()) n.lower_case = b;
-    }
+    field(spec, pointer, "trim", n.trim);
+    field(spec, pointer, "lower_case", n.lower_case);
     if (const json* v = member(spec, "missing")) {
       std::vector<std::string> tokens;
       read_strings(*v, pointer + "/missing", tokens);
@@ -495,10 +434,10 @@ class MappingReader {
   }
 
   void read_fields(const json& v, const std::string& pointer, std::string_view prefix, Mapping& m) {
-    if (!v.is_object()) return wrong_type(pointer, "an object", v);
+    if (!expect_object(v, pointer)) return;
     std::size_t attributes = 0;
     for (const auto& [key, spec] : v.items()) {
-      const std::string at = pointer + "/" + detail::pointer_escape(key);
+      const std::string at = child(pointer, key);
       const std::string target = std::string(prefix) + key;
       const std::optional<Resolved> r = resolve(target);
       if (!r) {
@@ -577,9 +516,9 @@ class MappingReader {
   }
 
   void read_constants(const json& v, Mapping& m) {
-    if (!v.is_object()) return wrong_type("/constants", "an object", v);
+    if (!expect_object(v, "/constants")) return;
     for (const auto& [key, value] : v.items()) {
-      const std::string at = "/constants/" + detail::pointer_escape(key);
+      const std::string at = child("/constants", key);
       const std::optional<Resolved> r = resolve(key);
       if (!r) {
         const std::vector<std::string_view>& candidates = target_paths();
@@ -620,7 +559,7 @@ class MappingReader {
     if (!v.is_array()) return wrong_type("/events", "an array", v);
     for (std::size_t i = 0; i < v.size(); ++i) {
       const json& spec = v[i];
-      const std::string at = "/events/" + std::to_string(i);
+      const std::string at = child("/events", i);
       if (!spec.is_object()) {
         wrong_type(at, "an object", spec);
         continue;
@@ -631,7 +570,7 @@ class MappingReader {
       bool good = true;
       if (const json* t = member(spec, "type")) {
         good = read_string(*t, at + "/type", e.type) && good;
-        if (t->is_string() && e.type.empty()) {
+        if (t->is_string() && t->get_ref<const std::string&>().empty()) {
           error("invalid_value", at + "/type", "expected an event type, got an empty string");
           good = false;
         }
@@ -681,10 +620,7 @@ class MappingReader {
 
 Diagnostic record_error(std::string_view code, const CsvRecord& record, std::size_t column,
                         std::string pointer, std::string message) {
-  Diagnostic d;
-  d.code = std::string(code);
-  d.pointer = std::move(pointer);
-  d.message = std::move(message);
+  Diagnostic d = detail::make_error(code, std::move(pointer), std::move(message));
   d.line = record.line;
   d.column = column;
   return d;
@@ -708,6 +644,28 @@ Result<Mapping> parse_mapping(std::string_view json_text, const Limits& limits) 
     return std::move(reader.diagnostics);
   }
   return mapping;
+}
+
+std::vector<Diagnostic> lint_mapping(const Mapping& mapping, std::span<const std::string> header,
+                                     std::string_view csv_name) {
+  const auto used = [&](const std::string& name) {
+    return name == mapping.id_column ||
+           std::any_of(mapping.fields.begin(), mapping.fields.end(),
+                       [&](const FieldMapping& f) { return f.column == name; }) ||
+           std::any_of(mapping.events.begin(), mapping.events.end(),
+                       [&](const EventMapping& e) {
+                         return e.count_column == name || e.at_column == name;
+                       }) ||
+           std::find(mapping.ignore.begin(), mapping.ignore.end(), name) != mapping.ignore.end();
+  };
+  std::vector<Diagnostic> warnings;
+  for (const std::string& name : header) {
+    if (used(name)) continue;
+    warnings.push_back(detail::make_warning("unmapped_column", "",
+                                            "column \"" + name + "\" of " + std::string(csv_name) +
+                                                " is neither mapped nor listed in \"ignore\""));
+  }
+  return warnings;
 }
 
 Mapping default_mapping(std::span<const std::string> header) {
@@ -746,12 +704,8 @@ Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std
   std::vector<Diagnostic> errors;
   const auto fail = [&](std::string_view code, std::string pointer, std::string message,
                         std::string suggestion = {}) {
-    Diagnostic d;
-    d.code = std::string(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    d.suggestion = std::move(suggestion);
-    errors.push_back(std::move(d));
+    errors.push_back(
+        detail::make_error(code, std::move(pointer), std::move(message), std::move(suggestion)));
   };
 
   CsvLeadMapper m;

@@ -154,15 +154,7 @@ std::vector<std::string_view> Qualifier::stage_names() const {
 // ---- Explanation::to_text ---------------------------------------------------------
 namespace {
 
-std::string num(double v) {
-  char buf[64];
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-  }
-  return buf;
-}
+std::string num(double v) { return format_number(v); }
 
 void trace_lines(const ConditionTrace& t, int depth, std::string& out) {
   out.append(static_cast<std::size_t>(4 + depth * 2), ' ');

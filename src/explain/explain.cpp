@@ -1,25 +1,13 @@
 #include "explain/explain.hpp"
 
-#include <cmath>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "leadscore/text.hpp"
+
 namespace leadscore::detail {
 namespace {
-
-std::string fmt_num(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.4f", v);
-  std::string s = buf;
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
 
 /// The held leaves of a trace, as evidence: "job_title contains vp (is \"VP Sales\")".
 std::string summarize(const ConditionTrace& t) {
@@ -42,7 +30,7 @@ std::string render_value(const Val& v) {
     case Val::T::text:
       return "\"" + std::string(v.s) + "\"";
     case Val::T::number:
-      return fmt_num(v.n);
+      return format_number(v.n);
     case Val::T::boolean:
       return v.b ? "true" : "false";
     case Val::T::list: {
@@ -70,15 +58,15 @@ void RecordingListener::on_behavior_rule(std::size_t r, const RuleAcc& acc, std:
   c.outside_window = acc.outside;
   c.decay_factor_sum = acc.factor_sum;
   std::string ev = std::to_string(acc.counted) + (acc.counted == 1 ? " event" : " events") + " x " +
-                   fmt_num(cr.points) + " pts";
+                   format_number(cr.points) + " pts";
   if (cr.half_life_days > 0) {
-    ev += ", decayed (half-life " + fmt_num(cr.half_life_days) + "d, factor sum " +
-          fmt_num(acc.factor_sum) + ")";
+    ev += ", decayed (half-life " + format_number(cr.half_life_days) + "d, factor sum " +
+          format_number(acc.factor_sum) + ")";
   }
   if (acc.outside) ev += ", " + std::to_string(acc.outside) + " outside the window";
   if (acc.over) ev += ", " + std::to_string(acc.over) + " over the daily cap";
   if (acc.implied) ev += ", " + std::to_string(acc.implied) + " implied by another event";
-  if (capped) ev += ", capped at " + fmt_num(static_cast<double>(cr.cap_micro) / 1e6);
+  if (capped) ev += ", capped at " + format_number(static_cast<double>(cr.cap_micro) / 1e6);
   c.evidence = std::move(ev);
   ex_.contributions.push_back(std::move(c));
 }
@@ -163,7 +151,8 @@ void RecordingListener::missing_for(std::uint32_t id, EvalView& view,
         if (n.op == Op::gte || n.op == Op::gt) gap = n.num - v.n;
         if (n.op == Op::lte || n.op == Op::lt) gap = v.n - n.num;
         if (gap > 0)
-          line += " (" + fmt_num(gap) + (n.op == Op::gte || n.op == Op::gt ? " more)" : " less)");
+          line +=
+              " (" + format_number(gap) + (n.op == Op::gte || n.op == Op::gt ? " more)" : " less)");
       }
       out.push_back(std::move(line));
       return;

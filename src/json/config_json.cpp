@@ -29,8 +29,11 @@
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "core/diagnostics.hpp"
+#include "core/format.hpp"
 #include "core/names.hpp"
 #include "core/text.hpp"
+#include "json/json_reader.hpp"
 #include "json/json_util.hpp"
 
 namespace leadscore {
@@ -51,7 +54,6 @@ constexpr const auto& kRegressionNames = detail::kNames<Regression>;
 namespace {
 
 using detail::json_type_name;
-using detail::pointer_escape;
 using nlohmann::json;
 
 // Keys valid at each position of the format.
@@ -86,21 +88,10 @@ constexpr std::array<std::string_view, 12> kAnyConditionKeys = {
     "field", "measure",        "all",   "any",   "not",         "op",
     "value", "case_sensitive", "event", "where", "within_days", "property"};
 
-/// A name shown in a message: at most 80 bytes, cut at a character boundary.
-std::string shown(std::string_view name) {
-  if (name.size() <= 80) return std::string(name);
-  std::size_t cut = 77;
-  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0U) == 0x80U) --cut;
-  return std::string(name.substr(0, cut)) + "...";
-}
+std::string shown(std::string_view name) { return detail::shorten(name, 80, 77); }
 
 std::string join(std::span<const std::string_view> names, std::string_view last_separator = ", ") {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += (i + 1 == names.size()) ? last_separator : std::string_view(", ");
-    out += names[i];
-  }
-  return out;
+  return detail::join(names, ", ", last_separator);
 }
 
 /// "a number", "an object", ...
@@ -115,25 +106,20 @@ std::string a_type(const json& value) {
 // Reading
 // ---------------------------------------------------------------------------
 
-class ConfigReader {
+class ConfigReader final : public detail::JsonReader {
  public:
-  explicit ConfigReader(const Limits& limits) : limits_(limits) {}
-
-  std::vector<Diagnostic> diagnostics;
+  explicit ConfigReader(const Limits& limits)
+      : JsonReader(
+            {limits.max_string_length, /*null_is_absent=*/false, "a boolean (true or false)"}),
+        limits_(limits) {}
 
   Config read(const json& root) {
     Config config;
-    if (!root.is_object()) {
-      error("wrong_type", "",
-            "expected a configuration object, got " + std::string(json_type_name(root)));
-      return config;
-    }
+    if (!expect_object(root, "", "a configuration object")) return config;
     check_keys(root, "", kConfigKeys, "the configuration");
     if (const json* v = member(root, "version")) read_version(*v, config);
-    if (const json* v = member(root, "name")) read_string(*v, "/name", config.name);
-    if (const json* v = member(root, "description")) {
-      read_string(*v, "/description", config.description);
-    }
+    field(root, "", "name", config.name);
+    field(root, "", "description", config.description);
     if (const json* v = member(root, "options")) read_options(*v, "/options", config.options);
     if (const json* v = member(root, "scores")) read_scores(*v, "/scores", config.scores);
     if (const json* v = member(root, "grades")) read_grades(*v, "/grades", config.grades);
@@ -146,103 +132,60 @@ class ConfigReader {
   }
 
  private:
-  // -- diagnostics ----------------------------------------------------------
+  // -- the configuration's wording -------------------------------------------
 
-  void error(std::string_view code, std::string pointer, std::string message,
-             std::string suggestion = {}) {
-    Diagnostic d;
-    d.code = std::string(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    d.suggestion = std::move(suggestion);
-    diagnostics.push_back(std::move(d));
+  [[nodiscard]] std::string unknown_key_message(std::string_view key, std::string_view where,
+                                                std::span<const std::string_view> allowed,
+                                                std::string_view /*pointer*/,
+                                                bool /*suggested*/) const override {
+    return "unknown key '" + shown(key) + "' in " + std::string(where) + " (expected " +
+           join(allowed, " or ") + ")";
   }
 
-  void wrong_type(const std::string& pointer, std::string_view expected, const json& got) {
-    error("wrong_type", pointer,
-          "expected " + std::string(expected) + ", got " + std::string(json_type_name(got)));
+  [[nodiscard]] std::string string_too_long_message(std::size_t size) const override {
+    return "string of " + std::to_string(size) + " bytes is longer than " +
+           std::to_string(limits_.max_string_length) + " (Limits::max_string_length)";
   }
 
-  static const json* member(const json& object, std::string_view key) {
-    const auto it = object.find(key);
-    return it == object.end() ? nullptr : &*it;
+  /// An unknown name of `what` (an operator, a measure, ...), with the
+  /// nearest valid one as suggestion.
+  void unknown_name_error(std::string_view code, std::string pointer, std::string_view what,
+                          std::string_view text, std::span<const std::string_view> names) {
+    error(code, std::move(pointer),
+          "unknown " + std::string(what) + " '" + shown(text) + "' (expected " +
+              join(names, " or ") + ")",
+          suggest(text, names));
   }
 
-  /// Reports keys of `object` that are not in `allowed`, with the nearest
-  /// allowed key as suggestion. Returns the keys suggested, so that a
-  /// "missing key" report can be left out when a misspelling explains it.
-  std::vector<std::string> check_keys(const json& object, const std::string& pointer,
-                                      std::span<const std::string_view> allowed,
-                                      std::string_view what) {
-    std::vector<std::string> suggested;
-    const std::vector<std::string_view> candidates(allowed.begin(), allowed.end());
-    for (const auto& [key, value] : object.items()) {
-      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      std::string suggestion = detail::suggest(key, candidates);
-      if (!suggestion.empty()) suggested.push_back(suggestion);
-      error("unknown_key", pointer + "/" + pointer_escape(key),
-            "unknown key '" + shown(key) + "' in " + std::string(what) + " (expected " +
-                join(allowed, " or ") + ")",
-            std::move(suggestion));
+  /// A name of `names`, parsed by `parse`; nullopt after a wrong_type
+  /// (naming `expected`) or an unknown-name error.
+  template <class Parse>
+  auto read_name(const json& value, const std::string& pointer, std::string_view expected,
+                 std::string_view code, std::string_view what,
+                 std::span<const std::string_view> names, Parse parse)
+      -> decltype(parse(std::string_view())) {
+    if (!value.is_string()) {
+      wrong_type(pointer, expected, value);
+      return std::nullopt;
     }
-    return suggested;
+    const auto& text = value.get_ref<const std::string&>();
+    auto parsed = parse(text);
+    if (!parsed) unknown_name_error(code, pointer, what, text, names);
+    return parsed;
   }
 
-  static bool contains(const std::vector<std::string>& names, std::string_view name) {
-    return std::find(names.begin(), names.end(), name) != names.end();
+  /// A list longer than `limit`: limit_exceeded "more than <limit> <what>
+  /// (Limits::<limit_name>)".
+  bool too_many(const json& list, const std::string& pointer, std::size_t limit,
+                std::string_view what, std::string_view limit_name) {
+    if (list.size() <= limit) return false;
+    error("limit_exceeded", pointer,
+          "more than " + std::to_string(limit) + " " + std::string(what) +
+              " (Limits::" + std::string(limit_name) + ")");
+    return true;
   }
 
   // -- scalars --------------------------------------------------------------
-
-  bool check_length(const std::string& text, const std::string& pointer) {
-    if (text.size() <= limits_.max_string_length) return true;
-    error("limit_exceeded", pointer,
-          "string of " + std::to_string(text.size()) + " bytes is longer than " +
-              std::to_string(limits_.max_string_length) + " (Limits::max_string_length)");
-    return false;
-  }
-
-  bool read_string(const json& value, const std::string& pointer, std::string& out) {
-    if (!value.is_string()) {
-      wrong_type(pointer, "a string", value);
-      return false;
-    }
-    const auto& text = value.get_ref<const std::string&>();
-    if (!check_length(text, pointer)) return false;
-    out = text;
-    return true;
-  }
-
-  bool read_bool(const json& value, const std::string& pointer, bool& out) {
-    if (!value.is_boolean()) {
-      wrong_type(pointer, "a boolean (true or false)", value);
-      return false;
-    }
-    out = value.get<bool>();
-    return true;
-  }
-
-  bool read_number(const json& value, const std::string& pointer, double& out) {
-    if (!value.is_number()) {
-      wrong_type(pointer, "a number", value);
-      return false;
-    }
-    const double d = value.get<double>();
-    if (!std::isfinite(d)) {
-      error("invalid_value", pointer, "expected a finite number, got " + value.dump());
-      return false;
-    }
-    out = d;
-    return true;
-  }
-
-  template <class T>
-  bool read_number(const json& value, const std::string& pointer, std::optional<T>& out) {
-    double d = 0;
-    if (!read_number(value, pointer, d)) return false;
-    out = d;
-    return true;
-  }
 
   /// An integral number in [min, max]; 3.0 counts as the integer 3.
   bool read_integer(const json& value, const std::string& pointer, std::int64_t min,
@@ -293,18 +236,13 @@ class ConfigReader {
                  value);
       return false;
     }
-    if (value.size() > limits_.max_set_size) {
-      error(
-          "limit_exceeded", pointer,
-          "more than " + std::to_string(limits_.max_set_size) + " elements (Limits::max_set_size)");
-      return false;
-    }
+    if (too_many(value, pointer, limits_.max_set_size, "elements", "max_set_size")) return false;
     std::vector<std::string> list;
     list.reserve(value.size());
     bool ok = true;
     for (std::size_t i = 0; i < value.size(); ++i) {
       std::string s;
-      if (read_string(value[i], pointer + "/" + std::to_string(i), s)) {
+      if (read_string(value[i], child(pointer, i), s)) {
         list.push_back(std::move(s));
       } else {
         ok = false;
@@ -331,11 +269,9 @@ class ConfigReader {
   }
 
   void read_options(const json& value, const std::string& p, Options& options) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kOptionsKeys, "options");
-    if (const json* v = member(value, "case_sensitive")) {
-      read_bool(*v, p + "/case_sensitive", options.case_sensitive);
-    }
+    field(value, p, "case_sensitive", options.case_sensitive);
     if (const json* v = member(value, "free_email_domains")) {
       std::vector<std::string> domains;
       if (read_string_list(*v, p + "/free_email_domains", false, domains)) {
@@ -344,9 +280,7 @@ class ConfigReader {
     }
     if (const json* v = member(value, "enrichment")) {
       const std::string ep = p + "/enrichment";
-      if (!v->is_object()) {
-        wrong_type(ep, "an object", *v);
-      } else {
+      if (expect_object(*v, ep)) {
         check_keys(*v, ep, kEnrichmentKeys, "enrichment");
         if (const json* f = member(*v, "fields")) {
           read_string_list(*f, ep + "/fields", false, options.enrichment.fields);
@@ -360,16 +294,12 @@ class ConfigReader {
         }
       }
     }
-    if (const json* v = member(value, "fallback_stage")) {
-      read_string(*v, p + "/fallback_stage", options.fallback_stage);
-    }
-    if (const json* v = member(value, "ignore_automated")) {
-      read_bool(*v, p + "/ignore_automated", options.ignore_automated);
-    }
+    field(value, p, "fallback_stage", options.fallback_stage);
+    field(value, p, "ignore_automated", options.ignore_automated);
   }
 
   void read_lifecycle(const json& value, const std::string& p, Lifecycle& lc) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kLifecycleKeys, "lifecycle");
     if (const json* v = member(value, "regression")) {
       std::string text;
@@ -377,21 +307,13 @@ class ConfigReader {
         if (const auto r = parse_regression(text)) {
           lc.regression = *r;
         } else {
-          const std::vector<std::string_view> names(kRegressionNames.begin(),
-                                                    kRegressionNames.end());
-          error("invalid_value", p + "/regression",
-                "unknown regression policy '" + shown(text) + "' (expected " + join(names, " or ") +
-                    ")",
-                detail::suggest(text, names));
+          unknown_name_error("invalid_value", p + "/regression", "regression policy", text,
+                             kRegressionNames);
         }
       }
     }
-    if (const json* v = member(value, "demote_after_days")) {
-      read_number(*v, p + "/demote_after_days", lc.demote_after_days);
-    }
-    if (const json* v = member(value, "demote_margin")) {
-      read_number(*v, p + "/demote_margin", lc.demote_margin);
-    }
+    field(value, p, "demote_after_days", lc.demote_after_days);
+    field(value, p, "demote_margin", lc.demote_margin);
     if (const json* v = member(value, "recycle")) {
       const std::string rp = p + "/recycle";
       if (!v->is_array()) {
@@ -399,65 +321,49 @@ class ConfigReader {
       } else {
         for (std::size_t i = 0; i < v->size(); ++i) {
           const json& r = (*v)[i];
-          const std::string ip = rp + "/" + std::to_string(i);
+          const std::string ip = child(rp, i);
           RecycleRule rule;
           if (!r.is_object()) {
             wrong_type(ip, "a recycle rule object", r);
             continue;
           }
           check_keys(r, ip, kRecycleKeys, "a recycle rule");
-          if (const json* f = member(r, "id")) read_string(*f, ip + "/id", rule.id);
-          if (const json* f = member(r, "stage")) read_string(*f, ip + "/stage", rule.stage);
-          if (const json* f = member(r, "after_days")) {
-            read_number(*f, ip + "/after_days", rule.after_days);
-          }
+          field(r, ip, "id", rule.id);
+          field(r, ip, "stage", rule.stage);
+          field(r, ip, "after_days", rule.after_days);
           if (const json* f = member(r, "unless")) {
             read_string_list(*f, ip + "/unless", true, rule.unless);
           }
-          if (const json* f = member(r, "to")) read_string(*f, ip + "/to", rule.to);
-          if (const json* f = member(r, "reason")) read_string(*f, ip + "/reason", rule.reason);
-          if (const json* f = member(r, "hold_days")) {
-            read_number(*f, ip + "/hold_days", rule.hold_days);
-          }
+          field(r, ip, "to", rule.to);
+          field(r, ip, "reason", rule.reason);
+          field(r, ip, "hold_days", rule.hold_days);
           lc.recycle.push_back(std::move(rule));
         }
       }
     }
     if (const json* v = member(value, "feedback")) {
       const std::string fp = p + "/feedback";
-      if (!v->is_object()) {
-        wrong_type(fp, "an object", *v);
-      } else {
+      if (expect_object(*v, fp)) {
         FeedbackPolicy& fb = lc.feedback;
         check_keys(*v, fp, kFeedbackKeys, "feedback");
-        if (const json* f = member(*v, "rejected_stage")) {
-          read_string(*f, fp + "/rejected_stage", fb.rejected_stage);
-        }
-        if (const json* f = member(*v, "rejected_hold_days")) {
-          read_number(*f, fp + "/rejected_hold_days", fb.rejected_hold_days);
-        }
-        if (const json* f = member(*v, "lost_stage")) {
-          read_string(*f, fp + "/lost_stage", fb.lost_stage);
-        }
-        if (const json* f = member(*v, "lost_hold_days")) {
-          read_number(*f, fp + "/lost_hold_days", fb.lost_hold_days);
-        }
-        if (const json* f = member(*v, "won_stage")) {
-          read_string(*f, fp + "/won_stage", fb.won_stage);
-        }
+        field(*v, fp, "rejected_stage", fb.rejected_stage);
+        field(*v, fp, "rejected_hold_days", fb.rejected_hold_days);
+        field(*v, fp, "lost_stage", fb.lost_stage);
+        field(*v, fp, "lost_hold_days", fb.lost_hold_days);
+        field(*v, fp, "won_stage", fb.won_stage);
       }
     }
   }
 
   void read_bounds(const json& value, const std::string& p, ScoreBounds& bounds) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kBoundsKeys, "score bounds");
-    if (const json* v = member(value, "min")) read_number(*v, p + "/min", bounds.min);
-    if (const json* v = member(value, "max")) read_number(*v, p + "/max", bounds.max);
+    field(value, p, "min", bounds.min);
+    field(value, p, "max", bounds.max);
   }
 
   void read_scores(const json& value, const std::string& p, Scores& scores) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kScoresKeys, "scores");
     if (const json* v = member(value, "fit")) read_bounds(*v, p + "/fit", scores.fit);
     if (const json* v = member(value, "engagement")) {
@@ -465,29 +371,20 @@ class ConfigReader {
     }
     if (const json* v = member(value, "weights")) {
       const std::string wp = p + "/weights";
-      if (!v->is_object()) {
-        wrong_type(wp, "an object", *v);
-      } else {
+      if (expect_object(*v, wp)) {
         check_keys(*v, wp, kWeightsKeys, "weights");
-        if (const json* f = member(*v, "fit")) read_number(*f, wp + "/fit", scores.weights.fit);
-        if (const json* e = member(*v, "engagement")) {
-          read_number(*e, wp + "/engagement", scores.weights.engagement);
-        }
+        field(*v, wp, "fit", scores.weights.fit);
+        field(*v, wp, "engagement", scores.weights.engagement);
       }
     }
   }
 
   void read_bands(const json& value, const std::string& p, std::vector<GradeBand>& bands) {
     if (!value.is_array()) return wrong_type(p, "an array of grade bands", value);
-    if (value.size() > limits_.max_set_size) {
-      error("limit_exceeded", p,
-            "more than " + std::to_string(limits_.max_set_size) +
-                " grade bands (Limits::max_set_size)");
-      return;
-    }
+    if (too_many(value, p, limits_.max_set_size, "grade bands", "max_set_size")) return;
     std::vector<GradeBand> out;
     for (std::size_t i = 0; i < value.size(); ++i) {
-      const std::string bp = p + "/" + std::to_string(i);
+      const std::string bp = child(p, i);
       const json& band = value[i];
       GradeBand b;
       if (!band.is_object()) {
@@ -495,15 +392,15 @@ class ConfigReader {
         continue;
       }
       check_keys(band, bp, kBandKeys, "a grade band");
-      if (const json* v = member(band, "label")) read_string(*v, bp + "/label", b.label);
-      if (const json* v = member(band, "min")) read_number(*v, bp + "/min", b.min);
+      field(band, bp, "label", b.label);
+      field(band, bp, "min", b.min);
       out.push_back(std::move(b));
     }
     bands = std::move(out);
   }
 
   void read_grades(const json& value, const std::string& p, Grades& grades) {
-    if (!value.is_object()) return wrong_type(p, "an object", value);
+    if (!expect_object(value, p)) return;
     check_keys(value, p, kGradesKeys, "grades");
     if (const json* v = member(value, "fit")) read_bands(*v, p + "/fit", grades.fit);
     if (const json* v = member(value, "engagement")) {
@@ -515,23 +412,16 @@ class ConfigReader {
 
   void read_rules(const json& value, const std::string& p, std::vector<Rule>& rules) {
     if (!value.is_array()) return wrong_type(p, "an array of rules", value);
-    if (value.size() > limits_.max_rules) {
-      error("limit_exceeded", p,
-            "more than " + std::to_string(limits_.max_rules) + " rules (Limits::max_rules)");
-      return;
-    }
+    if (too_many(value, p, limits_.max_rules, "rules", "max_rules")) return;
     rules.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
-      rules.push_back(read_rule(value[i], p + "/" + std::to_string(i)));
+      rules.push_back(read_rule(value[i], child(p, i)));
     }
   }
 
   Rule read_rule(const json& value, const std::string& p) {
     Rule rule;
-    if (!value.is_object()) {
-      wrong_type(p, "a rule object", value);
-      return rule;
-    }
+    if (!expect_object(value, p, "a rule object")) return rule;
     const std::vector<std::string> suggested = check_keys(value, p, kRuleKeys, "a rule");
     if (const json* v = member(value, "id")) {
       read_string(*v, p + "/id", rule.id);
@@ -539,36 +429,22 @@ class ConfigReader {
       error("missing_key", p + "/id", "a rule needs an 'id'");
     }
     if (const json* v = member(value, "kind")) {
-      if (!v->is_string()) {
-        wrong_type(p + "/kind", "a rule kind (" + join(kRuleKindNames, " or ") + ")", *v);
-      } else {
-        const auto& text = v->get_ref<const std::string&>();
-        if (const auto kind = parse_rule_kind(text)) {
-          rule.kind = *kind;
-        } else {
-          error("unknown_rule_kind", p + "/kind",
-                "unknown rule kind '" + shown(text) + "' (expected " +
-                    join(kRuleKindNames, " or ") + ")",
-                detail::suggest(text, std::vector<std::string_view>(kRuleKindNames.begin(),
-                                                                    kRuleKindNames.end())));
-        }
-      }
+      const auto kind =
+          read_name(*v, p + "/kind", "a rule kind (" + join(kRuleKindNames, " or ") + ")",
+                    "unknown_rule_kind", "rule kind", kRuleKindNames, parse_rule_kind);
+      if (kind) rule.kind = *kind;
     } else if (!contains(suggested, "kind")) {
       error("missing_key", p + "/kind",
             "a rule needs a 'kind' (" + join(kRuleKindNames, " or ") + ")");
     }
-    if (const json* v = member(value, "description")) {
-      read_string(*v, p + "/description", rule.description);
-    }
+    field(value, p, "description", rule.description);
     if (const json* v = member(value, "when")) rule.when = read_condition(*v, p + "/when", 1);
     if (const json* v = member(value, "event")) {
       read_string_list(*v, p + "/event", true, rule.event_types);
     }
     if (const json* v = member(value, "where")) rule.where = read_where(*v, p + "/where", 1);
-    if (const json* v = member(value, "points")) read_number(*v, p + "/points", rule.points);
-    if (const json* v = member(value, "max_points")) {
-      read_number(*v, p + "/max_points", rule.max_points);
-    }
+    field(value, p, "points", rule.points);
+    field(value, p, "max_points", rule.max_points);
     if (const json* v = member(value, "max_per_day")) {
       std::int64_t n = 0;
       if (read_integer(*v, p + "/max_per_day", std::numeric_limits<int>::min(),
@@ -576,12 +452,8 @@ class ConfigReader {
         rule.max_per_day = static_cast<int>(n);
       }
     }
-    if (const json* v = member(value, "within_days")) {
-      read_number(*v, p + "/within_days", rule.within_days);
-    }
-    if (const json* v = member(value, "half_life_days")) {
-      read_number(*v, p + "/half_life_days", rule.half_life_days);
-    }
+    field(value, p, "within_days", rule.within_days);
+    field(value, p, "half_life_days", rule.half_life_days);
     if (const json* v = member(value, "implied_by")) {
       const std::string ip = p + "/implied_by";
       if (!v->is_object()) {
@@ -592,15 +464,12 @@ class ConfigReader {
         if (const json* e = member(*v, "event")) {
           read_string_list(*e, ip + "/event", true, rule.implied_by);
         } else {
-          error("missing_key", ip + "/event",
-                "missing required key \"event\" (the implying event types)");
+          missing_key(ip, "event", "the implying event types");
         }
-        if (const json* same = member(*v, "same")) {
-          read_string(*same, ip + "/same", rule.implied_same);
-        }
+        field(*v, ip, "same", rule.implied_same);
       }
     }
-    if (const json* v = member(value, "reason")) read_string(*v, p + "/reason", rule.reason);
+    field(value, p, "reason", rule.reason);
     return rule;
   }
 
@@ -614,7 +483,7 @@ class ConfigReader {
     } else if (value.is_array()) {
       out.reserve(value.size());
       for (std::size_t i = 0; i < value.size(); ++i) {
-        out.push_back(read_condition(value[i], p + "/" + std::to_string(i), depth));
+        out.push_back(read_condition(value[i], child(p, i), depth));
       }
     } else {
       wrong_type(p, "a condition or an array of conditions", value);
@@ -624,10 +493,7 @@ class ConfigReader {
 
   Condition read_condition(const json& value, const std::string& p, std::size_t depth) {
     Condition c;
-    if (!value.is_object()) {
-      wrong_type(p, "a condition object", value);
-      return c;
-    }
+    if (!expect_object(value, p, "a condition object")) return c;
     if (depth > limits_.max_condition_depth) {
       error("limit_exceeded", p,
             "condition nested deeper than " + std::to_string(limits_.max_condition_depth) +
@@ -680,7 +546,7 @@ class ConfigReader {
     }
     c.children.reserve(children.size());
     for (std::size_t i = 0; i < children.size(); ++i) {
-      c.children.push_back(read_condition(children[i], cp + "/" + std::to_string(i), depth + 1));
+      c.children.push_back(read_condition(children[i], child(cp, i), depth + 1));
     }
     return c;
   }
@@ -691,10 +557,7 @@ class ConfigReader {
     const std::vector<std::string> suggested =
         check_keys(value, p, kCompareKeys, "a field condition");
     read_string(value["field"], p + "/field", c.field);
-    if (const json* v = member(value, "case_sensitive")) {
-      bool b = false;
-      if (read_bool(*v, p + "/case_sensitive", b)) c.case_sensitive = b;
-    }
+    field(value, p, "case_sensitive", c.case_sensitive);
     read_op_value(value, p, suggested, c);
     return c;
   }
@@ -704,29 +567,16 @@ class ConfigReader {
     c.kind = Condition::Kind::aggregate;
     const std::vector<std::string> suggested =
         check_keys(value, p, kAggregateKeys, "a measure condition");
-    const json& measure = value["measure"];
-    if (!measure.is_string()) {
-      wrong_type(p + "/measure", "a measure (" + join(kMeasureNames, " or ") + ")", measure);
-    } else {
-      const auto& text = measure.get_ref<const std::string&>();
-      if (const auto m = parse_measure(text)) {
-        c.measure = *m;
-      } else {
-        error(
-            "unknown_measure", p + "/measure",
-            "unknown measure '" + shown(text) + "' (expected " + join(kMeasureNames, " or ") + ")",
-            detail::suggest(
-                text, std::vector<std::string_view>(kMeasureNames.begin(), kMeasureNames.end())));
-      }
-    }
+    const auto measure = read_name(value["measure"], p + "/measure",
+                                   "a measure (" + join(kMeasureNames, " or ") + ")",
+                                   "unknown_measure", "measure", kMeasureNames, parse_measure);
+    if (measure) c.measure = *measure;
     if (const json* v = member(value, "event")) {
       read_string_list(*v, p + "/event", true, c.event_types);
     }
     if (const json* v = member(value, "where")) c.where = read_where(*v, p + "/where", depth + 1);
-    if (const json* v = member(value, "within_days")) {
-      read_number(*v, p + "/within_days", c.within_days);
-    }
-    if (const json* v = member(value, "property")) read_string(*v, p + "/property", c.property);
+    field(value, p, "within_days", c.within_days);
+    field(value, p, "property", c.property);
     read_op_value(value, p, suggested, c);
     return c;
   }
@@ -735,20 +585,9 @@ class ConfigReader {
                      const std::vector<std::string>& suggested, Condition& c) {
     std::optional<Op> op;
     if (const json* v = member(value, "op")) {
-      if (!v->is_string()) {
-        wrong_type(p + "/op", "an operator name", *v);
-      } else {
-        const auto& text = v->get_ref<const std::string&>();
-        op = parse_op(text);
-        if (op) {
-          c.op = *op;
-        } else {
-          error("unknown_operator", p + "/op",
-                "unknown operator '" + shown(text) + "' (expected " + join(kOpNames, " or ") + ")",
-                detail::suggest(text,
-                                std::vector<std::string_view>(kOpNames.begin(), kOpNames.end())));
-        }
-      }
+      op = read_name(*v, p + "/op", "an operator name", "unknown_operator", "operator", kOpNames,
+                     parse_op);
+      if (op) c.op = *op;
     } else if (!contains(suggested, "op")) {
       error("missing_key", p + "/op", "a condition needs an 'op' (" + join(kOpNames, " or ") + ")");
     }
@@ -796,11 +635,7 @@ class ConfigReader {
   }
 
   void read_operand_list(const json& value, const std::string& p, Operand& out) {
-    if (value.size() > limits_.max_set_size) {
-      error("limit_exceeded", p,
-            "more than " + std::to_string(limits_.max_set_size) + " values (Limits::max_set_size)");
-      return;
-    }
+    if (too_many(value, p, limits_.max_set_size, "values", "max_set_size")) return;
     std::size_t strings = 0;
     std::size_t numbers = 0;
     for (const json& element : value) {
@@ -813,7 +648,7 @@ class ConfigReader {
       bool ok = true;
       for (std::size_t i = 0; i < value.size(); ++i) {
         std::string s;
-        ok = read_string(value[i], p + "/" + std::to_string(i), s) && ok;
+        ok = read_string(value[i], child(p, i), s) && ok;
         list.push_back(std::move(s));
       }
       if (ok) out = std::move(list);
@@ -825,7 +660,7 @@ class ConfigReader {
       bool ok = true;
       for (std::size_t i = 0; i < value.size(); ++i) {
         double d = 0;
-        ok = read_number(value[i], p + "/" + std::to_string(i), d) && ok;
+        ok = read_number(value[i], child(p, i), d) && ok;
         list.push_back(d);
       }
       if (ok) out = std::move(list);
@@ -841,7 +676,7 @@ class ConfigReader {
       const std::string expected = expect_strings   ? "a string (the list starts with strings)"
                                    : expect_numbers ? "a number (the list starts with numbers)"
                                                     : "a string or a number";
-      error("invalid_value", p + "/" + std::to_string(i),
+      error("invalid_value", child(p, i),
             "a value list holds only strings or only numbers: expected " + expected + ", got " +
                 a_type(element));
       return;
@@ -852,32 +687,23 @@ class ConfigReader {
 
   void read_stages(const json& value, const std::string& p, std::vector<Stage>& stages) {
     if (!value.is_array()) return wrong_type(p, "an array of stages", value);
-    if (value.size() > limits_.max_stages) {
-      error("limit_exceeded", p,
-            "more than " + std::to_string(limits_.max_stages) + " stages (Limits::max_stages)");
-      return;
-    }
+    if (too_many(value, p, limits_.max_stages, "stages", "max_stages")) return;
     stages.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
-      stages.push_back(read_stage(value[i], p + "/" + std::to_string(i)));
+      stages.push_back(read_stage(value[i], child(p, i)));
     }
   }
 
   Stage read_stage(const json& value, const std::string& p) {
     Stage stage;
-    if (!value.is_object()) {
-      wrong_type(p, "a stage object", value);
-      return stage;
-    }
+    if (!expect_object(value, p, "a stage object")) return stage;
     const std::vector<std::string> suggested = check_keys(value, p, kStageKeys, "a stage");
     if (const json* v = member(value, "name")) {
       read_string(*v, p + "/name", stage.name);
     } else if (!contains(suggested, "name")) {
       error("missing_key", p + "/name", "a stage needs a 'name'");
     }
-    if (const json* v = member(value, "description")) {
-      read_string(*v, p + "/description", stage.description);
-    }
+    field(value, p, "description", stage.description);
     if (const json* v = member(value, "when")) stage.when = read_condition(*v, p + "/when", 1);
     if (const json* v = member(value, "by_origin")) {
       const std::string op = p + "/by_origin";
@@ -886,17 +712,13 @@ class ConfigReader {
                    *v);
       } else {
         for (const auto& [key, condition] : v->items()) {
-          const std::string cp = op + "/" + pointer_escape(key);
-          if (!detail::parse_name<Origin>(key)) {
-            error(
-                "unknown_origin", cp,
-                "unknown origin '" + shown(key) + "' (expected " + join(kOriginNames, " or ") + ")",
-                detail::suggest(
-                    key, std::vector<std::string_view>(kOriginNames.begin(), kOriginNames.end())));
+          const std::string cp = child(op, key);
+          const std::optional<Origin> origin = detail::parse_name<Origin>(key);
+          if (!origin) {
+            unknown_name_error("unknown_origin", cp, "origin", key, kOriginNames);
             continue;
           }
-          const Origin origin = *detail::parse_name<Origin>(key);
-          stage.by_origin.emplace_back(origin, read_condition(condition, cp, 1));
+          stage.by_origin.emplace_back(*origin, read_condition(condition, cp, 1));
         }
       }
     }
@@ -1153,11 +975,10 @@ nlohmann::json to_json(const Config& config) { return config_json<nlohmann::json
 
 Result<Config> parse_config(std::string_view json_text, const Limits& limits) {
   if (json_text.size() > limits.max_config_bytes) {
-    Diagnostic d;
-    d.code = "limit_exceeded";
-    d.message = "configuration of " + std::to_string(json_text.size()) + " bytes is larger than " +
-                std::to_string(limits.max_config_bytes) + " (Limits::max_config_bytes)";
-    return Result<Config>(std::vector<Diagnostic>{std::move(d)});
+    return Result<Config>(std::vector<Diagnostic>{detail::make_error(
+        "limit_exceeded", "",
+        "configuration of " + std::to_string(json_text.size()) + " bytes is larger than " +
+            std::to_string(limits.max_config_bytes) + " (Limits::max_config_bytes)")});
   }
   detail::StrictParse parsed = detail::parse_json_strict(
       json_text, limits.max_config_bytes, config_max_depth(limits), limits.max_string_length);
@@ -1198,10 +1019,8 @@ Result<Qualifier> Qualifier::from_json_text(std::string_view text, const BuildOp
 Result<Qualifier> Qualifier::from_json_file(const std::filesystem::path& path,
                                             const BuildOptions& options) {
   const auto io_error = [&](const std::string& why) {
-    Diagnostic d;
-    d.code = "io_error";
-    d.message = "cannot read configuration file '" + path.string() + "': " + why;
-    return Result<Qualifier>(std::vector<Diagnostic>{std::move(d)});
+    return Result<Qualifier>(std::vector<Diagnostic>{detail::make_error(
+        "io_error", "", "cannot read configuration file '" + path.string() + "': " + why)});
   };
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
@@ -1210,12 +1029,11 @@ Result<Qualifier> Qualifier::from_json_file(const std::filesystem::path& path,
   if (std::filesystem::is_directory(status)) return io_error("it is a directory");
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
   if (!ec && size > options.limits.max_config_bytes) {
-    Diagnostic d;
-    d.code = "limit_exceeded";
-    d.message = "configuration file '" + path.string() + "' of " + std::to_string(size) +
-                " bytes is larger than " + std::to_string(options.limits.max_config_bytes) +
-                " (Limits::max_config_bytes)";
-    return Result<Qualifier>(std::vector<Diagnostic>{std::move(d)});
+    return Result<Qualifier>(std::vector<Diagnostic>{detail::make_error(
+        "limit_exceeded", "",
+        "configuration file '" + path.string() + "' of " + std::to_string(size) +
+            " bytes is larger than " + std::to_string(options.limits.max_config_bytes) +
+            " (Limits::max_config_bytes)")});
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return io_error("it cannot be opened");

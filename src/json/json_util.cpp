@@ -1,10 +1,10 @@
 // JSON utilities shared by the configuration and lead parsers: a strict
-// parser (duplicate keys, limits, syntax errors with line:column), a small
-// scanner that maps JSON pointers back to positions in the text, and the
-// formatting of diagnostics.
+// parser (duplicate keys, limits, syntax errors with line:column) and a small
+// scanner that maps JSON pointers back to positions in the text.
 #include "json/json_util.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,71 +16,10 @@
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/io.hpp"
 
+#include "core/diagnostics.hpp"
 #include "core/text.hpp"
 
 namespace leadscore {
-
-// ---------------------------------------------------------------------------
-// Diagnostics formatting
-// ---------------------------------------------------------------------------
-
-std::string Diagnostic::to_string() const {
-  std::string out;
-  if (line > 0) {
-    out += std::to_string(line);
-    out += ':';
-    out += std::to_string(column);
-    out += ": ";
-  }
-  out += severity == Severity::error ? "error[" : "warning[";
-  out += code;
-  out += "] at ";
-  out += pointer.empty() ? std::string("(document)") : pointer;
-  out += ": ";
-  out += message;
-  if (!suggestion.empty()) {
-    out += " (did you mean '";
-    out += suggestion;
-    out += "'?)";
-  }
-  return out;
-}
-
-std::string to_string(const std::vector<Diagnostic>& diagnostics) {
-  std::string out;
-  for (const Diagnostic& d : diagnostics) {
-    out += d.to_string();
-    out += '\n';
-  }
-  return out;
-}
-
-bool has_errors(const std::vector<Diagnostic>& diagnostics) noexcept {
-  return std::any_of(diagnostics.begin(), diagnostics.end(),
-                     [](const Diagnostic& d) { return d.is_error(); });
-}
-
-namespace {
-
-std::string error_summary(const std::vector<Diagnostic>& diagnostics) {
-  if (diagnostics.empty()) return "leadscore: unspecified error";
-  // Lead with the first error (warnings may come first in a merged list).
-  auto first = std::find_if(diagnostics.begin(), diagnostics.end(),
-                            [](const Diagnostic& d) { return d.is_error(); });
-  if (first == diagnostics.end()) first = diagnostics.begin();
-  std::string out = first->to_string();
-  if (diagnostics.size() > 1) {
-    out += " (and ";
-    out += std::to_string(diagnostics.size() - 1);
-    out += " more)";
-  }
-  return out;
-}
-
-}  // namespace
-
-Error::Error(std::vector<Diagnostic> diagnostics)
-    : std::runtime_error(error_summary(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 namespace detail {
 namespace {
@@ -589,12 +528,8 @@ class StrictHandler final : public nlohmann::json_sax<json> {
     std::size_t next_index = 0;    // arrays: index of the next element
   };
 
-  void error(std::string code, std::string pointer, std::string message) {
-    Diagnostic d;
-    d.code = std::move(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    diagnostics.push_back(std::move(d));
+  void error(std::string_view code, std::string pointer, std::string message) {
+    diagnostics.push_back(make_error(code, std::move(pointer), std::move(message)));
   }
 
   [[nodiscard]] std::string too_long(std::string_view what, std::size_t size) const {
@@ -664,11 +599,10 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
                               std::size_t max_string_length) {
   StrictParse out;
   if (text.size() > max_bytes) {
-    Diagnostic d;
-    d.code = "limit_exceeded";
-    d.message = "JSON text of " + std::to_string(text.size()) +
-                " bytes is larger than the limit of " + std::to_string(max_bytes) + " bytes";
-    out.diagnostics.push_back(std::move(d));
+    out.diagnostics.push_back(make_error("limit_exceeded", "",
+                                         "JSON text of " + std::to_string(text.size()) +
+                                             " bytes is larger than the limit of " +
+                                             std::to_string(max_bytes) + " bytes"));
     return out;
   }
   if (const std::size_t bad = utf8_error_offset(text); bad != std::string_view::npos) {
@@ -711,6 +645,15 @@ TextPosition position_of(std::string_view text, std::string_view pointer) {
   const std::size_t offset = innermost_offset(scanner, pointer);
   if (offset == kNotFound) return {};
   return LineIndex(text).at(offset);
+}
+
+nlohmann::json number_json(double value) {
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  if (std::isfinite(value) && std::trunc(value) == value && value >= -kTwoTo63 &&
+      value < kTwoTo63) {
+    return json(static_cast<std::int64_t>(value));
+  }
+  return json(value);
 }
 
 std::string_view json_type_name(const nlohmann::json& value) noexcept {

@@ -38,4 +38,9 @@ TextPosition position_of(std::string_view text, std::string_view pointer);
 /// "object", "array", "string", "number", "boolean", "null".
 std::string_view json_type_name(const nlohmann::json& value) noexcept;
 
+/// A number as JSON for the lead and result writers: integral values that an
+/// int64 holds exactly as integers (250, not 250.0); everything else as a
+/// double.
+nlohmann::json number_json(double value);
+
 }  // namespace leadscore::detail

@@ -5,10 +5,9 @@
 // Writing emits only the fields that are present, so that
 // lead_from_json(to_json(lead)) == lead.
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -21,10 +20,11 @@
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 #include "leadscore/lead.hpp"
+#include "leadscore/text.hpp"
 #include "leadscore/time.hpp"
 
 #include "core/names.hpp"
-#include "core/text.hpp"
+#include "json/json_reader.hpp"
 #include "json/json_util.hpp"
 #include "model/fields.hpp"
 
@@ -65,73 +65,31 @@ bool is_attributes(const LeadJsonKey& entry) {
   return entry.fields().front().access.storage == detail::Storage::attributes;
 }
 
-std::string join(const KeyList& keys) {
-  std::string out;
-  for (std::string_view key : keys) {
-    if (!out.empty()) out += ", ";
-    out += key;
-  }
-  return out;
-}
-
-/// `text` quoted, shortened to about 40 bytes (never inside a UTF-8 sequence).
-std::string quoted_excerpt(std::string_view text) {
-  constexpr std::size_t kMax = 40;
-  std::string out = "\"";
-  if (text.size() <= kMax) {
-    out += text;
-  } else {
-    std::size_t cut = kMax;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
-    out += text.substr(0, cut);
-    out += "...";
-  }
-  out += '"';
-  return out;
-}
-
-std::string child(const std::string& pointer, std::string_view key) {
-  return pointer + "/" + detail::pointer_escape(key);
-}
-
-std::string child(const std::string& pointer, std::size_t index) {
-  return pointer + "/" + std::to_string(index);
-}
-
-/// The member `key` of `object`, or nullptr when absent or null (null means
-/// absent everywhere in the lead format).
-const json* member(const json& object, std::string_view key) {
-  const auto it = object.find(std::string(key));
-  if (it == object.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-class LeadReader {
+class LeadReader final : public detail::JsonReader {
  public:
-  explicit LeadReader(const Limits& limits) : limits_(limits) {}
+  explicit LeadReader(const Limits& limits)
+      : JsonReader({limits.max_string_length, /*null_is_absent=*/true, "a boolean"}),
+        limits_(limits) {}
 
-  std::vector<Diagnostic> diagnostics;
-
+  /// The lead's keys in the order of kLeadJsonKeys (the field table), then
+  /// "events".
   Lead read(const json& j) {
     Lead lead;
-    if (!j.is_object()) {
-      wrong_type(j, "", "a lead object");
-      return lead;
-    }
+    if (!expect_object(j, "", "a lead object")) return lead;
     check_keys(j, "", kLeadKeys, "the lead");
     for (std::size_t i = 0; i < kLeadJsonKeys.size(); ++i) {
       const LeadJsonKey& entry = kLeadJsonKeys[i];
+      const std::string pointer = child("", entry.key);
       if (is_attributes(entry)) {
-        if (const json* attributes = member(j, entry.key)) read_attributes(*attributes, lead);
+        if (const json* attributes = member(j, entry.key)) {
+          read_attributes(*attributes, pointer, lead);
+        }
       } else if (!entry.section) {
         read_field(j, "", entry.fields().front(), lead);
-      } else {
-        const std::string pointer = child("", entry.key);
-        if (const json* section = member(j, entry.key);
-            section && expect_object(*section, pointer)) {
-          check_keys(*section, pointer, kSectionKeys[i], "\"" + std::string(entry.key) + "\"");
-          for (const LeadField& field : entry.fields()) read_field(*section, pointer, field, lead);
-        }
+      } else if (const json* section = member(j, entry.key);
+                 section && expect_object(*section, pointer)) {
+        check_keys(*section, pointer, kSectionKeys[i], "\"" + std::string(entry.key) + "\"");
+        for (const LeadField& field : entry.fields()) read_field(*section, pointer, field, lead);
       }
     }
     if (const json* events = member(j, "events")) read_events(*events, lead);
@@ -139,209 +97,126 @@ class LeadReader {
   }
 
  private:
+  static constexpr std::string_view kInstant = "a string (an ISO-8601 instant)";
+
   const Limits& limits_;
 
-  void error(std::string code, std::string pointer, std::string message,
-             std::string suggestion = {}) {
-    Diagnostic d;
-    d.severity = Severity::error;
-    d.code = std::move(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    d.suggestion = std::move(suggestion);
-    diagnostics.push_back(std::move(d));
-  }
-
-  void wrong_type(const json& j, const std::string& pointer, std::string_view expected) {
-    std::string message = "expected ";
-    message += expected;
-    message += ", got ";
-    message += detail::json_type_name(j);
-    error("wrong_type", pointer, std::move(message));
-  }
-
-  void limit_exceeded(const std::string& pointer, std::string_view what, std::size_t actual,
-                      std::string_view limit_name, std::size_t limit) {
-    std::string message(what);
-    message += " (";
-    message += std::to_string(actual);
-    message += ") exceeds the limit ";
-    message += limit_name;
-    message += " = ";
-    message += std::to_string(limit);
-    error("limit_exceeded", pointer, std::move(message));
-  }
-
-  bool expect_object(const json& j, const std::string& pointer) {
-    if (j.is_object()) return true;
-    wrong_type(j, pointer, "an object");
-    return false;
-  }
-
-  /// Reports every key of `object` that is not in `known`.
-  void check_keys(const json& object, const std::string& pointer, const KeyList& known,
-                  std::string_view where) {
-    for (const auto& [key, value] : object.items()) {
-      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string suggestion = detail::suggest(key, known);
-      std::string message = "unknown key " + quoted_excerpt(key) + " in " + std::string(where);
-      if (suggestion.empty() && pointer.empty()) {
-        // A key of a nested section written at the top level: say where it goes.
-        for (std::size_t i = 0; i < kLeadJsonKeys.size(); ++i) {
-          const KeyList& keys = kSectionKeys[i];
-          if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-            message += ": it belongs in \"" + std::string(kLeadJsonKeys[i].key) + "\"";
-            break;
-          }
+  /// Unknown keys are quoted in full up to 40 bytes; a key of a nested
+  /// section written at the top level is pointed to its section.
+  [[nodiscard]] std::string unknown_key_message(std::string_view key, std::string_view where,
+                                                std::span<const std::string_view> allowed,
+                                                std::string_view pointer,
+                                                bool suggested) const override {
+    std::string note;
+    if (!suggested && pointer.empty()) {
+      for (std::size_t i = 0; i < kLeadJsonKeys.size(); ++i) {
+        const KeyList& keys = kSectionKeys[i];
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          note = ": it belongs in \"" + std::string(kLeadJsonKeys[i].key) + "\"";
+          break;
         }
       }
-      message += " (valid keys: " + join(known) + ")";
-      error("unknown_key", child(pointer, key), std::move(message), std::move(suggestion));
     }
+    return valid_keys_message(detail::quoted_excerpt(key), where, allowed, note);
   }
 
-  bool check_length(std::string_view text, const std::string& pointer) {
-    if (text.size() <= limits_.max_string_length) return true;
-    limit_exceeded(pointer, "string length", text.size(), "max_string_length",
-                   limits_.max_string_length);
-    return false;
+  [[nodiscard]] std::string not_finite_message(const json& /*value*/) const override {
+    return "expected a finite number";
   }
 
-  std::optional<std::string> read_string(const json& j, const std::string& pointer) {
-    if (!j.is_string()) {
-      wrong_type(j, pointer, "a string");
-      return std::nullopt;
+  /// Reads the field's key of `object` (at `pointer`) into the lead, by the
+  /// type of its Lead member.
+  void read_field(const json& object, const std::string& pointer, const LeadField& field,
+                  Lead& lead) {
+    const std::string_view key = field.key();
+    const json* j = member(object, key);
+    if (j == nullptr) {
+      if (field.access.storage == detail::Storage::id) {
+        missing_key(pointer, key, "the lead's id, a string");
+      }
+      return;
     }
-    const auto& text = j.get_ref<const std::string&>();
-    if (!check_length(text, pointer)) return std::nullopt;
-    return text;
-  }
-
-  std::optional<double> read_number(const json& j, const std::string& pointer) {
-    if (!j.is_number()) {
-      wrong_type(j, pointer, "a number");
-      return std::nullopt;
-    }
-    const auto value = j.get<double>();
-    if (!std::isfinite(value)) {
-      error("invalid_value", pointer, "expected a finite number");
-      return std::nullopt;
-    }
-    return value;
-  }
-
-  std::optional<Instant> read_instant(const json& j, const std::string& pointer) {
-    if (!j.is_string()) {
-      wrong_type(j, pointer, "a string (an ISO-8601 instant)");
-      return std::nullopt;
-    }
-    const auto& text = j.get_ref<const std::string&>();
-    if (auto instant = parse_instant(text)) return instant;
-    error("invalid_value", pointer,
-          "expected an ISO-8601 instant such as 2026-11-20T10:00:00Z, got " + quoted_excerpt(text));
-    return std::nullopt;
+    const std::string at = child(pointer, key);
+    std::visit(detail::Overloaded{
+                   [&](std::optional<Value>* out) { *out = read_free_value(*j, at); },
+                   [&](Origin* out) { read_origin(*j, at, *out); },
+                   [&](std::optional<Instant>* out) { *out = read_instant(*j, at, kInstant); },
+                   // std::string, and optional text, number or boolean.
+                   [&](auto* out) { read_value(*j, at, *out); },
+               },
+               field.access.member(lead));
   }
 
   /// A free-form value: string, number, boolean or array of strings.
-  std::optional<Value> read_value(const json& j, const std::string& pointer) {
+  std::optional<Value> read_free_value(const json& j, const std::string& pointer) {
     switch (j.type()) {
-      case json::value_t::string:
-        if (auto text = read_string(j, pointer)) return Value{std::move(*text)};
+      case json::value_t::string: {
+        std::string text;
+        if (read_string(j, pointer, text)) return Value{std::move(text)};
         return std::nullopt;
+      }
       case json::value_t::number_integer:
       case json::value_t::number_unsigned:
-      case json::value_t::number_float:
-        if (auto number = read_number(j, pointer)) return Value{*number};
+      case json::value_t::number_float: {
+        double number = 0;
+        if (read_number(j, pointer, number)) return Value{number};
         return std::nullopt;
+      }
       case json::value_t::boolean:
         return Value{j.get<bool>()};
       case json::value_t::array: {
-        std::vector<std::string> list;
-        list.reserve(j.size());
+        std::vector<std::string> list(j.size());
         bool ok = true;
         for (std::size_t i = 0; i < j.size(); ++i) {
-          if (auto text = read_string(j[i], child(pointer, i))) {
-            list.push_back(std::move(*text));
-          } else {
-            ok = false;
-          }
+          ok = read_string(j[i], child(pointer, i), list[i]) && ok;
         }
         if (!ok) return std::nullopt;
         return Value{std::move(list)};
       }
       default:
-        wrong_type(j, pointer, "a string, number, boolean or array of strings");
+        wrong_type(pointer, "a string, number, boolean or array of strings", j);
         return std::nullopt;
     }
   }
 
-  /// Reads the field's key of `object` (at `pointer`) into the lead.
-  void read_field(const json& object, const std::string& pointer, const LeadField& field,
-                  Lead& lead) {
-    const json* j = member(object, field.key());
-    if (j == nullptr) {
-      if (field.access.storage == detail::Storage::id) {
-        error("missing_key", child(pointer, field.key()),
-              "missing required key \"id\" (the lead's id, a string)");
-      }
-      return;
-    }
-    const std::string at = child(pointer, field.key());
-    std::visit(detail::Overloaded{
-                   [&](std::string* out) {
-                     if (auto text = read_string(*j, at)) *out = std::move(*text);
-                   },
-                   [&](std::optional<std::string>* out) { *out = read_string(*j, at); },
-                   [&](std::optional<double>* out) { *out = read_number(*j, at); },
-                   [&](std::optional<bool>* out) {
-                     if (j->is_boolean()) {
-                       *out = j->get<bool>();
-                     } else {
-                       wrong_type(*j, at, "a boolean");
-                     }
-                   },
-                   [&](std::optional<Value>* out) { *out = read_value(*j, at); },
-                   [&](Origin* out) { read_origin(*j, *out); },
-                   [&](std::optional<Instant>* out) { *out = read_instant(*j, at); },
-               },
-               field.access.member(lead));
-  }
-
-  void read_origin(const json& j, Origin& out) {
+  void read_origin(const json& j, const std::string& pointer, Origin& out) {
     if (!j.is_string()) {
-      wrong_type(j, "/origin", "a string (\"inbound\", \"outbound\" or \"unknown\")");
+      wrong_type(pointer, "a string (\"inbound\", \"outbound\" or \"unknown\")", j);
       return;
     }
     const auto& text = j.get_ref<const std::string&>();
-    if (auto origin = parse_origin(text)) {
+    if (auto origin = parse_origin(text)) {  // any case
       out = *origin;
       return;
     }
-    error("unknown_origin", "/origin",
-          "unknown origin " + quoted_excerpt(text) +
+    error("unknown_origin", pointer,
+          "unknown origin " + detail::quoted_excerpt(text) +
               "; expected \"inbound\", \"outbound\" or \"unknown\"",
-          detail::suggest(text, detail::name_list<Origin>()));
+          suggest(text, detail::kNames<Origin>));
   }
 
-  void read_attributes(const json& j, Lead& lead) {
-    const std::string pointer = "/attributes";
-    if (!expect_object(j, pointer)) return;
-    if (j.size() > limits_.max_properties) {
-      limit_exceeded(pointer, "number of attributes", j.size(), "max_properties",
-                     limits_.max_properties);
-      return;
-    }
+  /// True when `j` is an object of at most Limits::max_properties members
+  /// (`what` names them: "number of attributes"); else reports why not.
+  bool expect_properties(const json& j, const std::string& pointer, std::string_view what) {
+    if (!expect_object(j, pointer)) return false;
+    if (j.size() <= limits_.max_properties) return true;
+    limit_exceeded(pointer, what, j.size(), "max_properties", limits_.max_properties);
+    return false;
+  }
+
+  void read_attributes(const json& j, const std::string& pointer, Lead& lead) {
+    if (!expect_properties(j, pointer, "number of attributes")) return;
     for (const auto& [key, value] : j.items()) {
       const std::string at = child(pointer, key);
       if (!check_length(key, at) || value.is_null()) continue;
-      if (auto v = read_value(value, at)) lead.attributes.emplace(key, std::move(*v));
+      if (auto v = read_free_value(value, at)) lead.attributes.emplace(key, std::move(*v));
     }
   }
 
   void read_events(const json& j, Lead& lead) {
     const std::string pointer = "/events";
     if (!j.is_array()) {
-      wrong_type(j, pointer, "an array of events");
+      wrong_type(pointer, "an array of events", j);
       return;
     }
     if (j.size() > limits_.max_events_per_lead) {
@@ -357,61 +232,51 @@ class LeadReader {
 
   Event read_event(const json& j, const std::string& pointer) {
     Event event;
-    if (!j.is_object()) {
-      wrong_type(j, pointer, "an event object");
-      return event;
-    }
+    if (!expect_object(j, pointer, "an event object")) return event;
     check_keys(j, pointer, kEventKeys, "an event");
 
     if (const json* type = member(j, "type")) {
-      if (auto text = read_string(*type, pointer + "/type")) event.type = std::move(*text);
+      read_string(*type, pointer + "/type", event.type);
     } else {
-      error("missing_key", pointer + "/type",
-            "missing required key \"type\" (the event type, e.g. \"page_view\")");
+      missing_key(pointer, "type", "the event type, e.g. \"page_view\"");
     }
 
     if (const json* at = member(j, "at")) {
-      if (auto instant = read_instant(*at, pointer + "/at")) event.at = *instant;
+      if (auto instant = read_instant(*at, pointer + "/at", kInstant)) event.at = *instant;
     } else {
-      error("missing_key", pointer + "/at",
-            "missing required key \"at\" (when the event happened, e.g. "
-            "\"2026-11-20T10:00:00Z\")");
+      missing_key(pointer, "at", "when the event happened, e.g. \"2026-11-20T10:00:00Z\"");
     }
 
-    if (const json* id = member(j, "id")) {
-      if (auto text = read_string(*id, pointer + "/id")) event.id = std::move(*text);
-    }
-
+    field(j, pointer, "id", event.id);
     if (const json* automated = member(j, "automated")) {
       if (automated->is_boolean()) {
         event.automated = automated->get<bool>();
       } else {
-        wrong_type(*automated, pointer + "/automated", "a boolean (true or false)");
+        wrong_type(pointer + "/automated", "a boolean (true or false)", *automated);
       }
     }
-
     if (const json* properties = member(j, "properties")) {
-      const std::string at = pointer + "/properties";
-      if (!expect_object(*properties, at)) return event;
-      if (properties->size() > limits_.max_properties) {
-        limit_exceeded(at, "number of properties", properties->size(), "max_properties",
-                       limits_.max_properties);
-        return event;
-      }
-      event.properties.reserve(properties->size());
-      for (const auto& [key, value] : properties->items()) {
-        const std::string prop = child(at, key);
-        if (!check_length(key, prop) || value.is_null()) continue;
-        if (value.is_string()) {
-          if (auto text = read_string(value, prop)) event.properties.emplace_back(key, *text);
-        } else if (value.is_number()) {
-          if (auto number = read_number(value, prop)) event.properties.emplace_back(key, *number);
-        } else {
-          wrong_type(value, prop, "a string or number");
-        }
-      }
+      read_properties(*properties, pointer + "/properties", event);
     }
     return event;
+  }
+
+  void read_properties(const json& properties, const std::string& at, Event& event) {
+    if (!expect_properties(properties, at, "number of properties")) return;
+    event.properties.reserve(properties.size());
+    for (const auto& [key, value] : properties.items()) {
+      const std::string prop = child(at, key);
+      if (!check_length(key, prop) || value.is_null()) continue;
+      if (value.is_string()) {
+        std::string text;
+        if (read_string(value, prop, text)) event.properties.emplace_back(key, std::move(text));
+      } else if (value.is_number()) {
+        double number = 0;
+        if (read_number(value, prop, number)) event.properties.emplace_back(key, number);
+      } else {
+        wrong_type(prop, "a string or number", value);
+      }
+    }
   }
 };
 
@@ -419,16 +284,7 @@ class LeadReader {
 // Writing
 // ---------------------------------------------------------------------------
 
-/// A number as JSON: integral values that an int64 holds exactly are written
-/// as integers (250, not 250.0); everything else as a double.
-json number_json(double value) {
-  constexpr double kTwoTo63 = 9223372036854775808.0;
-  if (std::isfinite(value) && std::trunc(value) == value && value >= -kTwoTo63 &&
-      value < kTwoTo63) {
-    return json(static_cast<std::int64_t>(value));
-  }
-  return json(value);
-}
+using detail::number_json;
 
 json value_json(const Value& value) {
   return std::visit(

@@ -1,17 +1,21 @@
 // Qualification and Explanation as JSON: the output records of the CLI and of
-// applications that store results. The lead id is not included; the caller
-// adds it.
+// applications that store results (to_json, and append_json_summary for
+// records written as text). The lead id is not included; the caller adds it.
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
 #include "leadscore/config.hpp"
+#include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
+
+#include "json/json_util.hpp"
 
 namespace leadscore {
 
@@ -19,15 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-/// Integral values that an int64 holds exactly are written as integers.
-json number_json(double value) {
-  constexpr double kTwoTo63 = 9223372036854775808.0;
-  if (std::isfinite(value) && std::trunc(value) == value && value >= -kTwoTo63 &&
-      value < kTwoTo63) {
-    return json(static_cast<std::int64_t>(value));
-  }
-  return json(value);
-}
+using detail::number_json;
 
 json text(std::string_view s) { return json(std::string(s)); }
 
@@ -92,6 +88,26 @@ nlohmann::json to_json(const Qualification& result) {
   j["disqualified"] = result.disqualified;
   j["reason"] = result.disqualified ? text(result.reason) : json(nullptr);
   return j;
+}
+
+void append_json_summary(std::string& out, const Qualification& result) {
+  out += "\"stage\":";
+  append_json_string(out, result.stage);
+  const std::pair<std::string_view, double> scores[] = {{",\"fit\":", result.fit},
+                                                        {",\"engagement\":", result.engagement},
+                                                        {",\"total\":", result.total}};
+  for (const auto& [key, value] : scores) {
+    out += key;
+    append_json_number(out, value);
+  }
+  out += ",\"grade\":";
+  append_json_string(out, result.grade);
+  if (result.disqualified) {
+    out += ",\"disqualified\":true,\"reason\":";
+    append_json_string(out, result.reason);
+  } else {
+    out += ",\"disqualified\":false,\"reason\":null";
+  }
 }
 
 nlohmann::json to_json(const Explanation& explanation) {

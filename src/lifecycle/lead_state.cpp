@@ -26,6 +26,7 @@
 #include "eval/evaluator.hpp"
 #include "explain/explain.hpp"
 #include "json/json_util.hpp"
+#include "lifecycle/saved_state.hpp"
 #include "model/model.hpp"
 
 namespace leadscore {
@@ -476,323 +477,38 @@ std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
 }
 
 // ---------------------------------------------------------------------------
-// Persistence
+// Persistence: to_json() and from_json() are in src/json/state_json.cpp; they
+// save and restore the lifecycle fields through these two.
 // ---------------------------------------------------------------------------
 
-namespace {
-
-constexpr std::string_view kFormat = "leadscore.lead_state";
-constexpr int kFormatVersion = 1;
-
-nlohmann::json instant_json(const std::optional<Instant>& t) {
-  return t ? nlohmann::json(format_instant(*t)) : nlohmann::json(nullptr);
-}
-
-}  // namespace
-
-std::string config_fingerprint(const Config& config) {
-  const std::string text = to_json_text(config);
-  std::uint64_t h = 14695981039346656037ULL;
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
-std::string LeadState::to_json() const {
+detail::SavedState LeadState::saved_state() const {
   const detail::StateData& d = *d_;
-  nlohmann::json j = nlohmann::json::object();
-  j["format"] = kFormat;
-  j["version"] = kFormatVersion;
-  j["config"] = {{"name", d.model->config.name},
-                 {"fingerprint", config_fingerprint(d.model->config)}};
-  j["lead"] = leadscore::to_json(d.lead);
-  j["stage"] = d.stage;
-  j["entered_at"] = instant_json(d.entered);
-  j["observed_at"] = instant_json(d.observed);
-  j["failing_since"] = instant_json(d.failing_since);
-  j["disqualified"] = d.disqualified;
-  j["sales_status"] = std::string(to_string(d.sales));
+  detail::SavedState s{d.stage,        d.entered, d.observed, d.failing_since, d.sales,
+                       d.disqualified, {},        {},         d.history};
   if (d.hold) {
-    j["hold"] = {
-        {"until", format_instant(d.hold->until)},
-        {"stage", d.hold->rank >= static_cast<int>(d.model->config.stages.size())
-                      ? d.model->fallback_stage
-                      : d.model->config.stages[static_cast<std::size_t>(d.hold->rank)].name}};
-  } else {
-    j["hold"] = nullptr;
+    const auto& stages = d.model->config.stages;
+    s.hold_until = d.hold->until;
+    s.hold_stage = d.hold->rank >= static_cast<int>(stages.size())
+                       ? d.model->fallback_stage
+                       : stages[static_cast<std::size_t>(d.hold->rank)].name;
   }
-  nlohmann::json history = nlohmann::json::array();
-  for (const Transition& t : d.history) {
-    nlohmann::json e = {{"from", t.from},
-                        {"to", t.to},
-                        {"at", format_instant(t.at)},
-                        {"cause", std::string(to_string(t.cause))},
-                        {"reason", t.reason},
-                        {"conditions", t.conditions},
-                        {"rules", t.rules},
-                        {"fit", t.fit},
-                        {"engagement", t.engagement},
-                        {"total", t.total}};
-    history.push_back(std::move(e));
-  }
-  j["history"] = std::move(history);
-  return j.dump();
+  return s;
 }
 
-namespace {
-
-class StateReader {
- public:
-  std::vector<Diagnostic> diags;
-
-  void error(std::string code, std::string pointer, std::string message) {
-    Diagnostic d;
-    d.code = std::move(code);
-    d.pointer = std::move(pointer);
-    d.message = std::move(message);
-    diags.push_back(std::move(d));
+void LeadState::restore(detail::SavedState saved) {
+  detail::StateData& d = *d_;
+  d.stage = std::move(saved.stage);
+  d.entered = saved.entered;
+  d.observed = saved.observed;
+  d.failing_since = saved.failing_since;
+  d.sales = saved.sales;
+  d.disqualified = saved.disqualified;
+  d.hold.reset();
+  if (saved.hold_until) {
+    d.hold =
+        detail::Hold{*saved.hold_until, saved.hold_stage.empty() ? 0 : d.rank(saved.hold_stage)};
   }
-
-  const nlohmann::json* member(const nlohmann::json& j, const char* key, const std::string& p,
-                               bool required) {
-    const auto it = j.find(key);
-    if (it == j.end()) {
-      if (required)
-        error("missing_key", p + "/" + key, std::string("missing required key \"") + key + "\"");
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  std::optional<std::string> text(const nlohmann::json& j, const char* key, const std::string& p,
-                                  bool required = true) {
-    const nlohmann::json* v = member(j, key, p, required);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) {
-      error("wrong_type", p + "/" + key,
-            "expected a string, got " + std::string(detail::json_type_name(*v)));
-      return std::nullopt;
-    }
-    return v->get<std::string>();
-  }
-
-  std::optional<Instant> instant(const nlohmann::json& j, const char* key, const std::string& p) {
-    const nlohmann::json* v = member(j, key, p, false);
-    if (!v || v->is_null()) return std::nullopt;
-    if (!v->is_string()) {
-      error("wrong_type", p + "/" + key,
-            "expected an ISO-8601 instant or null, got " + std::string(detail::json_type_name(*v)));
-      return std::nullopt;
-    }
-    auto t = parse_instant(v->get<std::string>());
-    if (!t) {
-      error("invalid_value", p + "/" + key, "expected an ISO-8601 instant, got " + v->dump());
-      return std::nullopt;
-    }
-    return *t;
-  }
-
-  double number(const nlohmann::json& j, const char* key, const std::string& p) {
-    const nlohmann::json* v = member(j, key, p, false);
-    if (!v) return 0;
-    if (!v->is_number()) {
-      error("wrong_type", p + "/" + key,
-            "expected a number, got " + std::string(detail::json_type_name(*v)));
-      return 0;
-    }
-    return v->get<double>();
-  }
-};
-
-}  // namespace
-
-Result<LeadState> LeadState::from_json(const Qualifier& qualifier, std::string_view text) {
-  const Limits limits;
-  auto parsed =
-      detail::parse_json_strict(text, limits.max_lead_bytes * 2,
-                                limits.max_condition_depth * 2 + 16, limits.max_string_length);
-  if (!parsed.value) return Result<LeadState>(std::move(parsed.diagnostics));
-  const nlohmann::json& j = *parsed.value;
-  StateReader r;
-  std::vector<Diagnostic> warnings;
-  auto finish = [&](std::vector<Diagnostic> diags) {
-    for (Diagnostic& d : diags) {
-      if (d.line == 0) {
-        const auto pos = detail::position_of(text, d.pointer);
-        d.line = pos.line;
-        d.column = pos.column;
-      }
-    }
-    return diags;
-  };
-  if (!j.is_object()) {
-    r.error("wrong_type", "",
-            "expected a lead state object, got " + std::string(detail::json_type_name(j)));
-    return Result<LeadState>(finish(std::move(r.diags)));
-  }
-  const auto format = r.text(j, "format", "");
-  if (format && *format != kFormat) {
-    r.error("invalid_value", "/format",
-            "not a lead state: format is \"" + *format + "\", expected \"" + std::string(kFormat) +
-                "\"");
-  }
-  if (const nlohmann::json* v = r.member(j, "version", "", true)) {
-    if (!v->is_number_integer() || v->get<std::int64_t>() != kFormatVersion) {
-      r.error("unsupported_version", "/version",
-              "unsupported lead state version " + v->dump() + " (this version of leadscore reads " +
-                  std::to_string(kFormatVersion) + ")");
-    }
-  }
-  Lead lead;
-  if (const nlohmann::json* v = r.member(j, "lead", "", true)) {
-    auto l = lead_from_json(*v, limits);
-    for (Diagnostic d : l.diagnostics()) {
-      d.pointer = "/lead" + d.pointer;
-      d.line = d.column = 0;
-      if (d.is_error()) {
-        r.diags.push_back(std::move(d));
-      } else {
-        warnings.push_back(std::move(d));
-      }
-    }
-    if (l.ok()) lead = std::move(l).value();
-  }
-  const auto stage = r.text(j, "stage", "");
-  const auto sales_text = r.text(j, "sales_status", "", false);
-  SalesStatus sales = SalesStatus::none;
-  if (sales_text) {
-    if (auto s = parse_sales_status(*sales_text)) {
-      sales = *s;
-    } else {
-      r.error("invalid_value", "/sales_status",
-              "unknown sales status \"" + *sales_text +
-                  "\" (expected none, accepted, rejected, won or lost)");
-    }
-  }
-  bool disqualified = false;
-  if (const nlohmann::json* v = r.member(j, "disqualified", "", false)) {
-    if (v->is_boolean()) {
-      disqualified = v->get<bool>();
-    } else {
-      r.error("wrong_type", "/disqualified",
-              "expected a boolean, got " + std::string(detail::json_type_name(*v)));
-    }
-  }
-  const auto entered = r.instant(j, "entered_at", "");
-  const auto observed = r.instant(j, "observed_at", "");
-  const auto failing = r.instant(j, "failing_since", "");
-  std::vector<Transition> history;
-  if (const nlohmann::json* v = r.member(j, "history", "", false)) {
-    if (!v->is_array()) {
-      r.error("wrong_type", "/history",
-              "expected an array, got " + std::string(detail::json_type_name(*v)));
-    } else {
-      for (std::size_t i = 0; i < v->size(); ++i) {
-        const nlohmann::json& e = (*v)[i];
-        const std::string p = "/history/" + std::to_string(i);
-        if (!e.is_object()) {
-          r.error("wrong_type", p, "expected a transition object");
-          continue;
-        }
-        Transition t;
-        if (auto s = r.text(e, "from", p)) t.from = *s;
-        if (auto s = r.text(e, "to", p)) t.to = *s;
-        if (auto at = r.instant(e, "at", p)) t.at = *at;
-        if (auto s = r.text(e, "cause", p)) {
-          if (auto c = parse_transition_cause(*s)) {
-            t.cause = *c;
-          } else {
-            r.error("invalid_value", p + "/cause", "unknown transition cause \"" + *s + "\"");
-          }
-        }
-        if (auto s = r.text(e, "reason", p, false)) t.reason = *s;
-        for (const char* key : {"conditions", "rules"}) {
-          const nlohmann::json* list = r.member(e, key, p, false);
-          if (!list) continue;
-          auto& out = std::string_view(key) == "rules" ? t.rules : t.conditions;
-          if (!list->is_array()) {
-            r.error("wrong_type", p + "/" + key, "expected an array of strings");
-            continue;
-          }
-          for (const auto& item : *list) {
-            if (item.is_string()) out.push_back(item.get<std::string>());
-          }
-        }
-        t.fit = r.number(e, "fit", p);
-        t.engagement = r.number(e, "engagement", p);
-        t.total = r.number(e, "total", p);
-        history.push_back(std::move(t));
-      }
-    }
-  }
-  std::optional<detail::Hold> hold;
-  std::string hold_stage;
-  if (const nlohmann::json* v = r.member(j, "hold", "", false); v && !v->is_null()) {
-    if (!v->is_object()) {
-      r.error("wrong_type", "/hold", "expected an object or null");
-    } else {
-      const auto until = r.instant(*v, "until", "/hold");
-      if (auto s = r.text(*v, "stage", "/hold")) hold_stage = *s;
-      if (until) hold = detail::Hold{*until, 0};
-    }
-  }
-  if (has_errors(r.diags)) return Result<LeadState>(finish(std::move(r.diags)));
-
-  LeadState state(qualifier, std::move(lead));
-  detail::StateData& d = *state.d_;
-  // The saved stage must exist under this configuration.
-  auto known = [&d](const std::string& name) {
-    return name.empty() || d.rank(name) >= 0 ||
-           name == d.model->config.lifecycle.feedback.won_stage;
-  };
-  if (stage && !known(*stage)) {
-    r.error(
-        "state_unknown_stage", "/stage",
-        "the saved stage '" + *stage + "' does not exist in this configuration (stages: " +
-            [&d] {
-              std::string names;
-              for (const auto& s : d.model->config.stages) names += s.name + ", ";
-              return names + d.model->fallback_stage;
-            }() +
-            "); map it to a configured stage before loading");
-  }
-  if (hold && !hold_stage.empty()) {
-    if (d.rank(hold_stage) < 0) {
-      r.error("state_unknown_stage", "/hold/stage",
-              "the hold stage '" + hold_stage + "' does not exist in this configuration");
-    } else {
-      hold->rank = d.rank(hold_stage);
-    }
-  }
-  if (has_errors(r.diags)) return Result<LeadState>(finish(std::move(r.diags)));
-  d.stage = stage.value_or("");
-  d.entered = entered;
-  d.observed = observed;
-  d.failing_since = failing;
-  d.sales = sales;
-  d.disqualified = disqualified;
-  d.hold = hold;
-  d.history = std::move(history);
-  if (const nlohmann::json* cfg = j.contains("config") ? &j["config"] : nullptr;
-      cfg && cfg->is_object() && cfg->contains("fingerprint") &&
-      (*cfg)["fingerprint"].is_string()) {
-    const std::string saved = (*cfg)["fingerprint"].get<std::string>();
-    const std::string now = config_fingerprint(d.model->config);
-    if (saved != now) {
-      Diagnostic w;
-      w.severity = Severity::warning;
-      w.code = "config_changed";
-      w.pointer = "/config/fingerprint";
-      w.message = "saved under configuration " + saved + ", loaded under " + now +
-                  ": scores are rebuilt from the events; call rescore() to record stage changes";
-      warnings.push_back(std::move(w));
-    }
-  }
-  return Result<LeadState>(std::move(state), finish(std::move(warnings)));
+  d.history = std::move(saved.history);
 }
 
 // ---------------------------------------------------------------------------
