@@ -42,16 +42,9 @@ const std::vector<std::string>& standard_event_types() {
   return types;
 }
 
-Config default_config() {
-  Config c;
-  c.name = "leadscore-default-b2b";
-  c.description =
-      "Built-in B2B configuration: fit from title, company size, industry, business email and "
-      "enrichment; engagement from decaying web, email, content and product activity; stages "
-      "PQL, SQL, MQL with stricter thresholds for outbound leads.";
-  c.scores.fit.max = 100;
-  c.scores.engagement.max = 100;
+namespace {
 
+void add_fit_rules(Config& c) {
   // ---- fit (demographic) -------------------------------------------------
   c.add(Rule::fit("decision_maker",
                   any({field("job_title")
@@ -97,7 +90,9 @@ Config default_config() {
   c.add(Rule::fit("unknown_company",
                   all({field("company.name").missing(), field("company.domain").missing()}), -10)
             .describe("Nothing known of the company"));
+}
 
+void add_behavior_rules(Config& c) {
   // ---- behaviour (points per event, decaying) -----------------------------
   c.add(Rule::behavior("page_views", {"page_view"}, 1)
             .cap(10)
@@ -164,7 +159,9 @@ Config default_config() {
             .within(60)
             .describe("Asked about a paid-plan feature"));
   c.add(Rule::behavior("unsubscribed", {"unsubscribe"}, -20).cap(20).describe("Unsubscribed"));
+}
 
+void add_engagement_rules(Config& c) {
   // ---- engagement (aggregates) -------------------------------------------
   c.add(Rule::engagement("active_days", events().within(14).distinct_days().gte(3), 10)
             .describe("Active on 3+ distinct days in the last 14"));
@@ -172,7 +169,9 @@ Config default_config() {
             .describe("5+ product sessions in the last 14 days"));
   c.add(Rule::engagement("inactive_30d", field("days_since_last_activity").gte(30), -20)
             .describe("No activity for 30 days or more"));
+}
 
+void add_knockouts(Config& c) {
   // ---- knockouts -----------------------------------------------------------
   c.add(Rule::knockout("competitor", field("attributes.competitor").eq(true), "competitor")
             .describe("Flagged as working for a competitor (set attributes.competitor, or replace "
@@ -197,7 +196,9 @@ Config default_config() {
                                                         "mailinator.com"}),
                        "invalid_contact")
             .describe("Test or disposable email address"));
+}
 
+void add_stages(Config& c) {
   // ---- stages (best first) ---------------------------------------------------
   Stage pql;
   pql.name = "PQL";
@@ -242,7 +243,9 @@ Config default_config() {
   mql.by_origin.emplace_back(Origin::outbound,
                              all({field("score.fit").gte(40), field("score.engagement").gte(20)}));
   c.add(mql);
+}
 
+void set_lifecycle(Config& c) {
   // ---- lifecycle (LeadState) -------------------------------------------------
   // Stages may go down, but only after their condition has failed for a week
   // (no flapping on a single quiet day); an SQL that sales has not accepted
@@ -261,6 +264,26 @@ Config default_config() {
   aging.hold_days = 30;
   c.lifecycle.recycle.push_back(std::move(aging));
   c.lifecycle.feedback.rejected_stage = "MQL";
+}
+
+}  // namespace
+
+Config default_config() {
+  Config c;
+  c.name = "leadscore-default-b2b";
+  c.description =
+      "Built-in B2B configuration: fit from title, company size, industry, business email and "
+      "enrichment; engagement from decaying web, email, content and product activity; stages "
+      "PQL, SQL, MQL with stricter thresholds for outbound leads.";
+  c.scores.fit.max = 100;
+  c.scores.engagement.max = 100;
+
+  add_fit_rules(c);
+  add_behavior_rules(c);
+  add_engagement_rules(c);
+  add_knockouts(c);
+  add_stages(c);
+  set_lifecycle(c);
   return c;
 }
 
