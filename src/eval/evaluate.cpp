@@ -422,6 +422,16 @@ class Evaluator final : public EvalView {
     return acc.sum;
   }
 
+  /// A fit, engagement or knockout rule `r` that held.
+  static void add_rule(Totals& t, const CompiledRule& cr, std::size_t r) noexcept {
+    if (cr.kind == RuleKind::fit)
+      t.fit = sat_add(t.fit, cr.points_micro);
+    else if (cr.kind == RuleKind::engagement)
+      t.engagement = sat_add(t.engagement, cr.points_micro);
+    else if (cr.kind == RuleKind::knockout && t.knockout < 0)
+      t.knockout = static_cast<int>(r);
+  }
+
   /// Every rule in configuration order: points summed, first knockout kept.
   Totals score_rules(EvalListener* listener) {
     Totals t;
@@ -437,28 +447,14 @@ class Evaluator final : public EvalView {
         continue;
       }
       if (!listener) {  // the fast path: no trace object at all
-        if (eval(cr.when, nullptr)) {
-          if (cr.kind == RuleKind::fit)
-            t.fit = sat_add(t.fit, cr.points_micro);
-          else if (cr.kind == RuleKind::engagement)
-            t.engagement = sat_add(t.engagement, cr.points_micro);
-          else if (cr.kind == RuleKind::knockout && t.knockout < 0)
-            t.knockout = static_cast<int>(r);
-        }
+        if (eval(cr.when, nullptr)) add_rule(t, cr, r);
         continue;
       }
       std::optional<ConditionTrace> trace;
       if (traces) trace.emplace();
       const bool held = eval(cr.when, trace ? &*trace : nullptr);
-      if (held) {
-        if (cr.kind == RuleKind::fit)
-          t.fit = sat_add(t.fit, cr.points_micro);
-        else if (cr.kind == RuleKind::engagement)
-          t.engagement = sat_add(t.engagement, cr.points_micro);
-        else if (cr.kind == RuleKind::knockout && t.knockout < 0)
-          t.knockout = static_cast<int>(r);
-      }
-      if (listener) listener->on_condition_rule(r, held, trace ? &*trace : nullptr, *this);
+      if (held) add_rule(t, cr, r);
+      listener->on_condition_rule(r, held, trace ? &*trace : nullptr, *this);
     }
     return t;
   }

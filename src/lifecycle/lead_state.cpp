@@ -59,7 +59,7 @@ struct Hold {
   int rank = 0;  ///< no promotion above this stage rank while it lasts
 };
 
-struct StateData {
+struct StateData : LifecycleFields {
   Qualifier qualifier;
   std::shared_ptr<const Model> model;
   Lead lead;  ///< lead.events is the ledger: the events that take part, in applied order
@@ -67,15 +67,8 @@ struct StateData {
   StreamAccumulator acc;
   std::unordered_set<std::string> ids;
   std::vector<std::uint32_t> impliers;  ///< ledger indices of events of implied_by types
-  // lifecycle
-  std::string stage;
-  std::optional<Instant> entered;
-  std::optional<Instant> observed;
-  std::optional<Instant> failing_since;
+  // lifecycle (the rest is in LifecycleFields)
   std::optional<Hold> hold;
-  SalesStatus sales = SalesStatus::none;
-  bool disqualified = false;
-  std::vector<Transition> history;
 
   StateData(Qualifier q, std::shared_ptr<const Model> m)
       : qualifier(std::move(q)), model(std::move(m)), acc(*model) {}
@@ -483,8 +476,8 @@ std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
 
 detail::SavedState LeadState::saved_state() const {
   const detail::StateData& d = *d_;
-  detail::SavedState s{d.stage,        d.entered, d.observed, d.failing_since, d.sales,
-                       d.disqualified, {},        {},         d.history};
+  detail::SavedState s;
+  static_cast<detail::LifecycleFields&>(s) = d;
   if (d.hold) {
     const auto& stages = d.model->config.stages;
     s.hold_until = d.hold->until;
@@ -497,18 +490,12 @@ detail::SavedState LeadState::saved_state() const {
 
 void LeadState::restore(detail::SavedState saved) {
   detail::StateData& d = *d_;
-  d.stage = std::move(saved.stage);
-  d.entered = saved.entered;
-  d.observed = saved.observed;
-  d.failing_since = saved.failing_since;
-  d.sales = saved.sales;
-  d.disqualified = saved.disqualified;
   d.hold.reset();
   if (saved.hold_until) {
     d.hold =
         detail::Hold{*saved.hold_until, saved.hold_stage.empty() ? 0 : d.rank(saved.hold_stage)};
   }
-  d.history = std::move(saved.history);
+  static_cast<detail::LifecycleFields&>(d) = std::move(saved);
 }
 
 // ---------------------------------------------------------------------------

@@ -14,18 +14,23 @@
 
 namespace leadscore::detail {
 
-struct SavedState {
+/// A lead's place in the lifecycle: what LeadState keeps besides its ledger
+/// (StateData derives from it) and what its JSON form saves.
+struct LifecycleFields {
   std::string stage;  ///< "" before the first observation
   std::optional<Instant> entered;
   std::optional<Instant> observed;
   std::optional<Instant> failing_since;
   SalesStatus sales = SalesStatus::none;
   bool disqualified = false;
+  std::vector<Transition> history;
+};
+
+struct SavedState : LifecycleFields {
   /// A hold (after rejected or lost feedback): no promotion above
   /// `hold_stage` until `hold_until`.
   std::optional<Instant> hold_until;
   std::string hold_stage;
-  std::vector<Transition> history;
 };
 
 }  // namespace leadscore::detail
