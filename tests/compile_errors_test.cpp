@@ -20,18 +20,12 @@
 
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
+#include "support/vocabulary.hpp"
 
 namespace leadscore {
 namespace {
 
-using cond::all;
-using cond::any;
-using cond::events;
-using cond::field;
-using cond::negate;
-using test::config_with;
-using Strings = std::vector<std::string>;
-using Numbers = std::vector<double>;
+using namespace test::vocabulary;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();

@@ -42,11 +42,7 @@ constexpr int kScale = 3;
 #endif
 
 bool same_facts(const DerivedFacts& a, const DerivedFacts& b) {
-  return a.enrichment == b.enrichment && a.completeness == b.completeness &&
-         a.email_domain == b.email_domain && a.free_email == b.free_email &&
-         a.days_since_created == b.days_since_created &&
-         a.days_since_last_activity == b.days_since_last_activity &&
-         a.events_considered == b.events_considered && a.events_after_as_of == b.events_after_as_of;
+  return test::facts_fields(a) == test::facts_fields(b);
 }
 
 bool same_explanation(const Explanation& a, const Explanation& b) {
