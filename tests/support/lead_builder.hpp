@@ -19,12 +19,14 @@
 
 namespace leadscore::test {
 
-/// The UTC instant y-m-d h:mi:s.
-inline Instant utc(int y, unsigned m, unsigned d, int h = 0, int mi = 0, int s = 0) {
+/// The UTC instant y-m-d h:mi:s.ms, computed with <chrono> alone (never
+/// with the library's parser).
+inline Instant utc(int y, unsigned m, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
                                         std::chrono::day{d}};
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::sys_days{ymd}) +
-         std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s};
+         std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} +
+         std::chrono::milliseconds{ms};
 }
 
 /// The evaluation instant most tests use: 2026-03-15T12:00:00Z.
