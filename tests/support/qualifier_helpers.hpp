@@ -69,6 +69,15 @@ inline auto facts_fields(const DerivedFacts& f) {
                   f.days_since_last_activity, f.events_considered, f.events_after_as_of);
 }
 
+/// "<code> <pointer>: <message>" for each diagnostic, in order: a list of
+/// diagnostics checked with one EXPECT_EQ, every entry printed on a failure.
+inline std::vector<std::string> code_pointer_message(const std::vector<Diagnostic>& all) {
+  std::vector<std::string> out;
+  out.reserve(all.size());
+  for (const Diagnostic& d : all) out.push_back(d.code + " " + d.pointer + ": " + d.message);
+  return out;
+}
+
 /// The diagnostics of a build that must fail.
 inline std::vector<Diagnostic> build_errors(Config config, const BuildOptions& options = {}) {
   Result<Qualifier> result = Qualifier::build(std::move(config), options);
