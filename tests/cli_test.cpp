@@ -123,30 +123,28 @@ TEST_F(Cli, UsageErrorsNameTheFlagAndTheExpectedForm) {
     std::vector<std::string> args;
     std::string message;
   };
+  // `leadscore score --input <leads> <more...>`
+  const auto score = [&leads](std::vector<std::string> more) {
+    more.insert(more.begin(), {"score", "--input", leads.string()});
+    return more;
+  };
   const std::vector<Case> cases{
       {{"frobnicate"}, "unknown command 'frobnicate'"},
-      {{"score", "--input", leads.string(), "--thread", "2"},
+      {score({"--thread", "2"}),
        "unknown option '--thread' for 'leadscore score' (did you mean '--threads'?)"},
-      {{"score", "--input", leads.string(), "--threads", "x"},
-       "--threads expects a positive integer (1..1024), got 'x'"},
-      {{"score", "--input", leads.string(), "--threads", "0"},
-       "--threads expects a positive integer"},
-      {{"score", "--input", leads.string(), "--threads"},
-       "--threads expects a value (--threads N)"},
+      {score({"--threads", "x"}), "--threads expects a positive integer (1..1024), got 'x'"},
+      {score({"--threads", "0"}), "--threads expects a positive integer"},
+      {score({"--threads"}), "--threads expects a value (--threads N)"},
       {{"score"}, "--input is required"},
-      {{"score", "--input", leads.string(), "--as-of", "yesterday"},
-       "--as-of expects an ISO-8601 instant"},
-      {{"score", "--input", leads.string(), "--format", "xml"},
-       "--format expects jsonl or csv, got 'xml'"},
-      {{"score", "--input", leads.string(), "--output-format", "xml"},
-       "--output-format expects jsonl or csv"},
-      {{"score", "--input", leads.string(), "--map", "m.json"}, "--map applies to CSV input only"},
+      {score({"--as-of", "yesterday"}), "--as-of expects an ISO-8601 instant"},
+      {score({"--format", "xml"}), "--format expects jsonl or csv, got 'xml'"},
+      {score({"--output-format", "xml"}), "--output-format expects jsonl or csv"},
+      {score({"--map", "m.json"}), "--map applies to CSV input only"},
       {{"score", "--input", "/nonexistent/leads.jsonl"},
        "--input '/nonexistent/leads.jsonl': cannot open"},
-      {{"score", "--input", leads.string(), "--config", "/nonexistent.json"},
-       "--config '/nonexistent.json': cannot open"},
-      {{"score", "--input", leads.string(), "extra"}, "unexpected argument 'extra'"},
-      {{"score", "--input", leads.string(), "--explain=yes"}, "'--explain' takes no value"},
+      {score({"--config", "/nonexistent.json"}), "--config '/nonexistent.json': cannot open"},
+      {score({"extra"}), "unexpected argument 'extra'"},
+      {score({"--explain=yes"}), "'--explain' takes no value"},
       {{"check"}, "--config is required"},
       {{"explain"}, "--lead is required"},
       {{"explain", "--lead", leads.string(), "--format", "yaml"}, "--format expects text or json"},
