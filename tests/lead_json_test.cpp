@@ -663,6 +663,17 @@ TEST(ResultJson, QualificationShape) {
   EXPECT_EQ(to_json(q)["disqualified"], true);
 }
 
+/// A contribution of rule `id`: `points` (the same before its cap) and its evidence.
+Contribution contribution(std::string id, RuleKind kind, double points, std::string evidence) {
+  Contribution c;
+  c.rule_id = std::move(id);
+  c.kind = kind;
+  c.points = points;
+  c.uncapped_points = points;
+  c.evidence = std::move(evidence);
+  return c;
+}
+
 TEST(ResultJson, ExplanationShape) {
   Explanation e;
   e.result.fit = 30;
@@ -678,26 +689,15 @@ TEST(ResultJson, ExplanationShape) {
   e.facts.days_since_created = 10;
   e.facts.events_considered = 3;
   e.facts.events_after_as_of = 1;
-  Contribution fit;
-  fit.rule_id = "fit.size";
-  fit.kind = RuleKind::fit;
-  fit.points = 30;
-  fit.uncapped_points = 30;
-  fit.evidence = "company.employees is 250";
-  Contribution visits;
-  visits.rule_id = "beh.pricing";
-  visits.kind = RuleKind::behavior;
-  visits.points = 12.25;
+  const Contribution fit = contribution("fit.size", RuleKind::fit, 30, "company.employees is 250");
+  Contribution visits = contribution("beh.pricing", RuleKind::behavior, 12.25, "3 events, decayed");
   visits.uncapped_points = 14.5;
   visits.capped = true;
   visits.matched_events = 4;
   visits.counted_events = 3;
   visits.over_daily_cap = 1;
   visits.decay_factor_sum = 2.45;
-  visits.evidence = "3 events, decayed";
-  Contribution active;
-  active.rule_id = "eng.active";
-  active.kind = RuleKind::engagement;
+  Contribution active = contribution("eng.active", RuleKind::engagement, 0, "");
   active.aggregate_value = 3;
   e.contributions = {fit, visits, active};
   e.knockouts = {};
