@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -179,34 +178,26 @@ class LoopAllocs {
   std::int64_t start_;
 };
 
+/// bench::repeat(fn) with the allocations it makes counted (LoopAllocs), one
+/// item per call.
+template <class Fn>
+void count_repeated(benchmark::State& state, Fn&& fn) {
+  LoopAllocs allocs;
+  bench::repeat(state, fn);
+  allocs.finish(state, state.iterations());
+  state.SetItemsProcessed(state.iterations());
+}
+
 using leadscore::Lead;
 using leadscore::Qualification;
 using leadscore::Qualifier;
 
-const Qualifier& default_qualifier() {
-  static const Qualifier q = Qualifier::with_default_config();
-  return q;
-}
-const Lead& busy_lead() {
-  static const Lead lead = bench::busy_lead();
-  return lead;
-}
 const std::vector<Lead>& profiles() {
-  static const std::vector<Lead> leads = [] {
-    bench::Rng rng(42);
-    std::vector<Lead> out;
-    for (std::size_t i = 0; i < 1024; ++i) out.push_back(bench::make_profile(rng, i));
-    return out;
-  }();
+  static const std::vector<Lead> leads = bench::generate_leads(42, 1024, bench::make_profile);
   return leads;
 }
 const std::vector<Lead>& batch() {
-  static const std::vector<Lead> leads = [] {
-    bench::Rng rng(9);
-    std::vector<Lead> out;
-    for (std::size_t i = 0; i < 4096; ++i) out.push_back(bench::batch_lead(rng, i));
-    return out;
-  }();
+  static const std::vector<Lead> leads = bench::generate_leads(9, 4096, bench::batch_lead);
   return leads;
 }
 
@@ -224,40 +215,31 @@ void Framework_empty_loop(benchmark::State& state) {
 }
 BENCHMARK(Framework_empty_loop)->Name("Framework/empty_loop");
 
-void Qualify_default_50_events(benchmark::State& state) {
-  const Qualifier& q = default_qualifier();
-  const Lead& lead = busy_lead();
+/// The inputs of the single-lead benchmarks: the default configuration, the
+/// busy lead (50 events) and the evaluation instant.
+struct BusyLead {
+  const Qualifier& qualifier = bench::default_qualifier();
+  const Lead& lead = bench::shared_busy_lead();
   const leadscore::Instant as_of = bench::as_of();
-  LoopAllocs allocs;
-  for (auto _ : state) {
-    Qualification r = q.qualify(lead, as_of);
-    benchmark::DoNotOptimize(r);
-  }
-  allocs.finish(state, state.iterations());
-  state.SetItemsProcessed(state.iterations());
+};
+
+void Qualify_default_50_events(benchmark::State& state) {
+  const BusyLead in;
+  count_repeated(state, [&in] { return in.qualifier.qualify(in.lead, in.as_of); });
 }
 BENCHMARK(Qualify_default_50_events)->Name("Allocs/qualify_default_50_events");
 
 void Qualify_fit30(benchmark::State& state) {
-  static const std::optional<Qualifier> q = [] {
-    auto r = Qualifier::build(bench::fit30_config());
-    return r.ok() ? std::optional<Qualifier>(std::move(r).value()) : std::nullopt;
-  }();
-  if (!q) {
-    state.SkipWithError("fit30 configuration does not build");
-    return;
-  }
+  const Qualifier* q = bench::fit30_qualifier(state);
+  if (!q) return;
   const std::vector<Lead>& leads = profiles();
   const leadscore::Instant as_of = bench::as_of();
   std::size_t i = 0;
-  LoopAllocs allocs;
-  for (auto _ : state) {
+  count_repeated(state, [&] {
     Qualification r = q->qualify(leads[i], as_of);
-    benchmark::DoNotOptimize(r);
     i = (i + 1) % leads.size();
-  }
-  allocs.finish(state, state.iterations());
-  state.SetItemsProcessed(state.iterations());
+    return r;
+  });
 }
 BENCHMARK(Qualify_fit30)->Name("Allocs/qualify_fit30");
 
@@ -265,7 +247,7 @@ BENCHMARK(Qualify_fit30)->Name("Allocs/qualify_fit30");
 // with more, only the worker threads themselves (per call, not per lead).
 void QualifyAll_span(benchmark::State& state) {
   const auto threads = static_cast<unsigned>(state.range(0));
-  const Qualifier& q = default_qualifier();
+  const Qualifier& q = bench::default_qualifier();
   const std::vector<Lead>& leads = batch();
   static std::vector<Qualification> out(4096);
   const leadscore::Instant as_of = bench::as_of();
@@ -291,16 +273,8 @@ BENCHMARK(QualifyAll_span)
 
 // Not allocation-free by design: the counters must be well above zero.
 void Explain_default_50_events(benchmark::State& state) {
-  const Qualifier& q = default_qualifier();
-  const Lead& lead = busy_lead();
-  const leadscore::Instant as_of = bench::as_of();
-  LoopAllocs allocs;
-  for (auto _ : state) {
-    leadscore::Explanation e = q.explain(lead, as_of);
-    benchmark::DoNotOptimize(e);
-  }
-  allocs.finish(state, state.iterations());
-  state.SetItemsProcessed(state.iterations());
+  const BusyLead in;
+  count_repeated(state, [&in] { return in.qualifier.explain(in.lead, in.as_of); });
 }
 BENCHMARK(Explain_default_50_events)->Name("Allocs/explain_default_50_events");
 

@@ -38,6 +38,7 @@ using leadscore::Config;
 using leadscore::Event;
 using leadscore::Instant;
 using leadscore::Lead;
+using leadscore::Qualifier;
 using leadscore::Rule;
 using leadscore::Stage;
 using leadscore::cond::all;
@@ -62,112 +63,86 @@ inline std::optional<std::string> maybe(Rng& rng, const std::vector<std::string>
 // Attribute pools (realistic B2B data, mixed case on purpose: matching is
 // case-insensitive by default)
 // ---------------------------------------------------------------------------
-inline const std::vector<std::string>& job_titles() {
-  static const std::vector<std::string> v = {"CEO",
-                                             "Chief Marketing Officer",
-                                             "VP of Sales",
-                                             "Vice President, Marketing",
-                                             "Head of Growth",
-                                             "Marketing Director",
-                                             "Director of IT",
-                                             "Sales Manager",
-                                             "Team Lead, SDR",
-                                             "Senior Software Engineer",
-                                             "Marketing Coordinator",
-                                             "Account Executive",
-                                             "Founder & CTO",
-                                             "Product Manager",
-                                             "Operations Analyst",
-                                             "Demand Generation Manager",
-                                             "Leadership Coach",
-                                             "Co-founder",
-                                             "IT Director",
-                                             "Business Development Representative"};
-  return v;
-}
-inline const std::vector<std::string>& seniorities() {
-  static const std::vector<std::string> v = {"c_level", "vp",    "director", "senior",
-                                             "manager", "entry", "owner"};
-  return v;
-}
-inline const std::vector<std::string>& departments() {
-  static const std::vector<std::string> v = {
-      "Marketing", "Sales", "Engineering", "Finance", "Revenue Operations", "HR", "Growth", "IT"};
-  return v;
-}
-inline const std::vector<std::string>& industries() {
-  static const std::vector<std::string> v = {"Software",
-                                             "SaaS",
-                                             "Financial Services",
-                                             "Consulting",
-                                             "Education",
-                                             "Manufacturing",
-                                             "Retail",
-                                             "Healthcare",
-                                             "Information Technology",
-                                             "Government",
-                                             "Internet",
-                                             "Marketing",
-                                             "Telecommunications",
-                                             "E-commerce",
-                                             "Non-profit"};
-  return v;
-}
-inline const std::vector<std::string>& countries() {
-  static const std::vector<std::string> v = {"US", "GB", "FR", "DE", "CA", "IN",
-                                             "BR", "NL", "AU", "JP", "ES", "IE"};
-  return v;
-}
-inline const std::vector<std::string>& cities() {
-  static const std::vector<std::string> v = {"New York", "San Francisco", "London",  "Paris",
-                                             "Berlin",   "Austin",        "Toronto", "Lyon",
-                                             "Dublin",   "Sydney"};
-  return v;
-}
-inline const std::vector<std::string>& sources() {
-  static const std::vector<std::string> v = {
+/// The pools the generators draw from, built once (on first use).
+struct Pools {
+  std::vector<std::string> job_titles = {"CEO",
+                                         "Chief Marketing Officer",
+                                         "VP of Sales",
+                                         "Vice President, Marketing",
+                                         "Head of Growth",
+                                         "Marketing Director",
+                                         "Director of IT",
+                                         "Sales Manager",
+                                         "Team Lead, SDR",
+                                         "Senior Software Engineer",
+                                         "Marketing Coordinator",
+                                         "Account Executive",
+                                         "Founder & CTO",
+                                         "Product Manager",
+                                         "Operations Analyst",
+                                         "Demand Generation Manager",
+                                         "Leadership Coach",
+                                         "Co-founder",
+                                         "IT Director",
+                                         "Business Development Representative"};
+  std::vector<std::string> seniorities = {"c_level", "vp",    "director", "senior",
+                                          "manager", "entry", "owner"};
+  std::vector<std::string> departments = {"Marketing",          "Sales", "Engineering", "Finance",
+                                          "Revenue Operations", "HR",    "Growth",      "IT"};
+  std::vector<std::string> industries = {"Software",
+                                         "SaaS",
+                                         "Financial Services",
+                                         "Consulting",
+                                         "Education",
+                                         "Manufacturing",
+                                         "Retail",
+                                         "Healthcare",
+                                         "Information Technology",
+                                         "Government",
+                                         "Internet",
+                                         "Marketing",
+                                         "Telecommunications",
+                                         "E-commerce",
+                                         "Non-profit"};
+  std::vector<std::string> countries = {"US", "GB", "FR", "DE", "CA", "IN",
+                                        "BR", "NL", "AU", "JP", "ES", "IE"};
+  std::vector<std::string> cities = {"New York", "San Francisco", "London", "Paris",  "Berlin",
+                                     "Austin",   "Toronto",       "Lyon",   "Dublin", "Sydney"};
+  std::vector<std::string> sources = {
       "web_form",       "referral",   "trade_show",     "paid_ads", "cold_email",
       "purchased_list", "newsletter", "organic_search", "webinar",  "content_download"};
-  return v;
-}
-inline const std::vector<std::string>& company_stems() {
-  static const std::vector<std::string> v = {"acme",   "globex",    "initech", "umbrella",
-                                             "hooli",  "stark",     "wayne",   "wonka",
-                                             "tyrell", "cyberdyne", "soylent", "aperture"};
-  return v;
-}
-inline const std::vector<std::string>& tech_tools() {
-  static const std::vector<std::string> v = {"HubSpot", "Salesforce", "Marketo", "Slack",
-                                             "Pardot",  "Zendesk",    "Jira"};
-  return v;
-}
-inline const std::vector<std::string>& first_names() {
-  static const std::vector<std::string> v = {"Ada", "Grace",   "Alan",   "Linus",
-                                             "Ken", "Barbara", "Donald", "Edsger"};
-  return v;
-}
-inline const std::vector<std::string>& last_names() {
-  static const std::vector<std::string> v = {"Lovelace", "Hopper", "Turing", "Torvalds",
-                                             "Thompson", "Liskov", "Knuth"};
-  return v;
+  std::vector<std::string> company_stems = {"acme",   "globex",    "initech", "umbrella",
+                                            "hooli",  "stark",     "wayne",   "wonka",
+                                            "tyrell", "cyberdyne", "soylent", "aperture"};
+  std::vector<std::string> tech_tools = {"HubSpot", "Salesforce", "Marketo", "Slack",
+                                         "Pardot",  "Zendesk",    "Jira"};
+  std::vector<std::string> first_names = {"Ada", "Grace",   "Alan",   "Linus",
+                                          "Ken", "Barbara", "Donald", "Edsger"};
+  std::vector<std::string> last_names = {"Lovelace", "Hopper", "Turing", "Torvalds",
+                                         "Thompson", "Liskov", "Knuth"};
+};
+inline const Pools& pools() {
+  static const Pools p;
+  return p;
 }
 
 /// Who the lead is, without events: contact, company, title, location,
 /// source, discovery and a few custom attributes, each field missing with a
 /// realistic probability.
 inline Lead make_profile(Rng& rng, std::size_t index) {
+  const Pools& pool = pools();
   Lead l;
   l.id = "lead-" + std::to_string(index);
-  l.contact.first_name = rng.pick(first_names());
-  l.contact.last_name = rng.pick(last_names());
-  const std::string stem = rng.pick(company_stems());
+  l.contact.first_name = rng.pick(pool.first_names);
+  l.contact.last_name = rng.pick(pool.last_names);
+  const std::string stem = rng.pick(pool.company_stems);
   const bool free_mail = rng.chance(0.2);
   l.contact.email =
       *l.contact.first_name + "@" + (free_mail ? std::string("gmail.com") : stem + ".com");
   if (rng.chance(0.5)) l.contact.phone = "+1 555 01" + std::to_string(10 + rng.below(90));
   if (rng.chance(0.8)) l.company.name = stem;
   if (rng.chance(0.7)) l.company.domain = stem + ".com";
-  l.company.industry = maybe(rng, industries(), 0.15);
+  l.company.industry = maybe(rng, pool.industries, 0.15);
   if (rng.chance(0.85)) {
     // Log-uniform head count in [1, 50000].
     const double employees = std::floor(std::exp(rng.unit() * 10.82));
@@ -175,13 +150,13 @@ inline Lead make_profile(Rng& rng, std::size_t index) {
     if (rng.chance(0.6))
       l.company.annual_revenue = employees * (60'000.0 + 4'000.0 * rng.below(50));
   }
-  l.job_title = maybe(rng, job_titles(), 0.1);
-  l.seniority = maybe(rng, seniorities(), 0.3);
-  l.department = maybe(rng, departments(), 0.3);
-  l.location.country = maybe(rng, countries(), 0.1);
-  l.location.city = maybe(rng, cities(), 0.4);
+  l.job_title = maybe(rng, pool.job_titles, 0.1);
+  l.seniority = maybe(rng, pool.seniorities, 0.3);
+  l.department = maybe(rng, pool.departments, 0.3);
+  l.location.country = maybe(rng, pool.countries, 0.1);
+  l.location.city = maybe(rng, pool.cities, 0.4);
   l.origin = rng.chance(0.6) ? leadscore::Origin::inbound : leadscore::Origin::outbound;
-  l.source = maybe(rng, sources(), 0.1);
+  l.source = maybe(rng, pool.sources, 0.1);
   if (rng.chance(0.2)) {
     if (rng.chance(0.5)) {
       l.discovery.budget = leadscore::Value{50'000.0};
@@ -194,7 +169,7 @@ inline Lead make_profile(Rng& rng, std::size_t index) {
   if (rng.chance(0.4)) {
     std::vector<std::string> stack;
     const std::uint32_t n = 1 + rng.below(3);
-    for (std::uint32_t i = 0; i < n; ++i) stack.push_back(rng.pick(tech_tools()));
+    for (std::uint32_t i = 0; i < n; ++i) stack.push_back(rng.pick(pool.tech_tools));
     l.attributes.emplace("tech_stack", std::move(stack));
   }
   if (rng.chance(0.5)) l.attributes.emplace("crm_seats", static_cast<double>(rng.below(200)));
@@ -337,6 +312,22 @@ inline Lead batch_lead(Rng& rng, std::size_t index) {
     l.events.push_back(random_event(rng, days_before(rng.unit() * 90.0)));
   sort_events(l);
   return l;
+}
+
+/// `n` leads `make(rng, i)`, i = 0..n-1, from one generator seeded with `seed`.
+template <class Make>
+std::vector<Lead> generate_leads(std::uint32_t seed, std::size_t n, Make make) {
+  Rng rng(seed);
+  std::vector<Lead> leads;
+  leads.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) leads.push_back(make(rng, i));
+  return leads;
+}
+
+/// busy_lead(), built once per program (outside every timed loop).
+inline const Lead& shared_busy_lead() {
+  static const Lead lead = busy_lead();
+  return lead;
 }
 
 // ---------------------------------------------------------------------------
@@ -597,13 +588,14 @@ inline Config generated_config(std::size_t n) {
   };
   auto text_condition = [&]() -> Condition {
     const std::string& f = rng.pick(text_fields);
-    const std::vector<std::string>& pool = f == "job_title"          ? job_titles()
-                                           : f == "seniority"        ? seniorities()
-                                           : f == "department"       ? departments()
-                                           : f == "company.industry" ? industries()
-                                           : f == "location.country" ? countries()
-                                           : f == "location.city"    ? cities()
-                                                                     : sources();
+    const Pools& p = pools();
+    const std::vector<std::string>& pool = f == "job_title"          ? p.job_titles
+                                           : f == "seniority"        ? p.seniorities
+                                           : f == "department"       ? p.departments
+                                           : f == "company.industry" ? p.industries
+                                           : f == "location.country" ? p.countries
+                                           : f == "location.city"    ? p.cities
+                                                                     : p.sources;
     switch (rng.below(4)) {
       case 0:
         return field(f).eq(leadscore::Operand{rng.pick(pool)});
@@ -672,6 +664,37 @@ inline Config generated_config(std::size_t n) {
   mql.when = all({field("score.fit").gte(25), field("score.engagement").gte(30)});
   c.add(mql);
   return c;
+}
+
+// ---------------------------------------------------------------------------
+// Qualifiers, built once per program
+// ---------------------------------------------------------------------------
+/// Qualifier::with_default_config().
+inline const Qualifier& default_qualifier() {
+  static const Qualifier q = Qualifier::with_default_config();
+  return q;
+}
+
+/// Builds `config`, or returns nullopt after SkipWithError (with the diagnostics).
+inline std::optional<Qualifier> build_or_skip(benchmark::State& state, Config config) {
+  auto result = Qualifier::build(std::move(config));
+  if (!result.ok()) {
+    state.SkipWithError(
+        ("configuration does not build: " + leadscore::to_string(result.diagnostics())).c_str());
+    return std::nullopt;
+  }
+  return std::move(result).value();
+}
+
+/// The Qualifier of fit30_config(), built on first use; nullptr (after
+/// SkipWithError) when the configuration does not build.
+inline const Qualifier* fit30_qualifier(benchmark::State& state) {
+  static const std::optional<Qualifier> q = build_or_skip(state, fit30_config());
+  if (!q) {
+    state.SkipWithError("fit30 configuration does not build");
+    return nullptr;
+  }
+  return &*q;
 }
 
 // ---------------------------------------------------------------------------
@@ -749,6 +772,29 @@ class LoopClock {
   Kind kind_;
   double start_;
 };
+
+/// The benchmark loop: calls `fn()` once per iteration and keeps its result
+/// (DoNotOptimize). Measure it with a LoopClock (time_repeated) or around it.
+template <class Fn>
+void repeat(benchmark::State& state, Fn&& fn) {
+  for (auto _ : state) {
+    auto result = fn();
+    benchmark::DoNotOptimize(result);
+  }
+}
+
+/// repeat(fn) measured with a LoopClock (thread CPU time): records the time per call
+/// under `name`, sets x_<baseline> (LoopClock::finish) and items_per_second
+/// (one item per call). Returns the nanoseconds per call.
+template <class Fn>
+double time_repeated(benchmark::State& state, Fn&& fn, const std::string& name,
+                     const std::string& baseline = {}) {
+  LoopClock clock;
+  repeat(state, fn);
+  const double ns = clock.finish(state, name, state.iterations(), baseline);
+  state.SetItemsProcessed(state.iterations());
+  return ns;
+}
 
 /// The timing loop of the per-lead benchmarks: calls `fn(items[i])` once per
 /// iteration, cycling over `items` (a power-of-two count, so that the index

@@ -24,11 +24,6 @@ using leadscore::Lead;
 using leadscore::LeadState;
 using leadscore::Qualifier;
 
-const Qualifier& qualifier() {
-  static const Qualifier q = Qualifier::with_default_config();
-  return q;
-}
-
 /// `n` events of mixed types over the 60 days before as_of, in time order.
 std::vector<Event> stream(std::size_t n) {
   const Lead l = bench::lead_with_events(n, /*sorted=*/true);
@@ -45,26 +40,22 @@ void full_recompute_500(benchmark::State& state) {
   Lead lead = profile();
   lead.events = stream(500);
   const Instant as_of = bench::as_of();
-  bench::LoopClock clock;
-  for (auto _ : state) {
-    auto q = qualifier().qualify(lead, as_of);
-    benchmark::DoNotOptimize(q);
-  }
-  clock.finish(state, "full_recompute_500", state.iterations());
-  state.SetItemsProcessed(state.iterations());
+  const Qualifier& q = bench::default_qualifier();
+  bench::time_repeated(
+      state, [&] { return q.qualify(lead, as_of); }, "full_recompute_500");
 }
 BENCHMARK(full_recompute_500)->Name("LeadState/full_recompute_500");
 
 void apply_event(benchmark::State& state) {
   const std::vector<Event> events = stream(10'000);
   const Lead base = profile();
-  LeadState lead_state(qualifier(), base);
+  LeadState lead_state(bench::default_qualifier(), base);
   std::size_t i = 0;
   bench::LoopClock clock;
   for (auto _ : state) {
     if (i == events.size()) {  // a fresh lead every 10,000 events
       state.PauseTiming();
-      lead_state = LeadState(qualifier(), base);
+      lead_state = LeadState(bench::default_qualifier(), base);
       i = 0;
       state.ResumeTiming();
     }
@@ -81,14 +72,14 @@ void apply_event_late(benchmark::State& state) {
   Lead base = profile();
   base.events = events;
   base.events.pop_back();
-  LeadState lead_state(qualifier(), base);
+  LeadState lead_state(bench::default_qualifier(), base);
   Event late = events.front();  // older than the newest event
   bench::LoopClock clock;
   std::size_t n = 0;
   for (auto _ : state) {
     if (++n % 256 == 0) {
       state.PauseTiming();
-      lead_state = LeadState(qualifier(), base);
+      lead_state = LeadState(bench::default_qualifier(), base);
       state.ResumeTiming();
     }
     auto r = lead_state.apply(late);
@@ -102,15 +93,10 @@ BENCHMARK(apply_event_late)->Name("LeadState/apply_event_late");
 void score(benchmark::State& state) {
   Lead lead = profile();
   lead.events = stream(500);
-  const LeadState lead_state(qualifier(), lead);
+  const LeadState lead_state(bench::default_qualifier(), lead);
   const Instant as_of = bench::as_of();
-  bench::LoopClock clock;
-  for (auto _ : state) {
-    auto q = lead_state.score(as_of);
-    benchmark::DoNotOptimize(q);
-  }
-  clock.finish(state, "score", state.iterations(), "full_recompute_500");
-  state.SetItemsProcessed(state.iterations());
+  bench::time_repeated(
+      state, [&] { return lead_state.score(as_of); }, "score", "full_recompute_500");
   const auto q = lead_state.score(as_of);
   state.SetLabel("stage " + std::string(q.stage));
 }
@@ -119,17 +105,16 @@ BENCHMARK(score)->Name("LeadState/score");
 void observe(benchmark::State& state) {
   Lead lead = profile();
   lead.events = stream(500);
-  LeadState lead_state(qualifier(), lead);
+  LeadState lead_state(bench::default_qualifier(), lead);
   Instant as_of = bench::as_of();
   lead_state.observe(as_of);
-  bench::LoopClock clock;
-  for (auto _ : state) {
-    as_of += std::chrono::milliseconds(1);
-    auto t = lead_state.observe(as_of);
-    benchmark::DoNotOptimize(t);
-  }
-  clock.finish(state, "observe", state.iterations(), "full_recompute_500");
-  state.SetItemsProcessed(state.iterations());
+  bench::time_repeated(
+      state,
+      [&] {
+        as_of += std::chrono::milliseconds(1);
+        return lead_state.observe(as_of);
+      },
+      "observe", "full_recompute_500");
 }
 BENCHMARK(observe)->Name("LeadState/observe");
 

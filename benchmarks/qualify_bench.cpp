@@ -41,13 +41,7 @@ using leadscore::Qualifier;
 constexpr std::size_t kFitLeads = 4096;  // power of two: cycled with a mask
 
 const std::vector<Lead>& fit_leads() {
-  static const std::vector<Lead> leads = [] {
-    bench::Rng rng(42);
-    std::vector<Lead> out;
-    out.reserve(kFitLeads);
-    for (std::size_t i = 0; i < kFitLeads; ++i) out.push_back(bench::make_profile(rng, i));
-    return out;
-  }();
+  static const std::vector<Lead> leads = bench::generate_leads(42, kFitLeads, bench::make_profile);
   return leads;
 }
 
@@ -61,26 +55,6 @@ const std::vector<bench::hand::Fit30Lead>& fit_plain_leads() {
     return out;
   }();
   return plain;
-}
-
-/// Builds `config` or returns nullopt after SkipWithError.
-std::optional<Qualifier> build_or_skip(benchmark::State& state, Config config) {
-  auto result = Qualifier::build(std::move(config));
-  if (!result.ok()) {
-    state.SkipWithError(
-        ("configuration does not build: " + leadscore::to_string(result.diagnostics())).c_str());
-    return std::nullopt;
-  }
-  return std::move(result).value();
-}
-
-const Qualifier* fit30_qualifier(benchmark::State& state) {
-  static const std::optional<Qualifier> q = build_or_skip(state, bench::fit30_config());
-  if (!q) {
-    state.SkipWithError("fit30 configuration does not build");
-    return nullptr;
-  }
-  return &*q;
 }
 
 /// Checked once, outside timing: the hand-written function agrees with
@@ -109,15 +83,22 @@ const std::string& fit30_mismatch(const Qualifier& q) {
   return message;
 }
 
+/// The fit30 Qualifier once fit30_mismatch() found no difference; else
+/// nullptr after SkipWithError.
+const Qualifier* checked_fit30_qualifier(benchmark::State& state) {
+  const Qualifier* q = bench::fit30_qualifier(state);
+  if (!q) return nullptr;
+  if (const std::string& m = fit30_mismatch(*q); !m.empty()) {
+    state.SkipWithError(m.c_str());
+    return nullptr;
+  }
+  return q;
+}
+
 // ---- 30 fit rules: hand-written baseline vs qualify() -----------------------
 
 void Fit30_hand_written(benchmark::State& state) {
-  const Qualifier* q = fit30_qualifier(state);
-  if (!q) return;
-  if (const std::string& m = fit30_mismatch(*q); !m.empty()) {
-    state.SkipWithError(m.c_str());
-    return;
-  }
+  if (!checked_fit30_qualifier(state)) return;
   bench::time_cycled(
       state, fit_plain_leads(),
       [](const bench::hand::Fit30Lead& lead) { return bench::hand_written_fit(lead); },
@@ -126,12 +107,8 @@ void Fit30_hand_written(benchmark::State& state) {
 BENCHMARK(Fit30_hand_written)->Name("Fit30/hand_written");
 
 void Fit30_qualify(benchmark::State& state) {
-  const Qualifier* q = fit30_qualifier(state);
+  const Qualifier* q = checked_fit30_qualifier(state);
   if (!q) return;
-  if (const std::string& m = fit30_mismatch(*q); !m.empty()) {
-    state.SkipWithError(m.c_str());
-    return;
-  }
   const leadscore::Instant as_of = bench::as_of();
   bench::time_cycled(
       state, fit_leads(), [q, as_of](const Lead& lead) { return q->qualify(lead, as_of); },
@@ -144,7 +121,7 @@ BENCHMARK(Fit30_qualify)->Name("Fit30/qualify");
 void NoRules_qualify(benchmark::State& state) {
   Config empty;
   empty.name = "empty";
-  static const std::optional<Qualifier> q = build_or_skip(state, empty);
+  static const std::optional<Qualifier> q = bench::build_or_skip(state, empty);
   if (!q) return;
   const leadscore::Instant as_of = bench::as_of();
   bench::time_cycled(
@@ -155,35 +132,20 @@ BENCHMARK(NoRules_qualify)->Name("NoRules/qualify");
 
 // ---- default configuration, one lead with 50 events -------------------------
 
-const Qualifier& default_qualifier() {
-  static const Qualifier q = Qualifier::with_default_config();
-  return q;
-}
-
-const Lead& busy_lead() {
-  static const Lead lead = bench::busy_lead();
-  return lead;
-}
-
 void Default50_qualify(benchmark::State& state) {
-  const Qualifier& q = default_qualifier();
-  const Lead& lead = busy_lead();
+  const Qualifier& q = bench::default_qualifier();
+  const Lead& lead = bench::shared_busy_lead();
   const leadscore::Instant as_of = bench::as_of();
-  bench::LoopClock clock;
-  for (auto _ : state) {
-    Qualification r = q.qualify(lead, as_of);
-    benchmark::DoNotOptimize(r);
-  }
-  clock.finish(state, "default50_qualify", state.iterations());
-  state.SetItemsProcessed(state.iterations());
+  bench::time_repeated(
+      state, [&] { return q.qualify(lead, as_of); }, "default50_qualify");
   const Qualification r = q.qualify(lead, as_of);
   state.SetLabel("stage " + std::string(r.stage) + ", grade " + std::string(r.grade));
 }
 BENCHMARK(Default50_qualify)->Name("Default50/qualify");
 
 void Default50_explain(benchmark::State& state) {
-  const Qualifier& q = default_qualifier();
-  const Lead& lead = busy_lead();
+  const Qualifier& q = bench::default_qualifier();
+  const Lead& lead = bench::shared_busy_lead();
   const leadscore::Instant as_of = bench::as_of();
   bench::LoopClock clock;
   for (auto _ : state) {
@@ -207,19 +169,15 @@ void Default50Unsorted_qualify(benchmark::State& state) {
     }
     return l;
   }();
-  const Qualifier& q = default_qualifier();
+  const Qualifier& q = bench::default_qualifier();
   const leadscore::Instant as_of = bench::as_of();
-  if (q.qualify(lead, as_of) != q.qualify(busy_lead(), as_of)) {
+  if (q.qualify(lead, as_of) != q.qualify(bench::shared_busy_lead(), as_of)) {
     state.SkipWithError("event order changed the result");
     return;
   }
-  bench::LoopClock clock;
-  for (auto _ : state) {
-    Qualification r = q.qualify(lead, as_of);
-    benchmark::DoNotOptimize(r);
-  }
-  clock.finish(state, "default50_unsorted_qualify", state.iterations(), "default50_qualify");
-  state.SetItemsProcessed(state.iterations());
+  bench::time_repeated(
+      state, [&] { return q.qualify(lead, as_of); }, "default50_unsorted_qualify",
+      "default50_qualify");
 }
 BENCHMARK(Default50Unsorted_qualify)->Name("Default50Unsorted/qualify");
 
@@ -229,18 +187,12 @@ void Events_qualify(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const bool sorted = state.range(1) != 0;
   const Lead lead = bench::lead_with_events(n, sorted);
-  const Qualifier& q = default_qualifier();
+  const Qualifier& q = bench::default_qualifier();
   const leadscore::Instant as_of = bench::as_of();
-  bench::LoopClock clock;
-  for (auto _ : state) {
-    Qualification r = q.qualify(lead, as_of);
-    benchmark::DoNotOptimize(r);
-  }
-  const double ns =
-      clock.finish(state, "events_" + std::to_string(n) + (sorted ? "_sorted" : "_unsorted"),
-                   state.iterations());
+  const double ns = bench::time_repeated(
+      state, [&] { return q.qualify(lead, as_of); },
+      "events_" + std::to_string(n) + (sorted ? "_sorted" : "_unsorted"));
   state.counters["ns_per_event"] = n > 0 ? ns / static_cast<double>(n) : 0.0;
-  state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(Events_qualify)
     ->Name("Events/qualify")
@@ -262,11 +214,9 @@ const std::vector<Lead>& batch_leads(std::size_t n) {
   static std::map<std::size_t, std::vector<Lead>> cache;  // benchmarks run on one thread
   auto it = cache.find(n);
   if (it == cache.end()) {
-    bench::Rng rng(static_cast<std::uint32_t>(n));
-    std::vector<Lead> leads;
-    leads.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) leads.push_back(bench::batch_lead(rng, i));
-    it = cache.emplace(n, std::move(leads)).first;
+    it =
+        cache.emplace(n, bench::generate_leads(static_cast<std::uint32_t>(n), n, bench::batch_lead))
+            .first;
   }
   return it->second;
 }
@@ -280,7 +230,7 @@ const std::vector<Lead>& batch_leads(std::size_t n) {
 void QualifyAll(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto threads = static_cast<unsigned>(state.range(1));
-  const Qualifier& q = default_qualifier();
+  const Qualifier& q = bench::default_qualifier();
   const std::vector<Lead>& leads = batch_leads(n);  // generated once, before timing
   std::vector<Qualification> out(n);
   const leadscore::Instant as_of = bench::as_of();

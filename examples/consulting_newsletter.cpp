@@ -8,40 +8,15 @@
 // is later than as_of, so it is ignored: MQL) and at the demo instant (SQL).
 // Exits 1 if either stage differs from the expected one.
 #include <chrono>
-#include <iostream>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 #include "leadscore/leadscore.hpp"
 
+#include "example_support.hpp"
+
 using namespace leadscore;
 using namespace std::chrono;
-
-namespace {
-
-Event event(std::string type, Instant at,
-            std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
-  Event e;
-  e.type = std::move(type);
-  e.at = at;
-  e.properties = std::move(properties);
-  return e;
-}
-
-bool show(const Qualifier& qualifier, const Lead& lead, Instant as_of, std::string_view expected) {
-  const Explanation e = qualifier.explain(lead, as_of);
-  std::cout << "=== " << lead.id << " as of " << format_instant(as_of) << " (expected " << expected
-            << ")\n"
-            << e.to_text() << "\n";
-  if (e.result.stage == expected) return true;
-  std::cerr << "consulting_newsletter: expected stage " << expected << ", got " << e.result.stage
-            << "\n";
-  return false;
-}
-
-}  // namespace
+using example::event;
 
 int main() {
   const Instant now = sys_days{2026y / November / 20} + 12h;
@@ -52,16 +27,11 @@ int main() {
   // A finance director who read a blog article and subscribed (inbound).
   Lead lead;
   lead.id = "kessler-thomas-berger";
-  lead.contact.first_name = "Thomas";
-  lead.contact.last_name = "Berger";
-  lead.contact.email = "t.berger@kessler-maschinenbau.de";
-  lead.contact.phone = "+49 89 2180 4410";
-  lead.company.name = "Kessler Maschinenbau GmbH";
-  lead.company.industry = "manufacturing";
-  lead.company.employees = 640;
+  lead.contact =
+      example::contact("Thomas", "Berger", "t.berger@kessler-maschinenbau.de", "+49 89 2180 4410");
+  lead.company = example::company("Kessler Maschinenbau GmbH", "manufacturing", 640);
   lead.job_title = "Finance Director";
-  lead.location.country = "DE";
-  lead.location.city = "Munich";
+  lead.location = example::location("DE", "Munich");
   lead.origin = Origin::inbound;
   lead.source = std::string(source::newsletter);
   lead.created_at = subscribed;
@@ -82,11 +52,13 @@ int main() {
                               {{"campaign", "consultation-offer"}, {"sentiment", "positive"}}));
 
   const Qualifier qualifier = Qualifier::with_default_config();
+  example::Checks check("consulting_newsletter");
 
   // The day before the reply: a subscriber who fits and engages -> MQL
   // (its "next stage SQL needs" lines show what is missing).
-  bool ok = show(qualifier, lead, replied - days{1}, "MQL");
+  const Instant day_before = replied - days{1};
+  check.stage(lead, day_before, qualifier.explain(lead, day_before), "MQL");
   // After the positive reply: SQL (positive reply within 30 days, fit >= 30).
-  ok = show(qualifier, lead, now, "SQL") && ok;
-  return ok ? 0 : 1;
+  check.stage(lead, now, qualifier.explain(lead, now), "SQL");
+  return check.exit_code();
 }

@@ -13,9 +13,12 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "leadscore/leadscore.hpp"
+
+#include "example_support.hpp"
 
 using namespace leadscore;
 using namespace std::chrono;
@@ -26,10 +29,9 @@ Instant on_day(int d, int hour = 10) {
   return sys_days{year{2026} / March / 1} + days{d - 1} + hours{hour};
 }
 
+/// An event with a delivery id: a second delivery of the same id counts once.
 Event event(std::string type, Instant at, std::string id) {
-  Event e;
-  e.type = std::move(type);
-  e.at = at;
+  Event e = example::event(std::move(type), at);
   e.id = std::move(id);
   return e;
 }
@@ -56,12 +58,8 @@ int main() {
 
   Lead profile;
   profile.id = "L-2001";
-  profile.contact.first_name = "Camille";
-  profile.contact.last_name = "Durand";
-  profile.contact.email = "camille.durand@acme-logistics.fr";
-  profile.company.name = "Acme Logistics";
-  profile.company.industry = "software";
-  profile.company.employees = 320;
+  profile.contact = example::contact("Camille", "Durand", "camille.durand@acme-logistics.fr");
+  profile.company = example::company("Acme Logistics", "software", 320);
   profile.job_title = "Head of Marketing";
   profile.location.country = "FR";
   profile.origin = Origin::inbound;

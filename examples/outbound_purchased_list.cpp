@@ -14,6 +14,8 @@
 
 #include "leadscore/leadscore.hpp"
 
+#include "example_support.hpp"
+
 using namespace leadscore;
 using namespace std::chrono;
 
@@ -23,17 +25,12 @@ int main() {
   // Bought lists are often well enriched: company, title, location, phone.
   Lead lead;
   lead.id = "evanscole-robert-evans";
-  lead.contact.first_name = "Robert";
-  lead.contact.last_name = "Evans";
-  lead.contact.email = "r.evans@evanscole-shipping.co.uk";
-  lead.contact.phone = "+44 117 496 0321";
-  lead.company.name = "Evans & Cole Shipping";
-  lead.company.domain = "evanscole-shipping.co.uk";
-  lead.company.industry = "logistics";
-  lead.company.employees = 75;
+  lead.contact =
+      example::contact("Robert", "Evans", "r.evans@evanscole-shipping.co.uk", "+44 117 496 0321");
+  lead.company =
+      example::company("Evans & Cole Shipping", "logistics", 75, "evanscole-shipping.co.uk");
   lead.job_title = "Operations Director";
-  lead.location.country = "GB";
-  lead.location.city = "Bristol";
+  lead.location = example::location("GB", "Bristol");
   lead.origin = Origin::outbound;
   lead.source = std::string(source::purchased_list);
   lead.created_at = now - days{45};
@@ -41,9 +38,9 @@ int main() {
   // No events at all: never opened, clicked or visited anything.
 
   const Qualifier qualifier = Qualifier::with_default_config();
+  example::Checks check("outbound_purchased_list");
   const Explanation e = qualifier.explain(lead, now);
-  std::cout << "=== " << lead.id << " as of " << format_instant(now) << " (expected lead)\n"
-            << e.to_text() << "\n";
+  check.stage(lead, now, e, "lead");
 
   // The gap to the next stage, as a work list for marketing.
   if (e.next) {
@@ -52,10 +49,7 @@ int main() {
     for (const std::string& line : e.next->missing) std::cout << "  * " << line << "\n";
   }
 
-  if (e.result.stage != "lead" || e.result.disqualified || !e.next || e.next->stage != "MQL") {
-    std::cerr << "outbound_purchased_list: expected stage lead with next stage MQL, got "
-              << e.result.stage << "\n";
-    return 1;
-  }
-  return 0;
+  check.that(!e.result.disqualified && e.next && e.next->stage == "MQL",
+             "expected MQL as the next stage of a lead that is not disqualified");
+  return check.exit_code();
 }

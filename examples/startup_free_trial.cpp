@@ -3,47 +3,20 @@
 // willingness to pay for a subscription qualify it as a PQL.
 //
 // The lead is built in C++ with the plain value types of leadscore/lead.hpp
-// and scored with the built-in configuration at two instants: two days into
-// the trial (MQL: it gave its details through a form) and three weeks in
-// (PQL: it uses the product and asked about a paid-plan feature). Exits 1 if
+// (example_support.hpp fills in its Contact, Company and Location) and scored with the built-in
+// configuration at two instants: two days into the trial (MQL: it gave its details through a form)
+// and three weeks in (PQL: it uses the product and asked about a paid-plan feature). Exits 1 if
 // either stage differs from the expected one, so it doubles as a smoke test.
 #include <chrono>
-#include <iostream>
 #include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
 
 #include "leadscore/leadscore.hpp"
 
+#include "example_support.hpp"
+
 using namespace leadscore;
 using namespace std::chrono;
-
-namespace {
-
-/// One behavioural event. Properties are (name, text-or-number) pairs.
-Event event(std::string type, Instant at,
-            std::vector<std::pair<std::string, PropertyValue>> properties = {}) {
-  Event e;
-  e.type = std::move(type);
-  e.at = at;
-  e.properties = std::move(properties);
-  return e;
-}
-
-/// Prints the explanation at `as_of` and checks the stage.
-bool show(const Qualifier& qualifier, const Lead& lead, Instant as_of, std::string_view expected) {
-  const Explanation e = qualifier.explain(lead, as_of);
-  std::cout << "=== " << lead.id << " as of " << format_instant(as_of) << " (expected " << expected
-            << ")\n"
-            << e.to_text() << "\n";
-  if (e.result.stage == expected) return true;
-  std::cerr << "startup_free_trial: expected stage " << expected << ", got " << e.result.stage
-            << "\n";
-  return false;
-}
-
-}  // namespace
+using example::event;
 
 int main() {
   // Time is an input: a fixed instant, never the clock.
@@ -54,16 +27,10 @@ int main() {
   // "free trial" landing page (inbound).
   Lead lead;
   lead.id = "brightpath-maya-chen";
-  lead.contact.first_name = "Maya";
-  lead.contact.last_name = "Chen";
-  lead.contact.email = "maya@brightpath.app";
-  lead.company.name = "Brightpath";
-  lead.company.domain = "brightpath.app";
-  lead.company.industry = "software";
-  lead.company.employees = 18;
+  lead.contact = example::contact("Maya", "Chen", "maya@brightpath.app");
+  lead.company = example::company("Brightpath", "software", 18, "brightpath.app");
   lead.job_title = "CTO & Co-founder";
-  lead.location.country = "FR";
-  lead.location.city = "Lyon";
+  lead.location = example::location("FR", "Lyon");
   lead.origin = Origin::inbound;
   lead.source = std::string(source::web_form);
   lead.created_at = signup;
@@ -86,10 +53,12 @@ int main() {
       event("paid_feature_inquiry", now - days{3} + minutes{10}, {{"feature", "sso"}}));
 
   const Qualifier qualifier = Qualifier::with_default_config();
+  example::Checks check("startup_free_trial");
 
   // Two days into the trial: a marketing-qualified lead (form submitted, good fit).
-  bool ok = show(qualifier, lead, signup + days{2}, "MQL");
+  const Instant trial_day_2 = signup + days{2};
+  check.stage(lead, trial_day_2, qualifier.explain(lead, trial_day_2), "MQL");
   // Three weeks in: product-qualified (trial + 3 usage sessions + paid-feature question).
-  ok = show(qualifier, lead, now, "PQL") && ok;
-  return ok ? 0 : 1;
+  check.stage(lead, now, qualifier.explain(lead, now), "PQL");
+  return check.exit_code();
 }

@@ -5,13 +5,11 @@
 //
 // Golden files live in tests/data/cli/; run with LEADSCORE_UPDATE_GOLDEN=1 to
 // rewrite them after an intended change (and review the diff).
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,12 +21,9 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "support/files.hpp"
 #include "support/random_leads.hpp"
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "support/tool_run.hpp"
 
 namespace fs = std::filesystem;
 
@@ -36,6 +31,14 @@ namespace leadscore {
 namespace {
 
 using nlohmann::json;
+using test::cli_path;
+using test::lines_of;
+using test::read_text;
+using test::run_tool;
+using test::source_dir;
+using test::TempDir;
+using test::ToolRun;
+using test::write_text;
 
 constexpr const char* kAsOf = "2026-11-22T00:00:00Z";
 
@@ -43,137 +46,7 @@ constexpr const char* kAsOf = "2026-11-22T00:00:00Z";
 // Running the tool
 // ---------------------------------------------------------------------------
 
-std::string cli_path() {
-#ifdef LEADSCORE_CLI_PATH
-  if (fs::exists(LEADSCORE_CLI_PATH)) return LEADSCORE_CLI_PATH;
-#endif
-  if (const char* env = std::getenv("LEADSCORE_CLI"); env != nullptr && fs::exists(env)) return env;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path beside = self.parent_path().parent_path() / "tools" / "leadscore";
-    if (fs::exists(beside)) return beside.string();
-  }
-  return {};
-}
-
-fs::path source_dir() {
-  if (const char* env = std::getenv("LEADSCORE_SOURCE_DIR"); env != nullptr && *env) return env;
-  return LEADSCORE_SOURCE_DIR;
-}
-
 fs::path data_dir() { return source_dir() / "tests" / "data" / "cli"; }
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_text(const fs::path& path, std::string_view text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
-struct ToolRun {
-  int status = -1;
-  std::string out;
-  std::string err;
-  long max_rss_kb = 0;
-};
-
-std::ostream& operator<<(std::ostream& os, const ToolRun& r) {
-  return os << "exit " << r.status << "\n--- stdout ---\n"
-            << r.out.substr(0, 4000) << "\n--- stderr ---\n"
-            << r.err.substr(0, 4000);
-}
-
-/// A scratch directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("leadscore-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
-
-/// Runs the tool with `args`; `input` is its standard input. Captures exit
-/// status, stdout, stderr and the child's peak resident set size.
-ToolRun run(const std::vector<std::string>& args, const std::string& input = "",
-            const fs::path& cwd = {}) {
-  TempDir io;
-  write_text(io / "stdin", input);
-  const std::string in_path = (io / "stdin").string();
-  const std::string out_path = (io / "stdout").string();
-  const std::string err_path = (io / "stderr").string();
-  const std::string exe = cli_path();
-  std::vector<std::string> storage{exe};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const std::string dir = cwd.string();
-
-  const int in_fd = ::open(in_path.c_str(), O_RDONLY);
-  const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  ToolRun r;
-  if (in_fd < 0 || out_fd < 0 || err_fd < 0) {
-    ADD_FAILURE() << "cannot create the child's files";
-    return r;
-  }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (!dir.empty() && ::chdir(dir.c_str()) != 0) ::_exit(126);
-    ::dup2(in_fd, 0);
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    ::execv(exe.c_str(), argv.data());
-    ::_exit(127);
-  }
-  ::close(in_fd);
-  ::close(out_fd);
-  ::close(err_fd);
-  int status = 0;
-  struct rusage usage {};
-  if (pid < 0 || ::wait4(pid, &status, 0, &usage) != pid) {
-    ADD_FAILURE() << "cannot run " << exe;
-    return r;
-  }
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_text(out_path);
-  r.err = read_text(err_path);
-  // The child's getrusage figure includes the test process's own resident
-  // memory before exec (fork shares it); the tool's summary reports its own
-  // peak (VmHWM), so prefer that when it is there.
-  r.max_rss_kb = usage.ru_maxrss;
-  if (const auto at = r.err.find("peak memory "); at != std::string::npos) {
-    r.max_rss_kb = std::stol(r.err.substr(at + 12));
-  }
-  return r;
-}
 
 /// Compares `actual` with a golden file (or rewrites it).
 void expect_golden(const std::string& actual, const std::string& name) {
@@ -229,19 +102,19 @@ std::string random_jsonl(std::size_t n, std::uint32_t seed, std::size_t max_even
 // ---------------------------------------------------------------------------
 
 TEST_F(Cli, VersionAndHelp) {
-  const ToolRun v = run({"--version"});
+  const ToolRun v = run_tool({"--version"});
   EXPECT_EQ(v.status, 0);
   EXPECT_EQ(v.out.rfind("leadscore ", 0), 0u) << v;
-  const ToolRun h = run({"--help"});
+  const ToolRun h = run_tool({"--help"});
   EXPECT_EQ(h.status, 0);
   for (const char* command : {"score", "check", "explain", "report"}) {
     EXPECT_NE(h.out.find(command), std::string::npos);
-    const ToolRun c = run({command, "--help"});
+    const ToolRun c = run_tool({command, "--help"});
     EXPECT_EQ(c.status, 0) << c;
     EXPECT_NE(c.out.find(std::string("Usage: leadscore ") + command), std::string::npos) << c;
     EXPECT_NE(c.out.find("Exit status"), std::string::npos) << c;
   }
-  EXPECT_EQ(run({}).status, 2);
+  EXPECT_EQ(run_tool({}).status, 2);
 }
 
 TEST_F(Cli, UsageErrorsNameTheFlagAndTheExpectedForm) {
@@ -250,37 +123,35 @@ TEST_F(Cli, UsageErrorsNameTheFlagAndTheExpectedForm) {
     std::vector<std::string> args;
     std::string message;
   };
+  // `leadscore score --input <leads> <more...>`
+  const auto score = [&leads](std::vector<std::string> more) {
+    more.insert(more.begin(), {"score", "--input", leads.string()});
+    return more;
+  };
   const std::vector<Case> cases{
       {{"frobnicate"}, "unknown command 'frobnicate'"},
-      {{"score", "--input", leads.string(), "--thread", "2"},
+      {score({"--thread", "2"}),
        "unknown option '--thread' for 'leadscore score' (did you mean '--threads'?)"},
-      {{"score", "--input", leads.string(), "--threads", "x"},
-       "--threads expects a positive integer (1..1024), got 'x'"},
-      {{"score", "--input", leads.string(), "--threads", "0"},
-       "--threads expects a positive integer"},
-      {{"score", "--input", leads.string(), "--threads"},
-       "--threads expects a value (--threads N)"},
+      {score({"--threads", "x"}), "--threads expects a positive integer (1..1024), got 'x'"},
+      {score({"--threads", "0"}), "--threads expects a positive integer"},
+      {score({"--threads"}), "--threads expects a value (--threads N)"},
       {{"score"}, "--input is required"},
-      {{"score", "--input", leads.string(), "--as-of", "yesterday"},
-       "--as-of expects an ISO-8601 instant"},
-      {{"score", "--input", leads.string(), "--format", "xml"},
-       "--format expects jsonl or csv, got 'xml'"},
-      {{"score", "--input", leads.string(), "--output-format", "xml"},
-       "--output-format expects jsonl or csv"},
-      {{"score", "--input", leads.string(), "--map", "m.json"}, "--map applies to CSV input only"},
+      {score({"--as-of", "yesterday"}), "--as-of expects an ISO-8601 instant"},
+      {score({"--format", "xml"}), "--format expects jsonl or csv, got 'xml'"},
+      {score({"--output-format", "xml"}), "--output-format expects jsonl or csv"},
+      {score({"--map", "m.json"}), "--map applies to CSV input only"},
       {{"score", "--input", "/nonexistent/leads.jsonl"},
        "--input '/nonexistent/leads.jsonl': cannot open"},
-      {{"score", "--input", leads.string(), "--config", "/nonexistent.json"},
-       "--config '/nonexistent.json': cannot open"},
-      {{"score", "--input", leads.string(), "extra"}, "unexpected argument 'extra'"},
-      {{"score", "--input", leads.string(), "--explain=yes"}, "'--explain' takes no value"},
+      {score({"--config", "/nonexistent.json"}), "--config '/nonexistent.json': cannot open"},
+      {score({"extra"}), "unexpected argument 'extra'"},
+      {score({"--explain=yes"}), "'--explain' takes no value"},
       {{"check"}, "--config is required"},
       {{"explain"}, "--lead is required"},
       {{"explain", "--lead", leads.string(), "--format", "yaml"}, "--format expects text or json"},
       {{"report", "--input", leads.string(), "--treads", "1"}, "did you mean '--threads'?"},
   };
   for (const Case& c : cases) {
-    const ToolRun r = run(c.args);
+    const ToolRun r = run_tool(c.args);
     EXPECT_EQ(r.status, 2) << c.message << "\n" << r;
     EXPECT_NE(r.err.find(c.message), std::string::npos) << "expected: " << c.message << "\n" << r;
     EXPECT_TRUE(r.out.empty()) << r;
@@ -288,8 +159,8 @@ TEST_F(Cli, UsageErrorsNameTheFlagAndTheExpectedForm) {
 }
 
 TEST_F(Cli, ConfigurationErrorsScoreNothing) {
-  const ToolRun r =
-      run({"score", "--input", "leads.jsonl", "--config", "broken-config.json"}, "", data_dir());
+  const ToolRun r = run_tool({"score", "--input", "leads.jsonl", "--config", "broken-config.json"},
+                             "", data_dir());
   EXPECT_EQ(r.status, 2) << r;
   EXPECT_TRUE(r.out.empty());
   EXPECT_NE(r.err.find("broken-config.json:7:28: error[unknown_rule_kind] at /rules/1/kind"),
@@ -298,8 +169,8 @@ TEST_F(Cli, ConfigurationErrorsScoreNothing) {
 
   TempDir dir;
   write_text(dir / "bad.map.json", R"({"fields": {"contact.emial": "Email"}})");
-  const ToolRun m = run({"score", "--input", (data_dir() / "leads.csv").string(), "--map",
-                         (dir / "bad.map.json").string()});
+  const ToolRun m = run_tool({"score", "--input", (data_dir() / "leads.csv").string(), "--map",
+                              (dir / "bad.map.json").string()});
   EXPECT_EQ(m.status, 2) << m;
   EXPECT_NE(m.err.find("bad.map.json:1:30: error[unknown_target] at /fields/contact.emial"),
             std::string::npos)
@@ -307,8 +178,8 @@ TEST_F(Cli, ConfigurationErrorsScoreNothing) {
   EXPECT_NE(m.err.find("(did you mean 'contact.email'?)"), std::string::npos) << m;
 
   write_text(dir / "cols.map.json", "{\n  \"fields\": {\"contact.email\": \"E-mail\"}\n}\n");
-  const ToolRun c = run({"score", "--input", (data_dir() / "leads.csv").string(), "--map",
-                         (dir / "cols.map.json").string()});
+  const ToolRun c = run_tool({"score", "--input", (data_dir() / "leads.csv").string(), "--map",
+                              (dir / "cols.map.json").string()});
   EXPECT_EQ(c.status, 2) << c;
   EXPECT_NE(c.err.find("cols.map.json:2:31: error[unknown_column] at /fields/contact.email: no "
                        "column \"E-mail\""),
@@ -322,8 +193,8 @@ TEST_F(Cli, ConfigurationErrorsScoreNothing) {
 // ---------------------------------------------------------------------------
 
 TEST_F(Cli, ScoreJsonlGolden) {
-  const ToolRun r =
-      run({"score", "--input", "leads.jsonl", "--as-of", kAsOf, "--threads", "1"}, "", data_dir());
+  const ToolRun r = run_tool(
+      {"score", "--input", "leads.jsonl", "--as-of", kAsOf, "--threads", "1"}, "", data_dir());
   EXPECT_EQ(r.status, 1) << r << " (three records are broken)";
   expect_golden(r.out, "leads.score.expected.jsonl");
   EXPECT_NE(r.err.find("10 records read, 7 scored, 3 failed"), std::string::npos) << r;
@@ -337,9 +208,9 @@ TEST_F(Cli, ScoreJsonlGolden) {
 }
 
 TEST_F(Cli, ScoreCsvGolden) {
-  const ToolRun r = run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of",
-                         kAsOf, "--output-format", "csv"},
-                        "", data_dir());
+  const ToolRun r = run_tool({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of",
+                              kAsOf, "--output-format", "csv"},
+                             "", data_dir());
   EXPECT_EQ(r.status, 1) << r;
   expect_golden(r.out, "leads-csv.score.expected.csv");
   EXPECT_NE(r.err.find("7 records read, 4 scored, 3 failed"), std::string::npos) << r;
@@ -347,8 +218,8 @@ TEST_F(Cli, ScoreCsvGolden) {
 
 TEST_F(Cli, ScoreCsvToJsonlErrorsNameLineAndColumn) {
   const ToolRun r =
-      run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of", kAsOf}, "",
-          data_dir());
+      run_tool({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of", kAsOf}, "",
+               data_dir());
   EXPECT_EQ(r.status, 1) << r;
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 7u) << r;
@@ -373,7 +244,7 @@ TEST_F(Cli, ScoreExplainGolden) {
   const auto all = lines_of(read_text(data_dir() / "leads.jsonl"));
   write_text(dir / "three.jsonl", all[0] + "\n" + all[1] + "\n" + all[2] + "\n");
   const ToolRun r =
-      run({"score", "--input", (dir / "three.jsonl").string(), "--as-of", kAsOf, "--explain"});
+      run_tool({"score", "--input", (dir / "three.jsonl").string(), "--as-of", kAsOf, "--explain"});
   EXPECT_EQ(r.status, 0) << r;
   expect_golden(r.out, "leads.explain.expected.jsonl");
   for (const std::string& line : lines_of(r.out)) {
@@ -385,32 +256,32 @@ TEST_F(Cli, ScoreExplainGolden) {
 }
 
 TEST_F(Cli, CheckBrokenConfigGolden) {
-  const ToolRun r = run({"check", "--config", "broken-config.json"}, "", data_dir());
+  const ToolRun r = run_tool({"check", "--config", "broken-config.json"}, "", data_dir());
   EXPECT_EQ(r.status, 2) << r;
   expect_golden(r.out, "check-broken.expected.txt");
 }
 
 TEST_F(Cli, CheckWarningsAndStrict) {
-  const ToolRun ok = run({"check", "--config", "warning-config.json"}, "", data_dir());
+  const ToolRun ok = run_tool({"check", "--config", "warning-config.json"}, "", data_dir());
   EXPECT_EQ(ok.status, 0) << ok;
   EXPECT_EQ(ok.out,
             "warning-config.json:3:52: warning[rule_never_scores] at /rules/0/points: rule "
             "'title_known' adds 0 "
             "points\nok: 2 rules, 1 stage (1 warning)\n");
   const ToolRun strict =
-      run({"check", "--config", "warning-config.json", "--strict"}, "", data_dir());
+      run_tool({"check", "--config", "warning-config.json", "--strict"}, "", data_dir());
   EXPECT_EQ(strict.status, 2) << strict;
   EXPECT_NE(strict.out.find("0 errors, 1 warning (--strict)"), std::string::npos) << strict;
 }
 
 TEST_F(Cli, CheckGoodConfigsAndMappings) {
   const fs::path examples = source_dir() / "examples" / "data";
-  const ToolRun c =
-      run({"check", "--config", (examples / "bank-marketing.config.json").string(), "--strict"});
+  const ToolRun c = run_tool(
+      {"check", "--config", (examples / "bank-marketing.config.json").string(), "--strict"});
   EXPECT_EQ(c.status, 0) << c;
   EXPECT_EQ(c.out, "ok: 25 rules, 2 stages\n");
   const ToolRun m =
-      run({"check", "--map", "leads.map.json", "--input", "leads.csv"}, "", data_dir());
+      run_tool({"check", "--map", "leads.map.json", "--input", "leads.csv"}, "", data_dir());
   EXPECT_EQ(m.status, 0) << m;
   EXPECT_NE(m.out.find(
                 "ok: 8 mapped columns, 1 constant, 2 event mappings, fits the header of leads.csv"),
@@ -419,19 +290,19 @@ TEST_F(Cli, CheckGoodConfigsAndMappings) {
 }
 
 TEST_F(Cli, ExplainGolden) {
-  const ToolRun r = run({"explain", "--lead", "lead.json", "--as-of", kAsOf}, "", data_dir());
+  const ToolRun r = run_tool({"explain", "--lead", "lead.json", "--as-of", kAsOf}, "", data_dir());
   EXPECT_EQ(r.status, 0) << r;
   expect_golden(r.out, "explain.expected.txt");
 
-  const ToolRun j = run({"explain", "--lead", "-", "--as-of", kAsOf, "--format", "json"},
-                        read_text(data_dir() / "lead.json"));
+  const ToolRun j = run_tool({"explain", "--lead", "-", "--as-of", kAsOf, "--format", "json"},
+                             read_text(data_dir() / "lead.json"));
   EXPECT_EQ(j.status, 0) << j;
   const json e = json::parse(j.out);
   EXPECT_EQ(e["id"], "sql-demo");
   EXPECT_EQ(e["stage"], "SQL");
   EXPECT_EQ(e["as_of"], kAsOf);
 
-  const ToolRun bad = run({"explain", "--lead", "-", "--as-of", kAsOf}, "{\"id\": 3}");
+  const ToolRun bad = run_tool({"explain", "--lead", "-", "--as-of", kAsOf}, "{\"id\": 3}");
   EXPECT_EQ(bad.status, 1) << bad;
   EXPECT_NE(bad.err.find("<stdin>:1:8: error[wrong_type] at /id"), std::string::npos) << bad;
 }
@@ -485,10 +356,11 @@ TEST_F(Cli, BrokenJsonlRecordsAreReportedAndTheOthersScoredAsAlone) {
   for (const std::string& line : good) good_text += line + "\n";
   write_text(dir / "good.jsonl", good_text);
 
-  const ToolRun all =
-      run({"score", "--input", (dir / "mixed.jsonl").string(), "--as-of", kAsOf, "--threads", "3"});
+  const ToolRun all = run_tool(
+      {"score", "--input", (dir / "mixed.jsonl").string(), "--as-of", kAsOf, "--threads", "3"});
   EXPECT_EQ(all.status, 1) << all;
-  const ToolRun clean = run({"score", "--input", (dir / "good.jsonl").string(), "--as-of", kAsOf});
+  const ToolRun clean =
+      run_tool({"score", "--input", (dir / "good.jsonl").string(), "--as-of", kAsOf});
   EXPECT_EQ(clean.status, 0) << clean;
   const auto out = lines_of(all.out);
   const auto expected = lines_of(clean.out);
@@ -512,7 +384,7 @@ TEST_F(Cli, BrokenJsonlRecordsAreReportedAndTheOthersScoredAsAlone) {
 
   // A few good records scored alone, in their own process, give the same line.
   for (std::size_t k : {std::size_t{0}, std::size_t{57}, std::size_t{179}}) {
-    const ToolRun alone = run({"score", "--input", "-", "--as-of", kAsOf}, good[k] + "\n");
+    const ToolRun alone = run_tool({"score", "--input", "-", "--as-of", kAsOf}, good[k] + "\n");
     EXPECT_EQ(alone.status, 0) << alone;
     EXPECT_EQ(alone.out, expected[k] + "\n");
   }
@@ -562,11 +434,11 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
   write_text(dir / "mixed.csv", mixed);
   write_text(dir / "clean.csv", clean);
   write_text(dir / "map.json", map);
-  const ToolRun all = run({"score", "--input", (dir / "mixed.csv").string(), "--map",
-                           (dir / "map.json").string(), "--as-of", kAsOf, "--threads", "2"});
+  const ToolRun all = run_tool({"score", "--input", (dir / "mixed.csv").string(), "--map",
+                                (dir / "map.json").string(), "--as-of", kAsOf, "--threads", "2"});
   EXPECT_EQ(all.status, 1) << all;
-  const ToolRun ok = run({"score", "--input", (dir / "clean.csv").string(), "--map",
-                          (dir / "map.json").string(), "--as-of", kAsOf});
+  const ToolRun ok = run_tool({"score", "--input", (dir / "clean.csv").string(), "--map",
+                               (dir / "map.json").string(), "--as-of", kAsOf});
   EXPECT_EQ(ok.status, 0) << ok;
   const auto out = lines_of(all.out);
   const auto expected = lines_of(ok.out);
@@ -599,11 +471,11 @@ TEST_F(Cli, ResultsDoNotDependOnTheThreadCount) {
   text += random_jsonl(500, 8, 6);
   write_text(dir / "in.jsonl", text);
   const std::string in = (dir / "in.jsonl").string();
-  const ToolRun one =
-      run({"score", "--input", in, "--as-of", kAsOf, "--threads", "1", "--batch-records", "64"});
-  const ToolRun three =
-      run({"score", "--input", in, "--as-of", kAsOf, "--threads", "3", "--batch-records", "64"});
-  const ToolRun two = run({"score", "--input", in, "--as-of", kAsOf, "--threads", "2"});
+  const ToolRun one = run_tool(
+      {"score", "--input", in, "--as-of", kAsOf, "--threads", "1", "--batch-records", "64"});
+  const ToolRun three = run_tool(
+      {"score", "--input", in, "--as-of", kAsOf, "--threads", "3", "--batch-records", "64"});
+  const ToolRun two = run_tool({"score", "--input", in, "--as-of", kAsOf, "--threads", "2"});
   EXPECT_EQ(one.status, 1);
   EXPECT_EQ(three.status, 1);
   EXPECT_EQ(lines_of(one.out).size(), 2501u);
@@ -621,33 +493,34 @@ TEST_F(Cli, SplitRunsConcatenateToOneRun) {
     parts[i * 3 / lines.size()] += lines[i] + "\n";
   }
   write_text(dir / "all.jsonl", whole);
-  const ToolRun one = run({"score", "--input", (dir / "all.jsonl").string(), "--as-of", kAsOf});
+  const ToolRun one =
+      run_tool({"score", "--input", (dir / "all.jsonl").string(), "--as-of", kAsOf});
   ASSERT_EQ(one.status, 0) << one;
   std::string joined;
   std::string joined_csv;
   for (int p = 0; p < 3; ++p) {
     // Each part through stdin and stdout, as a streaming filter would run it.
     const ToolRun part =
-        run({"score", "--input", "-", "--output", "-", "--as-of", kAsOf, "--quiet"}, parts[p]);
+        run_tool({"score", "--input", "-", "--output", "-", "--as-of", kAsOf, "--quiet"}, parts[p]);
     ASSERT_EQ(part.status, 0) << part;
     EXPECT_TRUE(part.err.empty()) << part;
     joined += part.out;
-    const ToolRun csv =
-        run({"score", "--input", "-", "--as-of", kAsOf, "--output-format", "csv", "--no-header"},
-            parts[p]);
+    const ToolRun csv = run_tool(
+        {"score", "--input", "-", "--as-of", kAsOf, "--output-format", "csv", "--no-header"},
+        parts[p]);
     joined_csv += csv.out;
   }
   EXPECT_TRUE(joined == one.out) << "the concatenation of the parts differs from one run";
-  const ToolRun csv_one = run({"score", "--input", (dir / "all.jsonl").string(), "--as-of", kAsOf,
-                               "--output-format", "csv", "--no-header"});
+  const ToolRun csv_one = run_tool({"score", "--input", (dir / "all.jsonl").string(), "--as-of",
+                                    kAsOf, "--output-format", "csv", "--no-header"});
   EXPECT_TRUE(joined_csv == csv_one.out);
 }
 
 TEST_F(Cli, OutputFileAndFormatInference) {
   TempDir dir;
-  const ToolRun r = run({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of",
-                         kAsOf, "--output", (dir / "out.csv").string(), "--threads", "1"},
-                        "", data_dir());
+  const ToolRun r = run_tool({"score", "--input", "leads.csv", "--map", "leads.map.json", "--as-of",
+                              kAsOf, "--output", (dir / "out.csv").string(), "--threads", "1"},
+                             "", data_dir());
   EXPECT_EQ(r.status, 1) << r;
   EXPECT_TRUE(r.out.empty());
   EXPECT_EQ(read_text(dir / "out.csv"), read_text(data_dir() / "leads-csv.score.expected.csv"))
@@ -670,9 +543,9 @@ TEST_F(Cli, MemoryStaysBoundedOnALargeCsvInput) {
   write_text(dir / "map.json", R"({"id": "id", "fields": {"contact.email": "email",
       "company.employees": "employees", "job_title": "title"}, "ignore": ["notes"]})");
   const auto input_bytes = fs::file_size(dir / "large.csv");
-  const ToolRun r =
-      run({"score", "--input", (dir / "large.csv").string(), "--map", (dir / "map.json").string(),
-           "--as-of", kAsOf, "--threads", "2", "--output", (dir / "out.jsonl").string()});
+  const ToolRun r = run_tool({"score", "--input", (dir / "large.csv").string(), "--map",
+                              (dir / "map.json").string(), "--as-of", kAsOf, "--threads", "2",
+                              "--output", (dir / "out.jsonl").string()});
   ASSERT_EQ(r.status, 0) << r;
   EXPECT_NE(r.err.find("200000 records read, 200000 scored, 0 failed"), std::string::npos) << r;
   EXPECT_EQ(fs::file_size(dir / "out.jsonl") > 200000u * 80u, true);
@@ -697,8 +570,8 @@ TEST_F(Cli, MemoryStaysBoundedOnLongJsonlLines) {
   }
   const auto input_bytes = fs::file_size(dir / "large.jsonl");
   const ToolRun r =
-      run({"score", "--input", (dir / "large.jsonl").string(), "--as-of", kAsOf, "--threads", "2",
-           "--max-record-bytes", "4096", "--output", (dir / "out.jsonl").string()});
+      run_tool({"score", "--input", (dir / "large.jsonl").string(), "--as-of", kAsOf, "--threads",
+                "2", "--max-record-bytes", "4096", "--output", (dir / "out.jsonl").string()});
   ASSERT_EQ(r.status, 1) << r;
   EXPECT_NE(r.err.find("20000 records read, 10000 scored, 10000 failed"), std::string::npos) << r;
   std::ifstream out(dir / "out.jsonl");
@@ -727,9 +600,9 @@ TEST_F(Cli, ReportOnJsonlWithAnAttributeLabel) {
     text += to_json_text(lead) + "\n";
   }
   write_text(dir / "in.jsonl", text);
-  const ToolRun r = run({"report", "--input", (dir / "in.jsonl").string(), "--as-of",
-                         "2026-03-15T12:00:00Z", "--label", "won", "--json",
-                         (dir / "r.json").string(), "--html", (dir / "r.html").string()});
+  const ToolRun r = run_tool({"report", "--input", (dir / "in.jsonl").string(), "--as-of",
+                              "2026-03-15T12:00:00Z", "--label", "won", "--json",
+                              (dir / "r.json").string(), "--html", (dir / "r.html").string()});
   ASSERT_EQ(r.status, 0) << r;
   EXPECT_NE(r.out.find("stage"), std::string::npos);
   EXPECT_NE(r.out.find("ROC AUC of the total score"), std::string::npos) << r;
@@ -768,9 +641,9 @@ TEST_F(Cli, ReportAucHandlesTies) {
             (vip ? "true" : "false") + R"(,"won":)" + (won ? "true" : "false") + "}}\n";
   }
   write_text(dir / "in.jsonl", text);
-  const ToolRun r =
-      run({"report", "--input", (dir / "in.jsonl").string(), "--config", (dir / "c.json").string(),
-           "--as-of", kAsOf, "--label", "won", "--json", (dir / "r.json").string()});
+  const ToolRun r = run_tool({"report", "--input", (dir / "in.jsonl").string(), "--config",
+                              (dir / "c.json").string(), "--as-of", kAsOf, "--label", "won",
+                              "--json", (dir / "r.json").string()});
   ASSERT_EQ(r.status, 0) << r;
   const json j = json::parse(read_text(dir / "r.json"));
   // 25 positives (10 vip + 15), 15 negatives (none vip). Pairs: pos vip > neg: 10*15;
@@ -783,8 +656,8 @@ TEST_F(Cli, ReportAucHandlesTies) {
 
 TEST_F(Cli, ReportUnknownLabelColumn) {
   const ToolRun r =
-      run({"report", "--input", "leads.csv", "--map", "leads.map.json", "--label", "title"}, "",
-          data_dir());
+      run_tool({"report", "--input", "leads.csv", "--map", "leads.map.json", "--label", "title"},
+               "", data_dir());
   EXPECT_EQ(r.status, 2) << r;
   EXPECT_NE(r.err.find("--label: no column 'title'"), std::string::npos) << r;
   EXPECT_NE(r.err.find("did you mean 'Title'?"), std::string::npos) << r;
@@ -812,11 +685,11 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
     "rules": [{"id": "free_plan", "kind": "fit", "when": {"field": "attributes.plan", "op": "eq", "value": "free"},
                "points": 10}],
     "stages": [{"name": "MQL", "when": {"field": "score.fit", "op": "gte", "value": 10}}]})");
-  const ToolRun r = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
-                         (dir / "history.csv").string(), "--label", "converted", "--as-of",
-                         "2026-01-01", "--output", (dir / "calibrated.json").string(),
-                         "--report-json", (dir / "report.json").string(), "--target-precision",
-                         "0.5", "--capacity", "300", "--max-suggestions", "1"});
+  const ToolRun r = run_tool({"calibrate", "--config", (dir / "config.json").string(), "--input",
+                              (dir / "history.csv").string(), "--label", "converted", "--as-of",
+                              "2026-01-01", "--output", (dir / "calibrated.json").string(),
+                              "--report-json", (dir / "report.json").string(), "--target-precision",
+                              "0.5", "--capacity", "300", "--max-suggestions", "1"});
   ASSERT_EQ(r.status, 0) << r;
   const auto calibrated = parse_config(read_text(dir / "calibrated.json"));
   ASSERT_TRUE(calibrated.ok()) << to_string(calibrated.diagnostics());
@@ -844,14 +717,15 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   EXPECT_GT(report["suggestions_found"].get<int>(), 1);
   // No interaction in the data: the search stops at its first pair.
   EXPECT_TRUE(report["interactions"]["pairs"].empty());
-  const ToolRun bad = run({"calibrate", "--input", (dir / "history.csv").string(), "--label",
-                           "converted", "--cv-folds", "1"});
+  const ToolRun bad = run_tool({"calibrate", "--input", (dir / "history.csv").string(), "--label",
+                                "converted", "--cv-folds", "1"});
   EXPECT_EQ(bad.status, 2) << bad;
   EXPECT_NE(bad.err.find("--cv-folds must be at least 2"), std::string::npos) << bad;
   // The same input gives the same configuration, byte for byte.
-  const ToolRun again = run({"calibrate", "--config", (dir / "config.json").string(), "--input",
-                             (dir / "history.csv").string(), "--label", "converted", "--as-of",
-                             "2026-01-01", "--output", (dir / "again.json").string()});
+  const ToolRun again =
+      run_tool({"calibrate", "--config", (dir / "config.json").string(), "--input",
+                (dir / "history.csv").string(), "--label", "converted", "--as-of", "2026-01-01",
+                "--output", (dir / "again.json").string()});
   ASSERT_EQ(again.status, 0) << again;
   EXPECT_EQ(read_text(dir / "again.json"), read_text(dir / "calibrated.json"));
 }
@@ -881,10 +755,10 @@ class BankMarketing : public Cli {
 
 TEST_F(BankMarketing, ScoreStageCounts) {
   TempDir dir;
-  const ToolRun r = run({"score", "--input", csv_.string(), "--map",
-                         (examples_ / "bank-marketing.map.json").string(), "--config",
-                         (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf,
-                         "--output", (dir / "out.jsonl").string()});
+  const ToolRun r = run_tool({"score", "--input", csv_.string(), "--map",
+                              (examples_ / "bank-marketing.map.json").string(), "--config",
+                              (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf,
+                              "--output", (dir / "out.jsonl").string()});
   ASSERT_EQ(r.status, 0) << r;
   // The file holds 45,212 data rows (the README says 45,211).
   EXPECT_NE(r.err.find("45212 records read, 45212 scored, 0 failed"), std::string::npos) << r;
@@ -904,10 +778,10 @@ TEST_F(BankMarketing, ScoreStageCounts) {
 TEST_F(BankMarketing, ReportAucAboveZeroPointSeven) {
   TempDir dir;
   const ToolRun r =
-      run({"report", "--input", csv_.string(), "--map",
-           (examples_ / "bank-marketing.map.json").string(), "--config",
-           (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf, "--label", "y",
-           "--json", (dir / "r.json").string(), "--html", (dir / "r.html").string()});
+      run_tool({"report", "--input", csv_.string(), "--map",
+                (examples_ / "bank-marketing.map.json").string(), "--config",
+                (examples_ / "bank-marketing.config.json").string(), "--as-of", kAsOf, "--label",
+                "y", "--json", (dir / "r.json").string(), "--html", (dir / "r.html").string()});
   ASSERT_EQ(r.status, 0) << r;
   const json j = json::parse(read_text(dir / "r.json"));
   EXPECT_EQ(j["labelled"], 45212);

@@ -20,18 +20,12 @@
 
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
+#include "support/vocabulary.hpp"
 
 namespace leadscore {
 namespace {
 
-using cond::all;
-using cond::any;
-using cond::events;
-using cond::field;
-using cond::negate;
-using test::config_with;
-using Strings = std::vector<std::string>;
-using Numbers = std::vector<double>;
+using namespace test::vocabulary;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -67,10 +61,35 @@ ErrorCase err(std::string name, std::function<Config()> make, std::string code, 
                    std::move(message), std::move(suggestion), limits};
 }
 
+/// The configuration of a table case: a default Config changed by `edit`.
+std::function<Config()> config_where(std::function<void(Config&)> edit) {
+  return [edit = std::move(edit)] {
+    Config c;
+    edit(c);
+    return c;
+  };
+}
+
+/// The configuration of a table case: one rule, `base` changed by `edit`.
+std::function<Config()> rule_where(Rule base, std::function<void(Rule&)> edit) {
+  return [base = std::move(base), edit = std::move(edit)] {
+    Rule r = base;
+    edit(r);
+    return with_rule(std::move(r));
+  };
+}
+
 Limits limits_with(const std::function<void(Limits&)>& set) {
   Limits l;
   set(l);
   return l;
+}
+
+/// A Limits case: `make` goes over the limit that `lower` sets.
+ErrorCase limit_err(std::string name, std::function<Config()> make, std::string pointer,
+                    std::string message, const std::function<void(Limits&)>& lower) {
+  return err(std::move(name), std::move(make), "limit_exceeded", std::move(pointer),
+             std::move(message), "", limits_with(lower));
 }
 
 std::string error_case_name(const ::testing::TestParamInfo<ErrorCase>& param_info) {
@@ -103,57 +122,23 @@ TEST_P(BuildErrors, ReportsTheErrorWithCodePointerAndMessage) {
 INSTANTIATE_TEST_SUITE_P(
     TopLevel, BuildErrors,
     ::testing::Values(
-        err(
-            "version",
-            [] {
-              Config c;
-              c.version = 2;
-              return c;
-            },
-            "unsupported_version", "/version",
-            "configuration format version 2 is not supported (expected 1)"),
-        err(
-            "fit_floor_nan",
-            [] {
-              Config c;
-              c.scores.fit.min = kNaN;
-              return c;
-            },
+        err("version", config_where([](Config& c) { c.version = 2; }), "unsupported_version",
+            "/version", "configuration format version 2 is not supported (expected 1)"),
+        err("fit_floor_nan", config_where([](Config& c) { c.scores.fit.min = kNaN; }),
             "invalid_value", "/scores/fit/min", "the score floor must be a finite number"),
-        err(
-            "engagement_ceiling_infinite",
-            [] {
-              Config c;
-              c.scores.engagement.max = kInf;
-              return c;
-            },
-            "invalid_value", "/scores/engagement/max", "the score ceiling must be a finite number"),
-        err(
-            "ceiling_below_floor",
-            [] {
-              Config c;
+        err("engagement_ceiling_infinite",
+            config_where([](Config& c) { c.scores.engagement.max = kInf; }), "invalid_value",
+            "/scores/engagement/max", "the score ceiling must be a finite number"),
+        err("ceiling_below_floor", config_where([](Config& c) {
               c.scores.fit.min = 10;
               c.scores.fit.max = 5;
-              return c;
-            },
+            }),
             "invalid_value", "/scores/fit/max", "the fit ceiling 5 is below its floor 10"),
-        err(
-            "fit_weight_infinite",
-            [] {
-              Config c;
-              c.scores.weights.fit = -kInf;
-              return c;
-            },
+        err("fit_weight_infinite", config_where([](Config& c) { c.scores.weights.fit = -kInf; }),
             "invalid_value", "/scores/weights/fit", "the fit weight must be a finite number"),
-        err(
-            "engagement_weight_nan",
-            [] {
-              Config c;
-              c.scores.weights.engagement = kNaN;
-              return c;
-            },
-            "invalid_value", "/scores/weights/engagement",
-            "the engagement weight must be a finite number")),
+        err("engagement_weight_nan",
+            config_where([](Config& c) { c.scores.weights.engagement = kNaN; }), "invalid_value",
+            "/scores/weights/engagement", "the engagement weight must be a finite number")),
     error_case_name);
 
 // ---- event types, options, grades ---------------------------------------------------------------
@@ -172,102 +157,54 @@ INSTANTIATE_TEST_SUITE_P(
         err(
             "empty_aggregate_event_type", [] { return with_stage(events({""}).count().gte(1)); },
             "invalid_value", "/stages/0/when/event", "an event type may not be empty"),
-        err(
-            "empty_free_email_domain",
-            [] {
-              Config c;
+        err("empty_free_email_domain", config_where([](Config& c) {
               c.options.free_email_domains = Strings{"gmail.com", ""};
-              return c;
-            },
+            }),
             "invalid_value", "/options/free_email_domains/1", "a domain may not be empty"),
-        err(
-            "misspelt_enrichment_field",
-            [] {
-              Config c;
+        err("misspelt_enrichment_field", config_where([](Config& c) {
               c.options.enrichment.fields = {"company.name", "company.employes"};
               c.options.enrichment.min_fields = 1;
-              return c;
-            },
+            }),
             "unknown_field", "/options/enrichment/fields/1",
             "'company.employes' is not a lead field that enrichment can count",
             "company.employees"),
-        err(
-            "derived_fact_as_enrichment_field",
-            [] {
-              Config c;
+        err("derived_fact_as_enrichment_field", config_where([](Config& c) {
               c.options.enrichment.fields = {"completeness"};
               c.options.enrichment.min_fields = 0;
-              return c;
-            },
+            }),
             "unknown_field", "/options/enrichment/fields/0",
             "'completeness' is not a lead field that enrichment can count"),
-        err(
-            "min_fields_above_field_count",
-            [] {
-              Config c;
+        err("min_fields_above_field_count", config_where([](Config& c) {
               c.options.enrichment.fields = {"company.name"};
               c.options.enrichment.min_fields = 2;
-              return c;
-            },
+            }),
             "invalid_value", "/options/enrichment/min_fields",
             "min_fields 2 is more than the 1 enrichment fields listed"),
-        err(
-            "empty_fallback_stage",
-            [] {
-              Config c;
-              c.options.fallback_stage = "";
-              return c;
-            },
+        err("empty_fallback_stage", config_where([](Config& c) { c.options.fallback_stage = ""; }),
             "invalid_value", "/options/fallback_stage", "the fallback stage needs a name"),
-        err(
-            "no_grade_bands",
-            [] {
-              Config c;
-              c.grades.fit = {};
-              return c;
-            },
-            "invalid_value", "/grades/fit", "at least one grade band is needed"),
-        err(
-            "empty_grade_label",
-            [] {
-              Config c;
+        err("no_grade_bands", config_where([](Config& c) { c.grades.fit = {}; }), "invalid_value",
+            "/grades/fit", "at least one grade band is needed"),
+        err("empty_grade_label", config_where([](Config& c) {
               c.grades.engagement = {{"1", 50}, {"", 0}};
-              return c;
-            },
+            }),
             "invalid_value", "/grades/engagement/1/label", "a grade band needs a label"),
-        err(
-            "duplicate_grade_label",
-            [] {
-              Config c;
+        err("duplicate_grade_label", config_where([](Config& c) {
               c.grades.fit = {{"A", 50}, {"A", 0}};
-              return c;
-            },
+            }),
             "duplicate_label", "/grades/fit/1/label", "grade label 'A' is used twice"),
-        err(
-            "bands_increasing",
-            [] {
-              Config c;
+        err("bands_increasing", config_where([](Config& c) {
               c.grades.fit = {{"A", 50}, {"B", 60}};
-              return c;
-            },
+            }),
             "band_order", "/grades/fit/1/min",
             "grade bands must be listed best first with strictly decreasing min: 60 follows 50"),
-        err(
-            "bands_equal",
-            [] {
-              Config c;
+        err("bands_equal", config_where([](Config& c) {
               c.grades.engagement = {{"1", 50}, {"2", 50}};
-              return c;
-            },
+            }),
             "band_order", "/grades/engagement/1/min",
             "grade bands must be listed best first with strictly decreasing min: 50 follows 50"),
-        err(
-            "band_min_nan",
-            [] {
-              Config c;
+        err("band_min_nan", config_where([](Config& c) {
               c.grades.fit = {{"A", kNaN}};
-              return c;
-            },
+            }),
             "invalid_value", "/grades/fit/0/min", "a band minimum must be a finite number")),
     error_case_name);
 
@@ -539,13 +476,8 @@ INSTANTIATE_TEST_SUITE_P(
         err(
             "points_too_large", [] { return with_rule(Rule::behavior("b", {"x"}, -2e9)); },
             "invalid_value", "/rules/0/points", "points must be within [-1e9, 1e9]"),
-        err(
-            "behavior_with_when",
-            [] {
-              Rule r = behavior_rule();
-              r.when = field("job_title").exists();
-              return with_rule(r);
-            },
+        err("behavior_with_when",
+            rule_where(behavior_rule(), [](Rule& r) { r.when = field("job_title").exists(); }),
             "unexpected_key", "/rules/0/when",
             "behavior rules have no 'when': use 'event' and 'where'"),
         err(
@@ -571,66 +503,29 @@ INSTANTIATE_TEST_SUITE_P(
         err(
             "half_life_zero", [] { return with_rule(behavior_rule().decay(0)); }, "invalid_value",
             "/rules/0/half_life_days", "half_life_days must be a positive number of days"),
-        err(
-            "behavior_with_reason",
-            [] {
-              Rule r = behavior_rule();
-              r.reason = "spam";
-              return with_rule(r);
-            },
+        err("behavior_with_reason", rule_where(behavior_rule(), [](Rule& r) { r.reason = "spam"; }),
             "unexpected_key", "/rules/0/reason", "only knockout rules have a 'reason'"),
-        err(
-            "fit_with_event",
-            [] {
-              Rule r = fit_rule();
-              r.event_types = {"page_view"};
-              return with_rule(r);
-            },
+        err("fit_with_event",
+            rule_where(fit_rule(), [](Rule& r) { r.event_types = {"page_view"}; }),
             "unexpected_key", "/rules/0/event",
             "'event' is only used by behavior rules, not by fit rules"),
-        err(
-            "engagement_with_where",
-            [] {
-              Rule r = Rule::engagement("e", field("event_count").gte(1), 1);
-              r.where.push_back(field("url").exists());
-              return with_rule(r);
-            },
+        err("engagement_with_where",
+            rule_where(Rule::engagement("e", field("event_count").gte(1), 1),
+                       [](Rule& r) { r.where.push_back(field("url").exists()); }),
             "unexpected_key", "/rules/0/where",
             "'where' is only used by behavior rules, not by engagement rules"),
-        err(
-            "knockout_with_max_points",
-            [] {
-              Rule r = Rule::knockout("k", field("job_title").exists(), "why");
-              r.max_points = 5;
-              return with_rule(r);
-            },
+        err("knockout_with_max_points",
+            rule_where(Rule::knockout("k", field("job_title").exists(), "why"),
+                       [](Rule& r) { r.max_points = 5; }),
             "unexpected_key", "/rules/0/max_points",
             "'max_points' is only used by behavior rules, not by knockout rules"),
-        err(
-            "fit_with_max_per_day",
-            [] {
-              Rule r = fit_rule();
-              r.max_per_day = 1;
-              return with_rule(r);
-            },
+        err("fit_with_max_per_day", rule_where(fit_rule(), [](Rule& r) { r.max_per_day = 1; }),
             "unexpected_key", "/rules/0/max_per_day",
             "'max_per_day' is only used by behavior rules, not by fit rules"),
-        err(
-            "fit_with_within_days",
-            [] {
-              Rule r = fit_rule();
-              r.within_days = 3;
-              return with_rule(r);
-            },
+        err("fit_with_within_days", rule_where(fit_rule(), [](Rule& r) { r.within_days = 3; }),
             "unexpected_key", "/rules/0/within_days",
             "'within_days' is only used by behavior rules, not by fit rules"),
-        err(
-            "fit_with_half_life",
-            [] {
-              Rule r = fit_rule();
-              r.half_life_days = 3;
-              return with_rule(r);
-            },
+        err("fit_with_half_life", rule_where(fit_rule(), [](Rule& r) { r.half_life_days = 3; }),
             "unexpected_key", "/rules/0/half_life_days",
             "'half_life_days' is only used by behavior rules, not by fit rules"),
         err(
@@ -644,21 +539,11 @@ INSTANTIATE_TEST_SUITE_P(
             "knockout_without_reason",
             [] { return with_rule(Rule::knockout("k", field("job_title").exists(), "")); },
             "missing_key", "/rules/0/reason", "knockout rules need a 'reason' code"),
-        err(
-            "knockout_with_points",
-            [] {
-              Rule r = Rule::knockout("k", field("job_title").exists(), "why");
-              r.points = 5;
-              return with_rule(r);
-            },
+        err("knockout_with_points",
+            rule_where(Rule::knockout("k", field("job_title").exists(), "why"),
+                       [](Rule& r) { r.points = 5; }),
             "unexpected_key", "/rules/0/points", "knockout rules disqualify; they have no points"),
-        err(
-            "fit_with_reason",
-            [] {
-              Rule r = fit_rule();
-              r.reason = "why";
-              return with_rule(r);
-            },
+        err("fit_with_reason", rule_where(fit_rule(), [](Rule& r) { r.reason = "why"; }),
             "unexpected_key", "/rules/0/reason", "only knockout rules have a 'reason'")),
     error_case_name);
 
@@ -674,42 +559,24 @@ Stage named(std::string name, Condition when) {
 INSTANTIATE_TEST_SUITE_P(
     Stages, BuildErrors,
     ::testing::Values(
-        err(
-            "stage_without_name",
-            [] {
-              Config c;
-              c.add(named("", field("score.fit").gte(1)));
-              return c;
-            },
+        err("stage_without_name",
+            config_where([](Config& c) { c.add(named("", field("score.fit").gte(1))); }),
             "missing_key", "/stages/0/name", "every stage needs a name"),
-        err(
-            "stage_defined_twice",
-            [] {
-              Config c;
+        err("stage_defined_twice", config_where([](Config& c) {
               c.add(named("MQL", field("score.fit").gte(50)))
                   .add(named("MQL", field("score.fit").gte(20)));
-              return c;
-            },
+            }),
             "duplicate_stage", "/stages/1/name", "stage 'MQL' is defined twice"),
-        err(
-            "stage_named_like_the_fallback",
-            [] {
-              Config c;
-              c.add(named("lead", field("score.fit").gte(1)));
-              return c;
-            },
+        err("stage_named_like_the_fallback",
+            config_where([](Config& c) { c.add(named("lead", field("score.fit").gte(1))); }),
             "duplicate_stage", "/stages/0/name",
             "stage 'lead' has the name of the fallback stage (options.fallback_stage)"),
-        err(
-            "origin_given_twice",
-            [] {
-              Config c;
+        err("origin_given_twice", config_where([](Config& c) {
               Stage s = named("MQL", field("score.fit").gte(50));
               s.by_origin.emplace_back(Origin::outbound, field("score.fit").gte(60));
               s.by_origin.emplace_back(Origin::outbound, field("score.fit").gte(70));
               c.add(s);
-              return c;
-            },
+            }),
             "duplicate_key", "/stages/0/by_origin/outbound", "origin 'outbound' is given twice")),
     error_case_name);
 
@@ -718,99 +585,86 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     LimitValues, BuildErrors,
     ::testing::Values(
-        err(
+        limit_err(
             "max_rules",
             [] {
               return config_with(
                   {fit_rule(), behavior_rule(), Rule::fit("g", field("id").exists(), 1)});
             },
-            "limit_exceeded", "/rules", "more than 2 rules (Limits::max_rules)", "",
-            limits_with([](Limits& l) { l.max_rules = 2; })),
-        err(
-            "max_stages",
-            [] {
-              Config c;
-              c.add(named("A", field("score.fit").gte(50)))
-                  .add(named("B", field("score.fit").gte(20)));
-              return c;
-            },
-            "limit_exceeded", "/stages", "more than 1 stages (Limits::max_stages)", "",
-            limits_with([](Limits& l) { l.max_stages = 1; })),
-        err(
+            "/rules", "more than 2 rules (Limits::max_rules)", [](Limits& l) { l.max_rules = 2; }),
+        limit_err("max_stages", config_where([](Config& c) {
+                    c.add(named("A", field("score.fit").gte(50)))
+                        .add(named("B", field("score.fit").gte(20)));
+                  }),
+                  "/stages", "more than 1 stages (Limits::max_stages)",
+                  [](Limits& l) { l.max_stages = 1; }),
+        limit_err(
             "max_behavior_rules",
             [] {
               return config_with({behavior_rule(), Rule::behavior("c", {"form_submit"}, 2)});
             },
-            "limit_exceeded", "/rules/1", "more than 1 behavior rules (Limits::max_behavior_rules)",
-            "", limits_with([](Limits& l) { l.max_behavior_rules = 1; })),
-        err(
+            "/rules/1", "more than 1 behavior rules (Limits::max_behavior_rules)",
+            [](Limits& l) { l.max_behavior_rules = 1; }),
+        limit_err(
             "max_aggregates",
             [] {
               return config_with({Rule::engagement("a", events().count().gte(1), 1),
                                   Rule::engagement("b", events({"page_view"}).count().gte(2), 1)});
             },
-            "limit_exceeded", "/rules/1/when",
-            "more than 1 event aggregates (Limits::max_aggregates)", "",
-            limits_with([](Limits& l) { l.max_aggregates = 1; })),
-        err(
+            "/rules/1/when", "more than 1 event aggregates (Limits::max_aggregates)",
+            [](Limits& l) { l.max_aggregates = 1; }),
+        limit_err(
             "max_event_types",
             [] {
               return config_with({Rule::behavior("b", {"page_view", "form_submit"}, 1),
                                   Rule::engagement("e", events({"email_open"}).count().gte(1), 1)});
             },
-            "limit_exceeded", "/rules",
-            "the configuration names 3 event types, more than 2 (Limits::max_event_types)", "",
-            limits_with([](Limits& l) { l.max_event_types = 2; })),
-        err(
+            "/rules",
+            "the configuration names 3 event types, more than 2 (Limits::max_event_types)",
+            [](Limits& l) { l.max_event_types = 2; }),
+        limit_err(
             "max_set_size_in",
             [] {
               return with_fit(field("job_title").in(Strings{"a", "b", "c", "d"}));
             },
-            "limit_exceeded", "/rules/0/when/value",
-            "list of 4 values is longer than 3 (Limits::max_set_size)", "",
-            limits_with([](Limits& l) { l.max_set_size = 3; })),
-        err(
+            "/rules/0/when/value", "list of 4 values is longer than 3 (Limits::max_set_size)",
+            [](Limits& l) { l.max_set_size = 3; }),
+        limit_err(
             "max_set_size_contains_any",
             [] {
               return with_fit(field("job_title").contains_any({"a", "b", "c", "d"}));
             },
-            "limit_exceeded", "/rules/0/when/value", "list longer than Limits::max_set_size", "",
-            limits_with([](Limits& l) { l.max_set_size = 3; })),
-        err(
-            "max_set_size_free_email_domains",
-            [] {
-              Config c;
-              c.options.free_email_domains = Strings{"a.io", "b.io", "c.io", "d.io"};
-              return c;
-            },
-            "limit_exceeded", "/options/free_email_domains",
-            "more than 3 domains (Limits::max_set_size)", "",
-            limits_with([](Limits& l) { l.max_set_size = 3; })),
-        err(
+            "/rules/0/when/value", "list longer than Limits::max_set_size",
+            [](Limits& l) { l.max_set_size = 3; }),
+        limit_err("max_set_size_free_email_domains", config_where([](Config& c) {
+                    c.options.free_email_domains = Strings{"a.io", "b.io", "c.io", "d.io"};
+                  }),
+                  "/options/free_email_domains", "more than 3 domains (Limits::max_set_size)",
+                  [](Limits& l) { l.max_set_size = 3; }),
+        limit_err(
             "max_condition_depth",
-            [] { return with_fit(all({all({field("job_title").exists()})})); }, "limit_exceeded",
+            [] { return with_fit(all({all({field("job_title").exists()})})); },
             "/rules/0/when/all/0/all/0",
-            "condition nested deeper than 2 levels (Limits::max_condition_depth)", "",
-            limits_with([](Limits& l) { l.max_condition_depth = 2; })),
-        err(
+            "condition nested deeper than 2 levels (Limits::max_condition_depth)",
+            [](Limits& l) { l.max_condition_depth = 2; }),
+        limit_err(
             "max_string_length",
             [] { return with_rule(Rule::fit("abcdefghijklmn", field("id").exists(), 1)); },
-            "limit_exceeded", "/rules/0/id",
-            "string of 14 characters is longer than 8 (Limits::max_string_length)", "",
-            limits_with([](Limits& l) { l.max_string_length = 8; })),
-        err(
+            "/rules/0/id", "string of 14 characters is longer than 8 (Limits::max_string_length)",
+            [](Limits& l) { l.max_string_length = 8; }),
+        limit_err(
             "distinct_days_window",
-            [] { return with_fit(events().within(14).distinct_days().gte(3)); }, "limit_exceeded",
+            [] { return with_fit(events().within(14).distinct_days().gte(3)); },
             "/rules/0/when/within_days",
             "distinct_days window of 14 days is longer than 10 (Limits::max_distinct_days_window)",
-            "", limits_with([](Limits& l) { l.max_distinct_days_window = 10; })),
-        err(
+            [](Limits& l) { l.max_distinct_days_window = 10; }),
+        limit_err(
             "distinct_days_window_hard_cap",
-            [] { return with_fit(events().within(3661).distinct_days().gte(3)); }, "limit_exceeded",
+            [] { return with_fit(events().within(3661).distinct_days().gte(3)); },
             "/rules/0/when/within_days",
             "distinct_days window of 3661 days is longer than 3660 "
             "(Limits::max_distinct_days_window)",
-            "", limits_with([](Limits& l) { l.max_distinct_days_window = 1e6; })),
+            [](Limits& l) { l.max_distinct_days_window = 1e6; }),
         err(
             "distinct_days_windows_in_total",
             [] {
@@ -929,14 +783,13 @@ TEST(BuildWarnings, RuleThatCanNeverFire) {
           .only_where(all({field("duration").between(10, 20), field("duration").gt(20)})),
   }));
   ASSERT_EQ(w.size(), 3u) << to_string(w);
-  EXPECT_EQ(w[0].code, "rule_never_fires");
-  EXPECT_EQ(w[0].pointer, "/rules/0/when");
-  EXPECT_EQ(w[0].message, "this condition can never hold, so rule 'impossible' never fires");
-  EXPECT_EQ(w[1].pointer, "/rules/3/when");
-  EXPECT_EQ(w[1].message, "this condition can never hold, so rule 'open_point' never fires");
-  EXPECT_EQ(w[2].code, "rule_never_fires");
-  EXPECT_EQ(w[2].pointer, "/rules/5/where/0");
-  EXPECT_EQ(w[2].message, "this condition can never hold, so rule 'views' never fires");
+  EXPECT_EQ(test::code_pointer_message(w),
+            (Strings{"rule_never_fires /rules/0/when: this condition can never hold, so rule "
+                     "'impossible' never fires",
+                     "rule_never_fires /rules/3/when: this condition can never hold, so rule "
+                     "'open_point' never fires",
+                     "rule_never_fires /rules/5/where/0: this condition can never hold, so rule "
+                     "'views' never fires"}));
 }
 
 TEST(BuildWarnings, RuleThatNeverScores) {
@@ -947,12 +800,9 @@ TEST(BuildWarnings, RuleThatNeverScores) {
                      "why"),  // knockouts have no points: no warning
   }));
   ASSERT_EQ(w.size(), 2u) << to_string(w);
-  EXPECT_EQ(w[0].code, "rule_never_scores");
-  EXPECT_EQ(w[0].pointer, "/rules/0/points");
-  EXPECT_EQ(w[0].message, "rule 'zero' adds 0 points");
-  EXPECT_EQ(w[1].code, "rule_never_scores");
-  EXPECT_EQ(w[1].pointer, "/rules/1/points");
-  EXPECT_EQ(w[1].message, "rule 'nothing' adds 0 points per event");
+  EXPECT_EQ(test::code_pointer_message(w),
+            (Strings{"rule_never_scores /rules/0/points: rule 'zero' adds 0 points",
+                     "rule_never_scores /rules/1/points: rule 'nothing' adds 0 points per event"}));
 }
 
 TEST(BuildWarnings, StageAfterOneThatAlwaysHoldsIsUnreachable) {
@@ -961,12 +811,9 @@ TEST(BuildWarnings, StageAfterOneThatAlwaysHoldsIsUnreachable) {
   c.add(named("never_reached", field("score.fit").gte(50)));
   const auto w = warnings_of(c);
   ASSERT_EQ(w.size(), 1u) << to_string(w);
-  EXPECT_EQ(w[0].code, "unreachable_stage");
-  EXPECT_EQ(w[0].pointer, "/stages/1");
-  EXPECT_EQ(w[0].message,
-            "stage 'never_reached' can never be reached (its condition can never hold, or an "
-            "earlier stage always "
-            "holds)");
+  EXPECT_EQ(test::code_pointer_message(w),
+            (Strings{"unreachable_stage /stages/1: stage 'never_reached' can never be reached (its "
+                     "condition can never hold, or an earlier stage always holds)"}));
 }
 
 TEST(BuildWarnings, StageWhoseConditionCanNeverHoldIsUnreachable) {
@@ -1021,9 +868,9 @@ TEST(BuildWarnings, GradeBandAboveTheScoreCeiling) {
   c.scores.fit.max = 60;
   const auto w = warnings_of(c);
   ASSERT_EQ(w.size(), 1u) << to_string(w);
-  EXPECT_EQ(w[0].code, "unreachable_grade");
-  EXPECT_EQ(w[0].pointer, "/grades/fit/0/min");
-  EXPECT_EQ(w[0].message, "band minimum 75 is above the score ceiling 60");
+  EXPECT_EQ(test::code_pointer_message(w),
+            (Strings{"unreachable_grade /grades/fit/0/min: band minimum 75 is above the score "
+                     "ceiling 60"}));
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,17 +21,19 @@
 #include "leadscore/io.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "support/files.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/random_config.hpp"
 #include "support/random_leads.hpp"
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "support/tool_run.hpp"
 
 namespace fs = std::filesystem;
 
 namespace leadscore {
 namespace {
+
+using test::TempDir;
+using test::ToolRun;
 
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 constexpr int kScale = 1;  // sanitized builds are 5-20 times slower
@@ -41,11 +42,7 @@ constexpr int kScale = 3;
 #endif
 
 bool same_facts(const DerivedFacts& a, const DerivedFacts& b) {
-  return a.enrichment == b.enrichment && a.completeness == b.completeness &&
-         a.email_domain == b.email_domain && a.free_email == b.free_email &&
-         a.days_since_created == b.days_since_created &&
-         a.days_since_last_activity == b.days_since_last_activity &&
-         a.events_considered == b.events_considered && a.events_after_as_of == b.events_after_as_of;
+  return test::facts_fields(a) == test::facts_fields(b);
 }
 
 bool same_explanation(const Explanation& a, const Explanation& b) {
@@ -190,82 +187,9 @@ TEST(ConcurrencyTest, QualifiersBuiltAndDestroyedConcurrently) {
 // The command-line tool's worker pool
 // ---------------------------------------------------------------------------
 
-std::string cli_path() {
-#ifdef LEADSCORE_CLI_PATH
-  if (fs::exists(LEADSCORE_CLI_PATH)) return LEADSCORE_CLI_PATH;
-#endif
-  if (const char* env = std::getenv("LEADSCORE_CLI"); env != nullptr && fs::exists(env)) return env;
-  return {};
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-/// Runs the tool with `args` (stdin empty), capturing its output.
-CliRun run_cli(const std::vector<std::string>& args, const fs::path& dir) {
-  const std::string exe = cli_path();
-  std::vector<std::string> storage{exe};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const std::string out_path = (dir / "stdout").string();
-  const std::string err_path = (dir / "stderr").string();
-  const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int in_fd = ::open("/dev/null", O_RDONLY);
-  CliRun r;
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(in_fd, 0);
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    ::execv(exe.c_str(), argv.data());
-    ::_exit(127);
-  }
-  ::close(in_fd);
-  ::close(out_fd);
-  ::close(err_fd);
-  int status = 0;
-  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return r;
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_file(out_path);
-  r.err = read_file(err_path);
-  return r;
-}
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("leadscore-concurrency-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 TEST(ConcurrencyTest, CliWorkerPoolOutputDoesNotDependOnThreads) {
-  if (cli_path().empty()) GTEST_SKIP() << "the leadscore tool is not built";
-  ScratchDir dir;
+  if (test::cli_path().empty()) GTEST_SKIP() << "the leadscore tool is not built";
+  TempDir dir("leadscore-concurrency");
   // Leads with a few broken records in between (error records keep their place).
   test::RandomLeads random(25);
   {
@@ -282,19 +206,18 @@ TEST(ConcurrencyTest, CliWorkerPoolOutputDoesNotDependOnThreads) {
   }
   const std::string input = (dir.path() / "leads.jsonl").string();
   const std::string as_of = "2026-03-15T12:00:00Z";
-  const CliRun one = run_cli(
-      {"score", "--input", input, "--as-of", as_of, "--threads", "1", "--quiet"}, dir.path());
-  const CliRun four = run_cli({"score", "--input", input, "--as-of", as_of, "--threads", "4",
-                               "--batch-records", "16", "--quiet"},
-                              dir.path());
-  const CliRun csv_one = run_cli({"score", "--input", input, "--as-of", as_of, "--threads", "4",
-                                  "--batch-records", "7", "--output-format", "csv", "--quiet"},
-                                 dir.path());
+  const ToolRun one =
+      test::run_tool({"score", "--input", input, "--as-of", as_of, "--threads", "1", "--quiet"});
+  const ToolRun four = test::run_tool({"score", "--input", input, "--as-of", as_of, "--threads",
+                                       "4", "--batch-records", "16", "--quiet"});
+  const ToolRun csv_one =
+      test::run_tool({"score", "--input", input, "--as-of", as_of, "--threads", "4",
+                      "--batch-records", "7", "--output-format", "csv", "--quiet"});
   EXPECT_EQ(one.status, 1) << one.err;  // some records are broken
   EXPECT_EQ(four.status, one.status) << four.err;
   EXPECT_EQ(four.out, one.out) << "--threads 4 and --threads 1 differ";
   EXPECT_EQ(std::count(one.out.begin(), one.out.end(), '\n'), 600 * kScale);
-  for (const CliRun* r : {&one, &four}) {
+  for (const ToolRun* r : {&one, &four}) {
     EXPECT_EQ(r->err.find("ThreadSanitizer"), std::string::npos) << r->err;
     EXPECT_EQ(r->err.find("AddressSanitizer"), std::string::npos) << r->err;
   }
@@ -302,11 +225,11 @@ TEST(ConcurrencyTest, CliWorkerPoolOutputDoesNotDependOnThreads) {
 }
 
 TEST(ConcurrencyTest, CliWorkerPoolOnCsvWithAMapping) {
-  if (cli_path().empty()) GTEST_SKIP() << "the leadscore tool is not built";
-  ScratchDir dir;
-  const fs::path data = fs::path(LEADSCORE_SOURCE_DIR) / "tests" / "data" / "cli";
+  if (test::cli_path().empty()) GTEST_SKIP() << "the leadscore tool is not built";
+  TempDir dir("leadscore-concurrency");
+  const fs::path data = test::source_dir() / "tests" / "data" / "cli";
   // The CLI test's CSV, repeated to give the workers several batches.
-  const std::string csv = read_file(data / "leads.csv");
+  const std::string csv = test::read_text(data / "leads.csv");
   const std::size_t header_end = csv.find('\n') + 1;
   {
     std::ofstream out(dir.path() / "big.csv", std::ios::binary);
@@ -316,12 +239,10 @@ TEST(ConcurrencyTest, CliWorkerPoolOnCsvWithAMapping) {
   const std::string input = (dir.path() / "big.csv").string();
   const std::string map = (data / "leads.map.json").string();
   const std::string as_of = "2026-11-22T00:00:00Z";
-  const CliRun one = run_cli(
-      {"score", "--input", input, "--map", map, "--as-of", as_of, "--threads", "1", "--quiet"},
-      dir.path());
-  const CliRun four = run_cli({"score", "--input", input, "--map", map, "--as-of", as_of,
-                               "--threads", "4", "--batch-records", "8", "--quiet"},
-                              dir.path());
+  const ToolRun one = test::run_tool(
+      {"score", "--input", input, "--map", map, "--as-of", as_of, "--threads", "1", "--quiet"});
+  const ToolRun four = test::run_tool({"score", "--input", input, "--map", map, "--as-of", as_of,
+                                       "--threads", "4", "--batch-records", "8", "--quiet"});
   EXPECT_EQ(four.status, one.status) << four.err;
   EXPECT_FALSE(one.out.empty()) << one.err;
   EXPECT_EQ(four.out, one.out);

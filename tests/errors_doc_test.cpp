@@ -37,6 +37,8 @@
 #include "leadscore/lead_state.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "support/files.hpp"
+
 namespace fs = std::filesystem;
 
 namespace leadscore {
@@ -50,17 +52,9 @@ const std::set<std::string> kWithoutRunnableExample = {
     "calibration_error",  // leadscore::calibrate()
 };
 
-fs::path source_dir() {
-  if (const char* env = std::getenv("LEADSCORE_SOURCE_DIR"); env != nullptr && *env) return env;
-  return LEADSCORE_SOURCE_DIR;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::lines_of;
+using test::read_text;
+using test::source_dir;
 
 // ---------------------------------------------------------------------------
 // Codes in the sources
@@ -170,7 +164,7 @@ std::map<std::string, std::set<std::string>> source_codes() {
     for (const auto& entry : fs::recursive_directory_iterator(source_dir() / dir)) {
       const auto ext = entry.path().extension();
       if (!entry.is_regular_file() || (ext != ".cpp" && ext != ".hpp" && ext != ".h")) continue;
-      for (const auto& code : codes_in(read_file(entry.path()))) {
+      for (const auto& code : codes_in(read_text(entry.path()))) {
         out[code].insert(fs::relative(entry.path(), source_dir()).string());
       }
     }
@@ -188,14 +182,6 @@ struct Block {
   std::size_t first_line = 0;  // of the content, 0-based, in the document
   std::size_t end_line = 0;    // one past the last content line
 };
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::string line;
-  std::istringstream in(text);
-  while (std::getline(in, line)) lines.push_back(line);
-  return lines;
-}
 
 std::vector<Block> fenced_blocks(const std::vector<std::string>& lines) {
   std::vector<Block> out;
@@ -343,7 +329,7 @@ TEST(ErrorsDocTest, TheScannerFindsTheKnownCodes) {
 }
 
 TEST(ErrorsDocTest, EveryCodeIsDocumented) {
-  const std::string doc = read_file(source_dir() / kDoc);
+  const std::string doc = read_text(source_dir() / kDoc);
   ASSERT_FALSE(doc.empty());
   for (const auto& [code, files] : source_codes()) {
     std::string where;
@@ -356,7 +342,7 @@ TEST(ErrorsDocTest, EveryCodeIsDocumented) {
 
 TEST(ErrorsDocTest, ExamplesGiveTheDocumentedDiagnostics) {
   const fs::path path = source_dir() / kDoc;
-  std::vector<std::string> lines = split_lines(read_file(path));
+  std::vector<std::string> lines = lines_of(read_text(path));
   const auto all = examples(lines);
   ASSERT_GE(all.size(), 30u) << "docs/errors.md has too few runnable examples";
   const char* update = std::getenv("LEADSCORE_UPDATE_ERRORS_DOC");
@@ -369,14 +355,14 @@ TEST(ErrorsDocTest, ExamplesGiveTheDocumentedDiagnostics) {
     ASSERT_NE(e.expected_end, 0u) << "docs/errors.md:" << e.line
                                   << ": example without a ```text diagnostics block after it";
     const std::string actual = run_example(e.runner, e.input);
-    for (const auto& l : split_lines(actual)) {
+    for (const auto& l : lines_of(actual)) {
       const auto open = l.find('[');
       const auto close = l.find(']');
       if (open != std::string::npos && close != std::string::npos && close > open)
         shown.insert(l.substr(open + 1, close - open - 1));
     }
     if (rewrite) {
-      std::vector<std::string> replacement = split_lines(actual);
+      std::vector<std::string> replacement = lines_of(actual);
       lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(e.expected_first),
                   lines.begin() + static_cast<std::ptrdiff_t>(e.expected_end));
       lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(e.expected_first),

@@ -38,6 +38,7 @@ TEST(LeadFastJson, NotBuilt) {
 #include "leadscore/limits.hpp"
 
 #include "lead_fast_json.hpp"
+#include "support/files.hpp"
 #include "support/random_leads.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,25 +49,15 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path source_dir() {
-  if (const char* env = std::getenv("LEADSCORE_SOURCE_DIR"); env != nullptr && *env) return env;
-  return LEADSCORE_SOURCE_DIR;
-}
+using test::read_text;
+using test::source_dir;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
+/// The non-empty lines of `text`, without a trailing '\r'.
+std::vector<std::string> nonempty_lines(const std::string& text) {
   std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
+  for (std::string& line : test::lines_of(text)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) out.push_back(line);
+    if (!line.empty()) out.push_back(std::move(line));
   }
   return out;
 }
@@ -288,7 +279,7 @@ TEST_F(LeadFastJson, BundledLeadFilesAreReadIdentically) {
   for (const fs::path& file : {root / "examples" / "data" / "sample-leads.jsonl",
                                root / "tests" / "data" / "cli" / "leads.jsonl"}) {
     ASSERT_TRUE(fs::exists(file)) << file;
-    for (std::string& line : lines_of(read_text(file))) texts.push_back(std::move(line));
+    for (std::string& line : nonempty_lines(read_text(file))) texts.push_back(std::move(line));
   }
   texts.push_back(read_text(root / "tests" / "data" / "cli" / "lead.json"));  // pretty-printed
   Tally tally;
@@ -744,7 +735,7 @@ TEST_F(LeadFastJson, ToolOutputDoesNotDependOnTheReader) {
     outputs.push_back(read_text(out));
     // The summary repeats the first failed records with their positions.
     std::string first_errors;
-    for (const std::string& line : lines_of(read_text(err))) {
+    for (const std::string& line : nonempty_lines(read_text(err))) {
       if (line.rfind("leadscore score: line ", 0) == 0) first_errors += line + "\n";
     }
     outputs.push_back(first_errors);

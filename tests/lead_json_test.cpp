@@ -22,6 +22,8 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
+#include "support/lead_builder.hpp"
+
 namespace leadscore {
 namespace {
 
@@ -35,51 +37,46 @@ Instant instant(std::string_view text) {
 
 /// A lead with every field set.
 Lead full_lead() {
-  Lead lead;
-  lead.id = "L-1001";
-  lead.contact.first_name = "Ada";
-  lead.contact.last_name = "Lovelace";
-  lead.contact.email = "ada@acme.io";
-  lead.contact.secondary_email = "ada.lovelace@example.org";
-  lead.contact.phone = "+33 1 23 45 67 89";
-  lead.contact.secondary_phone = "+44 20 7946 0000";
-  lead.company.name = "Acme";
-  lead.company.domain = "acme.io";
-  lead.company.industry = "software";
-  lead.company.employees = 250;
-  lead.company.annual_revenue = 12'000'000.5;
-  lead.job_title = "VP Marketing";
-  lead.seniority = "vp";
-  lead.department = "marketing";
-  lead.location.country = "FR";
-  lead.location.region = "IDF";
-  lead.location.city = "Paris";
-  lead.origin = Origin::inbound;
-  lead.source = std::string(source::web_form);
-  lead.created_at = instant("2026-10-01T09:30:00Z");
-  lead.consent.do_not_email = false;
-  lead.consent.do_not_call = true;
-  lead.discovery.budget = Value{50'000.0};
-  lead.discovery.authority = Value{true};
-  lead.discovery.need = Value{std::string("replace spreadsheets")};
-  lead.discovery.timeline = Value{std::vector<std::string>{"Q1", "Q2"}};
-  lead.attributes["plan"] = std::string("free");
-  lead.attributes["seats"] = 5.0;
-  lead.attributes["ratio"] = 0.25;
-  lead.attributes["beta"] = true;
-  lead.attributes["interests"] = std::vector<std::string>{"crm", "ai"};
-  lead.attributes["none"] = std::vector<std::string>{};
-  Event view;
-  view.type = "page_view";
-  view.at = instant("2026-11-20T10:00:00.125Z");
-  view.id = "evt-1";
-  // Property names in name order: JSON objects do not keep their order.
-  view.properties = {{"duration", 35.0}, {"ratio", 0.5}, {"url", std::string("/pricing")}};
-  Event demo;
-  demo.type = "demo_request";
-  demo.at = instant("2026-11-21T08:00:00Z");
-  lead.events = {view, demo};
-  return lead;
+  return test::LeadBuilder("L-1001")
+      .name("Ada", "Lovelace")
+      .email("ada@acme.io")
+      .secondary_email("ada.lovelace@example.org")
+      .phone("+33 1 23 45 67 89")
+      .secondary_phone("+44 20 7946 0000")
+      .company("Acme")
+      .domain("acme.io")
+      .industry("software")
+      .employees(250)
+      .revenue(12'000'000.5)
+      .title("VP Marketing")
+      .seniority("vp")
+      .department("marketing")
+      .country("FR")
+      .region("IDF")
+      .city("Paris")
+      .inbound()
+      .source(std::string(source::web_form))
+      .created(instant("2026-10-01T09:30:00Z"))
+      .do_not_email(false)
+      .do_not_call(true)
+      .budget(Value{50'000.0})
+      .authority(Value{true})
+      .need(Value{std::string("replace spreadsheets")})
+      .timeline(Value{std::vector<std::string>{"Q1", "Q2"}})
+      .attr("plan", "free")
+      .attr("seats", 5.0)
+      .attr("ratio", 0.25)
+      .attr("beta", true)
+      .attr("interests", std::vector<std::string>{"crm", "ai"})
+      .attr("none", std::vector<std::string>{})
+      // Property names in name order: JSON objects do not keep their order.
+      .event(test::ev("page_view", instant("2026-11-20T10:00:00.125Z"))
+                 .id("evt-1")
+                 .prop("duration", 35.0)
+                 .prop("ratio", 0.5)
+                 .prop("url", "/pricing"))
+      .event("demo_request", instant("2026-11-21T08:00:00Z"))
+      .build();
 }
 
 /// The diagnostic with `code` at `pointer`, or nullptr.
@@ -666,6 +663,17 @@ TEST(ResultJson, QualificationShape) {
   EXPECT_EQ(to_json(q)["disqualified"], true);
 }
 
+/// A contribution of rule `id`: `points` (the same before its cap) and its evidence.
+Contribution contribution(std::string id, RuleKind kind, double points, std::string evidence) {
+  Contribution c;
+  c.rule_id = std::move(id);
+  c.kind = kind;
+  c.points = points;
+  c.uncapped_points = points;
+  c.evidence = std::move(evidence);
+  return c;
+}
+
 TEST(ResultJson, ExplanationShape) {
   Explanation e;
   e.result.fit = 30;
@@ -681,26 +689,15 @@ TEST(ResultJson, ExplanationShape) {
   e.facts.days_since_created = 10;
   e.facts.events_considered = 3;
   e.facts.events_after_as_of = 1;
-  Contribution fit;
-  fit.rule_id = "fit.size";
-  fit.kind = RuleKind::fit;
-  fit.points = 30;
-  fit.uncapped_points = 30;
-  fit.evidence = "company.employees is 250";
-  Contribution visits;
-  visits.rule_id = "beh.pricing";
-  visits.kind = RuleKind::behavior;
-  visits.points = 12.25;
+  const Contribution fit = contribution("fit.size", RuleKind::fit, 30, "company.employees is 250");
+  Contribution visits = contribution("beh.pricing", RuleKind::behavior, 12.25, "3 events, decayed");
   visits.uncapped_points = 14.5;
   visits.capped = true;
   visits.matched_events = 4;
   visits.counted_events = 3;
   visits.over_daily_cap = 1;
   visits.decay_factor_sum = 2.45;
-  visits.evidence = "3 events, decayed";
-  Contribution active;
-  active.rule_id = "eng.active";
-  active.kind = RuleKind::engagement;
+  Contribution active = contribution("eng.active", RuleKind::engagement, 0, "");
   active.aggregate_value = 3;
   e.contributions = {fit, visits, active};
   e.knockouts = {};

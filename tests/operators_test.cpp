@@ -20,19 +20,12 @@
 
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
+#include "support/vocabulary.hpp"
 
 namespace leadscore {
 namespace {
 
-using cond::all;
-using cond::any;
-using cond::field;
-using cond::negate;
-using test::as_of;
-using test::build_ok;
-using test::LeadBuilder;
-using Strings = std::vector<std::string>;
-using Numbers = std::vector<double>;
+using namespace test::vocabulary;
 
 /// The lead every operator case reads. Missing: seniority, company.industry,
 /// location.*, contact.email (so email_domain / free_email are missing),

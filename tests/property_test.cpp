@@ -76,6 +76,34 @@ std::string describe(const Config& config, const Lead& lead) {
   return "configuration:\n" + to_json_text(config) + "\nlead:\n" + to_json_text(lead);
 }
 
+/// What for_each_case() draws.
+struct Draws {
+  std::uint32_t seed = 0;
+  int configs = 0;             ///< buildable configurations
+  int leads = 0;               ///< leads per configuration
+  std::size_t max_events = 0;  ///< per lead
+  bool duplicate_ids = false;  ///< Generator::duplicate_ids
+};
+
+/// Draws buildable configurations and leads from one generator, in a fixed
+/// order, and calls check(case, lead, gen) for each lead (check may draw
+/// more from gen). Stops at the first fatal failure, as an ASSERT in the
+/// test body would.
+template <class Check>
+void for_each_case(const Draws& draws, Check check) {
+  MtSource source(draws.seed);
+  Generator<MtSource> gen(source, test::as_of());
+  gen.duplicate_ids = draws.duplicate_ids;
+  for (int i = 0; i < draws.configs; ++i) {
+    const Case c = buildable(gen);
+    for (int k = 0; k < draws.leads; ++k) {
+      const Lead lead = gen.lead(draws.max_events);
+      check(c, lead, gen);
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 
 TEST(PropertyTest, GeneratedConfigurationsMostlyBuild) {
@@ -88,52 +116,44 @@ TEST(PropertyTest, GeneratedConfigurationsMostlyBuild) {
 }
 
 TEST(PropertyTest, EventOrderDoesNotMatter) {
-  MtSource source(2);
-  Generator<MtSource> gen(source, test::as_of());
-  for (int i = 0; i < 150; ++i) {
-    const Case c = buildable(gen);
-    for (int k = 0; k < 3; ++k) {
-      const Lead lead = gen.lead(30);
-      const Qualification expected = c.qualifier.qualify(lead, test::as_of());
-      for (int p = 0; p < 3; ++p) {
-        Lead shuffled = lead;
-        shuffle_events(shuffled, gen);
-        ASSERT_TRUE(test::identical(expected, c.qualifier.qualify(shuffled, test::as_of())))
-            << describe(c.config, lead);
-      }
-    }
-  }
+  for_each_case(
+      {.seed = 2, .configs = 150, .leads = 3, .max_events = 30},
+      [](const Case& c, const Lead& lead, Generator<MtSource>& gen) {
+        const Qualification expected = c.qualifier.qualify(lead, test::as_of());
+        for (int p = 0; p < 3; ++p) {
+          Lead shuffled = lead;
+          shuffle_events(shuffled, gen);
+          ASSERT_TRUE(test::identical(expected, c.qualifier.qualify(shuffled, test::as_of())))
+              << describe(c.config, lead);
+        }
+      });
 }
 
 TEST(PropertyTest, EventsAfterAsOfChangeNothing) {
-  MtSource source(3);
-  Generator<MtSource> gen(source, test::as_of());
-  for (int i = 0; i < 150; ++i) {
-    const Case c = buildable(gen);
-    for (int k = 0; k < 3; ++k) {
-      const Lead lead = gen.lead(20);
-      const Qualification expected = c.qualifier.qualify(lead, test::as_of());
-      const DerivedFacts facts = c.qualifier.derive(lead, test::as_of());
-      Lead later = lead;
-      const std::size_t added = 1 + gen.below(5);
-      for (std::size_t n = 0; n < added; ++n) {
-        Event e = gen.event(test::as_of());
-        e.automated = false;
-        // 1 ms to 10 days after as_of.
-        e.at = test::as_of() + std::chrono::milliseconds(
-                                   1 + static_cast<std::int64_t>(gen.below(10 * 24)) * 3'600'000);
-        later.events.insert(
-            later.events.begin() + gen.below(static_cast<std::uint32_t>(later.events.size() + 1)),
-            std::move(e));
-      }
-      ASSERT_TRUE(test::identical(expected, c.qualifier.qualify(later, test::as_of())))
-          << describe(c.config, later);
-      const DerivedFacts after = c.qualifier.derive(later, test::as_of());
-      EXPECT_EQ(after.events_after_as_of, facts.events_after_as_of + added);
-      EXPECT_EQ(after.events_considered, facts.events_considered);
-      EXPECT_EQ(after.days_since_last_activity, facts.days_since_last_activity);
-    }
-  }
+  for_each_case(
+      {.seed = 3, .configs = 150, .leads = 3, .max_events = 20},
+      [](const Case& c, const Lead& lead, Generator<MtSource>& gen) {
+        const Qualification expected = c.qualifier.qualify(lead, test::as_of());
+        const DerivedFacts facts = c.qualifier.derive(lead, test::as_of());
+        Lead later = lead;
+        const std::size_t added = 1 + gen.below(5);
+        for (std::size_t n = 0; n < added; ++n) {
+          Event e = gen.event(test::as_of());
+          e.automated = false;
+          // 1 ms to 10 days after as_of.
+          e.at = test::as_of() + std::chrono::milliseconds(
+                                     1 + static_cast<std::int64_t>(gen.below(10 * 24)) * 3'600'000);
+          later.events.insert(
+              later.events.begin() + gen.below(static_cast<std::uint32_t>(later.events.size() + 1)),
+              std::move(e));
+        }
+        ASSERT_TRUE(test::identical(expected, c.qualifier.qualify(later, test::as_of())))
+            << describe(c.config, later);
+        const DerivedFacts after = c.qualifier.derive(later, test::as_of());
+        EXPECT_EQ(after.events_after_as_of, facts.events_after_as_of + added);
+        EXPECT_EQ(after.events_considered, facts.events_considered);
+        EXPECT_EQ(after.days_since_last_activity, facts.days_since_last_activity);
+      });
 }
 
 /// The uncapped total of rule `id` in millionths (0 when it matched nothing).
@@ -311,34 +331,29 @@ std::string compare_with_reference(const Config& config, const Qualifier& q, con
 }
 
 TEST(PropertyTest, ReferenceEvaluatorAgreesOnRandomCases) {
-  MtSource source(7);
-  Generator<MtSource> gen(source, test::as_of());
-  gen.duplicate_ids = true;
   int leads = 0;
   // How varied the cases are: a reference that agrees only on zeros proves little.
   int fit = 0, engagement = 0, staged = 0, disqualified = 0, decayed = 0, capped = 0;
-  for (int i = 0; i < 250; ++i) {
-    const Case c = buildable(gen);
-    for (int k = 0; k < 4; ++k) {
-      const Lead lead = gen.lead(30);
-      const std::string diff = compare_with_reference(c.config, c.qualifier, lead, test::as_of());
-      ASSERT_EQ(diff, "") << describe(c.config, lead);
-      ++leads;
-      const Explanation e = c.qualifier.explain(lead, test::as_of());
-      fit += e.fit_unclamped != 0 ? 1 : 0;
-      engagement += e.engagement_unclamped != 0 ? 1 : 0;
-      staged += e.result.stage_index >= 0 ? 1 : 0;
-      disqualified += e.result.disqualified ? 1 : 0;
-      for (const auto& contribution : e.contributions) {
-        decayed +=
-            contribution.counted_events > 0 && contribution.decay_factor_sum !=
-                                                   static_cast<double>(contribution.counted_events)
-                ? 1
-                : 0;
-        capped += contribution.capped ? 1 : 0;
-      }
+  const Draws draws{.seed = 7, .configs = 250, .leads = 4, .max_events = 30, .duplicate_ids = true};
+  for_each_case(draws, [&](const Case& c, const Lead& lead, Generator<MtSource>&) {
+    const std::string diff = compare_with_reference(c.config, c.qualifier, lead, test::as_of());
+    ASSERT_EQ(diff, "") << describe(c.config, lead);
+    ++leads;
+    const Explanation e = c.qualifier.explain(lead, test::as_of());
+    fit += e.fit_unclamped != 0 ? 1 : 0;
+    engagement += e.engagement_unclamped != 0 ? 1 : 0;
+    staged += e.result.stage_index >= 0 ? 1 : 0;
+    disqualified += e.result.disqualified ? 1 : 0;
+    for (const auto& contribution : e.contributions) {
+      decayed +=
+          contribution.counted_events > 0 &&
+                  contribution.decay_factor_sum != static_cast<double>(contribution.counted_events)
+              ? 1
+              : 0;
+      capped += contribution.capped ? 1 : 0;
     }
-  }
+  });
+  if (::testing::Test::HasFatalFailure()) return;
   EXPECT_EQ(leads, 1000);
   EXPECT_GE(fit, 300);
   EXPECT_GE(engagement, 300);

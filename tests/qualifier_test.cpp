@@ -27,22 +27,12 @@
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/random_leads.hpp"
+#include "support/vocabulary.hpp"
 
 namespace leadscore {
 namespace {
 
-using cond::all;
-using cond::any;
-using cond::events;
-using cond::field;
-using cond::negate;
-using test::as_of;
-using test::build_ok;
-using test::days_ago;
-using test::ev;
-using test::identical;
-using test::LeadBuilder;
-using Strings = std::vector<std::string>;
+using namespace test::vocabulary;
 
 Stage stage(std::string name, Condition when) {
   Stage s;
@@ -188,14 +178,9 @@ TEST(Explanation, ContributionsCarryTheirEvidence) {
   const Contribution& views = ex.contributions[1];
   EXPECT_EQ(views.rule_id, "views");
   EXPECT_EQ(views.kind, RuleKind::behavior);
-  EXPECT_EQ(views.points, 5);
-  EXPECT_EQ(views.uncapped_points, 7);
-  EXPECT_TRUE(views.capped);
-  EXPECT_EQ(views.matched_events, 5u);
-  EXPECT_EQ(views.counted_events, 3u);
-  EXPECT_EQ(views.over_daily_cap, 1u);
-  EXPECT_EQ(views.outside_window, 1u);
-  EXPECT_EQ(views.decay_factor_sum, 1.75);
+  // points, uncapped, capped; events matched, counted, over the daily cap, outside the window;
+  // decay factor sum
+  EXPECT_EQ(test::behavior_counts(views), (test::BehaviorCounts{5, 7, true, 5, 3, 1, 1, 1.75}));
   EXPECT_EQ(views.evidence,
             "3 events x 4 pts, decayed (half-life 7d, factor sum 1.75), 1 outside the window, 1 "
             "over the daily cap, "

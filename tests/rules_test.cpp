@@ -16,22 +16,12 @@
 
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
+#include "support/vocabulary.hpp"
 
 namespace leadscore {
 namespace {
 
-using cond::all;
-using cond::events;
-using cond::field;
-using test::as_of;
-using test::build_ok;
-using test::config_with;
-using test::days_ago;
-using test::ev;
-using test::identical;
-using test::LeadBuilder;
-using test::utc;
-using Strings = std::vector<std::string>;
+using namespace test::vocabulary;
 
 /// The contribution of rule `id` in an explanation (fails when absent).
 const Contribution& contribution(const Explanation& ex, const std::string& id) {
@@ -106,14 +96,9 @@ TEST(BehaviorRule, PointsPerMatchingEvent) {
   const Explanation ex = q.explain(lead, as_of());
   const Contribution& c = contribution(ex, "views");
   EXPECT_EQ(c.kind, RuleKind::behavior);
-  EXPECT_EQ(c.points, 12);
-  EXPECT_EQ(c.uncapped_points, 12);
-  EXPECT_FALSE(c.capped);
-  EXPECT_EQ(c.matched_events, 4u);
-  EXPECT_EQ(c.counted_events, 4u);
-  EXPECT_EQ(c.over_daily_cap, 0u);
-  EXPECT_EQ(c.outside_window, 0u);
-  EXPECT_EQ(c.decay_factor_sum, 4);
+  // points, uncapped, capped; events matched, counted, over the daily cap, outside the window;
+  // decay factor sum
+  EXPECT_EQ(test::behavior_counts(c), (test::BehaviorCounts{12, 12, false, 4, 4, 0, 0, 4}));
   EXPECT_EQ(c.evidence, "4 events x 3 pts");
 }
 

@@ -19,16 +19,12 @@
 
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
+#include "support/vocabulary.hpp"
 
 namespace leadscore {
 namespace {
 
-using test::as_of;
-using test::days_ago;
-using test::ev;
-using test::identical;
-using test::LeadBuilder;
-using Strings = std::vector<std::string>;
+using namespace test::vocabulary;
 
 /// points * 2^(-age / half_life), rounded to millionths like the engine.
 double decayed(double points, double age_days, double half_life_days) {

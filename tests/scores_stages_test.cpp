@@ -20,21 +20,12 @@
 #include "support/lead_builder.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/random_leads.hpp"
+#include "support/vocabulary.hpp"
 
 namespace leadscore {
 namespace {
 
-using cond::all;
-using cond::any;
-using cond::events;
-using cond::field;
-using test::as_of;
-using test::build_ok;
-using test::config_with;
-using test::days_ago;
-using test::identical;
-using test::LeadBuilder;
-using Strings = std::vector<std::string>;
+using namespace test::vocabulary;
 
 // ---------------------------------------------------------------------------
 // Scores
@@ -560,14 +551,7 @@ TEST_F(DerivedFactsTest, ExplainReportsTheSameFacts) {
     const Lead lead = gen.lead();
     const DerivedFacts a = q.derive(lead, as_of());
     const DerivedFacts b = q.explain(lead, as_of()).facts;
-    EXPECT_EQ(a.enrichment, b.enrichment);
-    EXPECT_EQ(a.completeness, b.completeness);
-    EXPECT_EQ(a.email_domain, b.email_domain);
-    EXPECT_EQ(a.free_email, b.free_email);
-    EXPECT_EQ(a.days_since_created, b.days_since_created);
-    EXPECT_EQ(a.days_since_last_activity, b.days_since_last_activity);
-    EXPECT_EQ(a.events_considered, b.events_considered);
-    EXPECT_EQ(a.events_after_as_of, b.events_after_as_of);
+    EXPECT_EQ(test::facts_fields(a), test::facts_fields(b));
   }
 }
 

@@ -12,23 +12,16 @@
 
 #include "leadscore/lead.hpp"
 
+#include "support/lead_builder.hpp"
+
 namespace leadscore {
 namespace {
 
 using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::milliseconds;
-using std::chrono::minutes;
-using std::chrono::seconds;
 using namespace std::chrono_literals;
-
-/// The instant at y-m-d h:mi:s.ms UTC, computed independently of the parser.
-Instant utc(int y, unsigned m, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
-                                        std::chrono::day{d}};
-  return std::chrono::time_point_cast<milliseconds>(std::chrono::sys_days{ymd}) + hours{h} +
-         minutes{mi} + seconds{s} + milliseconds{ms};
-}
+using test::utc;  // the instant at y-m-d h:mi:s.ms UTC, computed independently of the parser
 
 Instant at_ms(std::int64_t ms) { return Instant{milliseconds{ms}}; }
 

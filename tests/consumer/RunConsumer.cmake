@@ -1,11 +1,13 @@
 # Driver for the consumer tests registered in tests/CMakeLists.txt.
 # Run as: cmake -DLEADSCORE_CONSUMER_MODE=<mode> -D... -P RunConsumer.cmake
 #
+# The three consumer projects build the same program, tests/consumer/main.cpp.
+#
 # Modes:
 #   install           cmake --install the current build into a fresh prefix and
 #                     check the expected files are there (fixture setup)
 #   find_package      configure/build/run tests/consumer/find_package against the prefix
-#   pkg_config        compile tests/consumer/find_package/main.cpp with the flags from
+#   pkg_config        compile tests/consumer/main.cpp with the flags from
 #                     `pkg-config --cflags --libs leadscore` and run it
 #   add_subdirectory  configure/build/run tests/consumer/add_subdirectory on the source tree
 cmake_minimum_required(VERSION 3.25)
@@ -106,7 +108,7 @@ elseif(LEADSCORE_CONSUMER_MODE STREQUAL "pkg_config")
   endif()
   run_checked("compile"
     "${LEADSCORE_CONSUMER_CXX_COMPILER}" -std=c++20 ${extra_flags}
-      "${consumer_dir}/find_package/main.cpp" ${pc_flags}
+      "${consumer_dir}/main.cpp" ${pc_flags}
       -o "${binary}/consumer")
   run_consumer("${binary}/consumer")
 

@@ -19,12 +19,14 @@
 
 namespace leadscore::test {
 
-/// The UTC instant y-m-d h:mi:s.
-inline Instant utc(int y, unsigned m, unsigned d, int h = 0, int mi = 0, int s = 0) {
+/// The UTC instant y-m-d h:mi:s.ms, computed with <chrono> alone (never
+/// with the library's parser).
+inline Instant utc(int y, unsigned m, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
   const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
                                         std::chrono::day{d}};
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::sys_days{ymd}) +
-         std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s};
+         std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s} +
+         std::chrono::milliseconds{ms};
 }
 
 /// The evaluation instant most tests use: 2026-03-15T12:00:00Z.
@@ -72,125 +74,51 @@ class LeadBuilder {
   explicit LeadBuilder(std::string id = "lead") { lead_.id = std::move(id); }
 
   // contact
-  LeadBuilder& first_name(std::string v) {
-    lead_.contact.first_name = std::move(v);
-    return *this;
-  }
-  LeadBuilder& last_name(std::string v) {
-    lead_.contact.last_name = std::move(v);
-    return *this;
-  }
+  LeadBuilder& first_name(std::string v) { return set(lead_.contact.first_name, std::move(v)); }
+  LeadBuilder& last_name(std::string v) { return set(lead_.contact.last_name, std::move(v)); }
   LeadBuilder& name(std::string first, std::string last) {
     return first_name(std::move(first)).last_name(std::move(last));
   }
-  LeadBuilder& email(std::string v) {
-    lead_.contact.email = std::move(v);
-    return *this;
-  }
+  LeadBuilder& email(std::string v) { return set(lead_.contact.email, std::move(v)); }
   LeadBuilder& secondary_email(std::string v) {
-    lead_.contact.secondary_email = std::move(v);
-    return *this;
+    return set(lead_.contact.secondary_email, std::move(v));
   }
-  LeadBuilder& phone(std::string v) {
-    lead_.contact.phone = std::move(v);
-    return *this;
-  }
+  LeadBuilder& phone(std::string v) { return set(lead_.contact.phone, std::move(v)); }
   LeadBuilder& secondary_phone(std::string v) {
-    lead_.contact.secondary_phone = std::move(v);
-    return *this;
+    return set(lead_.contact.secondary_phone, std::move(v));
   }
 
   // company
-  LeadBuilder& company(std::string v) {
-    lead_.company.name = std::move(v);
-    return *this;
-  }
-  LeadBuilder& domain(std::string v) {
-    lead_.company.domain = std::move(v);
-    return *this;
-  }
-  LeadBuilder& industry(std::string v) {
-    lead_.company.industry = std::move(v);
-    return *this;
-  }
-  LeadBuilder& employees(double v) {
-    lead_.company.employees = v;
-    return *this;
-  }
-  LeadBuilder& revenue(double v) {
-    lead_.company.annual_revenue = v;
-    return *this;
-  }
+  LeadBuilder& company(std::string v) { return set(lead_.company.name, std::move(v)); }
+  LeadBuilder& domain(std::string v) { return set(lead_.company.domain, std::move(v)); }
+  LeadBuilder& industry(std::string v) { return set(lead_.company.industry, std::move(v)); }
+  LeadBuilder& employees(double v) { return set(lead_.company.employees, v); }
+  LeadBuilder& revenue(double v) { return set(lead_.company.annual_revenue, v); }
 
   // person
-  LeadBuilder& title(std::string v) {
-    lead_.job_title = std::move(v);
-    return *this;
-  }
-  LeadBuilder& seniority(std::string v) {
-    lead_.seniority = std::move(v);
-    return *this;
-  }
-  LeadBuilder& department(std::string v) {
-    lead_.department = std::move(v);
-    return *this;
-  }
-  LeadBuilder& country(std::string v) {
-    lead_.location.country = std::move(v);
-    return *this;
-  }
-  LeadBuilder& region(std::string v) {
-    lead_.location.region = std::move(v);
-    return *this;
-  }
-  LeadBuilder& city(std::string v) {
-    lead_.location.city = std::move(v);
-    return *this;
-  }
+  LeadBuilder& title(std::string v) { return set(lead_.job_title, std::move(v)); }
+  LeadBuilder& seniority(std::string v) { return set(lead_.seniority, std::move(v)); }
+  LeadBuilder& department(std::string v) { return set(lead_.department, std::move(v)); }
+  LeadBuilder& country(std::string v) { return set(lead_.location.country, std::move(v)); }
+  LeadBuilder& region(std::string v) { return set(lead_.location.region, std::move(v)); }
+  LeadBuilder& city(std::string v) { return set(lead_.location.city, std::move(v)); }
 
   // origin, source, time, consent
-  LeadBuilder& origin(Origin v) {
-    lead_.origin = v;
-    return *this;
-  }
+  LeadBuilder& origin(Origin v) { return set(lead_.origin, v); }
   LeadBuilder& inbound() { return origin(Origin::inbound); }
   LeadBuilder& outbound() { return origin(Origin::outbound); }
-  LeadBuilder& source(std::string v) {
-    lead_.source = std::move(v);
-    return *this;
-  }
-  LeadBuilder& created(Instant t) {
-    lead_.created_at = t;
-    return *this;
-  }
-  LeadBuilder& do_not_email(bool v) {
-    lead_.consent.do_not_email = v;
-    return *this;
-  }
-  LeadBuilder& do_not_call(bool v) {
-    lead_.consent.do_not_call = v;
-    return *this;
-  }
+  LeadBuilder& source(std::string v) { return set(lead_.source, std::move(v)); }
+  LeadBuilder& created(Instant t) { return set(lead_.created_at, t); }
+  LeadBuilder& do_not_email(bool v) { return set(lead_.consent.do_not_email, v); }
+  LeadBuilder& do_not_call(bool v) { return set(lead_.consent.do_not_call, v); }
 
   // discovery (BANT)
-  LeadBuilder& budget(Value v) {
-    lead_.discovery.budget = std::move(v);
-    return *this;
-  }
+  LeadBuilder& budget(Value v) { return set(lead_.discovery.budget, std::move(v)); }
   LeadBuilder& budget(const char* v) { return budget(Value(std::string(v))); }
-  LeadBuilder& authority(Value v) {
-    lead_.discovery.authority = std::move(v);
-    return *this;
-  }
-  LeadBuilder& need(Value v) {
-    lead_.discovery.need = std::move(v);
-    return *this;
-  }
+  LeadBuilder& authority(Value v) { return set(lead_.discovery.authority, std::move(v)); }
+  LeadBuilder& need(Value v) { return set(lead_.discovery.need, std::move(v)); }
   LeadBuilder& need(const char* v) { return need(Value(std::string(v))); }
-  LeadBuilder& timeline(Value v) {
-    lead_.discovery.timeline = std::move(v);
-    return *this;
-  }
+  LeadBuilder& timeline(Value v) { return set(lead_.discovery.timeline, std::move(v)); }
   LeadBuilder& timeline(const char* v) { return timeline(Value(std::string(v))); }
 
   // attributes
@@ -231,6 +159,13 @@ class LeadBuilder {
   Lead& lead() { return lead_; }
 
  private:
+  /// Every setter: `field` = `value`, then *this for the next call.
+  template <class Field, class V>
+  LeadBuilder& set(Field& field, V&& value) {
+    field = std::forward<V>(value);
+    return *this;
+  }
+
   Lead lead_;
 };
 

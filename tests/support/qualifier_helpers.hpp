@@ -3,9 +3,12 @@
 #pragma once
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,6 +33,49 @@ inline Config config_with(std::vector<Rule> rules) {
   Config c;
   c.rules = std::move(rules);
   return c;
+}
+
+/// Everything a behaviour rule's Contribution counts, as one comparable
+/// value: EXPECT_EQ(behavior_counts(c), (BehaviorCounts{...})) checks every
+/// field at once and prints both sides when one differs.
+struct BehaviorCounts {
+  double points = 0;
+  double uncapped_points = 0;
+  bool capped = false;
+  std::size_t matched_events = 0;
+  std::size_t counted_events = 0;
+  std::size_t over_daily_cap = 0;
+  std::size_t outside_window = 0;
+  double decay_factor_sum = 0;
+
+  friend bool operator==(const BehaviorCounts&, const BehaviorCounts&) = default;
+  friend std::ostream& operator<<(std::ostream& os, const BehaviorCounts& b) {
+    return os << "{points " << b.points << ", uncapped_points " << b.uncapped_points << ", capped "
+              << b.capped << ", matched_events " << b.matched_events << ", counted_events "
+              << b.counted_events << ", over_daily_cap " << b.over_daily_cap << ", outside_window "
+              << b.outside_window << ", decay_factor_sum " << b.decay_factor_sum << "}";
+  }
+};
+
+inline BehaviorCounts behavior_counts(const Contribution& c) {
+  return {c.points,         c.uncapped_points, c.capped,         c.matched_events,
+          c.counted_events, c.over_daily_cap,  c.outside_window, c.decay_factor_sum};
+}
+
+/// Every field of derived facts (DerivedFacts has no operator==):
+/// EXPECT_EQ(facts_fields(a), facts_fields(b)) prints both when one differs.
+inline auto facts_fields(const DerivedFacts& f) {
+  return std::tie(f.enrichment, f.completeness, f.email_domain, f.free_email, f.days_since_created,
+                  f.days_since_last_activity, f.events_considered, f.events_after_as_of);
+}
+
+/// "<code> <pointer>: <message>" for each diagnostic, in order: a list of
+/// diagnostics checked with one EXPECT_EQ, every entry printed on a failure.
+inline std::vector<std::string> code_pointer_message(const std::vector<Diagnostic>& all) {
+  std::vector<std::string> out;
+  out.reserve(all.size());
+  for (const Diagnostic& d : all) out.push_back(d.code + " " + d.pointer + ": " + d.message);
+  return out;
 }
 
 /// The diagnostics of a build that must fail.

@@ -105,65 +105,48 @@ class Generator {
     return {a, b};
   }
 
+  /// A comparison of `field` by one of `ops` (drawn first); `operand(op)`
+  /// draws its value, except for exists / missing, which take none.
+  template <std::size_t N, class MakeOperand>
+  Condition compare(std::string field, const Op (&ops)[N], MakeOperand operand) {
+    const Op op = ops[below(static_cast<std::uint32_t>(N))];
+    Condition c = Condition::compare(std::move(field), op);
+    if (op != Op::exists && op != Op::missing) c.value = operand(op);
+    return c;
+  }
+
   Condition text_compare(std::string field) {
     static const Op ops[] = {Op::eq,       Op::ne,           Op::in,          Op::not_in,
                              Op::contains, Op::contains_any, Op::starts_with, Op::ends_with,
                              Op::exists,   Op::missing};
-    const Op op = ops[below(10)];
-    Condition c = Condition::compare(std::move(field), op);
-    switch (op) {
-      case Op::in:
-      case Op::not_in:
-      case Op::contains_any:
-        c.value = texts(3);
-        break;
-      case Op::exists:
-      case Op::missing:
-        break;
-      default:
-        c.value = text();
-    }
+    Condition c = compare(std::move(field), ops, [this](Op op) -> Operand {
+      if (op == Op::in || op == Op::not_in || op == Op::contains_any) return texts(3);
+      return text();
+    });
     if (chance(10)) c.case_sensitive = chance(50);
     return c;
   }
   Condition number_compare(std::string field) {
     static const Op ops[] = {Op::eq,      Op::ne, Op::lt,     Op::lte,    Op::gt,     Op::gte,
                              Op::between, Op::in, Op::not_in, Op::exists, Op::missing};
-    const Op op = ops[below(11)];
-    Condition c = Condition::compare(std::move(field), op);
-    switch (op) {
-      case Op::between:
-        c.value = range();
-        break;
-      case Op::in:
-      case Op::not_in:
-        c.value = numbers(3);
-        break;
-      case Op::exists:
-      case Op::missing:
-        break;
-      default:
-        c.value = number();
-    }
-    return c;
+    return compare(std::move(field), ops, [this](Op op) -> Operand {
+      if (op == Op::between) return range();
+      if (op == Op::in || op == Op::not_in) return numbers(3);
+      return number();
+    });
   }
   Condition bool_compare(std::string field) {
     static const Op ops[] = {Op::eq, Op::ne, Op::exists, Op::missing};
-    const Op op = ops[below(4)];
-    Condition c = Condition::compare(std::move(field), op);
-    if (op == Op::eq || op == Op::ne) c.value = chance(50);
-    return c;
+    return compare(std::move(field), ops, [this](Op) -> Operand { return chance(50); });
   }
   Condition enum_compare(std::string field, const std::vector<std::string>& values) {
     static const Op ops[] = {Op::eq, Op::ne, Op::in, Op::not_in};
-    const Op op = ops[below(4)];
-    Condition c = Condition::compare(std::move(field), op);
-    if (op == Op::in || op == Op::not_in) {
-      c.value = std::vector<std::string>{pick(values), pick(values)};
-    } else {
-      c.value = pick(values);
-    }
-    return c;
+    return compare(std::move(field), ops, [&](Op op) -> Operand {
+      if (op == Op::in || op == Op::not_in) {
+        return std::vector<std::string>{pick(values), pick(values)};
+      }
+      return pick(values);
+    });
   }
   /// Any operator with any fitting operand (discovery, attributes, event properties).
   Condition dynamic_compare(std::string field) {

@@ -137,6 +137,43 @@ inline V of_value(const Value& value) {
 }
 inline V opt_value(const std::optional<Value>& value) { return value ? of_value(*value) : V{}; }
 
+/// The value of a field the lead itself holds (attributes.*, id, contact.*,
+/// company.*, ..., discovery.*), written out path by path; nullopt when
+/// `path` is not such a field (a derived fact, a score, an event count).
+inline std::optional<V> lead_field(const Lead& l, const std::string& path) {
+  if (path.rfind("attributes.", 0) == 0) {
+    const auto it = l.attributes.find(path.substr(11));
+    return it == l.attributes.end() ? V{} : of_value(it->second);
+  }
+  if (path == "id") return text_v(l.id);
+  if (path == "contact.first_name") return opt_text(l.contact.first_name);
+  if (path == "contact.last_name") return opt_text(l.contact.last_name);
+  if (path == "contact.email") return opt_text(l.contact.email);
+  if (path == "contact.secondary_email") return opt_text(l.contact.secondary_email);
+  if (path == "contact.phone") return opt_text(l.contact.phone);
+  if (path == "contact.secondary_phone") return opt_text(l.contact.secondary_phone);
+  if (path == "company.name") return opt_text(l.company.name);
+  if (path == "company.domain") return opt_text(l.company.domain);
+  if (path == "company.industry") return opt_text(l.company.industry);
+  if (path == "company.employees") return opt_number(l.company.employees);
+  if (path == "company.annual_revenue") return opt_number(l.company.annual_revenue);
+  if (path == "job_title") return opt_text(l.job_title);
+  if (path == "seniority") return opt_text(l.seniority);
+  if (path == "department") return opt_text(l.department);
+  if (path == "location.country") return opt_text(l.location.country);
+  if (path == "location.region") return opt_text(l.location.region);
+  if (path == "location.city") return opt_text(l.location.city);
+  if (path == "origin") return text_v(std::string(to_string(l.origin)));
+  if (path == "source") return opt_text(l.source);
+  if (path == "consent.do_not_email") return opt_bool(l.consent.do_not_email);
+  if (path == "consent.do_not_call") return opt_bool(l.consent.do_not_call);
+  if (path == "discovery.budget") return opt_value(l.discovery.budget);
+  if (path == "discovery.authority") return opt_value(l.discovery.authority);
+  if (path == "discovery.need") return opt_value(l.discovery.need);
+  if (path == "discovery.timeline") return opt_value(l.discovery.timeline);
+  return std::nullopt;
+}
+
 /// Does a comparison hold for a value? (The operator table of
 /// docs/configuration.md#operators.)
 inline bool holds(const Condition& c, const V& v, bool ci) {
@@ -362,36 +399,17 @@ class Evaluator {
                        [&](const std::string& d) { return same_text(d, domain, true); });
   }
   static bool present(const std::optional<std::string>& s) { return s && !s->empty(); }
+  /// Present for enrichment: an attribute or a discovery value when it is
+  /// set (whatever it holds), the origin when known, any other field when it
+  /// holds a number, a bool or a non-empty text.
   [[nodiscard]] bool field_present(const std::string& path) const {
     const Lead& l = lead_;
     if (path.rfind("attributes.", 0) == 0) return l.attributes.count(path.substr(11)) > 0;
-    if (path == "id") return !l.id.empty();
-    if (path == "contact.first_name") return present(l.contact.first_name);
-    if (path == "contact.last_name") return present(l.contact.last_name);
-    if (path == "contact.email") return present(l.contact.email);
-    if (path == "contact.secondary_email") return present(l.contact.secondary_email);
-    if (path == "contact.phone") return present(l.contact.phone);
-    if (path == "contact.secondary_phone") return present(l.contact.secondary_phone);
-    if (path == "company.name") return present(l.company.name);
-    if (path == "company.domain") return present(l.company.domain);
-    if (path == "company.industry") return present(l.company.industry);
-    if (path == "company.employees") return l.company.employees.has_value();
-    if (path == "company.annual_revenue") return l.company.annual_revenue.has_value();
-    if (path == "job_title") return present(l.job_title);
-    if (path == "seniority") return present(l.seniority);
-    if (path == "department") return present(l.department);
-    if (path == "location.country") return present(l.location.country);
-    if (path == "location.region") return present(l.location.region);
-    if (path == "location.city") return present(l.location.city);
     if (path == "origin") return l.origin != Origin::unknown;
-    if (path == "source") return present(l.source);
-    if (path == "consent.do_not_email") return l.consent.do_not_email.has_value();
-    if (path == "consent.do_not_call") return l.consent.do_not_call.has_value();
-    if (path == "discovery.budget") return l.discovery.budget.has_value();
-    if (path == "discovery.authority") return l.discovery.authority.has_value();
-    if (path == "discovery.need") return l.discovery.need.has_value();
-    if (path == "discovery.timeline") return l.discovery.timeline.has_value();
-    return false;
+    const std::optional<V> v = lead_field(l, path);
+    if (!v || v->t == V::T::missing) return false;
+    if (path.rfind("discovery.", 0) == 0) return true;
+    return v->t != V::T::text || !v->s.empty();
   }
   [[nodiscard]] std::size_t enrichment_count() const {
     std::size_t n = 0;
@@ -555,10 +573,6 @@ class Evaluator {
       if (const auto* s = std::get_if<std::string>(p)) return text_v(*s);
       return number_v(std::get<double>(*p));
     }
-    if (path.rfind("attributes.", 0) == 0) {
-      const auto it = l.attributes.find(path.substr(11));
-      return it == l.attributes.end() ? V{} : of_value(it->second);
-    }
     if (path.rfind("event_count.", 0) == 0) {
       const std::string type = path.substr(12);
       std::size_t n = 0;
@@ -567,32 +581,7 @@ class Evaluator {
       }
       return number_v(static_cast<double>(n));
     }
-    if (path == "id") return text_v(l.id);
-    if (path == "contact.first_name") return opt_text(l.contact.first_name);
-    if (path == "contact.last_name") return opt_text(l.contact.last_name);
-    if (path == "contact.email") return opt_text(l.contact.email);
-    if (path == "contact.secondary_email") return opt_text(l.contact.secondary_email);
-    if (path == "contact.phone") return opt_text(l.contact.phone);
-    if (path == "contact.secondary_phone") return opt_text(l.contact.secondary_phone);
-    if (path == "company.name") return opt_text(l.company.name);
-    if (path == "company.domain") return opt_text(l.company.domain);
-    if (path == "company.industry") return opt_text(l.company.industry);
-    if (path == "company.employees") return opt_number(l.company.employees);
-    if (path == "company.annual_revenue") return opt_number(l.company.annual_revenue);
-    if (path == "job_title") return opt_text(l.job_title);
-    if (path == "seniority") return opt_text(l.seniority);
-    if (path == "department") return opt_text(l.department);
-    if (path == "location.country") return opt_text(l.location.country);
-    if (path == "location.region") return opt_text(l.location.region);
-    if (path == "location.city") return opt_text(l.location.city);
-    if (path == "origin") return text_v(std::string(to_string(l.origin)));
-    if (path == "source") return opt_text(l.source);
-    if (path == "consent.do_not_email") return opt_bool(l.consent.do_not_email);
-    if (path == "consent.do_not_call") return opt_bool(l.consent.do_not_call);
-    if (path == "discovery.budget") return opt_value(l.discovery.budget);
-    if (path == "discovery.authority") return opt_value(l.discovery.authority);
-    if (path == "discovery.need") return opt_value(l.discovery.need);
-    if (path == "discovery.timeline") return opt_value(l.discovery.timeline);
+    if (std::optional<V> v = lead_field(l, path)) return std::move(*v);
     if (path == "enrichment") return text_v(enrichment());
     if (path == "completeness") return number_v(completeness());
     if (path == "email_domain") return opt_text(email_domain());

@@ -1,6 +1,8 @@
-// Consumer smoke program: compiled against an installed (or add_subdirectory'd)
-// leadscore, it prints the header version and the size of the default rule set.
-// Exits 0 only when the library is usable and the default config has rules.
+// Consumer smoke program, shared by the find_package, pkg_config and
+// add_subdirectory consumer tests: compiled against an installed (or
+// add_subdirectory'd) leadscore, it prints the header version and the size of
+// the default rule set. Exits 0 only when the library is usable and the
+// default config has rules.
 #if __has_include(<leadscore/leadscore.hpp>)
 #include <leadscore/leadscore.hpp>
 #endif
