@@ -7,19 +7,7 @@
 namespace leadscore::detail {
 namespace {
 
-constexpr double kDayMs = static_cast<double>(kMillisPerDay);
-
 std::int64_t ms_of(Instant t) noexcept { return t.time_since_epoch().count(); }
-
-/// 2^(-(ref - t) / half-life): the decay factor of an event at t read at ref.
-double decay_factor(double half_life_days, std::int64_t t, std::int64_t ref) noexcept {
-  const double age_days = static_cast<double>(ref - t) / kDayMs;
-  return std::exp2(-age_days / half_life_days);
-}
-
-FactorSum to_factor_fx(double factor) noexcept {
-  return static_cast<FactorSum>(std::llround(factor * 0x1p62));
-}
 
 /// Per-thread buffer for the sorted order of leads with more than
 /// kSortedEventsBuffer events: it grows once and is reused.
@@ -76,38 +64,6 @@ bool Impliers::imply(const Model& m, const CompiledRule& cr, const Event& e) con
 
 RuleAcc empty_rule_acc(std::int64_t ref_ms) noexcept {
   return RuleAcc{0, 0, 0, 0, 0, 0, std::numeric_limits<std::int64_t>::min(), 0, 0.0, 0, ref_ms};
-}
-
-void count_rule_event(const CompiledRule& cr, std::int64_t t_ms, RuleAcc& acc) noexcept {
-  if (cr.max_per_day > 0) {
-    const std::int64_t day = day_number(Instant(std::chrono::milliseconds(t_ms)));
-    if (day != acc.day) {
-      acc.day = day;
-      acc.day_n = 0;
-    }
-    if (acc.day_n >= cr.max_per_day) {
-      ++acc.over;
-      return;
-    }
-    ++acc.day_n;
-  }
-  ++acc.counted;
-  if (cr.half_life_days > 0) {
-    if (t_ms > acc.ref) {
-      // A newer event than the reference (LeadState): the sum so far is
-      // re-expressed relative to it, so every factor stays in (0, 1].
-      if (acc.factor_fx != 0) {
-        const double scaled =
-            static_cast<double>(acc.factor_fx) * decay_factor(cr.half_life_days, acc.ref, t_ms);
-        acc.factor_fx = static_cast<FactorSum>(scaled + 0.5);
-      }
-      acc.ref = t_ms;
-    }
-    acc.factor_fx += to_factor_fx(decay_factor(cr.half_life_days, t_ms, acc.ref));
-  } else {
-    acc.factor_sum += 1.0;
-    acc.sum = sat_add(acc.sum, cr.points_micro);
-  }
 }
 
 void finish_rule(const CompiledRule& cr, RuleAcc& acc, std::int64_t as_of_ms) noexcept {
@@ -385,9 +341,15 @@ void StreamAccumulator::feed_aggregate(std::uint32_t a, const Event& e, std::int
     return;
   }
   Kept& kept = agg_events_[a];
-  if (ag.measure == Measure::distinct_days && kept.events.size() > kept.head &&
-      day_number(Instant(std::chrono::milliseconds(kept.events.back().t))) == day_number(e.at)) {
-    kept.events.back().t = t;  // a day is active while its latest event is in the window
+  if (ag.measure == Measure::distinct_days) {
+    // One entry per day (its UTC day number as the value): a day is active
+    // while its latest event is in the window.
+    const std::int64_t day = day_number(e.at);
+    if (kept.events.size() > kept.head && kept.events.back().value == day) {
+      kept.events.back().t = t;
+    } else {
+      kept.push(t, day, ag.window_ms);
+    }
     return;
   }
   kept.push(t, aggregate_value_of(ag, e), ag.window_ms);
@@ -470,10 +432,8 @@ void StreamAccumulator::read_aggregate(std::uint32_t a, std::int64_t now,
   for (std::size_t i = kept.head; i < kept.events.size(); ++i) {
     const Timed& ev = kept.events[i];
     if (!in_window(ag.window_ms, ev.t, now)) continue;
-    count_aggregate_event(ag, ev.t, ev.value, acc);
-    if (ag.measure == Measure::distinct_days) {
-      mark_active_day(ag, day_number(Instant(std::chrono::milliseconds(ev.t))), today, s.bits);
-    }
+    count_aggregate_event(ag, ev.t, 0, acc);
+    mark_active_day(ag, ev.value, today, s.bits);  // distinct_days: value is the day
   }
 }
 

@@ -11,6 +11,7 @@
 // Both end in the same Scratch accumulators, which the evaluator reads.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -116,10 +117,53 @@ struct Impliers {
 RuleAcc empty_rule_acc(std::int64_t ref_ms) noexcept;
 inline constexpr AggAcc kEmptyAggAcc{0, 0, 0, false, 0};
 
+inline constexpr double kDayMillis = static_cast<double>(kMillisPerDay);
+
+/// 2^(-(ref - t) / half-life): the decay factor of an event at t read at ref.
+inline double decay_factor(double half_life_days, std::int64_t t, std::int64_t ref) noexcept {
+  const double age_days = static_cast<double>(ref - t) / kDayMillis;
+  return std::exp2(-age_days / half_life_days);
+}
+
+inline FactorSum to_factor_fx(double factor) noexcept {
+  return static_cast<FactorSum>(std::llround(factor * 0x1p62));
+}
+
 /// Counts one event at `t_ms` that matched, lies inside the rule's window
 /// and is not implied: the per-day cap, then the points or the decay factor.
 /// Events come in time order.
-void count_rule_event(const CompiledRule& cr, std::int64_t t_ms, RuleAcc& acc) noexcept;
+inline void count_rule_event(const CompiledRule& cr, std::int64_t t_ms, RuleAcc& acc) noexcept {
+  if (cr.max_per_day > 0) {
+    const std::int64_t day = day_number(Instant(std::chrono::milliseconds(t_ms)));
+    if (day != acc.day) {
+      acc.day = day;
+      acc.day_n = 0;
+    }
+    if (acc.day_n >= cr.max_per_day) {
+      ++acc.over;
+      return;
+    }
+    ++acc.day_n;
+  }
+  ++acc.counted;
+  if (cr.half_life_days > 0) {
+    if (t_ms > acc.ref) {
+      // A newer event than the reference (LeadState): the sum so far is
+      // re-expressed relative to it, so every factor stays in (0, 1].
+      if (acc.factor_fx != 0) {
+        const double scaled =
+            static_cast<double>(acc.factor_fx) * decay_factor(cr.half_life_days, acc.ref, t_ms);
+        acc.factor_fx = static_cast<FactorSum>(scaled + 0.5);
+      }
+      acc.ref = t_ms;
+    }
+    acc.factor_fx += to_factor_fx(decay_factor(cr.half_life_days, t_ms, acc.ref));
+  } else {
+    acc.factor_sum += 1.0;
+    acc.sum = sat_add(acc.sum, cr.points_micro);
+  }
+}
+
 /// Folds a rule's counted events into its points at as_of (decay: points x
 /// the sum of factors, rounded to the millionth once).
 void finish_rule(const CompiledRule& cr, RuleAcc& acc, std::int64_t as_of_ms) noexcept;

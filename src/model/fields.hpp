@@ -106,7 +106,7 @@ struct Val {
   std::string_view s;
   double n = 0;
   bool b = false;
-  bool hashed = false;     ///< text: `hash` is StringSet::hash(s, true), computed once
+  bool hashed = false;  ///< text: `hash` is StringSet::hash(s, true), computed once
   std::uint64_t hash = 0;
   const std::vector<std::string>* list = nullptr;
 };
@@ -150,6 +150,9 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+// Spelled out: clang 14 (the fuzz build) has no aggregate deduction.
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
 
 /// How to reach a field in a Lead. All null for derived fields; `member`
 /// null for attributes (a map, reached by name through read / present).
