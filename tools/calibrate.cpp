@@ -19,16 +19,19 @@ namespace leadscore::cli {
 
 namespace {
 
-const std::vector<OptionSpec> kCalibrateOptions{
-    {"--config", "FILE",
-     "scoring configuration to calibrate (JSON); default: the built-in B2B configuration"},
-    {"--input", "FILE", "leads with known outcomes: a JSONL or CSV file (required)"},
-    {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
-    {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping)"},
-    {"--label", "NAME",
-     "the outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted) (required)"},
-    {"--as-of", "INSTANT",
-     "evaluation time, ISO-8601 (default: the latest instant in the data, else 1970-01-01)"},
+constexpr OptionSpec kCalibrateOptions[] = {
+    common_option("--config",
+                  "scoring configuration to calibrate (JSON); default: the built-in B2B "
+                  "configuration"),
+    common_option("--input", "leads with known outcomes: a JSONL or CSV file (required)"),
+    common_option("--format"),
+    common_option("--map"),
+    common_option("--label",
+                  "the outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted) "
+                  "(required)"),
+    common_option("--as-of",
+                  "evaluation time, ISO-8601 (default: the latest instant in the data, else "
+                  "1970-01-01)"),
     {"--holdout-every", "N",
      "holdout split: record i (0-based) is held out when i mod N < B (default: 10)"},
     {"--holdout-below", "B", "see --holdout-every; 0 = no holdout (default: 3)"},
@@ -50,18 +53,17 @@ const std::vector<OptionSpec> kCalibrateOptions{
      "recommend the lowest total threshold converting at >= P (0..1)"},
     {"--capacity", "N[,N...]", "recommend the total threshold selecting the top N training leads"},
     {"--max-suggestions", "N", "rule suggestions listed in the report (default: 25; 0 = none)"},
-    {"--output", "FILE",
-     "where to write the calibrated configuration (default: - = standard output)"},
+    common_option("--output",
+                  "where to write the calibrated configuration (default: - = standard output)"),
     {"--report", "FILE",
      "where to write the text report (default: standard output when --output is a "
      "file, else standard error)"},
     {"--report-json", "FILE", "also write the report as JSON"},
     {"--html", "FILE", "also write the report as a self-contained HTML page"},
-    {"--threads", "N",
-     "worker threads (default: the number of cores); results do not depend on it"},
-    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
-    {"--progress", "", "accepted for symmetry with score/report (no effect)"},
-    {"--help", "", "show this help"},
+    common_option("--threads"),
+    common_option("--max-record-bytes"),
+    common_option("--progress", "accepted for symmetry with score/report (no effect)"),
+    common_option("--help"),
 };
 
 constexpr std::string_view kCalibrateUsage =
@@ -173,8 +175,7 @@ struct History {
   std::size_t unlabelled = 0;
 };
 
-History read_history(RecordInput& in, const std::string& label,
-                     std::optional<std::size_t> label_column) {
+History read_history(RecordInput& in, const OutcomeLabel& label) {
   History h;
   InputRecord record;
   while (in.source->next(record)) {
@@ -183,15 +184,8 @@ History read_history(RecordInput& in, const std::string& label,
       ++h.unreadable;
       continue;
     }
-    std::optional<bool> y;
-    const auto it = lead->attributes.find(label);
-    if (label_column) {
-      if (*label_column < record.csv.fields.size())
-        y = parse_outcome(record.csv.fields[*label_column]);
-    } else if (it != lead->attributes.end()) {
-      y = outcome_of(it->second);
-    }
-    if (it != lead->attributes.end()) lead->attributes.erase(it);
+    const std::optional<bool> y = label.of(record, *lead);
+    lead->attributes.erase(label.name);
     if (!y) {
       ++h.unlabelled;
       continue;
@@ -253,15 +247,7 @@ void write_outputs(const Calibration& cal, const History& h, const std::string& 
   }
 }
 
-}  // namespace
-
-int run_calibrate(std::string_view command, std::span<const std::string_view> argv) {
-  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-    std::fputs(format_help(kCalibrateUsage, kCalibrateDescription, kCalibrateOptions).c_str(),
-               stdout);
-    return kExitOk;
-  }
-  const Args args(command, argv, kCalibrateOptions);
+int run_calibrate(const Args& args) {
   const std::string label =
       args.require("--label", "--label NAME (the outcome column or attribute)");
   CalibrationOptions options = calibration_options(args);
@@ -269,20 +255,10 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
   RecordInput in;
   open_records(args, in);
   options.threads = in.threads;
-  std::optional<std::size_t> label_column;
-  if (in.format == Format::csv) {
-    label_column = in.mapper->column_index(label);
-    if (!label_column) {
-      std::string message =
-          "--label: no column '" + label + "' in the CSV header of " + in.input.name;
-      const std::string best = suggest(label, in.mapper->header());
-      if (!best.empty()) message += " (did you mean '" + best + "'?)";
-      throw UsageError(message);
-    }
-  }
+  const OutcomeLabel outcome_label = OutcomeLabel::find(in, label);
   Outputs out(args);
 
-  const History h = read_history(in, label, label_column);
+  const History h = read_history(in, outcome_label);
   const Instant as_of = in.as_of_given ? in.as_of : latest_instant(h.leads);
   std::unique_ptr<bool[]> y(new bool[h.outcomes.size()]);
   for (std::size_t i = 0; i < h.outcomes.size(); ++i) y[i] = h.outcomes[i];
@@ -298,5 +274,10 @@ int run_calibrate(std::string_view command, std::span<const std::string_view> ar
   write_outputs(*result, h, label, out);
   return h.unreadable || h.unlabelled ? kExitRecordErrors : kExitOk;
 }
+
+}  // namespace
+
+const Command kCalibrateCommand{
+    "calibrate", {kCalibrateUsage, kCalibrateDescription, kCalibrateOptions}, run_calibrate};
 
 }  // namespace leadscore::cli

@@ -15,12 +15,13 @@ namespace leadscore::cli {
 
 namespace {
 
-const std::vector<OptionSpec> kCheckOptions{
-    {"--config", "FILE", "scoring configuration to check (JSON)"},
-    {"--map", "FILE", "CSV mapping to check (JSON); with --input, also against that CSV's header"},
-    {"--input", "FILE", "a CSV file whose header --map must fit"},
+constexpr OptionSpec kCheckOptions[] = {
+    common_option("--config", "scoring configuration to check (JSON)"),
+    common_option("--map",
+                  "CSV mapping to check (JSON); with --input, also against that CSV's header"),
+    common_option("--input", "a CSV file whose header --map must fit"),
     {"--strict", "", "treat warnings as errors (exit 2)"},
-    {"--help", "", "show this help"},
+    common_option("--help"),
 };
 
 constexpr std::string_view kCheckUsage =
@@ -115,14 +116,7 @@ std::optional<std::string> check_mapping(const std::string& path,
   return line;
 }
 
-}  // namespace
-
-int run_check(std::string_view command, std::span<const std::string_view> argv) {
-  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-    std::fputs(format_help(kCheckUsage, kCheckDescription, kCheckOptions).c_str(), stdout);
-    return kExitOk;
-  }
-  const Args args(command, argv, kCheckOptions);
+int run_check(const Args& args) {
   const auto config_path = args.get("--config");
   const auto map_path = args.get("--map");
   const auto input_path = args.get("--input");
@@ -157,5 +151,9 @@ int run_check(std::string_view command, std::span<const std::string_view> argv) 
   std::printf("%s\n", ok.c_str());
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kCheckCommand{"check", {kCheckUsage, kCheckDescription, kCheckOptions}, run_check};
 
 }  // namespace leadscore::cli

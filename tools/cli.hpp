@@ -46,6 +46,45 @@ struct OptionSpec {
   std::string_view help;
 };
 
+/// The options that several commands share, each with its value name and its
+/// usual help text. A command's table lists them by name (common_option) among
+/// its own options, in the order its help shows them, rewording the help where
+/// the option means something narrower there.
+inline constexpr OptionSpec kCommonOptions[] = {
+    {"--input", "FILE", "leads: a JSONL or CSV file, or - for standard input (required)"},
+    {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
+    {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
+    {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping)"},
+    {"--label", "NAME",
+     "the real outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted)"},
+    {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now)"},
+    {"--threads", "N",
+     "worker threads (default: the number of cores); results do not depend on it"},
+    {"--output", "FILE", "where to write the text report (default: - = standard output)"},
+    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
+    {"--batch-records", "N", "records per batch handed to a worker thread (default: 4096)"},
+    {"--progress", "", "show progress on stderr even when it is not a terminal"},
+    {"--help", "", "show this help"},
+};
+
+/// The common option `name` (kCommonOptions), with `help` in place of its
+/// usual help text when given. In a constexpr table an unknown name does not
+/// compile.
+constexpr OptionSpec common_option(std::string_view name, std::string_view help = {}) {
+  for (const OptionSpec& spec : kCommonOptions) {
+    if (spec.name == name) return {spec.name, spec.value_name, help.empty() ? spec.help : help};
+  }
+  throw std::logic_error("not a common option");
+}
+
+/// A command's help page: its usage line(s), what it does (ending with its
+/// exit statuses), and its options in the order the page lists them.
+struct CommandHelp {
+  std::string_view usage;
+  std::string_view description;
+  std::span<const OptionSpec> options;
+};
+
 /// Parsed options of one command. Accepts "--name value" and "--name=value";
 /// a lone "-" is a value. Throws UsageError on unknown options (with a
 /// suggestion), missing values, repeated options and stray arguments.
@@ -64,8 +103,7 @@ class Args {
 };
 
 /// "Usage: ...\n\nOptions:\n  --name VALUE  help\n".
-std::string format_help(std::string_view usage, std::string_view description,
-                        std::span<const OptionSpec> specs);
+std::string format_help(const CommandHelp& help);
 
 unsigned parse_threads(std::string_view text);         ///< --threads
 Instant parse_as_of(std::optional<std::string> text);  ///< --as-of, default now
@@ -115,7 +153,7 @@ std::string format_diagnostic(const Diagnostic& d, std::string_view file);
 
 /// --config FILE or the built-in default. Errors are printed on stderr and
 /// thrown as UsageError.
-Qualifier load_qualifier(const std::optional<std::string>& path, std::string_view command);
+Qualifier load_qualifier(const std::optional<std::string>& path);
 
 /// --map FILE. Errors printed, thrown as UsageError. `text` receives the
 /// file's text (to locate the diagnostics of binding it to a header).
@@ -135,6 +173,8 @@ Format input_format(const std::optional<std::string>& flag, const std::string& p
 
 /// Appends a CSV field, quoted when needed (RFC 4180).
 void append_csv_field(std::string& out, std::string_view s);
+/// Rule points with their sign: "+10", "-5", "0".
+std::string signed_points(double points);
 /// "0.40 s" below a minute, else "m:ss" or "h:mm:ss".
 std::string format_duration(double seconds);
 
@@ -144,12 +184,26 @@ bool stderr_is_terminal();
 // Commands
 // ---------------------------------------------------------------------------
 
-int run_score(std::string_view command, std::span<const std::string_view> argv);
-int run_check(std::string_view command, std::span<const std::string_view> argv);
-int run_explain(std::string_view command, std::span<const std::string_view> argv);
-int run_report(std::string_view command, std::span<const std::string_view> argv);
-int run_calibrate(std::string_view command,
-                  std::span<const std::string_view> argv);                       // calibrate.cpp
-int run_diff(std::string_view command, std::span<const std::string_view> argv);  // diff.cpp
+/// A command of the tool: its name, its help page, and what it does with its
+/// options (returning the exit status).
+struct Command {
+  std::string_view name;
+  CommandHelp help;
+  int (*run)(const Args& args);
+  /// "--help" anywhere among the arguments shows the help page before they
+  /// are read; false (diff): the arguments are read first, so a usage error
+  /// wins over the help page.
+  bool help_before_options = true;
+};
+
+/// The help page if asked for, else the command run on its options.
+int run_command(const Command& command, std::span<const std::string_view> argv);
+
+extern const Command kScoreCommand;      // score.cpp
+extern const Command kCheckCommand;      // check.cpp
+extern const Command kExplainCommand;    // explain.cpp
+extern const Command kReportCommand;     // report.cpp
+extern const Command kCalibrateCommand;  // calibrate.cpp
+extern const Command kDiffCommand;       // diff.cpp
 
 }  // namespace leadscore::cli

@@ -100,10 +100,10 @@ std::string Args::require(std::string_view name, std::string_view form) const {
   throw UsageError(std::string(name) + " is required (" + std::string(form) + ")");
 }
 
-std::string format_help(std::string_view usage, std::string_view description,
-                        std::span<const OptionSpec> specs) {
-  std::string out =
-      "Usage: " + std::string(usage) + "\n\n" + std::string(description) + "\n\nOptions:\n";
+std::string format_help(const CommandHelp& help) {
+  const std::span<const OptionSpec> specs = help.options;
+  std::string out = "Usage: " + std::string(help.usage) + "\n\n" + std::string(help.description) +
+                    "\n\nOptions:\n";
   std::size_t width = 0;
   for (const OptionSpec& s : specs) {
     width = std::max(width, s.name.size() + (s.value_name.empty() ? 0 : s.value_name.size() + 1));
@@ -117,6 +117,19 @@ std::string format_help(std::string_view usage, std::string_view description,
     out += "  " + head + std::string(width - head.size() + 2, ' ') + std::string(s.help) + "\n";
   }
   return out;
+}
+
+int run_command(const Command& command, std::span<const std::string_view> argv) {
+  const auto help = [&] {
+    std::fputs(format_help(command.help).c_str(), stdout);
+    return kExitOk;
+  };
+  if (command.help_before_options && std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
+    return help();
+  }
+  const Args args(command.name, argv, command.help.options);
+  if (args.has("--help")) return help();
+  return command.run(args);
 }
 
 unsigned parse_threads(std::string_view text) {
@@ -245,7 +258,7 @@ std::string format_diagnostic(const Diagnostic& d, std::string_view file) {
   return out;
 }
 
-Qualifier load_qualifier(const std::optional<std::string>& path, std::string_view command) {
+Qualifier load_qualifier(const std::optional<std::string>& path) {
   if (!path) return Qualifier::with_default_config();
   const std::string text = read_file(*path, "--config");
   Result<Qualifier> q = Qualifier::from_json_text(text);
@@ -259,7 +272,6 @@ Qualifier load_qualifier(const std::optional<std::string>& path, std::string_vie
                      (errors == 1 ? "" : "s") + " (run 'leadscore check --config " + *path +
                      "' for details)");
   }
-  (void)command;
   return std::move(q).value();
 }
 
@@ -303,6 +315,8 @@ void append_csv_field(std::string& out, std::string_view s) {
   }
   out += '"';
 }
+
+std::string signed_points(double points) { return (points > 0 ? "+" : "") + format_number(points); }
 
 std::string format_duration(double seconds) {
   char buf[64];

@@ -18,18 +18,19 @@ namespace leadscore::cli {
 
 namespace {
 
-const std::vector<OptionSpec> kDiffOptions{
-    {"--config", "FILE", "the current configuration (default: the built-in B2B configuration)"},
+constexpr OptionSpec kDiffOptions[] = {
+    common_option("--config",
+                  "the current configuration (default: the built-in B2B configuration)"),
     {"--new-config", "FILE", "the new configuration to review (required)"},
-    {"--input", "FILE", "leads: a JSONL or CSV file, or - for standard input (required)"},
-    {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
-    {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping)"},
-    {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now)"},
-    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
+    common_option("--input"),
+    common_option("--format"),
+    common_option("--map"),
+    common_option("--as-of"),
+    common_option("--max-record-bytes"),
     {"--max-leads", "N", "leads listed in the text report (default: 20; all are in --json)"},
     {"--json", "FILE", "also write the whole report as JSON"},
-    {"--output", "FILE", "where to write the text report (default: - = standard output)"},
-    {"--help", "", "show this help"},
+    common_option("--output"),
+    common_option("--help"),
 };
 
 constexpr std::string_view kDiffUsage =
@@ -61,20 +62,13 @@ void merge(ModelDiff& total, ModelDiff part, const std::vector<std::size_t>& rec
   for (auto& [from, to, n] : part.moves) moves[{from, to}] += n;
 }
 
-}  // namespace
-
-int run_diff(std::string_view command, std::span<const std::string_view> argv) {
-  const Args args(command, argv, kDiffOptions);
-  if (args.has("--help")) {
-    std::fputs(format_help(kDiffUsage, kDiffDescription, kDiffOptions).c_str(), stdout);
-    return kExitOk;
-  }
+int run_diff(const Args& args) {
   const std::string next_path = args.require("--new-config", "--new-config FILE");
   // --config, --input, --format, --map and --as-of as for `score`.
   RecordInput in;
   open_records(args, in);
   const Qualifier& before = *in.qualifier;
-  const Qualifier after = load_qualifier(next_path, command);
+  const Qualifier after = load_qualifier(next_path);
   const std::size_t max_leads =
       args.has("--max-leads") ? parse_size("--max-leads", *args.get("--max-leads")) : 20;
 
@@ -125,5 +119,9 @@ int run_diff(std::string_view command, std::span<const std::string_view> argv) {
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kDiffCommand{"diff", {kDiffUsage, kDiffDescription, kDiffOptions}, run_diff, false};
 
 }  // namespace leadscore::cli

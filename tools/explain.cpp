@@ -15,13 +15,13 @@ namespace leadscore::cli {
 
 namespace {
 
-const std::vector<OptionSpec> kExplainOptions{
+constexpr OptionSpec kExplainOptions[] = {
     {"--lead", "FILE",
      "the lead: a JSON file (one lead, any layout), or - for standard input (required)"},
-    {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
-    {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now)"},
-    {"--format", "FORMAT", "text (default) or json"},
-    {"--help", "", "show this help"},
+    common_option("--config"),
+    common_option("--as-of"),
+    {"--format", "FORMAT", "text (default) or json"},  // the output's, not the input's
+    common_option("--help"),
 };
 
 constexpr std::string_view kExplainUsage =
@@ -43,8 +43,6 @@ std::string pad(std::string s, std::size_t width) {
   if (cps < width) s.append(width - cps, ' ');
   return s;
 }
-
-std::string signed_points(double v) { return (v > 0 ? "+" : "") + format_number(v); }
 
 void trace(const ConditionTrace& t, std::size_t depth, std::string& out) {
   out += std::string(4 + depth * 2, ' ');
@@ -167,14 +165,7 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
   return out;
 }
 
-}  // namespace
-
-int run_explain(std::string_view command, std::span<const std::string_view> argv) {
-  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-    std::fputs(format_help(kExplainUsage, kExplainDescription, kExplainOptions).c_str(), stdout);
-    return kExitOk;
-  }
-  const Args args(command, argv, kExplainOptions);
+int run_explain(const Args& args) {
   const std::string lead_path =
       args.require("--lead", "--lead FILE, or --lead - for standard input");
   const std::string format = args.get("--format").value_or("text");
@@ -182,7 +173,7 @@ int run_explain(std::string_view command, std::span<const std::string_view> argv
     throw UsageError("--format expects text or json, got '" + format + "'");
   }
   const Instant as_of = parse_as_of(args.get("--as-of"));
-  const Qualifier q = load_qualifier(args.get("--config"), command);
+  const Qualifier q = load_qualifier(args.get("--config"));
   const std::string text = read_file(lead_path, "--lead");
   Result<Lead> lead = parse_lead(text);
   if (!lead) {
@@ -204,5 +195,10 @@ int run_explain(std::string_view command, std::span<const std::string_view> argv
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kExplainCommand{
+    "explain", {kExplainUsage, kExplainDescription, kExplainOptions}, run_explain};
 
 }  // namespace leadscore::cli

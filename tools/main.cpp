@@ -31,6 +31,12 @@ constexpr std::string_view kHelp =
     "Exit status: 0 success; 1 some records failed (score) or the lead could not be read\n"
     "(explain); 2 usage or configuration error.\n";
 
+constexpr const leadscore::cli::Command* kCommands[] = {
+    &leadscore::cli::kScoreCommand,     &leadscore::cli::kCheckCommand,
+    &leadscore::cli::kExplainCommand,   &leadscore::cli::kReportCommand,
+    &leadscore::cli::kCalibrateCommand, &leadscore::cli::kDiffCommand,
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -55,12 +61,9 @@ int main(int argc, char** argv) {
   const std::string_view name = args.front();
   const std::span<const std::string_view> rest(args.data() + 1, args.size() - 1);
   try {
-    if (name == "score") return leadscore::cli::run_score(name, rest);
-    if (name == "check") return leadscore::cli::run_check(name, rest);
-    if (name == "explain") return leadscore::cli::run_explain(name, rest);
-    if (name == "report") return leadscore::cli::run_report(name, rest);
-    if (name == "calibrate") return leadscore::cli::run_calibrate(name, rest);
-    if (name == "diff") return leadscore::cli::run_diff(name, rest);
+    for (const leadscore::cli::Command* c : kCommands) {
+      if (c->name == name) return leadscore::cli::run_command(*c, rest);
+    }
     std::fprintf(stderr,
                  "leadscore: unknown command '%s' (commands: score, check, explain, report, "
                  "calibrate, diff; "

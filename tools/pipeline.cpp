@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "leadscore/calibrate.hpp"
 #include "leadscore/io.hpp"
 
 #include "lead_fast_json.hpp"
@@ -156,6 +157,157 @@ bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& bat
   return more;
 }
 
+/// A run on threads. Each batch of a fixed pool goes round: from the free
+/// list the reader fills it and queues it for the workers (`work`) and, in
+/// input order, for the consumer (`inflight`); a worker processes it, and once
+/// it is the oldest in flight and processed, the consumer consumes it and
+/// puts it back on the free list.
+class ThreadedRun {
+ public:
+  ThreadedRun(const PipelineOptions& options, const std::function<void(Batch&)>& process,
+              const std::function<void(const Batch&)>& consume)
+      : options_(options), process_(process), consume_(consume) {
+    const std::size_t pool_size = 2 * static_cast<std::size_t>(options.threads) + 2;
+    for (std::size_t i = 0; i < pool_size; ++i) {
+      pool_.push_back(std::make_unique<Batch>());
+      free_.push_back(pool_.back().get());
+    }
+  }
+
+  void run(RecordSource& source) {
+    std::vector<std::thread> workers;
+    for (unsigned t = 0; t < options_.threads; ++t) workers.emplace_back([&] { work(); });
+    std::thread consumer([&] { consume(); });
+    read(source);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      input_done_ = true;
+      cv_work_.notify_all();
+      cv_done_.notify_all();
+    }
+    for (std::thread& t : workers) t.join();
+    consumer.join();
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  struct Slot {
+    Batch* batch;
+    bool done;
+  };
+
+  /// The loop of one thread: waits on `cv` until a batch is `ready()`, takes
+  /// it (`take`), runs `step` on it without the lock (false: the last one)
+  /// and `done` with it. Returns on `step`'s word, once `drained()` after
+  /// the input is done, or when the run is aborted or `step` throws.
+  template <class Ready, class Drained, class Take, class Step, class Done>
+  void serve(std::condition_variable& cv, const Ready& ready, const Drained& drained,
+             const Take& take, const Step& step, const Done& done) {
+    for (;;) {
+      Batch* batch = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv.wait(lock, [&] { return aborted_ || ready() || (drained() && input_done_); });
+        if (aborted_ || !ready()) return;
+        batch = take();
+      }
+      bool more = false;
+      try {
+        more = step(*batch);
+      } catch (...) {
+        fail(std::current_exception());
+        return;
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      done(batch);
+      if (!more) return;
+    }
+  }
+
+  /// Fills free batches from the source and queues them.
+  void read(RecordSource& source) {
+    serve(
+        cv_free_, [&] { return !free_.empty(); }, [] { return false; }, [&] { return pop(free_); },
+        [&](Batch& batch) { return fill_batch(source, options_, batch); },
+        [&](Batch* batch) {
+          if (batch->size == 0) {
+            free_.push_back(batch);
+            return;
+          }
+          inflight_.push_back({batch, false});
+          work_.push_back(batch);
+          cv_work_.notify_one();
+        });
+  }
+
+  /// A worker: processes queued batches, in any order.
+  void work() {
+    serve(
+        cv_work_, [&] { return !work_.empty(); }, [&] { return work_.empty(); },
+        [&] { return pop(work_); },
+        [&](Batch& batch) {
+          process_(batch);
+          return true;
+        },
+        [&](Batch* batch) {
+          for (Slot& s : inflight_) {
+            if (s.batch == batch) s.done = true;
+          }
+          cv_done_.notify_all();
+        });
+  }
+
+  /// The consumer: consumes processed batches in input order.
+  void consume() {
+    serve(
+        cv_done_, [&] { return !inflight_.empty() && inflight_.front().done; },
+        [&] { return inflight_.empty(); },
+        [&] {
+          Batch* batch = inflight_.front().batch;
+          inflight_.pop_front();
+          return batch;
+        },
+        [&](Batch& batch) {
+          consume_(batch);
+          return true;
+        },
+        [&](Batch* batch) {
+          free_.push_back(batch);
+          cv_free_.notify_one();
+        });
+  }
+
+  static Batch* pop(std::deque<Batch*>& queue) {
+    Batch* batch = queue.front();
+    queue.pop_front();
+    return batch;
+  }
+
+  void fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!failure_) failure_ = std::move(e);
+    aborted_ = true;
+    cv_free_.notify_all();
+    cv_work_.notify_all();
+    cv_done_.notify_all();
+  }
+
+  const PipelineOptions& options_;
+  const std::function<void(Batch&)>& process_;
+  const std::function<void(const Batch&)>& consume_;
+  std::vector<std::unique_ptr<Batch>> pool_;
+  std::mutex mu_;
+  std::condition_variable cv_free_;
+  std::condition_variable cv_work_;
+  std::condition_variable cv_done_;
+  std::deque<Batch*> free_;
+  std::deque<Batch*> work_;
+  std::deque<Slot> inflight_;
+  bool input_done_ = false;
+  bool aborted_ = false;
+  std::exception_ptr failure_;
+};
+
 }  // namespace
 
 void run_pipeline(RecordSource& source, const PipelineOptions& options,
@@ -172,125 +324,7 @@ void run_pipeline(RecordSource& source, const PipelineOptions& options,
       if (!more) return;
     }
   }
-
-  const std::size_t pool_size = 2 * static_cast<std::size_t>(options.threads) + 2;
-  std::vector<std::unique_ptr<Batch>> pool;
-  std::deque<Batch*> free_list;
-  std::deque<Batch*> work;
-  struct Slot {
-    Batch* batch;
-    bool done;
-  };
-  std::deque<Slot> inflight;
-  for (std::size_t i = 0; i < pool_size; ++i) {
-    pool.push_back(std::make_unique<Batch>());
-    free_list.push_back(pool.back().get());
-  }
-
-  std::mutex mu;
-  std::condition_variable cv_free;
-  std::condition_variable cv_work;
-  std::condition_variable cv_done;
-  bool input_done = false;
-  bool aborted = false;
-  std::exception_ptr failure;
-
-  const auto fail = [&](std::exception_ptr e) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!failure) failure = std::move(e);
-    aborted = true;
-    cv_free.notify_all();
-    cv_work.notify_all();
-    cv_done.notify_all();
-  };
-
-  std::vector<std::thread> workers;
-  for (unsigned t = 0; t < options.threads; ++t) {
-    workers.emplace_back([&] {
-      for (;;) {
-        Batch* batch = nullptr;
-        {
-          std::unique_lock<std::mutex> lock(mu);
-          cv_work.wait(lock, [&] { return aborted || !work.empty() || input_done; });
-          if (aborted || work.empty()) return;
-          batch = work.front();
-          work.pop_front();
-        }
-        try {
-          process(*batch);
-        } catch (...) {
-          fail(std::current_exception());
-          return;
-        }
-        std::lock_guard<std::mutex> lock(mu);
-        for (Slot& s : inflight) {
-          if (s.batch == batch) s.done = true;
-        }
-        cv_done.notify_all();
-      }
-    });
-  }
-
-  std::thread writer([&] {
-    for (;;) {
-      Batch* batch = nullptr;
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        cv_done.wait(lock, [&] {
-          return aborted || (!inflight.empty() && inflight.front().done) ||
-                 (inflight.empty() && input_done);
-        });
-        if (aborted || inflight.empty()) return;
-        batch = inflight.front().batch;
-        inflight.pop_front();
-      }
-      try {
-        consume(*batch);
-      } catch (...) {
-        fail(std::current_exception());
-        return;
-      }
-      std::lock_guard<std::mutex> lock(mu);
-      free_list.push_back(batch);
-      cv_free.notify_one();
-    }
-  });
-
-  for (;;) {
-    Batch* batch = nullptr;
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv_free.wait(lock, [&] { return aborted || !free_list.empty(); });
-      if (aborted) break;
-      batch = free_list.front();
-      free_list.pop_front();
-    }
-    bool more = false;
-    try {
-      more = fill_batch(source, options, *batch);
-    } catch (...) {
-      fail(std::current_exception());
-      break;
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    if (batch->size == 0) {
-      free_list.push_back(batch);
-    } else {
-      inflight.push_back({batch, false});
-      work.push_back(batch);
-      cv_work.notify_one();
-    }
-    if (!more) break;
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    input_done = true;
-    cv_work.notify_all();
-    cv_done.notify_all();
-  }
-  for (std::thread& t : workers) t.join();
-  writer.join();
-  if (failure) std::rethrow_exception(failure);
+  ThreadedRun(options, process, consume).run(source);
 }
 
 // ---------------------------------------------------------------------------
@@ -423,7 +457,7 @@ void open_records(const Args& args, RecordInput& in) {
   }
   in.progress = args.has("--progress") || stderr_is_terminal();
 
-  in.qualifier = load_qualifier(args.get("--config"), "");
+  in.qualifier = load_qualifier(args.get("--config"));
   std::optional<Mapping> mapping;
   std::string map_text;
   if (map_path) mapping = load_mapping(*map_path, map_text);
@@ -470,6 +504,53 @@ void open_records(const Args& args, RecordInput& in) {
   in.mapper = std::make_unique<CsvLeadMapper>(std::move(mapper).value());
   in.reader.mapper = in.mapper.get();
   in.source = std::make_unique<CsvSource>(*in.csv);
+}
+
+void run_pipeline(const Args& args, RecordInput& in, const std::function<void(Batch&)>& process,
+                  const std::function<void(const Batch&)>& consume) {
+  PipelineOptions options;
+  options.threads = in.threads;
+  if (const auto b = args.get("--batch-records"))
+    options.batch_records = parse_size("--batch-records", *b);
+  run_pipeline(*in.source, options, process, consume);
+}
+
+bool RecordCounts::add(const RecordOutcome& outcome) {
+  ++read;
+  if (!outcome.ok) {
+    ++failed;
+    return false;
+  }
+  if (outcome.disqualified) ++disqualified;
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// OutcomeLabel
+// ---------------------------------------------------------------------------
+
+OutcomeLabel OutcomeLabel::find(const RecordInput& in, std::string name) {
+  OutcomeLabel label{std::move(name), std::nullopt};
+  if (in.format != Format::csv) return label;
+  label.column = in.mapper->column_index(label.name);
+  if (!label.column) {
+    std::string message =
+        "--label: no column '" + label.name + "' in the CSV header of " + in.input.name;
+    const std::string best = suggest(label.name, in.mapper->header());
+    if (!best.empty()) message += " (did you mean '" + best + "'?)";
+    throw UsageError(message);
+  }
+  return label;
+}
+
+std::optional<bool> OutcomeLabel::of(const InputRecord& record, const Lead& lead) const {
+  if (column) {
+    if (*column < record.csv.fields.size()) return parse_outcome(record.csv.fields[*column]);
+    return std::nullopt;
+  }
+  const auto it = lead.attributes.find(name);
+  if (it == lead.attributes.end()) return std::nullopt;
+  return outcome_of(it->second);
 }
 
 // ---------------------------------------------------------------------------

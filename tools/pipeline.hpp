@@ -88,6 +88,21 @@ struct RecordOutcome {
   bool disqualified = false;
   double total = 0;
   int label = -1;  ///< report: 1 yes, 0 no, -1 unknown
+
+  /// Index of the stage among `stage_count` Qualifier::stage_names() (the
+  /// fallback, last, when no stage held).
+  [[nodiscard]] std::size_t stage_slot(std::size_t stage_count) const {
+    return stage_index < 0 ? stage_count - 1 : static_cast<std::size_t>(stage_index);
+  }
+};
+
+/// The records a run has consumed so far.
+struct RecordCounts {
+  std::uint64_t read = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t disqualified = 0;
+  /// Counts one record; false when it failed.
+  bool add(const RecordOutcome& outcome);
 };
 
 struct Batch {
@@ -160,6 +175,24 @@ struct RecordInput {
 /// --max-record-bytes and --progress. Configuration and usage problems are
 /// printed and thrown as UsageError (nothing has been scored yet).
 void open_records(const Args& args, RecordInput& in);
+
+/// Runs the pipeline over the records of `in`, with its threads and
+/// --batch-records.
+void run_pipeline(const Args& args, RecordInput& in, const std::function<void(Batch&)>& process,
+                  const std::function<void(const Batch&)>& consume);
+
+/// The real outcome of each lead (--label of report and calibrate): a column
+/// of a CSV input, else an attribute of the lead.
+struct OutcomeLabel {
+  std::string name;
+  std::optional<std::size_t> column;  ///< CSV input: the column's index
+
+  /// The label `name` of the input; for CSV, its column (a UsageError, with a
+  /// suggestion, when the header has none).
+  static OutcomeLabel find(const RecordInput& in, std::string name);
+  /// The outcome the record states (yes/true/1 = converted), if it states one.
+  [[nodiscard]] std::optional<bool> of(const InputRecord& record, const Lead& lead) const;
+};
 
 /// The "id" string directly inside the top-level JSON object of `text`, if
 /// any (a linear scan that tolerates broken JSON after the id).

@@ -25,22 +25,21 @@ namespace leadscore::cli {
 
 namespace {
 
-const std::vector<OptionSpec> kReportOptions{
-    {"--input", "FILE", "leads: a JSONL or CSV file, or - for standard input (required)"},
-    {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
-    {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
-    {"--map", "FILE", "CSV column mapping (JSON, docs/cli.md#mapping)"},
-    {"--label", "NAME",
-     "the real outcome: a CSV column, or for JSONL an attribute (yes/true/1 = converted)"},
-    {"--as-of", "INSTANT", "evaluation time, ISO-8601 (default: now)"},
-    {"--threads", "N", "worker threads (default: the number of cores)"},
+constexpr OptionSpec kReportOptions[] = {
+    common_option("--input"),
+    common_option("--config"),
+    common_option("--format"),
+    common_option("--map"),
+    common_option("--label"),
+    common_option("--as-of"),
+    common_option("--threads", "worker threads (default: the number of cores)"),
     {"--html", "FILE", "also write a self-contained HTML page with the charts"},
     {"--json", "FILE", "also write the report as JSON"},
-    {"--output", "FILE", "where to write the text report (default: - = standard output)"},
-    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
-    {"--batch-records", "N", "records per batch handed to a worker thread (default: 4096)"},
-    {"--progress", "", "show progress on stderr even when it is not a terminal"},
-    {"--help", "", "show this help"},
+    common_option("--output"),
+    common_option("--max-record-bytes"),
+    common_option("--batch-records"),
+    common_option("--progress"),
+    common_option("--help"),
 };
 
 constexpr std::string_view kReportUsage =
@@ -452,14 +451,7 @@ std::string html_report(const Report& r, const std::string& text, const std::str
   return h;
 }
 
-}  // namespace
-
-int run_report(std::string_view command, std::span<const std::string_view> argv) {
-  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-    std::fputs(format_help(kReportUsage, kReportDescription, kReportOptions).c_str(), stdout);
-    return kExitOk;
-  }
-  const Args args(command, argv, kReportOptions);
+int run_report(const Args& args) {
   const std::optional<std::string> label = args.get("--label");
 
   RecordInput in;
@@ -468,17 +460,8 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
   const Instant as_of = in.as_of;
   const LeadReader& reader = in.reader;
 
-  std::optional<std::size_t> label_column;
-  if (label && in.format == Format::csv) {
-    label_column = in.mapper->column_index(*label);
-    if (!label_column) {
-      std::string message =
-          "--label: no column '" + *label + "' in the CSV header of " + in.input.name;
-      const std::string best = suggest(*label, in.mapper->header());
-      if (!best.empty()) message += " (did you mean '" + best + "'?)";
-      throw UsageError(message);
-    }
-  }
+  std::optional<OutcomeLabel> outcome_label;
+  if (label) outcome_label = OutcomeLabel::find(in, *label);
 
   // Prepare outputs before the (long) run, so a bad path fails early.
   std::optional<Output> html;
@@ -489,9 +472,7 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
 
   const std::vector<std::string_view> stages = qualifier.stage_names();
   std::vector<Row> rows;
-  std::uint64_t read = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t disqualified = 0;
+  RecordCounts counts;
   Progress progress(in.progress, stderr_is_terminal(), in.input.size);
 
   const auto process = [&](Batch& batch) {
@@ -509,44 +490,27 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
       o.stage_index = q.stage_index;
       o.disqualified = q.disqualified;
       o.total = q.total;
-      std::optional<bool> outcome;
-      if (label_column) {
-        if (*label_column < record.csv.fields.size())
-          outcome = parse_outcome(record.csv.fields[*label_column]);
-      } else if (label) {
-        const auto it = lead->attributes.find(*label);
-        if (it != lead->attributes.end()) outcome = outcome_of(it->second);
-      }
+      const std::optional<bool> outcome =
+          outcome_label ? outcome_label->of(record, *lead) : std::nullopt;
       o.label = outcome ? (*outcome ? 1 : 0) : -1;
     }
   };
   const auto consume = [&](const Batch& batch) {
     for (std::size_t i = 0; i < batch.size; ++i) {
       const RecordOutcome& o = batch.outcomes[i];
-      ++read;
-      if (!o.ok) {
-        ++failed;
-        continue;
-      }
-      if (o.disqualified) ++disqualified;
-      const std::size_t stage =
-          o.stage_index < 0 ? stages.size() - 1 : static_cast<std::size_t>(o.stage_index);
-      rows.push_back(
-          {o.total, static_cast<std::uint32_t>(stage), static_cast<std::int8_t>(o.label)});
+      if (!counts.add(o)) continue;
+      rows.push_back({o.total, static_cast<std::uint32_t>(o.stage_slot(stages.size())),
+                      static_cast<std::int8_t>(o.label)});
     }
-    progress.update(read, batch.end_bytes);
+    progress.update(counts.read, batch.end_bytes);
   };
-  PipelineOptions options;
-  options.threads = in.threads;
-  if (const auto b = args.get("--batch-records"))
-    options.batch_records = parse_size("--batch-records", *b);
-  run_pipeline(*in.source, options, process, consume);
+  run_pipeline(args, in, process, consume);
   progress.finish();
 
   Report report = build_report(rows, stages, label.has_value());
-  report.read = read;
-  report.failed = failed;
-  report.disqualified = disqualified;
+  report.read = counts.read;
+  report.failed = counts.failed;
+  report.disqualified = counts.disqualified;
   const std::string text = text_report(report, label.value_or(""), as_of, in.input.name);
   text_out.write(text);
   text_out.close();
@@ -560,5 +524,10 @@ int run_report(std::string_view command, std::span<const std::string_view> argv)
   }
   return kExitOk;
 }
+
+}  // namespace
+
+const Command kReportCommand{
+    "report", {kReportUsage, kReportDescription, kReportOptions}, run_report};
 
 }  // namespace leadscore::cli

@@ -35,26 +35,27 @@ long peak_memory_kib() {
   return kib;
 }
 
-const std::vector<OptionSpec> kScoreOptions{
-    {"--input", "FILE", "leads to score: a file, or - for standard input (required)"},
-    {"--config", "FILE", "scoring configuration (JSON); default: the built-in B2B configuration"},
-    {"--format", "FORMAT", "input format: jsonl or csv (default: csv for *.csv, else jsonl)"},
-    {"--map", "FILE",
-     "CSV column mapping (JSON, docs/cli.md#mapping); default: columns named as lead fields"},
-    {"--as-of", "INSTANT",
-     "evaluation time, ISO-8601 (default: now; fix it to make runs reproducible)"},
-    {"--threads", "N",
-     "worker threads (default: the number of cores); results do not depend on it"},
+constexpr OptionSpec kScoreOptions[] = {
+    common_option("--input", "leads to score: a file, or - for standard input (required)"),
+    common_option("--config"),
+    common_option("--format"),
+    common_option("--map",
+                  "CSV column mapping (JSON, docs/cli.md#mapping); default: columns named as lead "
+                  "fields"),
+    common_option("--as-of",
+                  "evaluation time, ISO-8601 (default: now; fix it to make runs reproducible)"),
+    common_option("--threads"),
     {"--explain", "", "add each lead's contributions, stage checks and next-stage gap"},
-    {"--output", "FILE", "where to write results: a file, or - for standard output (default: -)"},
+    common_option("--output",
+                  "where to write results: a file, or - for standard output (default: -)"),
     {"--output-format", "FORMAT", "jsonl or csv (default: csv for an --output *.csv, else jsonl)"},
     {"--no-header", "",
      "CSV output without its header row (to concatenate the parts of a split run)"},
-    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
-    {"--batch-records", "N", "records per batch handed to a worker thread (default: 4096)"},
-    {"--progress", "", "show progress on stderr even when it is not a terminal"},
+    common_option("--max-record-bytes"),
+    common_option("--batch-records"),
+    common_option("--progress"),
     {"--quiet", "", "no summary on stderr"},
-    {"--help", "", "show this help"},
+    common_option("--help"),
 };
 
 constexpr std::string_view kScoreUsage =
@@ -86,7 +87,7 @@ std::string contributions_text(const Explanation& e) {
   std::string out;
   for (const Contribution& c : e.contributions) {
     if (!out.empty()) out += ';';
-    out += c.rule_id + ":" + (c.points > 0 ? "+" : "") + format_number(c.points);
+    out += c.rule_id + ":" + signed_points(c.points);
   }
   return out;
 }
@@ -198,15 +199,7 @@ struct Formatter {
   }
 };
 
-}  // namespace
-
-int run_score(std::string_view command, std::span<const std::string_view> argv) {
-  if (std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
-    std::fputs(format_help(kScoreUsage, kScoreDescription, kScoreOptions).c_str(), stdout);
-    return kExitOk;
-  }
-  const Args args(command, argv, kScoreOptions);
-
+int run_score(const Args& args) {
   Formatter formatter;
   formatter.explain = args.has("--explain");
   const std::string output_path = args.get("--output").value_or("-");
@@ -239,9 +232,7 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
 
   const std::vector<std::string_view> stages = qualifier.stage_names();  // fallback last
   std::vector<std::uint64_t> per_stage(stages.size(), 0);
-  std::uint64_t read = 0;
-  std::uint64_t failed = 0;
-  std::uint64_t disqualified = 0;
+  RecordCounts counts;
   std::vector<std::string> first_errors;
   Progress progress(in.progress && !quiet, stderr_is_terminal(), in.input.size);
   const auto started = std::chrono::steady_clock::now();
@@ -279,9 +270,7 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
     output.write(batch.output);
     for (std::size_t i = 0; i < batch.size; ++i) {
       const RecordOutcome& o = batch.outcomes[i];
-      ++read;
-      if (!o.ok) {
-        ++failed;
+      if (!counts.add(o)) {
         if (first_errors.size() < 5) {
           const InputRecord& r = batch.records[i];
           Result<Lead> again = reader.read(r);  // rare: only for the first few failures
@@ -296,26 +285,20 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
         }
         continue;
       }
-      const std::size_t index =
-          o.stage_index < 0 ? stages.size() - 1 : static_cast<std::size_t>(o.stage_index);
-      ++per_stage[index];
-      if (o.disqualified) ++disqualified;
+      ++per_stage[o.stage_slot(stages.size())];
     }
-    progress.update(read, batch.end_bytes);
+    progress.update(counts.read, batch.end_bytes);
   };
 
-  PipelineOptions options;
-  options.threads = in.threads;
-  if (const auto b = args.get("--batch-records"))
-    options.batch_records = parse_size("--batch-records", *b);
-  run_pipeline(*in.source, options, process, consume);
+  run_pipeline(args, in, process, consume);
   output.close();
-  progress.update(read, in.source->bytes_read(), true);
+  progress.update(counts.read, in.source->bytes_read(), true);
   progress.finish();
 
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!quiet) {
+    const auto [read, failed, disqualified] = counts;
     const double rate = elapsed > 0 ? static_cast<double>(read) / elapsed : 0;
     std::string summary =
         "leadscore score: " + std::to_string(read) + (read == 1 ? " record" : " records") +
@@ -342,7 +325,11 @@ int run_score(std::string_view command, std::span<const std::string_view> argv) 
     }
     std::fputs(summary.c_str(), stderr);
   }
-  return failed > 0 ? kExitRecordErrors : kExitOk;
+  return counts.failed > 0 ? kExitRecordErrors : kExitOk;
 }
+
+}  // namespace
+
+const Command kScoreCommand{"score", {kScoreUsage, kScoreDescription, kScoreOptions}, run_score};
 
 }  // namespace leadscore::cli
