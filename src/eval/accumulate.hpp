@@ -16,7 +16,9 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "leadscore/lead.hpp"
@@ -89,6 +91,19 @@ struct EventSummary {
 inline bool ignored_event(const Model& model, const Event& e) noexcept {
   return e.automated && model.config.options.ignore_automated;
 }
+
+/// Repeated event ids, one event at a time (LeadState): the streaming form
+/// of the rule EventAccumulator applies to a whole lead, the first copy of a
+/// non-empty id counts.
+class SeenIds {
+ public:
+  /// Whether `e` takes part: no id, or the first event seen with its id.
+  bool first(const Event& e) { return e.id.empty() || ids_.insert(e.id).second; }
+  void clear() noexcept { ids_.clear(); }
+
+ private:
+  std::unordered_set<std::string> ids_;
+};
 
 /// Whether `a` (an event of an implied rule) and `b` (an event of one of its
 /// implied_by types) are paired: same value of the `same` property, or the

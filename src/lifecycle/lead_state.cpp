@@ -65,7 +65,7 @@ struct StateData : LifecycleFields {
   Lead lead;  ///< lead.events is the ledger: the events that take part, in applied order
   // event tracking
   StreamAccumulator acc;
-  std::unordered_set<std::string> ids;
+  SeenIds ids;  ///< event ids in the ledger (the first copy of an id counts)
   std::vector<std::uint32_t> impliers;  ///< ledger indices of events of implied_by types
   // lifecycle (the rest is in LifecycleFields)
   std::optional<Hold> hold;
@@ -105,7 +105,7 @@ struct StateData : LifecycleFields {
 
   ApplyResult apply(Event e) {
     if (ignored(e)) return ApplyResult::automated;
-    if (!e.id.empty() && !ids.insert(e.id).second) return ApplyResult::duplicate;
+    if (!ids.first(e)) return ApplyResult::duplicate;
     const std::int64_t ms = ms_of(e.at);
     const bool late = acc.any() && ms < acc.newest();
     lead.events.push_back(std::move(e));
@@ -133,7 +133,7 @@ struct StateData : LifecycleFields {
     ids.clear();
     for (Event& e : events) {
       if (ignored(e)) continue;
-      if (!e.id.empty() && !ids.insert(e.id).second) continue;
+      if (!ids.first(e)) continue;
       lead.events.push_back(std::move(e));
     }
     rebuild();
