@@ -77,45 +77,29 @@ bool JsonlSource::fill() {
 }
 
 bool JsonlSource::next(InputRecord& record) {
-  std::size_t scan = pos_;
   for (;;) {
-    const std::size_t nl = buf_.find('\n', scan);
-    if (nl == std::string::npos) {
-      if (buf_.size() - pos_ > max_) {
-        // Too long: report it and skip to the end of the line without keeping it.
-        ++line_;
-        too_long(record);
-        for (;;) {
-          const std::size_t end = buf_.find('\n', pos_);
-          if (end != std::string::npos) {
-            pos_ = end + 1;
-            break;
-          }
-          pos_ = buf_.size();
-          if (!fill()) break;
-        }
-        return true;
-      }
-      const std::size_t before = buf_.size() - pos_;
-      if (!fill()) {
-        if (pos_ >= buf_.size()) return false;
-        // The last line has no newline.
-        const std::string_view rest(buf_.data() + pos_, buf_.size() - pos_);
+    // Find the end of the next line, reading on as needed. A line that
+    // outgrows the limit before its end is read is let go of as it is read
+    // (so memory stays bounded) and reported as too long.
+    bool dropped = false;
+    std::size_t nl = buf_.find('\n', pos_);
+    while (nl == std::string::npos) {
+      if (dropped || buf_.size() - pos_ > max_) {
+        dropped = true;
         pos_ = buf_.size();
-        ++line_;
-        if (blank(rest)) return false;
-        take(record, rest);
-        return true;
       }
-      scan = pos_ + before;
-      continue;
+      const std::size_t kept = buf_.size() - pos_;
+      if (!fill()) break;
+      nl = buf_.find('\n', pos_ + kept);
     }
-    std::string_view text(buf_.data() + pos_, nl - pos_);
-    pos_ = nl + 1;
-    scan = pos_;
+    if (nl == std::string::npos && !dropped && pos_ >= buf_.size()) return false;
+    // The last line may lack its newline.
+    const std::size_t end = nl == std::string::npos ? buf_.size() : nl;
+    const std::string_view text(buf_.data() + pos_, end - pos_);
+    pos_ = nl == std::string::npos ? end : nl + 1;
     ++line_;
-    if (blank(text)) continue;
-    if (text.size() > max_) {
+    if (!dropped && blank(text)) continue;
+    if (dropped || text.size() > max_) {
       too_long(record);
     } else {
       take(record, text);
