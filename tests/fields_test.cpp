@@ -55,6 +55,10 @@ Lead full_lead() {
   return lead;
 }
 
+TEST(LeadFields, EveryRowHasTheAccessorsItsUsesNeed) {
+  EXPECT_TRUE(detail::lead_field_accessors_complete());
+}
+
 TEST(LeadFields, EveryPathResolvesToItsOwnRow) {
   for (const LeadField& f : kLeadFields) {
     SCOPED_TRACE(std::string(f.path));

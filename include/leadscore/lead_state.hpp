@@ -32,6 +32,7 @@
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/export.hpp"
 #include "leadscore/lead.hpp"
+#include "leadscore/model_diff.hpp"  // diff_models(), reviewed with LeadState::rescore()
 #include "leadscore/qualifier.hpp"
 #include "leadscore/time.hpp"
 
@@ -181,42 +182,5 @@ class LEADSCORE_EXPORT LeadState {
 /// A fingerprint of a configuration: 16 hex digits of a hash of its
 /// canonical JSON. Equal configurations have equal fingerprints.
 LEADSCORE_EXPORT std::string config_fingerprint(const Config& config);
-
-// ---------------------------------------------------------------------------
-// Model change review
-// ---------------------------------------------------------------------------
-
-/// How one lead fares under a new configuration.
-struct LeadChange {
-  std::string lead_id;
-  std::size_t record = 0;    ///< index in the input
-  std::string stage_before;  ///< "lead (disqualified: student)" style when knocked out
-  std::string stage_after;
-  double total_before = 0;
-  double total_after = 0;
-  /// One line per rule whose points changed, largest change first, e.g.
-  /// "demo_request: 30 -> 40 (+10)", "email_opens: 5 -> 0 (rule removed)".
-  std::vector<std::string> reasons;
-};
-
-/// The effect of replacing one configuration by another on a set of leads,
-/// for review before the new one goes live.
-struct ModelDiff {
-  std::size_t leads = 0;
-  std::size_t stage_changes = 0;  ///< leads whose stage (or disqualification) changes
-  std::size_t score_changes = 0;  ///< leads whose total score changes
-  /// Leads whose stage changes, in input order.
-  std::vector<LeadChange> changes;
-  /// Stage moves counted: (from, to, leads), sorted by from then to.
-  std::vector<std::tuple<std::string, std::string, std::size_t>> moves;
-
-  [[nodiscard]] LEADSCORE_EXPORT std::string to_text(std::size_t max_leads = 20) const;
-  [[nodiscard]] LEADSCORE_EXPORT std::string to_json() const;
-};
-
-/// Scores every lead under both configurations at `as_of` and reports the
-/// differences (stage changes with their reasons, score changes, counts).
-LEADSCORE_EXPORT ModelDiff diff_models(const Qualifier& before, const Qualifier& after,
-                                       std::span<const Lead> leads, Instant as_of);
 
 }  // namespace leadscore

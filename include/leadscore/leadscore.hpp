@@ -8,6 +8,7 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/lead_state.hpp"
 #include "leadscore/limits.hpp"
+#include "leadscore/model_diff.hpp"
 #include "leadscore/qualifier.hpp"
 #include "leadscore/text.hpp"
 #include "leadscore/time.hpp"

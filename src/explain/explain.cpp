@@ -43,6 +43,19 @@ std::string render_value(const Val& v) {
   return "";
 }
 
+/// The leaf conditions of a trace that held (or failed), with their values.
+void collect_conditions(const ConditionTrace& trace, bool held, std::vector<std::string>& out) {
+  if (trace.children.empty()) {
+    if (trace.held == held) {
+      out.push_back(trace.actual.empty() ? trace.text : trace.text + " (is " + trace.actual + ")");
+    }
+    return;
+  }
+  for (const auto& child : trace.children) {
+    if (child.held == held) collect_conditions(child, held, out);
+  }
+}
+
 void RecordingListener::on_behavior_rule(std::size_t r, const RuleAcc& acc, std::int64_t total,
                                          bool capped) {
   const CompiledRule& cr = m_.rules[r];

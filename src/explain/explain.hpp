@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "leadscore/qualifier.hpp"
 
@@ -13,6 +14,10 @@ namespace leadscore::detail {
 /// A value as an explanation shows it: "missing", "\"text\"", 12.5, true,
 /// ["a", "b"].
 std::string render_value(const Val& v);
+
+/// The leaf conditions of `trace` that held (or failed, with held = false),
+/// with the values seen: "score.total >= 70 (is 74)".
+void collect_conditions(const ConditionTrace& trace, bool held, std::vector<std::string>& out);
 
 /// Builds an Explanation from what the evaluator reports: contributions
 /// with their evidence, knockouts, every stage tried with its trace, and

@@ -375,6 +375,9 @@ constexpr const LeadField* find_field(std::string_view path, unsigned uses,
 
 /// The paths of the rows usable as `uses` and not as `except`, families left
 /// out, in table order: the candidates of a did-you-mean.
+/// Whether every row has the accessors its uses need (tests/fields_test.cpp).
+bool lead_field_accessors_complete() noexcept;
+
 std::vector<std::string_view> field_paths(unsigned uses, unsigned except = 0);
 
 // ---- the lead JSON layout --------------------------------------------------
