@@ -69,7 +69,11 @@ RuleAcc empty_rule_acc(std::int64_t ref_ms) noexcept {
 void finish_rule(const CompiledRule& cr, RuleAcc& acc, std::int64_t as_of_ms) noexcept {
   if (!(cr.half_life_days > 0)) return;
   acc.factor_sum = static_cast<double>(acc.factor_fx) * 0x1p-62;
-  if (as_of_ms > acc.ref) acc.factor_sum *= decay_factor(cr.half_life_days, acc.ref, as_of_ms);
+  // No event counted: the reference was never set (LeadState starts it at
+  // the minimum instant).
+  if (acc.factor_fx != 0 && as_of_ms > acc.ref) {
+    acc.factor_sum *= decay_factor(cr.half_life_days, acc.ref, as_of_ms);
+  }
   acc.sum = to_micro(cr.points * acc.factor_sum);
 }
 

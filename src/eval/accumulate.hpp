@@ -135,8 +135,10 @@ inline constexpr AggAcc kEmptyAggAcc{0, 0, 0, false, 0};
 inline constexpr double kDayMillis = static_cast<double>(kMillisPerDay);
 
 /// 2^(-(ref - t) / half-life): the decay factor of an event at t read at ref.
+/// The difference is taken in double: exact for instants of years 1-9999
+/// (|ms| < 2^53), and no signed overflow for any int64 instant.
 inline double decay_factor(double half_life_days, std::int64_t t, std::int64_t ref) noexcept {
-  const double age_days = static_cast<double>(ref - t) / kDayMillis;
+  const double age_days = (static_cast<double>(ref) - static_cast<double>(t)) / kDayMillis;
   return std::exp2(-age_days / half_life_days);
 }
 
