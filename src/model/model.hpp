@@ -14,12 +14,11 @@
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
-#include "model/string_set.hpp"
 
 #include "model/fields.hpp"
+#include "model/string_set.hpp"
 
 namespace leadscore::detail {
-
 
 enum class OperandKind : std::uint8_t { none, boolean, number, text, texts, numbers, range };
 
@@ -31,14 +30,14 @@ struct Node {
   OperandKind operand = OperandKind::none;
   bool ci = true;  ///< case-insensitive string matching
   bool operand_b = false;
-  double num = 0;         ///< number operand, or range low
-  double num2 = 0;        ///< range high
-  std::uint32_t arg = 0;  ///< aggregate slot, or event type id for event_count_type
+  double num = 0;          ///< number operand, or range low
+  double num2 = 0;         ///< range high
+  std::uint32_t arg = 0;   ///< aggregate slot, or event type id for event_count_type
   std::uint32_t slot = 0;  ///< attributes.<name>: its index in Model::attribute_slots
   std::uint32_t first_child = 0;
   std::uint32_t child_count = 0;
-  std::string name;  ///< attribute / property name
-  std::string text;  ///< operand text (lower-cased when ci)
+  std::string name;             ///< attribute / property name
+  std::string text;             ///< operand text (lower-cased when ci)
   std::uint64_t text_hash = 0;  ///< StringSet::hash(text, true), for ci eq / ne
   std::vector<std::string>
       texts;                    ///< operand list (lower-cased when ci), for contains_any / list ops
@@ -154,6 +153,5 @@ inline std::int64_t sat_mul(std::int64_t a, std::int64_t b) noexcept {
 
 /// Compiles and validates; returns the model or the diagnostics.
 Result<std::shared_ptr<const Model>> compile(Config config, const Limits& limits);
-
 
 }  // namespace leadscore::detail
