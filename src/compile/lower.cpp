@@ -399,6 +399,10 @@ void Compiler::compile_stages() {
 void Compiler::build_subscriptions() {
   Model& m = *model_;
   const std::uint32_t n_types = m.other_type() + 1;
+  m.implier_type.assign(n_types, false);
+  for (const CompiledRule& cr : m.rules) {
+    for (const std::uint32_t t : cr.implied_types) m.implier_type[t] = true;
+  }
   auto build = [&](auto&& wants, std::size_t count, std::vector<std::uint32_t>& offsets,
                    std::vector<std::uint32_t>& subs) {
     offsets.assign(n_types + 1, 0);

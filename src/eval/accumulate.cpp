@@ -42,12 +42,7 @@ std::uint32_t event_type_id(const Model& model, std::string_view type) noexcept 
 }
 
 bool is_implier_type(const Model& model, std::uint32_t type) noexcept {
-  if (!model.has_implications) return false;
-  for (const std::uint32_t r : model.behavior_rules) {
-    const auto& types = model.rules[r].implied_types;
-    if (std::find(types.begin(), types.end(), type) != types.end()) return true;
-  }
-  return false;
+  return type < model.implier_type.size() && model.implier_type[type];
 }
 
 bool Impliers::imply(const Model& m, const CompiledRule& cr, const Event& e) const noexcept {

@@ -110,6 +110,8 @@ struct Model {
   std::vector<std::uint32_t> agg_sub_offsets, agg_subs;
   bool has_daily_caps = false;
   bool has_implications = false;
+  /// Per type id (0..other_type()): whether some rule's implied_by names it.
+  std::vector<bool> implier_type;
   bool has_aggregates = false;
 
   StringSet free_email;
