@@ -32,7 +32,6 @@ namespace leadscore::detail {
 /// Exact, order-independent accumulator of decay factors in (0, 1]: each
 /// factor is rounded to a multiple of 2^-62 and summed as a 128-bit integer.
 __extension__ typedef unsigned __int128 FactorSum;
-inline constexpr int kFactorBits = 62;  // 0x1p62 below
 
 /// Per behaviour rule, what the events contributed.
 struct RuleAcc {
@@ -75,7 +74,7 @@ struct Scratch {
   std::uint64_t bits[2048];
   std::uint32_t type_counts[kHardMaxEventTypes + 1];
   std::uint32_t order[kSortedEventsBuffer];
-  std::uint32_t implier[kSortedEventsBuffer];  ///< events of implied_by types
+  std::uint32_t implier[kSortedEventsBuffer];  ///< events of implied_by types (first: id hashes)
 };
 
 /// What the events of a lead add up to, besides the accumulators.
