@@ -161,10 +161,11 @@ class LEADSCORE_EXPORT RuleListener {
   virtual void on_rule(const RuleHit& hit) = 0;
 };
 
-/// A lead prepared for one Qualifier (Qualifier::bind): every attribute its
-/// configuration reads resolved to the compiled model's slot, and every text
-/// value's folded hash computed, once. qualify() on a BoundLead never looks a
-/// name up or folds a text again. It refers to the Lead it was bound from,
+/// A lead prepared for one Qualifier (Qualifier::bind): every lead field and
+/// attribute its configuration reads resolved to the compiled model's slot,
+/// and every text value compared by eq / ne / in / not_in resolved to a
+/// small id in the texts the configuration compares it with, once. qualify()
+/// on a BoundLead never looks a name up or folds a text again. It refers to the Lead it was bound from,
 /// which must outlive it and stay unchanged (bind again after a change).
 class LEADSCORE_EXPORT BoundLead {
  public:
@@ -205,8 +206,8 @@ class LEADSCORE_EXPORT Qualifier {
   [[nodiscard]] Qualification qualify(const Lead& lead, Instant as_of) const noexcept;
 
   /// Binds `lead` to this Qualifier's compiled model (one allocation; a
-  /// lookup and a hash per attribute the configuration reads), for leads
-  /// that are qualified more than once or in a hot loop.
+  /// lookup per attribute and a hash per compared text the configuration
+  /// reads), for leads that are qualified more than once or in a hot loop.
   [[nodiscard]] BoundLead bind(const Lead& lead) const;
   /// qualify() on a bound lead: the same result, without name lookups.
   /// A lead bound by another Qualifier is qualified as qualify(lead.lead()).

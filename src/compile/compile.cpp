@@ -31,30 +31,12 @@ Result<std::shared_ptr<const Model>> Compiler::run() {
   check_recycle_rules();
   check_feedback();
   build_subscriptions();
-  assign_attribute_slots();
+  assign_value_slots();
+  build_program();
   if (has_errors(diags_)) return Result<std::shared_ptr<const Model>>(std::move(diags_));
   model_->warnings = warnings_;
   std::vector<Diagnostic> w = warnings_;
   return Result<std::shared_ptr<const Model>>(std::shared_ptr<const Model>(model_), std::move(w));
-}
-
-// Names resolved when the Qualifier is built: one slot per attribute name,
-// in name order (so a lead's attributes, also in name order, bind to slots
-// in one merge pass).
-void Compiler::assign_attribute_slots() {
-  std::map<std::string, std::uint32_t, std::less<>> slots;
-  for (const Node& n : model_->nodes) {
-    if (n.field == FieldId::attribute && n.kind == Condition::Kind::compare)
-      slots.emplace(n.name, 0);
-  }
-  for (auto& [name, slot] : slots) {
-    slot = static_cast<std::uint32_t>(model_->attribute_slots.size());
-    model_->attribute_slots.push_back(name);
-  }
-  for (Node& n : model_->nodes) {
-    if (n.field == FieldId::attribute && n.kind == Condition::Kind::compare) n.slot = slots[n.name];
-    if (n.operand == OperandKind::text) n.text_hash = StringSet::hash(n.text, true);
-  }
 }
 
 void Compiler::error(std::string code, std::string pointer, std::string message,

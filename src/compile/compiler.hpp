@@ -132,7 +132,10 @@ class Compiler {
   void compile_scoring_rule(const Rule& rule, const std::string& p, CompiledRule& cr);
   void compile_stages();
   void build_subscriptions();
-  void assign_attribute_slots();
+
+  // program.cpp
+  void assign_value_slots();
+  void build_program();
 
   static constexpr std::uint32_t kMaxBitWords = 2048;
 

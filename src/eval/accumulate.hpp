@@ -57,9 +57,6 @@ struct AggAcc {
 /// that grows once.
 inline constexpr std::size_t kSortedEventsBuffer = 4096;
 
-/// Attribute slots bound per evaluation (more are looked up by name).
-inline constexpr std::size_t kBoundAttributeSlots = 256;
-
 /// The evaluator's working state for one lead at one as_of.
 struct Scratch {
   /// Storage for the lead's attribute values by slot, constructed by the
@@ -68,7 +65,7 @@ struct Scratch {
   struct alignas(Val) RawVal {
     unsigned char bytes[sizeof(Val)];
   };
-  RawVal attributes[kBoundAttributeSlots];
+  RawVal values[kBoundSlots];
   RuleAcc rules[kHardMaxBehaviorRules];
   AggAcc aggs[kHardMaxAggregates];
   std::uint64_t bits[2048];

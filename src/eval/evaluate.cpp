@@ -285,37 +285,45 @@ struct Facts {
   }
 };
 
-/// A bound attribute value: text carries its folded hash.
-Val bound_value(const Value& value) noexcept {
-  Val v = val_of(value);
-  if (v.t == Val::T::text) {
+/// A lead's value bound to `slot`: a text compared with the slot's
+/// dictionary carries its folded hash and its id there.
+Val bound_value(const ValueSlot& slot, Val v) noexcept {
+  if (v.t == Val::T::text && !slot.texts.empty()) {
     v.hash = StringSet::hash(v.s, true);
     v.hashed = true;
+    v.id = slot.texts.find(v.s, v.hash);
   }
   return v;
 }
 
-/// Calls out(slot, value) for the first min(slots, kBoundAttributeSlots)
-/// attribute slots of `m`, with `lead`'s value (missing when absent). Both
-/// lists are in name order: one merge pass, or a lookup per slot when the
-/// lead has many more attributes than the model reads.
+/// Calls out(slot, value) for the first min(slots, kBoundSlots) value slots
+/// of `m`, with `lead`'s value (missing when absent). Attribute slots and
+/// the lead's attributes are both in name order: one merge pass, or a
+/// lookup per slot when the lead has many more attributes than the model
+/// reads. Lead fields are read through the field table.
 template <class Out>
-void for_each_attribute_slot(const Model& m, const Lead& lead, Out&& out) noexcept {
-  const auto& names = m.attribute_slots;
-  const std::size_t n = std::min(names.size(), kBoundAttributeSlots);
+void for_each_value_slot(const Model& m, const Lead& lead, Out&& out) noexcept {
+  const std::size_t n = std::min(m.value_slots.size(), kBoundSlots);
+  const std::size_t na = std::min<std::size_t>(m.attribute_slot_count, n);
   const auto& attributes = lead.attributes;
-  if (attributes.size() > 4 * n) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto it = attributes.find(std::string_view(names[i]));
-      out(i, it == attributes.end() ? Val{} : bound_value(it->second));
+  if (attributes.size() > 4 * na) {
+    for (std::size_t i = 0; i < na; ++i) {
+      const ValueSlot& slot = m.value_slots[i];
+      const auto it = attributes.find(std::string_view(slot.name));
+      out(i, it == attributes.end() ? Val{} : bound_value(slot, val_of(it->second)));
     }
-    return;
+  } else {
+    auto it = attributes.begin();
+    for (std::size_t i = 0; i < na; ++i) {
+      const ValueSlot& slot = m.value_slots[i];
+      int order = 1;  // of the lead's current attribute name against the slot's
+      while (it != attributes.end() && (order = it->first.compare(slot.name)) < 0) ++it;
+      out(i, order == 0 ? bound_value(slot, val_of(it->second)) : Val{});
+    }
   }
-  auto it = attributes.begin();
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string_view name = names[i];
-    while (it != attributes.end() && std::string_view(it->first) < name) ++it;
-    out(i, it != attributes.end() && it->first == name ? bound_value(it->second) : Val{});
+  for (std::size_t i = na; i < n; ++i) {
+    const ValueSlot& slot = m.value_slots[i];
+    out(i, bound_value(slot, lead_field(slot.field).access.read(lead, {})));
   }
 }
 
@@ -325,9 +333,9 @@ class Evaluator final : public EvalView {
             const EvalRequest& request) noexcept
       : m_(m), lead_(lead), as_of_(as_of), s_(scratch), req_(request) {}
 
-  Qualification run(EvalListener* listener) {
-    derive_static();
-    bind_attributes();
+  Qualification run(EvalListener* listener, bool all_facts) {
+    derive_static(all_facts || listener != nullptr);
+    bind_values();
     accumulate_events();
     Qualification q;
     const Totals totals = score_rules(listener);
@@ -358,31 +366,128 @@ class Evaluator final : public EvalView {
     int knockout = -1;            ///< first knockout rule that held
   };
 
-  /// The lead's attributes by slot (Model::attribute_slots): bound once per
+  /// The lead's values by slot (Model::value_slots): bound once per
   /// evaluation (or given bound by the request), so conditions never look
   /// them up by name.
-  void bind_attributes() noexcept {
-    if (req_.attributes) {
-      attrs_ = req_.attributes;
+  void bind_values() noexcept {
+    if (req_.values) {
+      vals_ = req_.values;
       return;
     }
-    const std::size_t n = std::min(m_.attribute_slots.size(), kBoundAttributeSlots);
-    if (n == 0 || s_ == nullptr) return;
+    if (m_.value_slots.empty() || s_ == nullptr) return;
     static_assert(std::is_trivially_copyable_v<Val> && std::is_trivially_destructible_v<Val>);
-    Scratch::RawVal* raw = s_->attributes;
-    for_each_attribute_slot(m_, lead_, [raw](std::size_t i, const Val& v) {
+    Scratch::RawVal* raw = s_->values;
+    for_each_value_slot(m_, lead_, [raw](std::size_t i, const Val& v) {
       ::new (static_cast<void*>(raw[i].bytes)) Val(v);
     });
-    attrs_ = std::launder(reinterpret_cast<const Val*>(raw[0].bytes));
+    vals_ = std::launder(reinterpret_cast<const Val*>(raw[0].bytes));
   }
 
-  /// The value of attributes.<name> read by node `n`.
-  Val attribute(const Node& n) const noexcept {
-    if (attrs_ && n.slot < kBoundAttributeSlots && n.kind == Condition::Kind::compare) {
-      return attrs_[n.slot];
+  /// Runs flat steps of Model::program (model.hpp). Without `totals`, one
+  /// condition's steps and its result; with them, the scoring run over
+  /// every rule (Model::rules_code): points summed as each rule ends.
+  bool run_code(CodeRange code, Totals* totals = nullptr) const noexcept {
+    const Instr* prog = m_.program.data();
+    bool r = true;
+    std::uint32_t pc = code.begin;
+    while (pc < code.end) {
+      const Instr& in = prog[pc++];
+      switch (in.code) {
+        case Instr::Code::text_eq: {
+          const Val& v = vals_[in.slot];
+          r = v.t == Val::T::text && v.id == static_cast<std::int32_t>(in.arg);
+          break;
+        }
+        case Instr::Code::text_ne: {
+          const Val& v = vals_[in.slot];
+          r = v.t == Val::T::text && v.id != static_cast<std::int32_t>(in.arg);
+          break;
+        }
+        case Instr::Code::text_in:
+        case Instr::Code::text_not_in:
+          r = text_in(in);
+          break;
+        case Instr::Code::number: {
+          const Val& v = vals_[in.slot];
+          r = v.t == Val::T::number && (in.lo_open ? v.n > in.lo : v.n >= in.lo) &&
+              (in.hi_open ? v.n < in.hi : v.n <= in.hi);
+          break;
+        }
+        case Instr::Code::number_ne: {
+          const Val& v = vals_[in.slot];
+          r = v.t == Val::T::number && !std::isnan(v.n) && v.n != in.lo;
+          break;
+        }
+        case Instr::Code::leaf: {
+          const Node& n = m_.nodes[in.node];
+          r = compare(n, leaf_value(n));
+          break;
+        }
+        case Instr::Code::constant:
+          r = in.lo_open;
+          break;
+        case Instr::Code::negate:
+          r = !r;
+          break;
+        case Instr::Code::jump_if_false:
+          if (!r) pc = in.arg;
+          continue;
+        case Instr::Code::jump_if_true:
+          if (r) pc = in.arg;
+          continue;
+        case Instr::Code::rule_end:
+          break;
+        case Instr::Code::behavior:
+          if (totals) add_behavior(*totals, in.rule);
+          continue;
+      }
+      if (totals && r && in.end != Instr::End::none) add_points(*totals, in);
     }
-    const auto it = lead_.attributes.find(std::string_view(n.name));
-    return it == lead_.attributes.end() ? Val{} : val_of(it->second);
+    return r;
+  }
+
+  /// A rule whose condition held: its points, or the first knockout.
+  static void add_points(Totals& t, const Instr& in) noexcept {
+    switch (in.end) {
+      case Instr::End::fit:
+        t.fit = sat_add(t.fit, in.points_micro);
+        break;
+      case Instr::End::engagement:
+        t.engagement = sat_add(t.engagement, in.points_micro);
+        break;
+      case Instr::End::knockout:
+        if (t.knockout < 0) t.knockout = static_cast<int>(in.rule);
+        break;
+      case Instr::End::none:
+        break;
+    }
+  }
+
+  /// Behaviour rule `r`'s total after its cap, to engagement.
+  void add_behavior(Totals& t, std::uint32_t r) const noexcept {
+    const CompiledRule& cr = m_.rules[r];
+    bool capped = false;
+    t.engagement = sat_add(t.engagement, capped_total(cr, s_->rules[cr.behavior_slot], capped));
+  }
+
+  /// text_in / text_not_in: a text answers by its id; a list compares each
+  /// element (compare()); any other value never holds.
+  bool text_in(const Instr& in) const noexcept {
+    const Val& v = vals_[in.slot];
+    if (v.t == Val::T::list) return compare(m_.nodes[in.node], v);
+    if (v.t != Val::T::text) return false;
+    const bool member =
+        v.id >= 0 && (m_.program_bits[in.arg + static_cast<std::uint32_t>(v.id) / 64] >>
+                          (static_cast<std::uint32_t>(v.id) % 64) &
+                      1U) != 0;
+    return member == (in.code == Instr::Code::text_in);
+  }
+
+  /// Whether a rule or stage condition holds: its flat steps, or, when a
+  /// trace is wanted, the condition tree (the same leaves, and every child
+  /// visited for the explanation).
+  bool holds(std::uint32_t root, CodeRange code, ConditionTrace* trace) {
+    return trace ? eval(root, trace) : run_code(code);
   }
 
   /// The lead's events into the Scratch accumulators (or, from LeadState,
@@ -422,20 +527,14 @@ class Evaluator final : public EvalView {
     return acc.sum;
   }
 
-  /// A fit, engagement or knockout rule `r` that held.
-  static void add_rule(Totals& t, const CompiledRule& cr, std::size_t r) noexcept {
-    if (cr.kind == RuleKind::fit)
-      t.fit = sat_add(t.fit, cr.points_micro);
-    else if (cr.kind == RuleKind::engagement)
-      t.engagement = sat_add(t.engagement, cr.points_micro);
-    else if (cr.kind == RuleKind::knockout && t.knockout < 0)
-      t.knockout = static_cast<int>(r);
-  }
-
   /// Every rule in configuration order: points summed, first knockout kept.
   Totals score_rules(EvalListener* listener) {
     Totals t;
-    const bool traces = listener && listener->wants_traces();
+    if (!listener) {  // the fast path: every rule in one run of the program
+      run_code(m_.rules_code, &t);
+      return t;
+    }
+    const bool traces = listener->wants_traces();
     for (std::size_t r = 0; r < m_.rules.size(); ++r) {
       const CompiledRule& cr = m_.rules[r];
       if (cr.kind == RuleKind::behavior) {
@@ -443,17 +542,13 @@ class Evaluator final : public EvalView {
         bool capped = false;
         const std::int64_t total = capped_total(cr, acc, capped);
         t.engagement = sat_add(t.engagement, total);
-        if (listener && acc.matched > 0) listener->on_behavior_rule(r, acc, total, capped);
-        continue;
-      }
-      if (!listener) {  // the fast path: no trace object at all
-        if (eval(cr.when, nullptr)) add_rule(t, cr, r);
+        if (acc.matched > 0) listener->on_behavior_rule(r, acc, total, capped);
         continue;
       }
       std::optional<ConditionTrace> trace;
       if (traces) trace.emplace();
-      const bool held = eval(cr.when, trace ? &*trace : nullptr);
-      if (held) add_rule(t, cr, r);
+      const bool held = holds(cr.when, cr.code, trace ? &*trace : nullptr);
+      if (held) add_points(t, m_.program[cr.code.end - 1]);
       listener->on_condition_rule(r, held, trace ? &*trace : nullptr, *this);
     }
     return t;
@@ -494,7 +589,7 @@ class Evaluator final : public EvalView {
       const bool traces = listener && listener->wants_traces();
       for (std::size_t s = 0; s < m_.stages.size(); ++s) {
         if (!listener) {  // the fast path: no trace object at all
-          if (eval(m_.stages[s].root[o], nullptr)) {
+          if (run_code(m_.stages[s].code[o])) {
             q.stage = m_.config.stages[s].name;
             q.stage_index = static_cast<int>(s);
             break;
@@ -503,7 +598,8 @@ class Evaluator final : public EvalView {
         }
         std::optional<ConditionTrace> trace;
         if (traces) trace.emplace();
-        const bool held = eval(m_.stages[s].root[o], trace ? &*trace : nullptr);
+        const CompiledStage& cs = m_.stages[s];
+        const bool held = holds(cs.root[o], cs.code[o], trace ? &*trace : nullptr);
         if (listener)
           listener->on_stage(s, held, trace ? &*trace : nullptr, m_.stages[s].by_origin[o]);
         if (held) {
@@ -517,7 +613,7 @@ class Evaluator final : public EvalView {
     if (sq.margin_stage >= 0 && sq.margin_held &&
         static_cast<std::size_t>(sq.margin_stage) < m_.stages.size()) {
       score_bias_ = sq.margin;
-      *sq.margin_held = eval(m_.stages[static_cast<std::size_t>(sq.margin_stage)].root[o], nullptr);
+      *sq.margin_held = run_code(m_.stages[static_cast<std::size_t>(sq.margin_stage)].code[o]);
       score_bias_ = 0;
     }
   }
@@ -540,7 +636,15 @@ class Evaluator final : public EvalView {
     return access.present != nullptr && access.present(lead_, attr);
   }
 
-  void derive_static() noexcept {
+  /// The facts of the lead alone; enrichment and e-mail facts only when
+  /// `all` or a condition reads them (Model::reads_enrichment, reads_email).
+  void derive_static(bool all) noexcept {
+    if (lead_.created_at) facts_.days_since_created = days_between(*lead_.created_at, as_of_);
+    if (all || m_.reads_enrichment) derive_enrichment();
+    if (all || m_.reads_email) derive_email();
+  }
+
+  void derive_enrichment() noexcept {
     const Contact& c = lead_.contact;
     const bool named = present(c.first_name) || present(c.last_name);
     const bool reachable = present(c.email) || present(c.phone) || present(c.secondary_email) ||
@@ -559,8 +663,11 @@ class Evaluator final : public EvalView {
     } else {
       facts_.enrichment = EnrichmentLevel::non_enriched;
     }
-    if (c.email) {
-      const std::string_view e = *c.email;
+  }
+
+  void derive_email() noexcept {
+    if (const auto& email = lead_.contact.email) {
+      const std::string_view e = *email;
       const std::size_t at = e.rfind('@');
       if (at != std::string_view::npos && at + 1 < e.size()) {
         facts_.email_domain = e.substr(at + 1);
@@ -568,7 +675,6 @@ class Evaluator final : public EvalView {
         facts_.free_email = m_.free_email.contains(facts_.email_domain);
       }
     }
-    if (lead_.created_at) facts_.days_since_created = days_between(*lead_.created_at, as_of_);
   }
 
   // ---- events -----------------------------------------------------------
@@ -592,7 +698,7 @@ class Evaluator final : public EvalView {
 
   // ---- fields -----------------------------------------------------------
   Val field(const Node& n) const noexcept {
-    if (n.field == FieldId::attribute) return attribute(n);
+    if (vals_ && n.slot != kNoSlot) return vals_[n.slot];
     if (const LeadAccess& access = lead_field(n.field).access; access.read) {
       return access.read(lead_, n.name);
     }
@@ -712,7 +818,7 @@ class Evaluator final : public EvalView {
   const Event* event_ = nullptr;
   const Qualification* q_ = nullptr;     ///< set by classify(): scores for stage conditions
   const StageContext* stage_ = nullptr;  ///< set by classify(): lifecycle facts
-  const Val* attrs_ = nullptr;           ///< attribute values by slot, once bound
+  const Val* vals_ = nullptr;            ///< the lead's values by slot, once bound
 };
 
 bool Evaluator::where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept {
@@ -736,7 +842,7 @@ Qualification evaluate(const Model& model, const Lead& lead, Instant as_of, Scra
                        const EvalRequest& request, EvalListener* listener,
                        DerivedFacts* facts_out) {
   Evaluator ev(model, lead, as_of, &scratch, request);
-  Qualification q = ev.run(listener);
+  Qualification q = ev.run(listener, facts_out != nullptr);
   if (facts_out) *facts_out = ev.facts().to_public();
   return q;
 }
@@ -745,15 +851,14 @@ Qualification evaluate(const Model& model, const Lead& lead, Instant as_of) {
   Scratch scratch;  // uninitialised on purpose: only the used prefix is reset
   const EvalRequest request;
   Evaluator ev(model, lead, as_of, &scratch, request);
-  return ev.run(nullptr);
+  return ev.run(nullptr, false);
 }
 
 void bind_lead(const Model& model, const Lead& lead, BoundValues& out) {
   out.model = &model;
   out.lead = &lead;
-  out.attributes.assign(std::min(model.attribute_slots.size(), kBoundAttributeSlots), Val{});
-  for_each_attribute_slot(model, lead,
-                          [&out](std::size_t i, const Val& v) { out.attributes[i] = v; });
+  out.values.assign(std::min(model.value_slots.size(), kBoundSlots), Val{});
+  for_each_value_slot(model, lead, [&out](std::size_t i, const Val& v) { out.values[i] = v; });
 }
 
 bool event_matches(const Model& model, const std::vector<std::uint32_t>& where,

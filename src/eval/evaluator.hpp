@@ -81,9 +81,9 @@ struct EvalRequest {
   /// LeadState's StreamAccumulator) and this is their summary; null: the
   /// evaluator accumulates the lead's events itself (EventAccumulator).
   const EventSummary* events = nullptr;
-  /// Non-null: the lead's attribute values by slot (a BoundLead's), at least
-  /// min(Model::attribute_slots.size(), kBoundAttributeSlots) of them.
-  const Val* attributes = nullptr;
+  /// Non-null: the lead's values by slot (a BoundLead's), all
+  /// min(Model::value_slots.size(), kBoundSlots) of them.
+  const Val* values = nullptr;
   StageQuery stage;
 };
 
@@ -91,9 +91,9 @@ struct EvalRequest {
 struct BoundValues {
   const Model* model = nullptr;
   const Lead* lead = nullptr;
-  std::vector<Val> attributes;  ///< by slot, at most kBoundAttributeSlots
+  std::vector<Val> values;  ///< by slot (Model::value_slots), at most kBoundSlots
 };
-/// Binds `lead`'s attributes to `model`'s slots.
+/// Binds `lead`'s values to `model`'s slots.
 void bind_lead(const Model& model, const Lead& lead, BoundValues& out);
 
 /// The evaluator. `listener` may be null (the fast path); `facts_out`

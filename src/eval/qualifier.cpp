@@ -52,7 +52,7 @@ Qualification Qualifier::qualify(const BoundLead& lead, Instant as_of) const noe
   if (b.model != model_.get()) return qualify(*b.lead, as_of);
   detail::Scratch scratch;  // uninitialised on purpose: only the used prefix is reset
   detail::EvalRequest request;
-  request.attributes = b.attributes.data();
+  request.values = b.values.data();
   return detail::evaluate(*model_, *b.lead, as_of, scratch, request);
 }
 

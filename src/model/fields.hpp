@@ -103,10 +103,13 @@ enum class FieldType : std::uint8_t { text, number, boolean, dynamic, instant };
 struct Val {
   enum class T : std::uint8_t { missing, text, number, boolean, list };
   T t = T::missing;
-  std::string_view s;
-  double n = 0;
   bool b = false;
   bool hashed = false;  ///< text: `hash` is StringSet::hash(s, true), computed once
+  /// Text bound to a value slot: its index in the slot's dictionary of
+  /// compared texts (ValueSlot::texts), or -1 when it is none of them.
+  std::int32_t id = -1;
+  std::string_view s;
+  double n = 0;
   std::uint64_t hash = 0;
   const std::vector<std::string>* list = nullptr;
 };
@@ -170,10 +173,23 @@ struct LeadAccess {
 
 inline Val val_of(std::string_view s) noexcept { return {.t = Val::T::text, .s = s}; }
 inline Val val_of(const std::string& s) noexcept { return val_of(std::string_view(s)); }
-inline Val val_of(double d) noexcept { return {.t = Val::T::number, .s = {}, .n = d}; }
-inline Val val_of(bool b) noexcept { return {.t = Val::T::boolean, .s = {}, .n = 0, .b = b}; }
+inline Val val_of(double d) noexcept {
+  Val v;
+  v.t = Val::T::number;
+  v.n = d;
+  return v;
+}
+inline Val val_of(bool b) noexcept {
+  Val v;
+  v.t = Val::T::boolean;
+  v.b = b;
+  return v;
+}
 inline Val val_of(const std::vector<std::string>& list) noexcept {
-  return {.t = Val::T::list, .s = {}, .n = 0, .b = false, .list = &list};
+  Val v;
+  v.t = Val::T::list;
+  v.list = &list;
+  return v;
 }
 inline Val val_of(const Value& value) noexcept {
   return std::visit([](const auto& v) noexcept { return val_of(v); }, value);

@@ -30,10 +30,12 @@ struct Node {
   OperandKind operand = OperandKind::none;
   bool ci = true;  ///< case-insensitive string matching
   bool operand_b = false;
-  double num = 0;          ///< number operand, or range low
-  double num2 = 0;         ///< range high
-  std::uint32_t arg = 0;   ///< aggregate slot, or event type id for event_count_type
-  std::uint32_t slot = 0;  ///< attributes.<name>: its index in Model::attribute_slots
+  double num = 0;         ///< number operand, or range low
+  double num2 = 0;        ///< range high
+  std::uint32_t arg = 0;  ///< aggregate slot, or event type id for event_count_type
+  /// A compare node reading a lead field or attribute: its index in
+  /// Model::value_slots; kNoSlot otherwise.
+  std::uint32_t slot = 0xffffffffU;
   std::uint32_t first_child = 0;
   std::uint32_t child_count = 0;
   std::string name;             ///< attribute / property name
@@ -59,9 +61,69 @@ struct Aggregate {
   std::string property;
 };
 
+inline constexpr std::uint32_t kNoSlot = 0xffffffffU;
+/// Value slots bound per evaluation; conditions on further slots read the
+/// lead directly.
+inline constexpr std::size_t kBoundSlots = 256;
+
+/// A value the conditions read from the lead itself (a lead field or
+/// attributes.<name>), bound once per evaluation, never looked up per
+/// condition (docs/design.md, "The compiled form").
+struct ValueSlot {
+  FieldId field = FieldId::attribute;
+  std::string name;  ///< the attribute name (attributes only)
+  /// Every case-insensitive text an `eq`, `ne`, `in` or `not_in` compares
+  /// this value with (lower case): a bound text value carries its index
+  /// here (Val::id), so those conditions compare small integers.
+  StringSet texts;
+};
+
+/// One step of the flat program (Model::program). A condition is a run of
+/// steps over one boolean register `r`; `all` / `any` short-circuit with
+/// forward jumps, so there is neither recursion nor a tree walk.
+struct Instr {
+  enum class Code : std::uint8_t {
+    text_eq,        ///< r = value of `slot` is text with id `arg`
+    text_ne,        ///< r = value of `slot` is text with an id other than `arg`
+    text_in,        ///< r = text whose id is in the bit set at Model::program_bits[arg]
+                    ///<     (a list value: compare(node))
+    text_not_in,    ///< the negation of text_in for text values (a list value: compare(node))
+    number,         ///< r = value of `slot` is a number in [lo, hi] (open where lo_open / hi_open)
+    number_ne,      ///< r = value of `slot` is a number other than lo (NaN: false)
+    leaf,           ///< r = compare(node, its value): every other leaf
+    constant,       ///< r = lo_open
+    negate,         ///< r = !r
+    jump_if_false,  ///< to `arg` when !r
+    jump_if_true,   ///< to `arg` when r
+    rule_end,       ///< the end of a rule's condition (jumps land here); see `end`
+    behavior,       ///< scoring: add behaviour rule `rule`'s capped total to engagement
+  };
+  /// What scoring does with r after this step: the last step of a rule's
+  /// condition adds the rule's points (or records the knockout) when r.
+  enum class End : std::uint8_t { none, fit, engagement, knockout };
+  Code code = Code::leaf;
+  End end = End::none;
+  bool lo_open = false;
+  bool hi_open = false;
+  std::uint32_t slot = kNoSlot;
+  std::uint32_t arg = 0;
+  std::uint32_t node = 0;  ///< the condition node this step stands for
+  std::uint32_t rule = 0;  ///< with `end` or `behavior`: the rule's index
+  double lo = 0;
+  double hi = 0;
+  std::int64_t points_micro = 0;  ///< with `end`: the rule's points
+};
+
+/// A condition's steps: Model::program[begin, end).
+struct CodeRange {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
 struct CompiledRule {
   RuleKind kind = RuleKind::fit;
   std::uint32_t when = 0;         ///< root node (fit, engagement, knockout)
+  CodeRange code;                 ///< `when` as steps of the flat program
   std::int64_t points_micro = 0;  ///< points in millionths
   double points = 0;
   // behaviour
@@ -81,6 +143,7 @@ struct CompiledRule {
 struct CompiledStage {
   std::array<std::uint32_t, 3> root{};  ///< by Origin (unknown, inbound, outbound)
   std::array<bool, 3> by_origin{};
+  std::array<CodeRange, 3> code{};  ///< root[o] as steps of the flat program
 };
 
 struct Model {
@@ -89,10 +152,19 @@ struct Model {
   std::vector<Diagnostic> warnings;
 
   std::vector<Node> nodes;
-  /// Every attribute name a condition reads, once: a node reading
-  /// attributes.<name> holds its index (Node::slot); a lead's attributes are
-  /// looked up once per slot, never per condition.
-  std::vector<std::string> attribute_slots;
+  /// Every lead field and attribute a condition reads, once: attributes
+  /// first, in name order (a lead's attributes, also in name order, bind in
+  /// one merge pass), then lead fields. A node reading one holds its index
+  /// (Node::slot).
+  std::vector<ValueSlot> value_slots;
+  std::uint32_t attribute_slot_count = 0;  ///< value_slots[0, this) are attributes
+  /// Rule and stage conditions compiled to flat steps (Instr). The first
+  /// `rules_code` steps score every rule in configuration order in one run.
+  std::vector<Instr> program;
+  CodeRange rules_code;
+  bool reads_enrichment = false;            ///< a condition reads enrichment or completeness
+  bool reads_email = false;                 ///< a condition reads email_domain or free_email
+  std::vector<std::uint64_t> program_bits;  ///< id sets of text_in / text_not_in
   std::vector<std::uint32_t> child_ids;
   std::vector<Aggregate> aggregates;
   std::uint32_t bit_words_total = 0;

@@ -38,11 +38,31 @@ std::uint64_t load8(const char* p) noexcept {
   std::memcpy(&w, p, 8);  // one unaligned load
   return w;
 }
+constexpr std::uint64_t kHigh = 0x8080808080808080ull;
 bool has_high_bytes(std::string_view s) noexcept {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  std::uint64_t any = 0;
+  for (; i + 8 <= n; i += 8) any |= load8(s.data() + i);
+  for (; i < n; ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & kHigh) != 0;
+}
+/// iequals(key, other) for a set's key: eight ASCII bytes at a time,
+/// folded with lower8(); from the first word with a non-ASCII byte on, the
+/// byte-by-byte fold (which looks at the byte before).
+bool equal_folded(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  const std::size_t n = a.size();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const std::uint64_t x = load8(a.data() + i), y = load8(b.data() + i);
+    if (((x | y) & kHigh) != 0) break;
+    if (lower8(x) != lower8(y)) return false;
   }
-  return false;
+  for (; i < n; ++i) {
+    if (folded_at(a, i) != folded_at(b, i)) return false;
+  }
+  return true;
 }
 }  // namespace
 
@@ -85,7 +105,7 @@ int StringSet::find(std::string_view key, std::uint64_t key_hash) const noexcept
   while (slots_[h] >= 0) {
     const auto i = static_cast<std::size_t>(slots_[h]);
     const std::string& k = keys_[i];
-    if (hashes_[i] == key_hash && (ci_ ? iequals(k, key) : k == key)) return slots_[h];
+    if (hashes_[i] == key_hash && (ci_ ? equal_folded(k, key) : k == key)) return slots_[h];
     h = (h + 1) & mask_;
   }
   return -1;
