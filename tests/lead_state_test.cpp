@@ -14,6 +14,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/qualifier_helpers.hpp"
 #include "support/random_leads.hpp"
 
 namespace leadscore {
@@ -195,6 +196,49 @@ TEST(LeadStateHygiene, RepeatedDeliveryCountsOnce) {
   EXPECT_EQ(q.qualify(twice, as_of()), q.qualify(once, as_of()));
   EXPECT_EQ(state.score(as_of()).engagement, q.qualify(once, as_of()).engagement);
   EXPECT_GT(q.qualify(once, as_of()).engagement, 0);
+}
+
+// Two deliveries of one id at different instants: the earlier counts,
+// whatever the order they arrive in, in qualify() and in LeadState (issue 13,
+// item 1: lead O-a scored 0 and O-b 3.92).
+TEST(LeadStateHygiene, TheEarlierCopyOfAnIdCountsWhateverTheOrder) {
+  const Qualifier q = Qualifier::with_default_config();
+  const Instant at = parse_instant("2026-11-20T12:00:00Z").value();
+  Event early = test::ev("form_submit", parse_instant("2026-11-10T00:00:00Z").value());
+  Event late = early;
+  early.at = parse_instant("2026-10-01T00:00:00Z").value();
+  early.id = late.id = "y";
+  Lead a;
+  a.events = {early, late};
+  Lead b;
+  b.events = {late, early};
+  Lead only_early;
+  only_early.events = {early};
+  EXPECT_TRUE(test::identical(q.qualify(a, at), q.qualify(b, at)));
+  EXPECT_TRUE(test::identical(q.qualify(a, at), q.qualify(only_early, at)));
+  // Same instant, different content: the smaller content counts.
+  Event other = late;
+  other.type = "demo_request";
+  Lead c;
+  c.events = {other, late};
+  Lead d;
+  d.events = {late, other};
+  Lead only_demo;
+  only_demo.events = {other};
+  EXPECT_TRUE(test::identical(q.qualify(c, at), q.qualify(d, at)));
+  EXPECT_TRUE(test::identical(q.qualify(c, at), q.qualify(only_demo, at)));
+
+  LeadState s1(q, Lead{});
+  EXPECT_EQ(s1.apply(late), ApplyResult::applied);
+  EXPECT_EQ(s1.apply(early), ApplyResult::replayed);  // it counts instead
+  EXPECT_EQ(s1.apply(late), ApplyResult::duplicate);
+  LeadState s2(q, Lead{});
+  EXPECT_EQ(s2.apply(early), ApplyResult::applied);
+  EXPECT_EQ(s2.apply(late), ApplyResult::duplicate);
+  EXPECT_TRUE(test::identical(s1.score(at), s2.score(at)));
+  EXPECT_TRUE(test::identical(s1.score(at), q.qualify(only_early, at)));
+  EXPECT_EQ(s1.lead().events, only_early.events);
+  EXPECT_TRUE(test::identical(LeadState(q, b).score(at), q.qualify(only_early, at)));
 }
 
 TEST(LeadStateHygiene, AutomatedEventsIgnoredByDefault) {
