@@ -108,6 +108,9 @@ class Compiler {
   [[nodiscard]] bool never_holds(std::uint32_t id) const;
   [[nodiscard]] bool always_holds(std::uint32_t id) const;
   [[nodiscard]] bool contradicts(const Node& all, const Node& a) const;
+  [[nodiscard]] bool implies(std::uint32_t b, std::uint32_t a) const;
+  [[nodiscard]] bool bound_implies(const Node& b, const Node& a) const;
+  void lint_stage_thresholds(const Stage& st, const std::string& p, const CompiledStage& cs);
 
   // lower.cpp
   void note_type(const std::string& t, const std::string& pointer);
