@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -208,25 +209,23 @@ TEST(LeadStateHygiene, TheEarlierCopyOfAnIdCountsWhateverTheOrder) {
   Event late = early;
   early.at = parse_instant("2026-10-01T00:00:00Z").value();
   early.id = late.id = "y";
-  Lead a;
-  a.events = {early, late};
-  Lead b;
-  b.events = {late, early};
-  Lead only_early;
-  only_early.events = {early};
-  EXPECT_TRUE(test::identical(q.qualify(a, at), q.qualify(b, at)));
-  EXPECT_TRUE(test::identical(q.qualify(a, at), q.qualify(only_early, at)));
-  // Same instant, different content: the smaller content counts.
+  const auto lead_of = [](std::vector<Event> events) {
+    Lead l;
+    l.events = std::move(events);
+    return l;
+  };
+  // Either order scores as the earlier copy alone; at the same instant, the
+  // smaller content ("demo_request" < "form_submit") counts.
   Event other = late;
   other.type = "demo_request";
-  Lead c;
-  c.events = {other, late};
-  Lead d;
-  d.events = {late, other};
-  Lead only_demo;
-  only_demo.events = {other};
-  EXPECT_TRUE(test::identical(q.qualify(c, at), q.qualify(d, at)));
-  EXPECT_TRUE(test::identical(q.qualify(c, at), q.qualify(only_demo, at)));
+  const Lead only_early = lead_of({early});
+  for (const auto& [x, y, alone] :
+       {std::tuple{late, early, early}, std::tuple{late, other, other}}) {
+    const Qualification want = q.qualify(lead_of({alone}), at);
+    EXPECT_TRUE(test::identical(q.qualify(lead_of({x, y}), at), want));
+    EXPECT_TRUE(test::identical(q.qualify(lead_of({y, x}), at), want));
+  }
+  const Lead b = lead_of({late, early});
 
   LeadState s1(q, Lead{});
   EXPECT_EQ(s1.apply(late), ApplyResult::applied);
