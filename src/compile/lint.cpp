@@ -84,11 +84,13 @@ void Compiler::lint_stage(const Stage& st, const std::string& p, const CompiledS
   // every lead meeting it meets too (MQL "score >= 50" before SQL "score >= 70").
   bool reachable = false;
   const std::string* shadow = nullptr;
+  std::size_t budget = 100'000;  // implication steps for this stage
   for (std::size_t o = 0; o < 3; ++o) {
     if (earlier_always[o] || never_holds(cs.root[o])) continue;
     const std::string* by = nullptr;
     for (std::size_t e = 0; e < model_->stages.size() && !by; ++e) {
-      if (implies(cs.root[o], model_->stages[e].root[o])) by = &model_->config.stages[e].name;
+      if (implies(cs.root[o], model_->stages[e].root[o], budget))
+        by = &model_->config.stages[e].name;
     }
     if (!by) reachable = true;
     if (by && !shadow) shadow = by;
@@ -208,7 +210,9 @@ bool Compiler::contradicts(const Node& all, const Node& a) const {
 
 /// Whether every lead that meets node `b` meets node `a` too. Sound but
 /// partial: numeric bounds on one field, through all / any.
-bool Compiler::implies(std::uint32_t b, std::uint32_t a) const {
+bool Compiler::implies(std::uint32_t b, std::uint32_t a, std::size_t& budget) const {
+  if (budget == 0) return false;
+  --budget;
   const Node& na = model_->nodes[a];
   const Node& nb = model_->nodes[b];
   const auto kid = [&](const Node& n, std::uint32_t i) {
@@ -216,26 +220,26 @@ bool Compiler::implies(std::uint32_t b, std::uint32_t a) const {
   };
   if (na.kind == Condition::Kind::all) {  // b implies each part of a
     for (std::uint32_t i = 0; i < na.child_count; ++i) {
-      if (!implies(b, kid(na, i))) return false;
+      if (!implies(b, kid(na, i), budget)) return false;
     }
     return true;
   }
   if (nb.kind == Condition::Kind::any) {  // each way b can hold implies a
     if (nb.child_count == 0) return false;
     for (std::uint32_t i = 0; i < nb.child_count; ++i) {
-      if (!implies(kid(nb, i), a)) return false;
+      if (!implies(kid(nb, i), a, budget)) return false;
     }
     return true;
   }
   if (nb.kind == Condition::Kind::all) {  // one part of b implies a
     for (std::uint32_t i = 0; i < nb.child_count; ++i) {
-      if (implies(kid(nb, i), a)) return true;
+      if (implies(kid(nb, i), a, budget)) return true;
     }
     return false;
   }
   if (na.kind == Condition::Kind::any) {  // b implies one way a can hold
     for (std::uint32_t i = 0; i < na.child_count; ++i) {
-      if (implies(b, kid(na, i))) return true;
+      if (implies(b, kid(na, i), budget)) return true;
     }
     return false;
   }
