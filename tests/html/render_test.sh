@@ -56,17 +56,19 @@ awk 'BEGIN {
   }
 }' >"$work/plans.csv"
 
-"$cli" report --config "$here/plans.config.json" --map "$here/plans.map.json" \
-  --input "$work/plans.csv" --label converted --as-of 2026-01-01 \
-  --html "$work/report.html" >"$work/report.txt"
-"$cli" calibrate --config "$here/plans.config.json" --map "$here/plans.map.json" \
-  --input "$work/plans.csv" --label converted --as-of 2026-01-01 \
-  --output "$work/calibrated.json" --report "$work/calibrate.txt" \
-  --html "$work/calibrate.html"
+cli_abs="$(cd "$(dirname "$cli")" && pwd)/$(basename "$cli")"
+(
+  cd "$work"  # so that the pages name the input plans.csv
+  "$cli_abs" report --config "$here/plans.config.json" --map "$here/plans.map.json" \
+    --input plans.csv --label converted --as-of 2026-01-01 --html report.html >report.txt
+  "$cli_abs" calibrate --config "$here/plans.config.json" --map "$here/plans.map.json" \
+    --input plans.csv --label converted --as-of 2026-01-01 --output calibrated.json \
+    --report calibrate.txt --html calibrate.html
+)
 
 chrome() {
   "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
-    --user-data-dir="$work/profile" --window-size=1300,2800 "$@"
+    --user-data-dir="$work/profile" --window-size="${window:-1300,2800}" "$@"
 }
 
 failed=0
@@ -95,8 +97,10 @@ for page in report calibrate; do
     echo "render_test: $page.html: $(grep -o 'class="chart"' "$work/$page.html" | wc -l) charts ok"
   fi
   if [[ -n "${LEADSCORE_SCREENSHOT_DIR:-}" ]]; then
-    chrome --screenshot="$LEADSCORE_SCREENSHOT_DIR/$page.png" "file://$work/$page.html" \
-      2>/dev/null
+    height=2000
+    [[ "$page" == calibrate ]] && height=2420
+    window="1300,$height" chrome --screenshot="$LEADSCORE_SCREENSHOT_DIR/$page.png" \
+      "file://$work/$page.html" 2>/dev/null
   fi
 done
 exit "$failed"
