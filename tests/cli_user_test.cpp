@@ -89,7 +89,9 @@ TEST_F(CliUser, DiffListsLifecycleChangesAsNotReviewedAndStatesItsAsOf) {
       run_tool({"diff", "--config", before.string(), "--new-config", after.string(), "--input",
                 leads.string(), "--as-of", kAsOf, "--json", (dir_ / "d.json").string()});
   ASSERT_EQ(r.status, 0) << r;
-  EXPECT_TRUE(contains(r.out, "1 leads at 2026-11-20T12:00:00Z: 0 change stage")) << r;
+  EXPECT_TRUE(
+      contains(r.out, "1 leads: 0 change stage, 0 change score\nas of 2026-11-20T12:00:00Z\n"))
+      << r;
   EXPECT_TRUE(contains(r.out,
                        "Lifecycle settings changed, not reviewed "
                        "(/lifecycle/demote_after_days, /lifecycle/regression)"))

@@ -30,8 +30,6 @@ std::vector<std::string> warnings_of(const Qualifier& q, const std::string& code
   return out;
 }
 
-Instant at(const char* text) { return parse_instant(text).value(); }
-
 // ---- item 4: stages that can never be reached --------------------------------
 
 TEST(UserFindings, AStageAfterAWeakerOneIsUnreachable) {

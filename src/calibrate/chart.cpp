@@ -79,9 +79,10 @@ std::string rect(double x, double y, double w, double h, std::string_view fill,
 
 /// The opening of a chart: the svg element, its style and title.
 std::string open_chart(std::string_view kind, double w, double h, const std::string& title) {
-  return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-chart=\"" +
-         std::string(kind) + "\" viewBox=\"0 0 " + n1(w) + " " + n1(h) + "\" width=\"" + n1(w) +
-         "\" height=\"" + n1(h) + "\" role=\"img\" aria-label=\"" + escape_html(title) +
+  // Inline SVG in HTML: no xmlns needed (and no URL on the page).
+  return "<svg class=\"chart\" data-chart=\"" + std::string(kind) + "\" viewBox=\"0 0 " + n1(w) +
+         " " + n1(h) + "\" width=\"" + n1(w) + "\" height=\"" + n1(h) +
+         "\" role=\"img\" aria-label=\"" + escape_html(title) +
          "\" font-family=\"system-ui, sans-serif\" font-size=\"11\">" +
          "<style>.chart-title{font-size:14px;font-weight:600}.axis-label{font-size:12px}"
          ".tick-label,.legend text{font-size:11px}</style>" +

@@ -110,7 +110,12 @@ void Compiler::lint_stage(const Stage& st, const std::string& p, const CompiledS
                   "always holds)");
     }
   }
-  if (!has_errors(diags_)) lint_stage_thresholds(st, p, cs);
+  // Thresholds, for a stage not reported already and a configuration that
+  // scores at all (one without rules is a stages-only sketch: every score is 0).
+  const bool scores =
+      std::any_of(model_->rules.begin(), model_->rules.end(),
+                  [](const CompiledRule& r) { return r.kind != RuleKind::knockout; });
+  if (reachable && scores && !has_errors(diags_)) lint_stage_thresholds(st, p, cs);
   for (std::size_t o = 0; o < 3; ++o) {
     if (always_holds(cs.root[o])) earlier_always[o] = true;
   }

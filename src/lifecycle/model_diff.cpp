@@ -147,9 +147,9 @@ ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span
 }
 
 std::string ModelDiff::to_text(std::size_t max_leads) const {
-  std::string out = std::to_string(leads) + " leads at " + format_instant(as_of) + ": " +
-                    std::to_string(stage_changes) + " change stage, " +
-                    std::to_string(score_changes) + " change score\n";
+  std::string out = std::to_string(leads) + " leads: " + std::to_string(stage_changes) +
+                    " change stage, " + std::to_string(score_changes) + " change score\n";
+  out += "as of " + format_instant(as_of) + "\n";
   if (!lifecycle_changes.empty()) {
     out += "\nLifecycle settings changed, not reviewed (";
     for (std::size_t i = 0; i < lifecycle_changes.size(); ++i)
