@@ -97,6 +97,7 @@ TEST_F(CliUser, DiffListsLifecycleChangesAsNotReviewedAndStatesItsAsOf) {
                        "(/lifecycle/demote_after_days, /lifecycle/regression)"))
       << r;
   const json j = json::parse(read_text(dir_ / "d.json"));
+  ASSERT_TRUE(j.contains("as_of") && j.contains("lifecycle_changes")) << j.dump();
   EXPECT_EQ(j["as_of"], kAsOf);
   EXPECT_EQ(j["lifecycle_changes"].size(), 2U);
   EXPECT_EQ(j["lifecycle_reviewed"], false);
@@ -327,7 +328,7 @@ TEST_F(CliUser, ErrorRecordsCarryTheSuggestion) {
   const ToolRun r = run_tool({"score", "--input", "-", "--as-of", kAsOf, "--quiet"},
                              "{\"id\":\"x\",\"origin\":\"inbund\"}\n");
   EXPECT_EQ(r.status, 1) << r;
-  const json j = json::parse(lines_of(r.out).at(0));
+  json j = json::parse(lines_of(r.out).at(0));
   EXPECT_EQ(j["error"]["code"], "unknown_origin");
   EXPECT_EQ(j["error"]["suggestion"], "inbound") << r;
 }
@@ -340,7 +341,7 @@ TEST_F(CliUser, EveryKnockoutReasonIsListed) {
                "{\"id\":\"k\",\"job_title\":\"Student\",\"attributes\":{\"competitor\":true}}\n"
                "{\"id\":\"ok\"}\n");
   ASSERT_EQ(r.status, 0) << r;
-  const json k = json::parse(lines_of(r.out).at(0));
+  json k = json::parse(lines_of(r.out).at(0));
   EXPECT_EQ(k["reason"], "competitor");
   EXPECT_EQ(k["reasons"], json::array({"competitor", "student"})) << r;
   const json ok = json::parse(lines_of(r.out).at(1));
@@ -363,7 +364,7 @@ TEST_F(CliUser, ExplainSaysWhichEventsWereLeftOut) {
       << r;
   const ToolRun j =
       run_tool({"explain", "--lead", lead.string(), "--as-of", kAsOf, "--format", "json"});
-  const json facts = json::parse(j.out)["facts"];
+  json facts = json::parse(j.out)["facts"];
   EXPECT_EQ(facts["events_duplicate"], 1);
   EXPECT_EQ(facts["events_automated"], 1);
   EXPECT_EQ(facts["events_after_as_of"], 1);
