@@ -56,6 +56,15 @@ nlohmann::ordered_json metrics_json(const SplitMetrics& m) {
   return j;
 }
 
+BarChart chart(std::string title, std::string x_label, std::string y_label, bool percent) {
+  BarChart c;
+  c.title = std::move(title);
+  c.x_label = std::move(x_label);
+  c.y_label = std::move(y_label);
+  c.percent = percent;
+  return c;
+}
+
 const SplitMetrics& eval_split(const CalibrationReport& r, bool calibrated) {
   if (r.holdout_leads > 0) return calibrated ? r.calibrated_holdout : r.original_holdout;
   return calibrated ? r.calibrated_training : r.original_training;
@@ -300,22 +309,12 @@ std::string to_html(const CalibrationReport& r) {
        " held out. Charts on the " + where + " leads.</p>";
   h += "<table><tr><th></th><th>original</th><th>calibrated</th></tr><tr><th>ROC AUC (" + where +
        ")</th><td>" + num(orig.auc, 4) + "</td><td>" + num(cal.auc, 4) + "</td></tr></table>";
-  BarChart lift{"Lift by decile of the score (" + where + " leads)",
-                "decile (1 = highest score)",
-                "lift (conversion / average)",
-                {},
-                {},
-                false,
-                1.0,
-                "lift 1: no better than random"};
-  BarChart calibration{"Calibration: predicted and observed conversion by decile",
-                       "decile (1 = highest score)",
-                       "conversion",
-                       {},
-                       {},
-                       true,
-                       {},
-                       ""};
+  BarChart lift = chart("Lift by decile of the score (" + where + " leads)",
+                        "decile (1 = highest score)", "lift (conversion / average)", false);
+  lift.reference = 1.0;
+  lift.reference_label = "lift 1: no better than random";
+  BarChart calibration = chart("Calibration: predicted and observed conversion by decile",
+                               "decile (1 = highest score)", "conversion", true);
   ChartSeries lift_o{"original", {}}, lift_c{"calibrated", {}};
   ChartSeries pred{"predicted", {}}, obs{"observed", {}};
   for (std::size_t d = 0; d < cal.deciles.size(); ++d) {
@@ -330,14 +329,8 @@ std::string to_html(const CalibrationReport& r) {
   calibration.series = {std::move(pred), std::move(obs)};
   h += "<figure>" + bar_chart_svg(lift) + "</figure>";
   h += "<figure>" + bar_chart_svg(calibration) + "</figure>";
-  BarChart stages{"Conversion per stage (calibrated, " + where + " leads)",
-                  "stage (leads)",
-                  "conversion",
-                  {},
-                  {},
-                  true,
-                  {},
-                  ""};
+  BarChart stages = chart("Conversion per stage (calibrated, " + where + " leads)", "stage (leads)",
+                          "conversion", true);
   ChartSeries sconv{"conversion", {}};
   for (const auto& st : cal.stages) {
     stages.categories.push_back(st.stage + " (" + std::to_string(st.leads) + ")");
@@ -345,14 +338,8 @@ std::string to_html(const CalibrationReport& r) {
   }
   stages.series.push_back(std::move(sconv));
   h += "<figure>" + bar_chart_svg(stages) + "</figure>";
-  BarChart hist{"Total score distribution of each class (" + where + " leads)",
-                "total score (lower edge of each bin)",
-                "share of the class",
-                {},
-                {},
-                true,
-                {},
-                ""};
+  BarChart hist = chart("Total score distribution of each class (" + where + " leads)",
+                        "total score (lower edge of each bin)", "share of the class", true);
   ChartSeries hc{"converted", {}}, hn{"not converted", {}};
   std::size_t tc = 0, tn = 0;
   for (std::size_t b = 0; b < cal.histogram_converted.size(); ++b) {

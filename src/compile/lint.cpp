@@ -263,26 +263,16 @@ bool Compiler::bound_implies(const Node& b, const Node& a) const {
     lo = b.num;
     hi = b.num2;
   } else if (b.operand == OperandKind::number) {
-    switch (b.op) {
-      case Op::gte:
-        lo = b.num;
-        break;
-      case Op::gt:
-        lo = b.num;
-        lo_open = true;
-        break;
-      case Op::lte:
-        hi = b.num;
-        break;
-      case Op::lt:
-        hi = b.num;
-        hi_open = true;
-        break;
-      case Op::eq:
-        lo = hi = b.num;
-        break;
-      default:
-        return false;
+    const bool lower = b.op == Op::gte || b.op == Op::gt || b.op == Op::eq;
+    const bool upper = b.op == Op::lte || b.op == Op::lt || b.op == Op::eq;
+    if (!lower && !upper) return false;
+    if (lower) {
+      lo = b.num;
+      lo_open = b.op == Op::gt;
+    }
+    if (upper) {
+      hi = b.num;
+      hi_open = b.op == Op::lt;
     }
   } else {
     return false;
