@@ -9,6 +9,7 @@
 
 #include "support/files.hpp"
 #include "support/tool_run.hpp"
+#include "support/tool_test.hpp"
 
 namespace fs = std::filesystem;
 
@@ -18,18 +19,7 @@ namespace {
 using test::run_tool;
 using test::ToolRun;
 
-class CliDiff : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (test::cli_path().empty()) GTEST_SKIP() << "the leadscore tool is not built";
-  }
-  fs::path write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    test::write_text(p, text);
-    return p;
-  }
-  test::TempDir dir_{"leadscore-diff"};
-};
+using CliDiff = test::ToolTest;
 
 constexpr const char* kLeads =
     R"({"id": "fan", "origin": "outbound", "contact": {"first_name": "Sam", "email": "sam@corp.example.net"}, "job_title": "Marketing Manager", "company": {"name": "Corp", "employees": 40, "industry": "software"}, "events": [{"type": "webinar_attended", "at": "2026-11-17T12:00:00Z"}]})"

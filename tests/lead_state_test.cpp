@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/qualifier_helpers.hpp"
 #include "support/random_leads.hpp"
 
 namespace leadscore {
@@ -195,6 +197,47 @@ TEST(LeadStateHygiene, RepeatedDeliveryCountsOnce) {
   EXPECT_EQ(q.qualify(twice, as_of()), q.qualify(once, as_of()));
   EXPECT_EQ(state.score(as_of()).engagement, q.qualify(once, as_of()).engagement);
   EXPECT_GT(q.qualify(once, as_of()).engagement, 0);
+}
+
+// Two deliveries of one id at different instants: the earlier counts,
+// whatever the order they arrive in, in qualify() and in LeadState (issue 13,
+// item 1: lead O-a scored 0 and O-b 3.92).
+TEST(LeadStateHygiene, TheEarlierCopyOfAnIdCountsWhateverTheOrder) {
+  const Qualifier q = Qualifier::with_default_config();
+  const Instant at = parse_instant("2026-11-20T12:00:00Z").value();
+  Event early = test::ev("form_submit", parse_instant("2026-11-10T00:00:00Z").value());
+  Event late = early;
+  early.at = parse_instant("2026-10-01T00:00:00Z").value();
+  early.id = late.id = "y";
+  const auto lead_of = [](std::vector<Event> events) {
+    Lead l;
+    l.events = std::move(events);
+    return l;
+  };
+  // Either order scores as the earlier copy alone; at the same instant, the
+  // smaller content ("demo_request" < "form_submit") counts.
+  Event other = late;
+  other.type = "demo_request";
+  const Lead only_early = lead_of({early});
+  for (const auto& [x, y, alone] :
+       {std::tuple{late, early, early}, std::tuple{late, other, other}}) {
+    const Qualification want = q.qualify(lead_of({alone}), at);
+    EXPECT_TRUE(test::identical(q.qualify(lead_of({x, y}), at), want));
+    EXPECT_TRUE(test::identical(q.qualify(lead_of({y, x}), at), want));
+  }
+  const Lead b = lead_of({late, early});
+
+  LeadState s1(q, Lead{});
+  EXPECT_EQ(s1.apply(late), ApplyResult::applied);
+  EXPECT_EQ(s1.apply(early), ApplyResult::replayed);  // it counts instead
+  EXPECT_EQ(s1.apply(late), ApplyResult::duplicate);
+  LeadState s2(q, Lead{});
+  EXPECT_EQ(s2.apply(early), ApplyResult::applied);
+  EXPECT_EQ(s2.apply(late), ApplyResult::duplicate);
+  EXPECT_TRUE(test::identical(s1.score(at), s2.score(at)));
+  EXPECT_TRUE(test::identical(s1.score(at), q.qualify(only_early, at)));
+  EXPECT_EQ(s1.lead().events, only_early.events);
+  EXPECT_TRUE(test::identical(LeadState(q, b).score(at), q.qualify(only_early, at)));
 }
 
 TEST(LeadStateHygiene, AutomatedEventsIgnoredByDefault) {

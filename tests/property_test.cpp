@@ -129,6 +129,22 @@ TEST(PropertyTest, EventOrderDoesNotMatter) {
       });
 }
 
+// Events sharing an id but not their time or content: which copy counts
+// does not depend on their order either (issue 13, item 1).
+TEST(PropertyTest, EventOrderDoesNotMatterWithRepeatedIds) {
+  for_each_case(
+      {.seed = 12, .configs = 150, .leads = 3, .max_events = 30, .duplicate_ids = true},
+      [](const Case& c, const Lead& lead, Generator<MtSource>& gen) {
+        const Qualification expected = c.qualifier.qualify(lead, test::as_of());
+        for (int p = 0; p < 3; ++p) {
+          Lead shuffled = lead;
+          shuffle_events(shuffled, gen);
+          ASSERT_TRUE(test::identical(expected, c.qualifier.qualify(shuffled, test::as_of())))
+              << describe(c.config, lead);
+        }
+      });
+}
+
 TEST(PropertyTest, EventsAfterAsOfChangeNothing) {
   for_each_case(
       {.seed = 3, .configs = 150, .leads = 3, .max_events = 20},

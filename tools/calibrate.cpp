@@ -67,10 +67,13 @@ constexpr OptionSpec kCalibrateOptions[] = {
 };
 
 constexpr std::string_view kCalibrateUsage =
-    "leadscore calibrate --input FILE --label NAME [--config FILE] [--map FILE] [--as-of INSTANT]\n"
-    "                    [--holdout-every N --holdout-below B] [--l2 X] [--output FILE]\n"
-    "                    [--auto-interactions N] [--report-json FILE] [--html FILE]\n"
-    "                    [--target-precision P] [--capacity N] [--max-suggestions N]";
+    "leadscore calibrate --input FILE --label NAME [--config FILE] [--format jsonl|csv]\n"
+    "                    [--map FILE] [--as-of INSTANT] [--holdout-every N --holdout-below B]\n"
+    "                    [--no-holdout] [--l2 X] [--bins N] [--min-support N]\n"
+    "                    [--interact A:B[,A:B...]] [--auto-interactions N] [--cv-folds K]\n"
+    "                    [--no-candidates] [--max-fit POINTS] [--target-precision P]\n"
+    "                    [--capacity N] [--max-suggestions N] [--output FILE] [--report FILE]\n"
+    "                    [--report-json FILE] [--html FILE] [--threads N]";
 
 constexpr std::string_view kCalibrateDescription =
     "Learns the points of the configuration's rules (and of new rules on the leads' attributes:\n"
@@ -259,6 +262,7 @@ int run_calibrate(const Args& args) {
   Outputs out(args);
 
   const History h = read_history(in, outcome_label);
+  outcome_label.require_seen(in, h.leads.size() + h.unlabelled);
   const Instant as_of = in.as_of_given ? in.as_of : latest_instant(h.leads);
   std::unique_ptr<bool[]> y(new bool[h.outcomes.size()]);
   for (std::size_t i = 0; i < h.outcomes.size(); ++i) y[i] = h.outcomes[i];

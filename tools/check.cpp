@@ -1,9 +1,11 @@
 // `leadscore check`: validates and lints a configuration (and a mapping).
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "leadscore/csv.hpp"
@@ -26,7 +28,8 @@ constexpr OptionSpec kCheckOptions[] = {
 
 constexpr std::string_view kCheckUsage =
     "leadscore check --config FILE [--strict]\n"
-    "       leadscore check --map FILE [--input FILE.csv] [--strict]";
+    "       leadscore check --map FILE [--input FILE.csv] [--strict]\n"
+    "       leadscore check --config FILE --map FILE [--input FILE.csv] [--strict]";
 
 constexpr std::string_view kCheckDescription =
     "Validates a scoring configuration and reports every problem at once, compiler-style:\n"
@@ -116,6 +119,83 @@ std::optional<std::string> check_mapping(const std::string& path,
   return line;
 }
 
+// ---- a configuration against a mapping ---------------------------------------
+
+/// The mapped attributes' types: target ("attributes.seats") -> (type, column).
+using MappedTypes = std::map<std::string, std::pair<ValueType, std::string>>;
+
+/// Walks `c` (at `pointer`) for comparisons of a mapped attribute with a
+/// value of another type than the mapping gives the column.
+void lint_condition_types(const Condition& c, const std::string& pointer, const std::string& what,
+                          const MappedTypes& mapped, std::vector<Diagnostic>& out) {
+  const char* key = c.kind == Condition::Kind::all   ? "/all/"
+                    : c.kind == Condition::Kind::any ? "/any/"
+                                                     : nullptr;
+  for (std::size_t i = 0; i < c.children.size(); ++i) {
+    lint_condition_types(c.children[i], key ? pointer + key + std::to_string(i) : pointer + "/not",
+                         what, mapped, out);
+  }
+  if (c.kind != Condition::Kind::compare) return;
+  const auto it = mapped.find(c.field);
+  if (it == mapped.end()) return;
+  const bool number = std::holds_alternative<double>(c.value) ||
+                      std::holds_alternative<std::vector<double>>(c.value);
+  const bool text = std::holds_alternative<std::string>(c.value) ||
+                    std::holds_alternative<std::vector<std::string>>(c.value);
+  const auto& [type, column] = it->second;
+  const char* read_as = type == ValueType::string   ? "text"
+                        : type == ValueType::number ? "a number"
+                                                    : nullptr;
+  if (!read_as || !((number && type == ValueType::string) || (text && type == ValueType::number)))
+    return;
+  Diagnostic d;
+  d.code = "mapping_type_mismatch";
+  d.severity = Severity::warning;
+  d.pointer = pointer;
+  d.message = what + " compares " + c.field + " with " + (number ? "a number" : "text") +
+              ", but the mapping reads column \"" + column + "\" as " + read_as +
+              ", so it never holds (declare \"type\": \"" + (number ? "number" : "string") +
+              "\" for the column)";
+  out.push_back(std::move(d));
+}
+
+/// Rules and stages of `config` comparing a mapped attribute with a value of
+/// another type (a column mapped without a type is text: "12" is not >= 10).
+std::vector<Diagnostic> lint_types(const Config& config, const Mapping& mapping) {
+  MappedTypes mapped;
+  for (const FieldMapping& f : mapping.fields) {
+    if (f.target.rfind("attributes.", 0) == 0) mapped[f.target] = {f.type, f.column};
+  }
+  std::vector<Diagnostic> out;
+  for (std::size_t r = 0; r < config.rules.size(); ++r) {
+    const Rule& rule = config.rules[r];
+    lint_condition_types(rule.when, "/rules/" + std::to_string(r) + "/when",
+                         "rule '" + rule.id + "'", mapped, out);
+  }
+  for (std::size_t s = 0; s < config.stages.size(); ++s) {
+    const Stage& st = config.stages[s];
+    const std::string p = "/stages/" + std::to_string(s);
+    lint_condition_types(st.when, p + "/when", "stage '" + st.name + "'", mapped, out);
+    for (const auto& [origin, when] : st.by_origin) {
+      lint_condition_types(when, p + "/by_origin/" + std::string(to_string(origin)),
+                           "stage '" + st.name + "'", mapped, out);
+    }
+  }
+  return out;
+}
+
+/// With both --config and --map: the configuration's comparisons against
+/// the types the mapping gives the columns.
+void check_types(const std::string& config_path, const std::string& map_path, Tally& tally) {
+  const std::string config_text = read_file(config_path, "--config");
+  Result<Config> config = parse_config(config_text);
+  Result<Mapping> mapping = parse_mapping(read_file(map_path, "--map"));
+  if (!config || !mapping) return;  // already reported
+  std::vector<Diagnostic> diagnostics = lint_types(*config, *mapping);
+  locate(diagnostics, config_text);
+  print(diagnostics, config_path, tally);
+}
+
 int run_check(const Args& args) {
   const auto config_path = args.get("--config");
   const auto map_path = args.get("--map");
@@ -137,6 +217,7 @@ int run_check(const Args& args) {
       summary.push_back(std::move(*line));
     }
   }
+  if (config_path && map_path) check_types(*config_path, *map_path, tally);
 
   const bool fail = tally.errors > 0 || (strict && tally.warnings > 0);
   if (fail) {

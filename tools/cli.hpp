@@ -64,7 +64,7 @@ inline constexpr OptionSpec kCommonOptions[] = {
     {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
     {"--batch-records", "N", "records per batch handed to a worker thread (default: 4096)"},
     {"--progress", "", "show progress on stderr even when it is not a terminal"},
-    {"--help", "", "show this help"},
+    {"--help", "", "show this help (also -h)"},
 };
 
 /// The common option `name` (kCommonOptions), with `help` in place of its
@@ -179,6 +179,7 @@ std::string signed_points(double points);
 std::string format_duration(double seconds);
 
 bool stderr_is_terminal();
+bool stdout_is_terminal();
 
 // ---------------------------------------------------------------------------
 // Commands

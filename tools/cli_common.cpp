@@ -124,10 +124,14 @@ int run_command(const Command& command, std::span<const std::string_view> argv) 
     std::fputs(format_help(command.help).c_str(), stdout);
     return kExitOk;
   };
-  if (command.help_before_options && std::find(argv.begin(), argv.end(), "--help") != argv.end()) {
+  // -h is --help, for every command.
+  std::vector<std::string_view> words(argv.begin(), argv.end());
+  std::replace(words.begin(), words.end(), std::string_view("-h"), std::string_view("--help"));
+  if (command.help_before_options &&
+      std::find(words.begin(), words.end(), "--help") != words.end()) {
     return help();
   }
-  const Args args(command.name, argv, command.help.options);
+  const Args args(command.name, words, command.help.options);
   if (args.has("--help")) return help();
   return command.run(args);
 }
@@ -335,5 +339,6 @@ std::string format_duration(double seconds) {
 }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
 
 }  // namespace leadscore::cli

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "leadscore/lead_state.hpp"
+#include "leadscore/model_diff.hpp"
 
 #include "cli.hpp"
 #include "pipeline.hpp"
@@ -103,6 +104,14 @@ int run_diff(const Args& args) {
   }
   if (!chunk.empty()) flush();
   for (auto& [key, n] : moves) total.moves.emplace_back(key.first, key.second, n);
+  total.as_of = in.as_of;
+  total.lifecycle_changes = lifecycle_changes(before.config(), after.config());
+  if (!in.as_of_given) {
+    std::fprintf(stderr,
+                 "leadscore diff: as of %s (now; pass --as-of to make the review "
+                 "reproducible)\n",
+                 format_instant(in.as_of).c_str());
+  }
 
   Output out(args.get("--output").value_or("-"), "--output");
   out.write(total.to_text(max_leads));

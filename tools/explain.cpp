@@ -105,11 +105,14 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
   }
   out += "  origin        " + std::string(to_string(lead.origin));
   if (lead.source) out += ", source " + *lead.source;
-  out += "\n  created       " + days(f.days_since_created) + "\n";
+  out += "\n  created       " +
+         (f.days_since_created && *f.days_since_created < 0 ? std::string("after as_of")
+                                                            : days(f.days_since_created)) +
+         "\n";
   out += "  last activity " + days(f.days_since_last_activity) + "\n";
   out += "  events        " + std::to_string(f.events_considered) + " considered";
-  if (f.events_after_as_of > 0)
-    out += ", " + std::to_string(f.events_after_as_of) + " after as-of ignored";
+  if (const std::string ignored = ignored_events_text(f); !ignored.empty())
+    out += "; ignored: " + ignored;
   out += "\n";
 
   out += "\nContributions\n";
@@ -141,6 +144,10 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
     out += "  fit " + format_number(fit_sum) + ", engagement " + format_number(engagement_sum) +
            " (before clamping)\n";
   }
+  if (!e.type_notes.empty()) {
+    out += "\nRules that cannot match as the values are typed\n";
+    for (const std::string& n : e.type_notes) out += "  " + n + "\n";
+  }
   if (!e.knockouts.empty()) {
     out += "\nKnockouts\n";
     for (const std::string& k : e.knockouts) out += "  " + k + "\n";
@@ -157,10 +164,14 @@ std::string render(const Lead& lead, const Explanation& e, const Qualifier& q, I
     }
   }
   if (e.next) {
-    out += "\nFor " + e.next->stage + ", the lead still needs:\n";
+    out += e.next->step ? "\nFor " + e.next->stage + ", the lead still needs:\n"
+                        : "\nThe other stage " + e.next->stage +
+                              " (a parallel path, not the next step up) would need:\n";
     for (const std::string& m : e.next->missing) out += "  - " + m + "\n";
+  } else if (q.config().stages.empty()) {
+    out += "\nNo stages are configured: every lead is " + std::string(r.stage) + ".\n";
   } else if (!r.disqualified) {
-    out += "\nAlready at the top stage.\n";
+    out += "\nAlready at the top stage, " + std::string(r.stage) + ".\n";
   }
   return out;
 }

@@ -34,8 +34,8 @@ bool blank(std::string_view s) {
 }
 }  // namespace
 
-JsonlSource::JsonlSource(std::istream& in, std::size_t max_line_bytes)
-    : in_(in), max_(max_line_bytes) {}
+JsonlSource::JsonlSource(std::istream& in, std::size_t max_line_bytes, bool report_blank)
+    : in_(in), max_(max_line_bytes), report_blank_(report_blank) {}
 
 void JsonlSource::take(InputRecord& record, std::string_view text) {
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
@@ -43,12 +43,17 @@ void JsonlSource::take(InputRecord& record, std::string_view text) {
   record.number = ++count_;
   record.text.assign(text);
   record.error.reset();
+  record.id.reset();
+  record.blank = false;
 }
 
 void JsonlSource::too_long(InputRecord& record) {
   record.line = line_;
   record.number = ++count_;
   record.text.clear();
+  record.id = std::move(long_id_);
+  long_id_.reset();
+  record.blank = false;
   Diagnostic d;
   d.code = "limit_exceeded";
   d.message =
@@ -85,6 +90,7 @@ bool JsonlSource::next(InputRecord& record) {
     std::size_t nl = buf_.find('\n', pos_);
     while (nl == std::string::npos) {
       if (dropped || buf_.size() - pos_ > max_) {
+        if (!dropped) long_id_ = top_level_id(std::string_view(buf_).substr(pos_));
         dropped = true;
         pos_ = buf_.size();
       }
@@ -98,8 +104,14 @@ bool JsonlSource::next(InputRecord& record) {
     const std::string_view text(buf_.data() + pos_, end - pos_);
     pos_ = nl == std::string::npos ? end : nl + 1;
     ++line_;
-    if (!dropped && blank(text)) continue;
+    if (!dropped && blank(text)) {
+      if (!report_blank_) continue;
+      take(record, {});
+      record.blank = true;
+      return true;
+    }
     if (dropped || text.size() > max_) {
+      if (!dropped) long_id_ = top_level_id(text);
       too_long(record);
     } else {
       take(record, text);
@@ -315,6 +327,31 @@ void run_pipeline(RecordSource& source, const PipelineOptions& options,
 // LeadReader
 // ---------------------------------------------------------------------------
 
+namespace {
+
+// Whether a line that is not JSON reads like the header of a CSV file:
+// fields separated by commas, semicolons or tabs, no JSON brackets.
+bool looks_like_csv_header(std::string_view text) {
+  const std::size_t start = text.find_first_not_of(" \t");
+  if (start == std::string_view::npos || text[start] == '{' || text[start] == '[') return false;
+  return text.find_first_of(",;\t", start) != std::string_view::npos &&
+         text.find_first_of("{}[]") == std::string_view::npos;
+}
+
+// parse_lead, with a hint when the first line of a JSONL input is a CSV header.
+Result<Lead> parse_jsonl_lead(const InputRecord& record, const Limits& limits) {
+  Result<Lead> result = parse_lead(record.text, limits);
+  if (!result.ok() && record.number == 1 && !result.diagnostics().empty() &&
+      result.diagnostics().front().code == "json_syntax" && looks_like_csv_header(record.text)) {
+    std::vector<Diagnostic> errors = result.diagnostics();
+    errors.front().message += "; the input looks like CSV: add --format csv";
+    return errors;
+  }
+  return result;
+}
+
+}  // namespace
+
 Result<Lead> LeadReader::read(const InputRecord& record) const {
   if (format == Format::csv) return mapper->map(record.csv, as_of);
   if (record.error) return std::vector<Diagnostic>{*record.error};
@@ -322,7 +359,7 @@ Result<Lead> LeadReader::read(const InputRecord& record) const {
     Lead lead;
     if (fast_parse_lead(record.text, limits, lead)) return Result<Lead>(std::move(lead));
   }
-  return parse_lead(record.text, limits);
+  return parse_jsonl_lead(record, limits);
 }
 
 bool LeadReader::read_into(const InputRecord& record, Lead& lead,
@@ -332,7 +369,7 @@ bool LeadReader::read_into(const InputRecord& record, Lead& lead,
     return true;
   }
   Result<Lead> result = format == Format::jsonl && !record.error
-                            ? parse_lead(record.text, limits)  // what the fast reader declined
+                            ? parse_jsonl_lead(record, limits)  // what the fast reader declined
                             : read(record);
   if (!result.ok()) {
     errors = result.diagnostics();
@@ -344,7 +381,7 @@ bool LeadReader::read_into(const InputRecord& record, Lead& lead,
 
 std::optional<std::string> LeadReader::id_of(const InputRecord& record) const {
   if (format == Format::csv) return mapper->id_of(record.csv);
-  if (record.error) return std::nullopt;
+  if (record.error) return record.id;
   return top_level_id(record.text);
 }
 
@@ -439,7 +476,8 @@ void open_records(const Args& args, RecordInput& in) {
   if (const auto m = args.get("--max-record-bytes")) {
     max_record_bytes = parse_size("--max-record-bytes", *m);
   }
-  in.progress = args.has("--progress") || stderr_is_terminal();
+  // On a terminal that also shows the records (stdout), progress only when asked for.
+  in.progress = args.has("--progress") || (stderr_is_terminal() && !stdout_is_terminal());
 
   in.qualifier = load_qualifier(args.get("--config"));
   std::optional<Mapping> mapping;
@@ -459,7 +497,7 @@ void open_records(const Args& args, RecordInput& in) {
     in.reader.fast_jsonl = name == "simdjson";
   }
   if (in.format == Format::jsonl) {
-    in.source = std::make_unique<JsonlSource>(*in.input.stream, max_record_bytes);
+    in.source = std::make_unique<JsonlSource>(*in.input.stream, max_record_bytes, in.report_blank);
     return;
   }
   CsvOptions options;
@@ -500,6 +538,10 @@ void run_pipeline(const Args& args, RecordInput& in, const std::function<void(Ba
 }
 
 bool RecordCounts::add(const RecordOutcome& outcome) {
+  if (outcome.skipped) {
+    ++skipped;
+    return false;
+  }
   ++read;
   if (!outcome.ok) {
     ++failed;
@@ -533,8 +575,29 @@ std::optional<bool> OutcomeLabel::of(const InputRecord& record, const Lead& lead
     return std::nullopt;
   }
   const auto it = lead.attributes.find(name);
-  if (it == lead.attributes.end()) return std::nullopt;
+  if (it == lead.attributes.end()) {
+    if (!seen->found.load(std::memory_order_relaxed) && !lead.attributes.empty()) {
+      const std::lock_guard<std::mutex> lock(seen->mutex);
+      for (const auto& entry : lead.attributes) {
+        if (seen->names.size() >= 1000) break;  // enough for a suggestion
+        seen->names.insert(entry.first);
+      }
+    }
+    return std::nullopt;
+  }
+  seen->found.store(true, std::memory_order_relaxed);
   return outcome_of(it->second);
+}
+
+void OutcomeLabel::require_seen(const RecordInput& in, std::uint64_t leads_read) const {
+  if (column || leads_read == 0 || seen->found.load()) return;
+  std::string message =
+      "--label: no lead of " + in.input.name + " has the attribute '" + name + "' (the outcome)";
+  const std::vector<std::string> names(seen->names.begin(), seen->names.end());
+  if (const std::string best = suggest(name, names); !best.empty()) {
+    message += " (did you mean '" + best + "'?)";
+  }
+  throw UsageError(message);
 }
 
 // ---------------------------------------------------------------------------
@@ -589,6 +652,7 @@ void Progress::finish() {
   if (enabled_ && terminal_ && drawn_) {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
+    drawn_ = false;
   }
 }
 

@@ -5,13 +5,16 @@
 // whatever the input size, and the output does not depend on N.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <istream>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +35,8 @@ struct InputRecord {
   std::string text;                 ///< JSONL: the line
   CsvRecord csv;                    ///< CSV: the record
   std::optional<Diagnostic> error;  ///< JSONL: a read error (line too long)
+  std::optional<std::string> id;    ///< JSONL: the id read from the start of a line too long
+  bool blank = false;               ///< JSONL: a blank line (JsonlSource with report_blank)
 };
 
 class RecordSource {
@@ -42,11 +47,12 @@ class RecordSource {
   [[nodiscard]] virtual std::uint64_t bytes_read() const = 0;
 };
 
-/// JSON Lines: one record per non-blank line; a trailing CR is dropped; a
-/// line longer than `max_line_bytes` is skipped and reported.
+/// JSON Lines: one record per non-blank line (with `report_blank`, a blank
+/// line is a record too, marked `blank`); a trailing CR is dropped; a line
+/// longer than `max_line_bytes` is skipped and reported.
 class JsonlSource final : public RecordSource {
  public:
-  JsonlSource(std::istream& in, std::size_t max_line_bytes);
+  JsonlSource(std::istream& in, std::size_t max_line_bytes, bool report_blank = false);
   bool next(InputRecord& record) override;
   [[nodiscard]] std::uint64_t bytes_read() const override { return dropped_ + pos_; }
 
@@ -58,6 +64,8 @@ class JsonlSource final : public RecordSource {
   void too_long(InputRecord& record);
   std::istream& in_;
   std::size_t max_;
+  bool report_blank_;
+  std::optional<std::string> long_id_;  ///< the id at the start of the line being dropped
   std::string buf_;
   std::size_t pos_ = 0;
   std::uint64_t dropped_ = 0;
@@ -86,6 +94,7 @@ struct RecordOutcome {
   bool ok = false;
   int stage_index = -1;
   bool disqualified = false;
+  bool skipped = false;  ///< a blank line (score): neither scored nor failed
   double total = 0;
   int label = -1;  ///< report: 1 yes, 0 no, -1 unknown
 
@@ -101,7 +110,8 @@ struct RecordCounts {
   std::uint64_t read = 0;
   std::uint64_t failed = 0;
   std::uint64_t disqualified = 0;
-  /// Counts one record; false when it failed.
+  std::uint64_t skipped = 0;  ///< blank lines (not records: not in `read`)
+  /// Counts one record; false when it failed or was skipped.
   bool add(const RecordOutcome& outcome);
 };
 
@@ -165,6 +175,8 @@ struct RecordInput {
   std::unique_ptr<RecordSource> source;
   LeadReader reader;
   bool progress = false;
+  /// JSONL: blank lines are records too (score: one output line per input line).
+  bool report_blank = false;
 
   RecordInput() = default;
   RecordInput(const RecordInput&) = delete;
@@ -186,12 +198,23 @@ void run_pipeline(const Args& args, RecordInput& in, const std::function<void(Ba
 struct OutcomeLabel {
   std::string name;
   std::optional<std::size_t> column;  ///< CSV input: the column's index
+  /// JSONL: whether some lead had the attribute, and (until one had) the
+  /// attribute names seen, for a suggestion. Shared by the worker threads.
+  struct Seen {
+    std::atomic<bool> found{false};
+    std::mutex mutex;
+    std::set<std::string> names;
+  };
+  std::shared_ptr<Seen> seen = std::make_shared<Seen>();
 
   /// The label `name` of the input; for CSV, its column (a UsageError, with a
   /// suggestion, when the header has none).
   static OutcomeLabel find(const RecordInput& in, std::string name);
   /// The outcome the record states (yes/true/1 = converted), if it states one.
   [[nodiscard]] std::optional<bool> of(const InputRecord& record, const Lead& lead) const;
+  /// JSONL, after the run: a UsageError (with the nearest attribute name
+  /// seen) when no lead read had the attribute, unless none was read at all.
+  void require_seen(const RecordInput& in, std::uint64_t leads_read) const;
 };
 
 /// The "id" string directly inside the top-level JSON object of `text`, if
@@ -205,7 +228,9 @@ class Progress {
  public:
   Progress(bool enabled, bool terminal, std::optional<std::uint64_t> total_bytes);
   void update(std::uint64_t records, std::uint64_t bytes, bool force = false);
-  /// Erases the line (terminal) before the summary.
+  /// Erases the line (terminal) before the summary, or before records are
+  /// written to stdout (which may be the same terminal); the next update
+  /// draws it again.
   void finish();
 
  private:

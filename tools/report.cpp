@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "leadscore/calibrate.hpp"
+#include "leadscore/chart.hpp"
 
 #include "cli.hpp"
 #include "pipeline.hpp"
@@ -304,116 +305,89 @@ nlohmann::json json_report(const Report& r, const std::string& label, Instant as
 
 std::string num(double v, int decimals = 1) { return format_number(v, decimals); }
 
-constexpr std::array<const char*, 8> kColors{"#2b6cb0", "#2f855a", "#c05621", "#6b46c1",
-                                             "#b83280", "#2c7a7b", "#975a16", "#718096"};
-
+// The funnel as a top-down ladder: all scored leads, then each stage with
+// the stages above it (stages are listed best first, the fallback last).
 std::string funnel_svg(const Report& r) {
+  FunnelChart c;
+  c.title = "Funnel: leads that reach each stage";
+  c.x_label = "leads";
+  c.y_label = "stage";
+  c.legend = "leads at this stage or a higher one";
   const std::uint64_t scored = r.read - r.failed;
-  std::uint64_t largest = 1;
-  for (const StageStats& s : r.stages) largest = std::max(largest, s.count);
-  const double width = 520;
-  const double bar_h = 28;
-  std::string svg = "<svg viewBox=\"0 0 900 " +
-                    num(static_cast<double>(r.stages.size()) * (bar_h + 10) + 10, 0) +
-                    "\" width=\"900\" role=\"img\" aria-label=\"stage counts\">";
-  for (std::size_t i = 0; i < r.stages.size(); ++i) {
-    const StageStats& s = r.stages[i];
-    const double w =
-        std::max(1.0, width * static_cast<double>(s.count) / static_cast<double>(largest));
-    const double y = 10 + static_cast<double>(i) * (bar_h + 10);
-    const double x = 120 + (width - w) / 2;
-    svg += "<text x=\"110\" y=\"" + num(y + bar_h * 0.68, 1) + "\" text-anchor=\"end\">" +
-           escape_html(s.name) + "</text>";
-    svg += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(y, 1) + "\" width=\"" + num(w, 1) +
-           "\" height=\"" + num(bar_h, 0) + "\" fill=\"" + kColors[i % kColors.size()] +
-           "\" rx=\"3\"/>";
-    std::string label = std::to_string(s.count) + " (" +
-                        percent(static_cast<double>(s.count), static_cast<double>(scored)) + ")";
-    if (r.has_label) {
-      label += ", " + percent(static_cast<double>(s.positives), static_cast<double>(s.labelled)) +
-               " converted";
-    }
-    svg += "<text x=\"" + num(120 + width + 10, 0) + "\" y=\"" + num(y + bar_h * 0.68, 1) + "\">" +
-           escape_html(label) + "</text>";
+  std::uint64_t above = scored;
+  const std::size_t configured = r.stages.empty() ? 0 : r.stages.size() - 1;
+  FunnelStep all{"all scored leads", scored, ""};
+  std::uint64_t labelled = 0, positives = 0;
+  for (const StageStats& s : r.stages) {
+    labelled += s.labelled;
+    positives += s.positives;
   }
-  return svg + "</svg>";
+  if (r.has_label)
+    all.note =
+        percent(static_cast<double>(positives), static_cast<double>(labelled)) + " converted";
+  c.steps.push_back(all);
+  for (std::size_t k = configured; k-- > 0;) {  // lowest configured stage first
+    std::uint64_t count = 0;
+    labelled = positives = 0;
+    for (std::size_t j = 0; j <= k; ++j) {
+      count += r.stages[j].count;
+      labelled += r.stages[j].labelled;
+      positives += r.stages[j].positives;
+    }
+    FunnelStep step{r.stages[k].name + (k > 0 ? " or higher" : ""), count, ""};
+    step.note =
+        percent(static_cast<double>(count), static_cast<double>(above)) + " of the row above";
+    if (r.has_label) {
+      step.note += ", " + percent(static_cast<double>(positives), static_cast<double>(labelled)) +
+                   " converted";
+    }
+    c.steps.push_back(std::move(step));
+    above = count;
+  }
+  return funnel_chart_svg(c);
 }
 
-std::string histogram_svg(const Report& r, const StageStats& s, std::size_t color) {
-  const double w = 280;
-  const double h = 140;
-  std::uint64_t largest = 1;
-  for (std::uint64_t c : s.histogram) largest = std::max(largest, c);
-  std::string svg =
-      "<svg viewBox=\"0 0 300 180\" width=\"300\" role=\"img\" aria-label=\"histogram\">";
-  const double bw = w / static_cast<double>(r.bins);
+std::string histogram_svg(const Report& r, const StageStats& s) {
+  BarChart c;
+  c.title = s.name + ": total score of its " + std::to_string(s.count) + " leads";
+  c.x_label = "total score (lower edge of each bin)";
+  c.y_label = "leads";
+  const double width = (r.hist_max - r.hist_min) / static_cast<double>(r.bins);
+  ChartSeries leads{"leads per bin of " + num(width) + " points", {}};
   for (std::size_t b = 0; b < r.bins; ++b) {
-    const double bh = h * static_cast<double>(s.histogram[b]) / static_cast<double>(largest);
-    svg += "<rect x=\"" + num(10 + static_cast<double>(b) * bw, 1) + "\" y=\"" +
-           num(10 + h - bh, 1) + "\" width=\"" + num(bw - 1, 1) + "\" height=\"" + num(bh, 1) +
-           "\" fill=\"" + kColors[color % kColors.size()] + "\"><title>" +
-           std::to_string(s.histogram[b]) + "</title></rect>";
+    c.categories.push_back(num(r.hist_min + width * static_cast<double>(b)));
+    leads.values.push_back(static_cast<double>(s.histogram[b]));
   }
-  svg += "<line x1=\"10\" y1=\"" + num(10 + h, 0) + "\" x2=\"" + num(10 + w, 0) + "\" y2=\"" +
-         num(10 + h, 0) + "\" stroke=\"#444\"/>";
-  svg += "<text x=\"10\" y=\"170\" font-size=\"11\">" + num(r.hist_min) + "</text>";
-  svg += "<text x=\"" + num(10 + w, 0) + "\" y=\"170\" font-size=\"11\" text-anchor=\"end\">" +
-         num(r.hist_max) + "</text>";
-  return svg + "</svg>";
+  c.series.push_back(std::move(leads));
+  return bar_chart_svg(c);
 }
 
 std::string roc_svg(const Report& r) {
-  const double s = 300;
-  std::string svg =
-      "<svg viewBox=\"0 0 360 360\" width=\"360\" role=\"img\" aria-label=\"ROC curve\">";
-  svg += "<rect x=\"40\" y=\"10\" width=\"300\" height=\"300\" fill=\"none\" stroke=\"#444\"/>";
-  svg +=
-      "<line x1=\"40\" y1=\"310\" x2=\"340\" y2=\"10\" stroke=\"#aaa\" stroke-dasharray=\"4 4\"/>";
-  std::string points;
-  for (const RocPoint& p : r.roc) {
-    points += num(40 + p.fpr * s, 2) + "," + num(310 - p.tpr * s, 2) + " ";
-  }
-  svg +=
-      "<polyline fill=\"none\" stroke=\"#2b6cb0\" stroke-width=\"2\" points=\"" + points + "\"/>";
-  svg +=
-      "<text x=\"190\" y=\"345\" text-anchor=\"middle\" font-size=\"12\">false positive "
-      "rate</text>";
-  svg +=
-      "<text x=\"14\" y=\"160\" text-anchor=\"middle\" font-size=\"12\" transform=\"rotate(-90 14 "
-      "160)\">true positive rate</text>";
-  if (r.auc) {
-    svg += "<text x=\"330\" y=\"295\" text-anchor=\"end\" font-size=\"14\">AUC " + num(*r.auc, 3) +
-           "</text>";
-  }
-  return svg + "</svg>";
+  CurveChart c;
+  c.title = "ROC curve of the total score";
+  c.x_label = "false positive rate";
+  c.y_label = "true positive rate";
+  c.curve_name = "total score";
+  c.diagonal_name = "random ranking";
+  for (const RocPoint& p : r.roc) c.points.emplace_back(p.fpr, p.tpr);
+  if (r.auc) c.note = "AUC " + num(*r.auc, 3);
+  return curve_chart_svg(c);
 }
 
 std::string lift_svg(const Report& r) {
-  double largest = 1;
-  for (const DecileRow& d : r.deciles) largest = std::max(largest, d.lift);
-  std::string svg =
-      "<svg viewBox=\"0 0 420 230\" width=\"420\" role=\"img\" aria-label=\"lift by decile\">";
-  const double h = 165;
-  const double top = 20;
+  BarChart c;
+  c.title = "Lift by decile of the total score";
+  c.x_label = "decile of the total score (1 = highest)";
+  c.y_label = "lift (conversion / average)";
+  ChartSeries lift{"lift", {}};
   for (std::size_t i = 0; i < r.deciles.size(); ++i) {
-    const double lift = r.deciles[i].lift;
-    const double bh = h * lift / largest;
-    const double x = 20 + static_cast<double>(i) * 39;
-    svg += "<rect x=\"" + num(x, 0) + "\" y=\"" + num(top + h - bh, 1) +
-           "\" width=\"34\" height=\"" + num(bh, 1) + "\" fill=\"#2f855a\"><title>lift " +
-           num(lift, 2) + "</title></rect>";
-    svg += "<text x=\"" + num(x + 17, 0) + "\" y=\"" + num(top + h + 16, 0) +
-           "\" text-anchor=\"middle\" font-size=\"11\">" + std::to_string(i + 1) + "</text>";
-    svg += "<text x=\"" + num(x + 17, 0) + "\" y=\"" + num(top - 4 + h - bh, 1) +
-           "\" text-anchor=\"middle\" font-size=\"10\">" + num(lift, 2) + "</text>";
+    c.categories.push_back(std::to_string(i + 1));
+    lift.values.push_back(r.deciles[i].lift);
   }
-  const double y1 = top + h - h / largest;
-  svg += "<line x1=\"15\" x2=\"415\" y1=\"" + num(y1, 1) + "\" y2=\"" + num(y1, 1) +
-         "\" stroke=\"#c05621\" stroke-dasharray=\"4 4\"/>";
-  svg += "<text x=\"210\" y=\"" + num(top + h + 32, 0) +
-         "\" text-anchor=\"middle\" font-size=\"11\">decile of the total score (1 = highest); "
-         "dashed: lift 1</text>";
-  return svg + "</svg>";
+  c.series.push_back(std::move(lift));
+  c.reference = 1.0;
+  c.reference_label = "lift 1: no better than random";
+  return bar_chart_svg(c);
 }
 
 std::string html_report(const Report& r, const std::string& text, const std::string& label,
@@ -421,7 +395,7 @@ std::string html_report(const Report& r, const std::string& text, const std::str
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   h += "<title>leadscore report: " + escape_html(input) + "</title>";
-  h += "<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}"
+  h += "<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1260px}"
        "h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}svg "
        "text{font-family:system-ui,sans-serif;font-size:13px}"
        ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}figcaption{font-weight:600}"
@@ -429,24 +403,17 @@ std::string html_report(const Report& r, const std::string& text, const std::str
   h += "<h1>leadscore report</h1><p>" + escape_html(input) + ", as of " +
        escape_html(format_instant(as_of)) + ": " + std::to_string(r.read) + " records, " +
        std::to_string(r.read - r.failed) + " scored, " + std::to_string(r.failed) + " failed.</p>";
-  h += "<h2>Funnel: leads per stage</h2>" + funnel_svg(r);
+  h += "<h2>Funnel</h2>" + funnel_svg(r);
   h += "<h2>Total score per stage</h2><div class=\"grid\">";
-  for (std::size_t i = 0; i < r.stages.size(); ++i) {
-    const StageStats& s = r.stages[i];
-    h += "<figure><figcaption>" + escape_html(s.name) + " (" + std::to_string(s.count) +
-         ")</figcaption>" + histogram_svg(r, s, i) + "</figure>";
-  }
+  for (const StageStats& s : r.stages) h += "<figure>" + histogram_svg(r, s) + "</figure>";
   h += "</div>";
   if (r.has_label) {
     h += "<h2>Outcome '" + escape_html(label) + "'</h2><div class=\"grid\">";
-    if (!r.roc.empty())
-      h += "<figure><figcaption>ROC curve of the total score</figcaption>" + roc_svg(r) +
-           "</figure>";
-    if (!r.deciles.empty())
-      h += "<figure><figcaption>Lift by decile</figcaption>" + lift_svg(r) + "</figure>";
+    if (!r.roc.empty()) h += "<figure>" + roc_svg(r) + "</figure>";
+    if (!r.deciles.empty()) h += "<figure>" + lift_svg(r) + "</figure>";
     h += "</div>";
   }
-  h += "<h2>Figures</h2><pre>" + escape_html(text) + "</pre>";
+  h += "<h2>The report as text</h2><pre>" + escape_html(text) + "</pre>";
   h += "</body></html>\n";
   return h;
 }
@@ -506,6 +473,7 @@ int run_report(const Args& args) {
   };
   run_pipeline(args, in, process, consume);
   progress.finish();
+  if (outcome_label) outcome_label->require_seen(in, counts.read - counts.failed);
 
   Report report = build_report(rows, stages, label.has_value());
   report.read = counts.read;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,6 +74,23 @@ constexpr std::string_view kScoreDescription =
 
 enum class OutputFormat { jsonl, csv };
 
+/// The reasons of every knockout rule that held, in configuration order,
+/// each once (a disqualified lead's `reason` is the first).
+class KnockoutReasons final : public RuleListener {
+ public:
+  explicit KnockoutReasons(const Config& config) : config_(config) {}
+  void on_rule(const RuleHit& hit) override {
+    const Rule& rule = config_.rules[hit.index];
+    if (rule.kind != RuleKind::knockout) return;
+    if (std::find(reasons.begin(), reasons.end(), rule.reason) == reasons.end())
+      reasons.push_back(rule.reason);
+  }
+  std::vector<std::string_view> reasons;
+
+ private:
+  const Config& config_;
+};
+
 /// The explanation without the fields the record already has.
 nlohmann::json explanation_json(const Explanation& e) {
   nlohmann::json j = to_json(e);
@@ -114,13 +132,21 @@ struct Formatter {
     return h + "\n";
   }
 
-  void scored(std::string& out, std::string_view id, const Qualification& q,
-              const Explanation* e) const {
+  void scored(std::string& out, std::string_view id, const Qualification& q, const Explanation* e,
+              const std::vector<std::string_view>& reasons) const {
     if (format == OutputFormat::jsonl) {
       out += "{\"id\":";
       append_json_string(out, id);
       out += ',';
       append_json_summary(out, q);
+      if (q.disqualified) {
+        out += ",\"reasons\":[";
+        for (std::size_t i = 0; i < reasons.size(); ++i) {
+          if (i > 0) out += ',';
+          append_json_string(out, reasons[i]);
+        }
+        out += ']';
+      }
       if (e != nullptr) {
         out += ",\"explanation\":";
         out += explanation_json(*e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -151,6 +177,18 @@ struct Formatter {
     out += '\n';
   }
 
+  /// A blank input line: a record that says so, so that every input line
+  /// has its output line.
+  void skipped(std::string& out, std::size_t line) const {
+    if (format == OutputFormat::jsonl) {
+      out += "{\"line\":" + std::to_string(line) + ",\"skipped\":\"blank_line\"}\n";
+      return;
+    }
+    out += ",,,,,,,," + std::to_string(line) + ",blank_line,,blank line: skipped";
+    if (explain) out += ",,,";
+    out += '\n';
+  }
+
   void failed(std::string& out, std::size_t line, const std::optional<std::string>& id,
               const std::vector<Diagnostic>& errors) const {
     Diagnostic first;
@@ -174,6 +212,10 @@ struct Formatter {
       if (first.column > 0) {
         out += ",\"column\":";
         out += std::to_string(first.column);
+      }
+      if (!first.suggestion.empty()) {
+        out += ",\"suggestion\":";
+        append_json_string(out, first.suggestion);
       }
       out += "}";
       if (errors.size() > 1) {
@@ -221,6 +263,7 @@ int run_score(const Args& args) {
   const bool quiet = args.has("--quiet");
 
   RecordInput in;
+  in.report_blank = true;
   open_records(args, in);
   const Qualifier& qualifier = *in.qualifier;
   const Instant as_of = in.as_of;
@@ -245,20 +288,27 @@ int run_score(const Args& args) {
     for (std::size_t i = 0; i < batch.size; ++i) {
       const InputRecord& record = batch.records[i];
       RecordOutcome& outcome = batch.outcomes[i];
+      outcome.skipped = record.blank;
+      if (record.blank) {
+        formatter.skipped(batch.output, record.line);
+        continue;
+      }
       if (!reader.read_into(record, lead, errors)) {
         outcome.ok = false;
         formatter.failed(batch.output, record.line, reader.id_of(record), errors);
         continue;
       }
       Qualification q;
+      std::optional<Explanation> e;
       if (formatter.explain) {
-        const Explanation e = qualifier.explain(lead, as_of);
-        q = e.result;
-        formatter.scored(batch.output, lead.id, q, &e);
+        e = qualifier.explain(lead, as_of);
+        q = e->result;
       } else {
         q = qualifier.qualify(lead, as_of);
-        formatter.scored(batch.output, lead.id, q, nullptr);
       }
+      KnockoutReasons knockouts(qualifier.config());
+      if (q.disqualified) (void)qualifier.qualify(lead, as_of, knockouts);  // rare: every reason
+      formatter.scored(batch.output, lead.id, q, e ? &*e : nullptr, knockouts.reasons);
       outcome.ok = true;
       outcome.stage_index = q.stage_index;
       outcome.disqualified = q.disqualified;
@@ -267,11 +317,12 @@ int run_score(const Args& args) {
   };
 
   const auto consume = [&](const Batch& batch) {
+    if (output_path == "-") progress.finish();  // records never land on the progress line
     output.write(batch.output);
     for (std::size_t i = 0; i < batch.size; ++i) {
       const RecordOutcome& o = batch.outcomes[i];
       if (!counts.add(o)) {
-        if (first_errors.size() < 5) {
+        if (!o.skipped && first_errors.size() < 5) {
           const InputRecord& r = batch.records[i];
           Result<Lead> again = reader.read(r);  // rare: only for the first few failures
           if (!again && !again.diagnostics().empty()) {
@@ -298,12 +349,16 @@ int run_score(const Args& args) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!quiet) {
-    const auto [read, failed, disqualified] = counts;
+    const auto [read, failed, disqualified, skipped] = counts;
     const double rate = elapsed > 0 ? static_cast<double>(read) / elapsed : 0;
     std::string summary =
         "leadscore score: " + std::to_string(read) + (read == 1 ? " record" : " records") +
         " read, " + std::to_string(read - failed) + " scored, " + std::to_string(failed) +
-        " failed in " + format_duration(elapsed) + " (" + format_number(rate, 0) + " records/s, " +
+        " failed" +
+        (skipped > 0 ? ", " + std::to_string(skipped) + " blank line" + (skipped == 1 ? "" : "s") +
+                           " skipped"
+                     : std::string()) +
+        " in " + format_duration(elapsed) + " (" + format_number(rate, 0) + " records/s, " +
         std::to_string(in.threads) + " thread" + (in.threads == 1 ? "" : "s") + "); as of " +
         format_instant(as_of) + (in.as_of_given ? "" : " (now)") + "\n";
     summary += "leadscore score: stages:";

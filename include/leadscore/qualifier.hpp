@@ -73,7 +73,13 @@ struct DerivedFacts {
   std::optional<double> days_since_last_activity;  ///< (days_since_last_activity)
   std::size_t events_considered = 0;               ///< events at or before as_of
   std::size_t events_after_as_of = 0;  ///< events ignored because they are later than as_of
+  std::size_t events_duplicate = 0;    ///< events ignored as repeated deliveries (same id)
+  std::size_t events_automated = 0;    ///< events ignored as automated (Options::ignore_automated)
 };
+
+/// The events a lead's evaluation left out, in words: "1 after as_of, 2
+/// repeated deliveries (same id), 1 automated"; "" when none was.
+LEADSCORE_EXPORT std::string ignored_events_text(const DerivedFacts& facts);
 
 /// One rule's part in a score, with its evidence.
 struct Contribution {
@@ -120,6 +126,10 @@ struct NextStage {
   std::string stage;
   /// One line per failed condition, e.g. "score.engagement is 38, needs >= 50 (12 more)".
   std::vector<std::string> missing;
+  /// The stage is the next step up a ladder of score thresholds (MQL above
+  /// lead, SQL above MQL); false: a parallel path whose condition is not a
+  /// higher score (PQL above SQL in the default configuration).
+  bool step = true;
   friend bool operator==(const NextStage&, const NextStage&) = default;
 };
 
@@ -134,6 +144,10 @@ struct Explanation {
   std::optional<NextStage> next;   ///< none when already at the top stage
   double fit_unclamped = 0;
   double engagement_unclamped = 0;
+  /// Rules that did not hold because a value has another type than the
+  /// rule compares it with, e.g. "attributes.seats is text \"12\", rule
+  /// 'big_team' expects a number" (a CSV column mapped without a type).
+  std::vector<std::string> type_notes;
 
   /// A readable multi-line report.
   [[nodiscard]] LEADSCORE_EXPORT std::string to_text() const;

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <variant>
 
+#include "leadscore/text.hpp"
+
 #include "calibrate/rule_hits.hpp"
 
 namespace leadscore::calibration {
@@ -338,13 +340,19 @@ void add_given_interactions(FeatureSet& set, const CalibrationOptions& options,
   auto field_path = [](const std::string& name) {
     return name.rfind("attributes.", 0) == 0 ? name : "attributes." + name;
   };
+  std::vector<std::string> known;  // for suggestions, as the user writes them
+  for (const auto& entry : set.by_field) {
+    known.push_back(entry.first.substr(entry.first.rfind("attributes.", 0) == 0 ? 11 : 0));
+  }
   for (const auto& [a_name, b_name] : options.interactions) {
     const std::string a = field_path(a_name);
     const std::string b = field_path(b_name);
     if (!set.by_field.count(a) || !set.by_field.count(b) || a == b) {
-      errors.push_back(
-          calibration_error("interaction " + a + " x " + b +
-                            ": both must be candidate attributes of the training leads"));
+      Diagnostic d = calibration_error("interaction " + a + " x " + b +
+                                       ": both must be candidate attributes of the training leads");
+      const std::string& unknown = set.by_field.count(a) ? b_name : a_name;
+      if (a != b) d.suggestion = suggest(unknown, known);
+      errors.push_back(std::move(d));
       continue;
     }
     add_interaction(set, a, b);

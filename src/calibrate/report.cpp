@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "leadscore/calibrate.hpp"
+#include "leadscore/chart.hpp"
 
 namespace leadscore {
 namespace {
@@ -55,50 +56,13 @@ nlohmann::ordered_json metrics_json(const SplitMetrics& m) {
   return j;
 }
 
-// A bar chart: one or two series of values in [0, ymax].
-std::string bars_svg(const std::vector<std::string>& labels, const std::vector<double>& a,
-                     const std::vector<double>& b, const std::string& a_name,
-                     const std::string& b_name, const std::string& y_label) {
-  const double w = 560, h = 240, left = 50, bottom = 30, top = 20;
-  double ymax = 0;
-  for (double v : a) ymax = std::max(ymax, v);
-  for (double v : b) ymax = std::max(ymax, v);
-  if (ymax <= 0) ymax = 1;
-  const std::size_t n = std::max<std::size_t>(1, labels.size());
-  const double slot = (w - left - 10) / static_cast<double>(n);
-  const double plot_h = h - bottom - top;
-  std::string s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(w, 0) +
-                  "\" height=\"" + num(h, 0) + "\" role=\"img\">";
-  s += "<line x1=\"" + num(left, 0) + "\" y1=\"" + num(h - bottom, 0) + "\" x2=\"" +
-       num(w - 10, 0) + "\" y2=\"" + num(h - bottom, 0) + "\" stroke=\"#444\"/>";
-  s += "<text x=\"4\" y=\"14\" font-size=\"11\">" + escape_html(y_label) + " (max " + num(ymax, 3) +
-       ")</text>";
-  const bool two = !b.empty();
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    const double x0 = left + slot * static_cast<double>(i);
-    const double bw = two ? slot * 0.4 : slot * 0.8;
-    auto bar = [&](double v, double x, const char* color) {
-      const double bh = plot_h * v / ymax;
-      s += "<rect x=\"" + num(x, 1) + "\" y=\"" + num(h - bottom - bh, 1) + "\" width=\"" +
-           num(bw, 1) + "\" height=\"" + num(bh, 1) + "\" fill=\"" + color + "\"><title>" +
-           escape_html(labels[i]) + ": " + num(v, 4) + "</title></rect>";
-    };
-    if (i < a.size()) bar(a[i], x0 + slot * 0.1, "#4a78b5");
-    if (two && i < b.size()) bar(b[i], x0 + slot * 0.5, "#e08a3c");
-    if (labels.size() <= 12 || i % 2 == 0) {
-      s += "<text x=\"" + num(x0 + slot / 2, 1) + "\" y=\"" + num(h - 12, 0) +
-           "\" font-size=\"10\" text-anchor=\"middle\">" + escape_html(labels[i]) + "</text>";
-    }
-  }
-  s += "<rect x=\"" + num(w - 200, 0) +
-       "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#4a78b5\"/><text x=\"" + num(w - 186, 0) +
-       "\" y=\"15\" font-size=\"11\">" + escape_html(a_name) + "</text>";
-  if (two) {
-    s += "<rect x=\"" + num(w - 100, 0) +
-         "\" y=\"6\" width=\"10\" height=\"10\" fill=\"#e08a3c\"/><text x=\"" + num(w - 86, 0) +
-         "\" y=\"15\" font-size=\"11\">" + escape_html(b_name) + "</text>";
-  }
-  return s + "</svg>";
+BarChart chart(std::string title, std::string x_label, std::string y_label, bool percent) {
+  BarChart c;
+  c.title = std::move(title);
+  c.x_label = std::move(x_label);
+  c.y_label = std::move(y_label);
+  c.percent = percent;
+  return c;
 }
 
 const SplitMetrics& eval_split(const CalibrationReport& r, bool calibrated) {
@@ -345,45 +309,53 @@ std::string to_html(const CalibrationReport& r) {
        " held out. Charts on the " + where + " leads.</p>";
   h += "<table><tr><th></th><th>original</th><th>calibrated</th></tr><tr><th>ROC AUC (" + where +
        ")</th><td>" + num(orig.auc, 4) + "</td><td>" + num(cal.auc, 4) + "</td></tr></table>";
-  std::vector<std::string> labels;
-  std::vector<double> lift_o, lift_c, pred, obs;
+  BarChart lift = chart("Lift by decile of the score (" + where + " leads)",
+                        "decile (1 = highest score)", "lift (conversion / average)", false);
+  lift.reference = 1.0;
+  lift.reference_label = "lift 1: no better than random";
+  BarChart calibration = chart("Calibration: predicted and observed conversion by decile",
+                               "decile (1 = highest score)", "conversion", true);
+  ChartSeries lift_o{"original", {}}, lift_c{"calibrated", {}};
+  ChartSeries pred{"predicted", {}}, obs{"observed", {}};
   for (std::size_t d = 0; d < cal.deciles.size(); ++d) {
-    labels.push_back(std::to_string(d + 1));
-    lift_c.push_back(cal.deciles[d].lift);
-    pred.push_back(cal.deciles[d].predicted);
-    obs.push_back(cal.deciles[d].observed);
-    lift_o.push_back(d < orig.deciles.size() ? orig.deciles[d].lift : 0);
+    lift.categories.push_back(std::to_string(d + 1));
+    lift_c.values.push_back(cal.deciles[d].lift);
+    pred.values.push_back(cal.deciles[d].predicted);
+    obs.values.push_back(cal.deciles[d].observed);
+    lift_o.values.push_back(d < orig.deciles.size() ? orig.deciles[d].lift : 0);
   }
-  h += "<figure><figcaption>Lift by decile (best first)</figcaption>" +
-       bars_svg(labels, lift_o, lift_c, "original", "calibrated", "lift") + "</figure>";
-  h += "<figure><figcaption>Calibration curve: predicted vs observed conversion by "
-       "decile</figcaption>" +
-       bars_svg(labels, pred, obs, "predicted", "observed", "conversion") + "</figure>";
-  std::vector<std::string> slabels;
-  std::vector<double> sconv;
-  for (const auto& s : cal.stages) {
-    slabels.push_back(s.stage + " (" + std::to_string(s.leads) + ")");
-    sconv.push_back(s.conversion);
+  calibration.categories = lift.categories;
+  lift.series = {std::move(lift_o), std::move(lift_c)};
+  calibration.series = {std::move(pred), std::move(obs)};
+  h += "<figure>" + bar_chart_svg(lift) + "</figure>";
+  h += "<figure>" + bar_chart_svg(calibration) + "</figure>";
+  BarChart stages = chart("Conversion per stage (calibrated, " + where + " leads)", "stage (leads)",
+                          "conversion", true);
+  ChartSeries sconv{"conversion", {}};
+  for (const auto& st : cal.stages) {
+    stages.categories.push_back(st.stage + " (" + std::to_string(st.leads) + ")");
+    sconv.values.push_back(st.conversion);
   }
-  h += "<figure><figcaption>Conversion per stage (calibrated)</figcaption>" +
-       bars_svg(slabels, sconv, {}, "conversion", "", "conversion") + "</figure>";
-  std::vector<std::string> hl;
-  std::vector<double> hc, hn;
+  stages.series.push_back(std::move(sconv));
+  h += "<figure>" + bar_chart_svg(stages) + "</figure>";
+  BarChart hist = chart("Total score distribution of each class (" + where + " leads)",
+                        "total score (lower edge of each bin)", "share of the class", true);
+  ChartSeries hc{"converted", {}}, hn{"not converted", {}};
   std::size_t tc = 0, tn = 0;
   for (std::size_t b = 0; b < cal.histogram_converted.size(); ++b) {
     tc += cal.histogram_converted[b];
     tn += cal.histogram_not_converted[b];
   }
   for (std::size_t b = 0; b < cal.histogram_converted.size(); ++b) {
-    hl.push_back(num(cal.histogram_edges[b], 0));
-    hc.push_back(tc ? static_cast<double>(cal.histogram_converted[b]) / static_cast<double>(tc)
-                    : 0);
-    hn.push_back(tn ? static_cast<double>(cal.histogram_not_converted[b]) / static_cast<double>(tn)
-                    : 0);
+    hist.categories.push_back(num(cal.histogram_edges[b], 0));
+    hc.values.push_back(
+        tc ? static_cast<double>(cal.histogram_converted[b]) / static_cast<double>(tc) : 0);
+    hn.values.push_back(
+        tn ? static_cast<double>(cal.histogram_not_converted[b]) / static_cast<double>(tn) : 0);
   }
-  h += "<figure><figcaption>Total score distribution (share of each class)</figcaption>" +
-       bars_svg(hl, hc, hn, "converted", "not converted", "share") + "</figure>";
-  h += "<h2>Figures</h2><pre>" + escape_html(to_text(r)) + "</pre></body></html>\n";
+  hist.series = {std::move(hc), std::move(hn)};
+  h += "<figure>" + bar_chart_svg(hist) + "</figure>";
+  h += "<h2>The report as text</h2><pre>" + escape_html(to_text(r)) + "</pre></body></html>\n";
   return h;
 }
 

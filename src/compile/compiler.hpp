@@ -108,6 +108,11 @@ class Compiler {
   [[nodiscard]] bool never_holds(std::uint32_t id) const;
   [[nodiscard]] bool always_holds(std::uint32_t id) const;
   [[nodiscard]] bool contradicts(const Node& all, const Node& a) const;
+  /// Whether node `b` implies node `a` (sound, partial); gives up (false)
+  /// once `budget` steps are spent, so that hostile configurations stay cheap.
+  [[nodiscard]] bool implies(std::uint32_t b, std::uint32_t a, std::size_t& budget) const;
+  [[nodiscard]] bool bound_implies(const Node& b, const Node& a) const;
+  void lint_stage_thresholds(const Stage& st, const std::string& p, const CompiledStage& cs);
 
   // lower.cpp
   void note_type(const std::string& t, const std::string& pointer);

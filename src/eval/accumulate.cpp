@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <compare>
+#include <variant>
 
 namespace leadscore::detail {
 namespace {
@@ -108,6 +110,48 @@ void finish_aggregates(const Model& m, Scratch& s) noexcept {
   }
 }
 
+// ---- repeated ids ----------------------------------------------------------------
+
+namespace {
+
+// A total order on property values: text before numbers, numbers by
+// std::strong_order (NaN included), so that sorting by it is well defined.
+std::strong_ordering compare_value(const PropertyValue& a, const PropertyValue& b) noexcept {
+  if (a.index() != b.index()) return a.index() <=> b.index();
+  if (const auto* x = std::get_if<std::string>(&a)) return x->compare(std::get<std::string>(b)) <=> 0;
+  return std::strong_order(std::get<double>(a), std::get<double>(b));
+}
+
+std::strong_ordering compare_content(const Event& a, const Event& b) noexcept {
+  if (const int c = a.type.compare(b.type); c != 0) return c <=> 0;
+  if (a.automated != b.automated) return a.automated <=> b.automated;
+  const std::size_t n = std::min(a.properties.size(), b.properties.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& [ak, av] = a.properties[i];
+    const auto& [bk, bv] = b.properties[i];
+    if (const int c = ak.compare(bk); c != 0) return c <=> 0;
+    if (const auto c = compare_value(av, bv); c != 0) return c;
+  }
+  return a.properties.size() <=> b.properties.size();
+}
+
+}  // namespace
+
+bool counts_before(const Event& a, const Event& b) noexcept {
+  if (a.at != b.at) return a.at < b.at;
+  return compare_content(a, b) < 0;
+}
+
+SeenIds::Admit SeenIds::admit(const Event& e, const std::vector<Event>& ledger,
+                              std::size_t* replace) {
+  if (e.id.empty()) return Admit::keep;
+  const auto [it, inserted] = ids_.try_emplace(e.id, ledger.size());
+  if (inserted) return Admit::keep;
+  if (!counts_before(e, ledger[it->second])) return Admit::drop;
+  *replace = it->second;
+  return Admit::replace;
+}
+
 // ---- EventAccumulator (qualify) ----------------------------------------------
 
 void EventAccumulator::reset() noexcept {
@@ -130,8 +174,10 @@ bool EventAccumulator::walk_as_is(const Lead& lead) const noexcept {
 }
 
 // The lead's events that take part, in time order (ties in input order):
-// ignored events and repeated ids (the first in input order counts) left out.
-std::span<const std::uint32_t> EventAccumulator::order_events(const Lead& lead) {
+// ignored events and repeated ids (of the copies of an id, the one that
+// counts_before() the others counts) left out.
+std::span<const std::uint32_t> EventAccumulator::order_events(const Lead& lead,
+                                                              EventSummary& summary) {
   const auto& events = lead.events;
   const std::size_t n = events.size();
   const bool big = n > kSortedEventsBuffer;
@@ -145,12 +191,13 @@ std::span<const std::uint32_t> EventAccumulator::order_events(const Lead& lead) 
     order = buf.data();
     hashes = hb.data();
   }
-  // Repeated ids: sorted by (hash, id, input order), so that equal ids are
-  // adjacent and the first in input order comes first; the others are
-  // marked (hash slot 1). O(n log n) whatever the ids.
+  // Repeated ids: sorted by (hash, id, counts_before, input order), so that
+  // equal ids are adjacent and the copy that counts comes first; the others
+  // are marked (hash slot 1). O(n log n) whatever the ids. Ignored events
+  // take no part, so they claim no id.
   std::size_t k = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    if (events[i].id.empty()) continue;
+    if (events[i].id.empty() || ignored_event(m_, events[i])) continue;
     hashes[i] = static_cast<std::uint32_t>(hash_id(events[i].id));
     order[k++] = static_cast<std::uint32_t>(i);
   }
@@ -159,7 +206,9 @@ std::span<const std::uint32_t> EventAccumulator::order_events(const Lead& lead) 
     std::sort(order, order + k, [hashes, &events](std::uint32_t a, std::uint32_t b) {
       if (hashes[a] != hashes[b]) return hashes[a] < hashes[b];
       const int c = events[a].id.compare(events[b].id);
-      return c < 0 || (c == 0 && a < b);
+      if (c != 0) return c < 0;
+      if (counts_before(events[a], events[b])) return true;
+      return !counts_before(events[b], events[a]) && a < b;
     });
     std::size_t first = 0;
     for (std::size_t j = 0; j < k; ++j) {
@@ -173,9 +222,13 @@ std::span<const std::uint32_t> EventAccumulator::order_events(const Lead& lead) 
   }
   std::size_t m = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    if (ignored_event(m_, events[i])) continue;
-    if (any_skipped && !events[i].id.empty() && hashes[i] == 1) continue;
-    order[m++] = static_cast<std::uint32_t>(i);
+    if (ignored_event(m_, events[i])) {
+      ++summary.automated;
+    } else if (any_skipped && !events[i].id.empty() && hashes[i] == 1) {
+      ++summary.duplicate;
+    } else {
+      order[m++] = static_cast<std::uint32_t>(i);
+    }
   }
   bool sorted = true;
   for (std::size_t i = 1; i < m && sorted; ++i) {
@@ -247,7 +300,7 @@ EventSummary EventAccumulator::run(const Lead& lead, Instant as_of) {
   if (walk_as_is(lead)) {
     order.count = lead.events.size();
   } else {
-    const std::span<const std::uint32_t> sorted = order_events(lead);
+    const std::span<const std::uint32_t> sorted = order_events(lead, summary);
     order.index = sorted.data();
     order.count = sorted.size();
   }

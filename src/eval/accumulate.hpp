@@ -18,7 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "leadscore/lead.hpp"
@@ -78,6 +78,8 @@ struct Scratch {
 struct EventSummary {
   std::size_t considered = 0;
   std::size_t after_as_of = 0;
+  std::size_t duplicate = 0;  ///< repeated ids left out
+  std::size_t automated = 0;  ///< ignored events left out
   bool any = false;
   Instant last{};
 };
@@ -88,17 +90,25 @@ inline bool ignored_event(const Model& model, const Event& e) noexcept {
   return e.automated && model.config.options.ignore_automated;
 }
 
+/// Of two copies of one event id, whether `a` is the one that counts rather
+/// than `b`: the earlier instant, then the smaller content (type, automated
+/// flag, properties by name then value). Does not depend on input order.
+bool counts_before(const Event& a, const Event& b) noexcept;
+
 /// Repeated event ids, one event at a time (LeadState): the streaming form
-/// of the rule EventAccumulator applies to a whole lead, the first copy of a
-/// non-empty id counts.
+/// of the rule EventAccumulator applies to a whole lead, of the copies of a
+/// non-empty id the one that counts_before() the others counts.
 class SeenIds {
  public:
-  /// Whether `e` takes part: no id, or the first event seen with its id.
-  bool first(const Event& e) { return e.id.empty() || ids_.insert(e.id).second; }
+  /// What to do with `e`, the event about to become ledger entry `next`:
+  /// keep it (no id, or a new id), drop it (a copy of an id whose ledger
+  /// copy counts before it) or put it in place of ledger entry `*replace`.
+  enum class Admit : std::uint8_t { keep, drop, replace };
+  Admit admit(const Event& e, const std::vector<Event>& ledger, std::size_t* replace);
   void clear() noexcept { ids_.clear(); }
 
  private:
-  std::unordered_set<std::string> ids_;
+  std::unordered_map<std::string, std::size_t> ids_;  ///< id -> ledger index
 };
 
 /// Whether `a` (an event of an implied rule) and `b` (an event of one of its
@@ -202,8 +212,8 @@ constexpr bool in_window(std::int64_t window_ms, std::int64_t t_ms,
 
 // ---- qualify(): a whole lead at a known as_of --------------------------------
 
-/// Walks a lead's events (any order) into `s` at `as_of`: repeated ids and
-/// ignored events skipped, the rest in time order (ties in input order).
+/// Walks a lead's events (any order) into `s` at `as_of`: ignored events and
+/// repeated ids (all copies but the one that counts_before() the others) skipped, the rest in time order (ties in input order).
 class EventAccumulator {
  public:
   /// `where(roots, event)` evaluates event-context conditions.
@@ -227,7 +237,7 @@ class EventAccumulator {
   };
   void reset() noexcept;
   [[nodiscard]] bool walk_as_is(const Lead& lead) const noexcept;
-  std::span<const std::uint32_t> order_events(const Lead& lead);
+  std::span<const std::uint32_t> order_events(const Lead& lead, EventSummary& summary);
   std::span<const std::uint32_t> list_impliers(const Lead& lead, const EventOrder& order);
   void feed(const Event& e, const Impliers& impliers);
 

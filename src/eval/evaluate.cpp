@@ -270,6 +270,8 @@ struct Facts {
   std::optional<double> days_since_last_activity;
   std::size_t events_considered = 0;
   std::size_t events_after_as_of = 0;
+  std::size_t events_duplicate = 0;
+  std::size_t events_automated = 0;
 
   [[nodiscard]] DerivedFacts to_public() const {
     DerivedFacts f;
@@ -281,6 +283,8 @@ struct Facts {
     f.days_since_last_activity = days_since_last_activity;
     f.events_considered = events_considered;
     f.events_after_as_of = events_after_as_of;
+    f.events_duplicate = events_duplicate;
+    f.events_automated = events_automated;
     return f;
   }
 };
@@ -508,6 +512,8 @@ class Evaluator final : public EvalView {
     }
     facts_.events_considered = summary.considered;
     facts_.events_after_as_of = summary.after_as_of;
+    facts_.events_duplicate = summary.duplicate;
+    facts_.events_automated = summary.automated;
     if (summary.any) facts_.days_since_last_activity = days_between(summary.last, as_of_);
   }
 
@@ -667,7 +673,11 @@ class Evaluator final : public EvalView {
 
   void derive_email() noexcept {
     if (const auto& email = lead_.contact.email) {
-      const std::string_view e = *email;
+      // White space around the address is ignored, as the CSV mapper trims it.
+      constexpr std::string_view kSpace = " \t\r\n\v\f";
+      std::string_view e = *email;
+      e.remove_prefix(std::min(e.size(), e.find_first_not_of(kSpace)));
+      e.remove_suffix(e.size() - std::min(e.size(), e.find_last_not_of(kSpace) + 1));
       const std::size_t at = e.rfind('@');
       if (at != std::string_view::npos && at + 1 < e.size()) {
         facts_.email_domain = e.substr(at + 1);

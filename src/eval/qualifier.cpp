@@ -167,6 +167,18 @@ void trace_lines(const ConditionTrace& t, int depth, std::string& out) {
 
 }  // namespace
 
+std::string ignored_events_text(const DerivedFacts& facts) {
+  std::string out;
+  const auto add = [&out](std::size_t n, const char* one, const char* many) {
+    if (n == 0) return;
+    out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  add(facts.events_after_as_of, "after as_of", "after as_of");
+  add(facts.events_duplicate, "repeated delivery (same id)", "repeated deliveries (same id)");
+  add(facts.events_automated, "automated", "automated");
+  return out;
+}
+
 std::string Explanation::to_text() const {
   std::string out;
   const Qualification& r = result;
@@ -182,8 +194,8 @@ std::string Explanation::to_text() const {
     out += ", email domain " + *facts.email_domain + (facts.free_email ? " (free mail)" : "");
   }
   out += ", " + std::to_string(facts.events_considered) + " events";
-  if (facts.events_after_as_of)
-    out += " (" + std::to_string(facts.events_after_as_of) + " after as_of ignored)";
+  if (const std::string ignored = ignored_events_text(facts); !ignored.empty())
+    out += " (ignored: " + ignored + ")";
   out += "\n";
   if (fit_unclamped != r.fit || engagement_unclamped != r.engagement) {
     out += "before clamping: fit " + num(fit_unclamped) + ", engagement " +
@@ -198,6 +210,7 @@ std::string Explanation::to_text() const {
                   std::string(to_string(c.kind)).c_str());
     out += head + c.rule_id + ": " + c.evidence + "\n";
   }
+  for (const auto& n : type_notes) out += "type mismatch: " + n + "\n";
   if (!knockouts.empty()) {
     out += "knockouts:";
     for (const auto& k : knockouts) out += " " + k;
@@ -210,7 +223,8 @@ std::string Explanation::to_text() const {
     trace_lines(s.condition, 0, out);
   }
   if (next) {
-    out += "next stage " + next->stage + " needs:\n";
+    out += (next->step ? "next stage " + next->stage + " needs:\n"
+                       : "other stage " + next->stage + " (not the next step up) would need:\n");
     for (const auto& m : next->missing) out += "  - " + m + "\n";
   }
   return out;

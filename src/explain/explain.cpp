@@ -1,5 +1,6 @@
 #include "explain/explain.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,11 +15,45 @@ std::string summarize(const ConditionTrace& t) {
   if (t.children.empty()) {
     return t.actual.empty() ? t.text : t.text + " (is " + t.actual + ")";
   }
+  if (t.text == "not" && t.children.size() == 1) {  // it holds: its child does not
+    const ConditionTrace& c = t.children.front();
+    return "not " + c.text + (c.actual.empty() ? "" : " (is " + c.actual + ")");
+  }
   std::string out;
   for (const auto& child : t.children) {
     if (child.held) out += (out.empty() ? "" : "; ") + summarize(child);
   }
   return out.empty() ? t.text : out;
+}
+
+/// Whether `c` compares a score (score.fit, score.engagement, score.total).
+bool uses_score(const Condition& c) {
+  if (c.kind == Condition::Kind::compare) return c.field.rfind("score.", 0) == 0;
+  return std::any_of(c.children.begin(), c.children.end(), uses_score);
+}
+
+/// Whether stage `s` has a score threshold in its condition for `origin`.
+bool score_stage(const Stage& s, Origin origin) {
+  for (const auto& [o, when] : s.by_origin) {
+    if (o == origin) return uses_score(when);
+  }
+  return uses_score(s.when);
+}
+
+/// What a comparison leaf expects when its value has another type:
+/// "a number", "text", or "" when the types agree (or the value is missing).
+const char* expected_type(const Node& n, const Val& v) {
+  const bool numeric = n.operand == OperandKind::number || n.operand == OperandKind::range ||
+                       n.operand == OperandKind::numbers;
+  const bool textual = n.operand == OperandKind::text || n.operand == OperandKind::texts;
+  if (numeric && v.t == Val::T::text) return "a number";
+  if (textual && v.t == Val::T::number) return "text";
+  return "";
+}
+
+/// "text \"12\"", "the number 12": a value with its type.
+std::string typed_value(const Val& v) {
+  return (v.t == Val::T::text ? "text " : "the number ") + render_value(v);
 }
 
 }  // namespace
@@ -84,8 +119,23 @@ void RecordingListener::on_behavior_rule(std::size_t r, const RuleAcc& acc, std:
   ex_.contributions.push_back(std::move(c));
 }
 
+void RecordingListener::note_type_mismatches(std::uint32_t id, const std::string& rule,
+                                             EvalView& view) {
+  const Node& n = m_.nodes[id];
+  for (std::uint32_t i = 0; i < n.child_count; ++i) {
+    note_type_mismatches(m_.child_ids[n.first_child + i], rule, view);
+  }
+  if (n.kind != Condition::Kind::compare) return;
+  const Val v = view.leaf(id);
+  const std::string expected = expected_type(n, v);
+  if (expected.empty()) return;
+  ex_.type_notes.push_back(n.field_name + " is " + typed_value(v) + ", rule '" + rule +
+                           "' expects " + expected + " (" + n.display + ")");
+}
+
 void RecordingListener::on_condition_rule(std::size_t r, bool held, ConditionTrace* trace,
                                           EvalView& view) {
+  if (!held) note_type_mismatches(m_.rules[r].when, m_.config.rules[r].id, view);
   if (!held || !trace) return;
   const CompiledRule& cr = m_.rules[r];
   if (cr.kind == RuleKind::knockout) {
@@ -157,8 +207,13 @@ void RecordingListener::missing_for(std::uint32_t id, EvalView& view,
     }
     default: {
       const Val v = view.leaf(id);
+      const std::string expected = expected_type(n, v);
       std::string line = n.field_name + " is " + render_value(v) + ", needs " +
                          n.display.substr(n.field_name.size() + 1);
+      if (!expected.empty()) {
+        line = n.field_name + " is " + typed_value(v) + ", the stage expects " + expected + " (" +
+               n.display + ")";
+      }
       if (v.t == Val::T::number && n.operand == OperandKind::number) {
         double gap = 0;
         if (n.op == Op::gte || n.op == Op::gt) gap = n.num - v.n;
@@ -185,6 +240,12 @@ void RecordingListener::explain_next(const Qualification& q, EvalView& view) {
   }
   NextStage ns;
   ns.stage = m_.config.stages[next].name;
+  // The stage above is the next step of a ladder when both it and the
+  // lead's stage have score thresholds (MQL -> SQL); otherwise it is a
+  // parallel path (SQL -> PQL).
+  const Origin origin = view.lead().origin;
+  ns.step = q.stage_index < 0 || (score_stage(m_.config.stages[next], origin) &&
+                                  score_stage(m_.config.stages[next + 1], origin));
   if (q.disqualified) {
     ns.missing.push_back("disqualified by rule '" + std::string(q.knockout_rule) + "' (reason " +
                          std::string(q.reason) + "): no stage above " + m_.fallback_stage +

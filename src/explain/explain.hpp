@@ -38,6 +38,7 @@ class RecordingListener final : public EvalListener {
  private:
   void explain_next(const Qualification& q, EvalView& view);
   void missing_for(std::uint32_t node, EvalView& view, std::vector<std::string>& out);
+  void note_type_mismatches(std::uint32_t node, const std::string& rule, EvalView& view);
 
   const Model& m_;
   Explanation& ex_;

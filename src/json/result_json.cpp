@@ -71,6 +71,8 @@ json facts_json(const DerivedFacts& f) {
   j["days_since_last_activity"] = optional_number(f.days_since_last_activity);
   j["events_considered"] = f.events_considered;
   j["events_after_as_of"] = f.events_after_as_of;
+  if (f.events_duplicate > 0) j["events_duplicate"] = f.events_duplicate;
+  if (f.events_automated > 0) j["events_automated"] = f.events_automated;
   return j;
 }
 
@@ -122,6 +124,7 @@ nlohmann::json to_json(const Explanation& explanation) {
   json knockouts = json::array();
   for (const std::string& id : explanation.knockouts) knockouts.push_back(id);
   j["knockouts"] = std::move(knockouts);
+  if (!explanation.type_notes.empty()) j["type_notes"] = explanation.type_notes;
 
   json stages = json::array();
   for (const StageCheck& s : explanation.stages) {
@@ -137,6 +140,7 @@ nlohmann::json to_json(const Explanation& explanation) {
   if (explanation.next) {
     json next = json::object();
     next["stage"] = explanation.next->stage;
+    if (!explanation.next->step) next["step"] = false;  // a parallel path, not the next step up
     json missing = json::array();
     for (const std::string& line : explanation.next->missing) missing.push_back(line);
     next["missing"] = std::move(missing);

@@ -52,7 +52,7 @@ struct StateData : LifecycleFields {
   Lead lead;  ///< lead.events is the ledger: the events that take part, in applied order
   // event tracking
   StreamAccumulator acc;
-  SeenIds ids;  ///< event ids in the ledger (the first copy of an id counts)
+  SeenIds ids;  ///< event ids in the ledger (the copy that counts_before() the others counts)
   std::vector<std::uint32_t> impliers;  ///< ledger indices of events of implied_by types
   // lifecycle (the rest is in LifecycleFields)
   std::optional<Hold> hold;
@@ -92,7 +92,18 @@ struct StateData : LifecycleFields {
 
   ApplyResult apply(Event e) {
     if (ignored(e)) return ApplyResult::automated;
-    if (!ids.first(e)) return ApplyResult::duplicate;
+    std::size_t replace = 0;
+    switch (ids.admit(e, lead.events, &replace)) {
+      case SeenIds::Admit::drop:
+        return ApplyResult::duplicate;
+      case SeenIds::Admit::replace:
+        // An earlier copy of an event already counted: it counts instead.
+        lead.events[replace] = std::move(e);
+        rebuild();
+        return ApplyResult::replayed;
+      case SeenIds::Admit::keep:
+        break;
+    }
     const std::int64_t ms = ms_of(e.at);
     const bool late = acc.any() && ms < acc.newest();
     lead.events.push_back(std::move(e));
@@ -120,8 +131,10 @@ struct StateData : LifecycleFields {
     ids.clear();
     for (Event& e : events) {
       if (ignored(e)) continue;
-      if (!ids.first(e)) continue;
-      lead.events.push_back(std::move(e));
+      std::size_t replace = 0;
+      const SeenIds::Admit admit = ids.admit(e, lead.events, &replace);
+      if (admit == SeenIds::Admit::keep) lead.events.push_back(std::move(e));
+      if (admit == SeenIds::Admit::replace) lead.events[replace] = std::move(e);
     }
     rebuild();
   }

@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "leadscore/json.hpp"
+#include "leadscore/time.hpp"
+
 #include "explain/explain.hpp"
 
 namespace leadscore {
@@ -29,12 +32,37 @@ std::string points_text(double v) {
   return buf;
 }
 
+/// The kind of score a rule adds to (behaviour rules: engagement).
+bool adds_to_fit(const Qualifier& q, const std::string& id) {
+  for (const auto& r : q.config().rules) {
+    if (r.id == id) return r.kind == RuleKind::fit;
+  }
+  return false;
+}
+
 }  // namespace
+
+std::vector<std::string> lifecycle_changes(const Config& before, const Config& after) {
+  const nlohmann::json a = to_json(before).value("lifecycle", nlohmann::json::object());
+  const nlohmann::json b = to_json(after).value("lifecycle", nlohmann::json::object());
+  std::map<std::string, bool> keys;  // sorted, each once
+  for (const auto& [k, v] : a.items()) keys[k] = b.contains(k) && b.at(k) == v;
+  for (const auto& [k, v] : b.items()) {
+    if (!a.contains(k)) keys[k] = false;
+  }
+  std::vector<std::string> out;
+  for (const auto& [k, same] : keys) {
+    if (!same) out.push_back("/lifecycle/" + k);
+  }
+  return out;
+}
 
 ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span<const Lead> leads,
                       Instant as_of) {
   ModelDiff diff;
   diff.leads = leads.size();
+  diff.as_of = as_of;
+  diff.lifecycle_changes = lifecycle_changes(before.config(), after.config());
   std::map<std::pair<std::string, std::string>, std::size_t> moves;
   for (std::size_t i = 0; i < leads.size(); ++i) {
     const Qualification qb = before.qualify(leads[i], as_of);
@@ -64,16 +92,27 @@ ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span
       }
       return false;
     };
+    // What the clamped scores did, when the bounds absorbed part of the rules' change.
+    const auto signed_text = [](double v) { return (v > 0 ? "+" : "") + points_text(v); };
+    const auto clamped_note = [&](bool fit) -> std::string {
+      const double raw = fit ? ea.fit_unclamped - eb.fit_unclamped
+                             : ea.engagement_unclamped - eb.engagement_unclamped;
+      const double eff = fit ? qa.fit - qb.fit : qa.engagement - qb.engagement;
+      if (raw == eff) return "";
+      return std::string("; ") + (fit ? "fit" : "engagement") + " moves by " + signed_text(eff) +
+             " after clamping";
+    };
     for (const auto& [id, p] : points) {
       if (p.first == p.second) continue;
       std::string line = id + ": " + points_text(p.first) + " -> " + points_text(p.second);
       const double delta = p.second - p.first;
+      const std::string note = clamped_note(adds_to_fit(has_rule(after, id) ? after : before, id));
       if (!has_rule(after, id)) {
-        line += " (rule removed)";
+        line += " (rule removed" + note + ")";
       } else if (!has_rule(before, id)) {
-        line += " (new rule)";
+        line += " (new rule" + note + ")";
       } else {
-        line += std::string(" (") + (delta > 0 ? "+" : "") + points_text(delta) + ")";
+        line += " (" + signed_text(delta) + note + ")";
       }
       lines.emplace_back(std::fabs(delta), std::move(line));
     }
@@ -110,6 +149,15 @@ ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span
 std::string ModelDiff::to_text(std::size_t max_leads) const {
   std::string out = std::to_string(leads) + " leads: " + std::to_string(stage_changes) +
                     " change stage, " + std::to_string(score_changes) + " change score\n";
+  out += "as of " + format_instant(as_of) + "\n";
+  if (!lifecycle_changes.empty()) {
+    out += "\nLifecycle settings changed, not reviewed (";
+    for (std::size_t i = 0; i < lifecycle_changes.size(); ++i)
+      out += (i ? ", " : "") + lifecycle_changes[i];
+    out +=
+        "): this review scores each lead from its own events; recycling, regression and "
+        "feedback act on a lead's history (LeadState), which it does not replay.\n";
+  }
   if (!moves.empty()) out += "\nStage moves:\n";
   for (const auto& [from, to, n] : moves) {
     out += "  " + from + " -> " + to + ": " + std::to_string(n) + "\n";
@@ -132,6 +180,9 @@ std::string ModelDiff::to_text(std::size_t max_leads) const {
 std::string ModelDiff::to_json() const {
   nlohmann::json j = nlohmann::json::object();
   j["leads"] = leads;
+  j["as_of"] = format_instant(as_of);
+  j["lifecycle_changes"] = lifecycle_changes;
+  j["lifecycle_reviewed"] = false;
   j["stage_changes"] = stage_changes;
   j["score_changes"] = score_changes;
   nlohmann::json m = nlohmann::json::array();

@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -284,14 +285,25 @@ class Evaluator {
  public:
   Evaluator(const Config& config, const Lead& lead, Instant as_of)
       : c_(config), lead_(lead), as_of_(as_of) {
-    // Event hygiene: a repeated delivery (a non-empty id seen on an earlier
-    // event, in input order) and, unless options.ignore_automated is false,
-    // an automated event take part in nothing.
-    std::set<std::string> ids;
-    for (const Event& e : lead_.events) {
-      bool skip = c_.options.ignore_automated && e.automated;
-      if (!e.id.empty() && !ids.insert(e.id).second) skip = true;
-      skipped_.push_back(skip);
+    // Event hygiene: unless options.ignore_automated is false, an automated
+    // event takes part in nothing; of the other events sharing a non-empty
+    // id, only the smallest by (time, type, automated, properties) counts
+    // (the first in input order among equal ones).
+    const auto key = [](const Event& e) {
+      return std::tie(e.at, e.type, e.automated, e.properties);
+    };
+    std::map<std::string, std::size_t> winner;
+    for (std::size_t i = 0; i < lead_.events.size(); ++i) {
+      const Event& e = lead_.events[i];
+      const bool ignored = c_.options.ignore_automated && e.automated;
+      skipped_.push_back(ignored);
+      if (ignored || e.id.empty()) continue;
+      const auto [it, inserted] = winner.try_emplace(e.id, i);
+      if (!inserted && key(e) < key(lead_.events[it->second])) it->second = i;
+    }
+    for (std::size_t i = 0; i < lead_.events.size(); ++i) {
+      const Event& e = lead_.events[i];
+      if (!skipped_[i] && !e.id.empty() && winner.at(e.id) != i) skipped_[i] = true;
     }
   }
 
@@ -387,7 +399,12 @@ class Evaluator {
 
   [[nodiscard]] std::optional<std::string> email_domain() const {
     if (!lead_.contact.email) return std::nullopt;
-    const std::string& e = *lead_.contact.email;
+    // White space around the address does not count (as the CSV mapper trims).
+    std::string e = *lead_.contact.email;
+    while (!e.empty() && std::string_view(" \t\r\n\v\f").find(e.back()) != std::string_view::npos)
+      e.pop_back();
+    while (!e.empty() && std::string_view(" \t\r\n\v\f").find(e.front()) != std::string_view::npos)
+      e.erase(0, 1);
     const std::size_t at = e.rfind('@');
     if (at == std::string::npos || at + 1 >= e.size()) return std::nullopt;
     return e.substr(at + 1);
