@@ -161,7 +161,9 @@ void Compiler::fill_operand(Node& n, const Operand& v) {
     case 4: {
       n.operand = OperandKind::texts;
       for (const auto& s : std::get<4>(v)) n.texts.push_back(n.ci ? to_lower(s) : s);
-      if (n.op == Op::in || n.op == Op::not_in) n.set = StringSet(n.texts, n.ci);
+      if (n.op == Op::in || n.op == Op::not_in || n.op == Op::contains_any)
+        n.set = StringSet(n.texts, n.ci);
+      if (n.op == Op::contains_any) n.phrases = PhraseMatcher(n.texts, n.ci);
       break;
     }
     case 5: {

@@ -45,19 +45,6 @@ std::size_t find_text(std::string_view hay, std::string_view needle, std::size_t
   return std::string_view::npos;
 }
 
-bool contains_word(std::string_view hay, std::string_view phrase, bool ci) noexcept {
-  if (phrase.empty()) return false;
-  std::size_t pos = 0;
-  while ((pos = find_text(hay, phrase, pos, ci)) != std::string_view::npos) {
-    const bool left = pos == 0 || !is_word_char(hay[pos - 1]);
-    const std::size_t end = pos + phrase.size();
-    const bool right = end == hay.size() || !is_word_char(hay[end]);
-    if (left && right) return true;
-    ++pos;
-  }
-  return false;
-}
-
 /// Case folding done once per compared value, on the stack: the operands of
 /// a case-insensitive node are already lower case (compile.cpp folds them),
 /// so after folding the value every phrase search is a plain byte
@@ -98,19 +85,6 @@ std::size_t find_plain(std::string_view hay, std::string_view needle, std::size_
   return std::string_view::npos;
 }
 
-/// contains_word() on a folded value with a folded phrase.
-bool contains_word_folded(std::string_view hay, std::string_view phrase) noexcept {
-  if (phrase.empty()) return false;
-  for (std::size_t pos = find_plain(hay, phrase, 0); pos != std::string_view::npos;
-       pos = find_plain(hay, phrase, pos + 1)) {
-    const bool left = pos == 0 || !is_word_char(hay[pos - 1]);
-    const std::size_t end = pos + phrase.size();
-    const bool right = end == hay.size() || !is_word_char(hay[end]);
-    if (left && right) return true;
-  }
-  return false;
-}
-
 /// `v` is text; with its folded hash known (a bound attribute), ci `eq` /
 /// `in` compare hashes first and the text only when they are equal.
 bool compare_text(const Node& n, const Val& v) noexcept {
@@ -143,14 +117,8 @@ bool compare_text(const Node& n, const Val& v) noexcept {
     case Op::ends_with:
       return s.size() >= n.text.size() &&
              text_equals(s.substr(s.size() - n.text.size()), n.text, n.ci);
-    case Op::contains_any: {
-      const Folded f(s, n.ci);
-      for (const auto& phrase : n.texts) {
-        if (f.fits() ? contains_word_folded(f.view(), phrase) : contains_word(s, phrase, n.ci))
-          return true;
-      }
-      return false;
-    }
+    case Op::contains_any:  // one pass over the text, whatever the number of phrases
+      return n.phrases.matches(s);
     default:
       return false;
   }
@@ -191,11 +159,9 @@ bool compare_list(const Node& n, const std::vector<std::string>& list) noexcept 
         if (text_equals(e, n.text, n.ci)) return true;
       }
       return false;
-    case Op::contains_any:
+    case Op::contains_any:  // one lookup per item, whatever the number of phrases
       for (const auto& e : list) {
-        for (const auto& t : n.texts) {
-          if (text_equals(e, t, n.ci)) return true;
-        }
+        if (n.set.contains(e)) return true;
       }
       return false;
     case Op::in:

@@ -16,6 +16,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "model/fields.hpp"
+#include "model/phrase_matcher.hpp"
 #include "model/string_set.hpp"
 
 namespace leadscore::detail {
@@ -43,7 +44,8 @@ struct Node {
   std::uint64_t text_hash = 0;  ///< StringSet::hash(text, true), for ci eq / ne
   std::vector<std::string>
       texts;                    ///< operand list (lower-cased when ci), for contains_any / list ops
-  StringSet set;                ///< in / not_in over texts
+  StringSet set;                ///< in / not_in over texts; contains_any over a list's items
+  PhraseMatcher phrases;        ///< contains_any over a text
   std::vector<double> numbers;  ///< in / not_in over numbers (sorted)
   std::string display;          ///< readable form, e.g. "company.employees >= 50"
   std::string field_name;       ///< field path as written
