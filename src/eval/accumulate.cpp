@@ -290,7 +290,7 @@ void StreamAccumulator::Kept::push(std::int64_t t, std::int64_t value, std::int6
   const std::int64_t before = events.empty() ? 0 : events.back().prefix;
   events.push_back(Timed{t, value, sat_add(before, value)});
   // Entries that no later as_of can see inside the window.
-  while (head < events.size() && events[head].t < t - window_ms) {
+  while (head < events.size() && events[head].t < sat_sub(t, window_ms)) {
     ++head;
     ++dropped;
   }

@@ -98,6 +98,8 @@ class SeenIds {
  public:
   /// Whether `e` takes part: no id, or the first event seen with its id.
   bool first(const Event& e) { return e.id.empty() || ids_.insert(e.id).second; }
+  /// Whether an event with `e`'s (non-empty) id was seen, without recording it.
+  [[nodiscard]] bool seen(const Event& e) const { return !e.id.empty() && ids_.contains(e.id); }
   void clear() noexcept { ids_.clear(); }
 
  private:
@@ -200,7 +202,7 @@ void finish_aggregates(const Model& m, Scratch& s) noexcept;
 /// history) read at `as_of_ms`.
 constexpr bool in_window(std::int64_t window_ms, std::int64_t t_ms,
                          std::int64_t as_of_ms) noexcept {
-  return window_ms < 0 || as_of_ms - t_ms <= window_ms;
+  return window_ms < 0 || sat_sub(as_of_ms, t_ms) <= window_ms;  // saturating: Instant::min/max
 }
 
 // ---- qualify(): a whole lead at a known as_of --------------------------------
