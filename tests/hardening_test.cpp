@@ -225,8 +225,8 @@ TEST(Hardening, ExtremeInstantsSaturate) {
 // ---- finding 14: tampered states -----------------------------------------------------
 
 std::string state_with(std::string_view members) {
-  return R"({"format":"leadscore.lead_state","version":1,"lead":{"id":"L"},)" +
-         std::string(members) + "}";
+  return R"({"format":"leadscore.lead_state","version":1,"lead":{"id":"L"},"stage":"")" +
+         std::string(members.empty() ? "" : ",") + std::string(members) + "}";
 }
 
 std::string first_error(const Result<LeadState>& r) {
@@ -266,7 +266,7 @@ TEST(Hardening, NulByteIsInvalidJson) {
   EXPECT_FALSE(Qualifier::from_json_text("{\"name\":\"x\"}\0"sv).ok());
   const Qualifier q = Qualifier::with_default_config();
   EXPECT_EQ(
-      first_error(LeadState::from_json(q, state_with("\"stage\":\"\"") + std::string(1, '\0'))),
+      first_error(LeadState::from_json(q, state_with("") + std::string(1, '\0'))),
       "json_syntax at ");
 }
 

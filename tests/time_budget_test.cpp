@@ -63,7 +63,7 @@ Event page_view(std::size_t i, std::size_t n, bool reversed) {
   Event e;
   e.type = "page_view";
   const auto k = static_cast<std::int64_t>(reversed ? n - i : i);
-  e.at = as_of() - std::chrono::hours(24 * 300) + std::chrono::seconds(k);
+  e.at = as_of() - std::chrono::hours(24) + std::chrono::seconds(k);
   return e;
 }
 

@@ -362,7 +362,15 @@ Result<LeadState> LeadState::load_state(const Qualifier& qualifier, std::string_
   std::vector<Diagnostic> errors = stage_errors(qualifier, saved);
   if (!errors.empty()) return Result<LeadState>(located(std::move(errors), text));
 
-  LeadState state(qualifier, std::move(saved.lead));
+  // The saved lead within Limits can still be over what a state holds (a
+  // lead of more than max_lead_bytes of JSON): an error, not an exception.
+  std::optional<LeadState> loaded;
+  try {
+    loaded.emplace(qualifier, std::move(saved.lead));
+  } catch (const Error& e) {
+    return Result<LeadState>(located(e.diagnostics(), text));
+  }
+  LeadState& state = *loaded;
   saved.fields.stage = saved.stage.value_or("");
   state.restore(std::move(saved.fields));
   std::vector<Diagnostic> warnings = std::move(reader.warnings);
