@@ -246,6 +246,9 @@ TEST(Hardening, TamperedStatesDoNotLoad) {
       first_error(LeadState::from_json(q, state_with(R"("observed_at":"2026-01-01T00:00:00Z",)"
                                                      R"("entered_at":"2026-02-01T00:00:00Z")"))),
       "invalid_value at /entered_at");
+  EXPECT_EQ(
+      first_error(LeadState::from_json(q, state_with(R"("entered_at":"2027-03-01T10:00:00Z")"))),
+      "invalid_value at /entered_at");  // found by fuzz target lead_state_json
   const std::string future = state_with(R"("observed_at":"9999-12-31T00:00:00Z")");
   EXPECT_TRUE(LeadState::from_json(q, future).ok());  // no clock: consistent by itself
   EXPECT_EQ(first_error(LeadState::from_json(q, future, as_of())), "invalid_value at /observed_at");
@@ -265,9 +268,8 @@ TEST(Hardening, NulByteIsInvalidJson) {
   EXPECT_FALSE(parse_lead("{\"id\":\"a\0b\"}"sv).ok());
   EXPECT_FALSE(Qualifier::from_json_text("{\"name\":\"x\"}\0"sv).ok());
   const Qualifier q = Qualifier::with_default_config();
-  EXPECT_EQ(
-      first_error(LeadState::from_json(q, state_with("") + std::string(1, '\0'))),
-      "json_syntax at ");
+  EXPECT_EQ(first_error(LeadState::from_json(q, state_with("") + std::string(1, '\0'))),
+            "json_syntax at ");
 }
 
 }  // namespace

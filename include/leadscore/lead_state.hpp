@@ -188,7 +188,8 @@ class LEADSCORE_EXPORT LeadState {
   ///
   /// A state is checked as far as it can be without a clock: its instants
   /// must agree with each other (entered_at, failing_since and every
-  /// history entry not later than observed_at), `config` must be an object
+  /// history entry set only with observed_at, and not later than it),
+  /// `config` must be an object
   /// and its name and fingerprint strings; otherwise the errors are
   /// `invalid_value` / `wrong_type`.
   static Result<LeadState> from_json(const Qualifier& qualifier, std::string_view text);

@@ -97,7 +97,11 @@ class StateReader final : public detail::JsonReader {
         error("invalid_value", std::move(pointer),
               std::string(what) + " " + format_instant(*t) + " is later than the loading time " +
                   format_instant(*not_after));
-      } else if (f.observed && *t > *f.observed) {
+      } else if (!f.observed) {
+        error("invalid_value", std::move(pointer),
+              std::string(what) + " " + format_instant(*t) +
+                  " is set but observed_at is not (a state records instants when observed)");
+      } else if (*t > *f.observed) {
         error("invalid_value", std::move(pointer),
               std::string(what) + " " + format_instant(*t) + " is later than observed_at " +
                   format_instant(*f.observed));
