@@ -493,8 +493,9 @@ TEST_F(LeadFastJson, EveryKindOfProblemIsLeftToParseLead) {
       {R"("lead")", Outcome::declined_invalid},
       {"", Outcome::declined_invalid},
       {"{\"id\":\"a\"}\f", Outcome::declined_invalid},
-      // nlohmann (hence parse_lead) stops reading at a NUL byte after the value.
-      {std::string("{\"id\":\"a\"}\0", 11), Outcome::declined_valid},
+      // A NUL byte is invalid JSON anywhere (parse_lead used to stop reading
+      // at one after the value; issue 12, finding 15).
+      {std::string("{\"id\":\"a\"}\0", 11), Outcome::declined_invalid},
       {std::string("{\"id\":\0\"a\"}", 11), Outcome::declined_invalid},
       {std::string(70, '[') + std::string(70, ']'), Outcome::declined_invalid},
   };

@@ -81,7 +81,10 @@ struct CsvRecord {
 /// character after a closing quote, the wrong number of fields, over the
 /// size limit — the error is reported on the record's first line, its fields
 /// are cleared, and reading resumes on the following line. So one unbalanced
-/// quote costs one record, not the rest of the file.
+/// quote costs one record, not the rest of the file. Such a record is read
+/// only up to the end of the field where it is first known broken (an error
+/// after a line break inside quotes): its errors are the ones found up to
+/// there, and recovery costs time linear in the input.
 ///
 /// Blank lines (no character at all before the line end) are skipped; they
 /// still count in line numbers.

@@ -103,11 +103,23 @@ class LEADSCORE_EXPORT LeadState {
   /// Adds one event. Repeated deliveries (same non-empty id) and, unless the
   /// configuration says otherwise, automated events are ignored. Events in
   /// time order cost only the rules and aggregates subscribed to their
-  /// type; an event older than the newest one replays those rules over the
-  /// history of the lead.
+  /// type; an event older than the newest one (or of an implied_by type)
+  /// marks the accumulators stale, and the next read (score, explain,
+  /// observe, feedback, rescore) rebuilds them from the history once, in
+  /// O(n log n): n events fed in any order cost O(n log n) before a read.
+  ///
+  /// What to_json() writes must load, so apply() enforces the limits that
+  /// from_json() reads with (the defaults of leadscore::Limits): at most
+  /// max_events_per_lead events, strings of at most max_string_length
+  /// bytes, at most max_properties properties, an instant in years
+  /// 0001..9999 (kFirstInstant..kLastInstant) and a lead of at most
+  /// max_lead_bytes of JSON. An event beyond one throws leadscore::Error
+  /// (`limit_exceeded` or `invalid_value`, pointer into the saved state)
+  /// and changes nothing. The constructor checks its lead the same way.
   ApplyResult apply(Event event);
   /// Replaces the profile (contact, company, job title, attributes, ...);
   /// the events are kept. Fit rules see the new profile at the next score().
+  /// Checked as lead JSON is read (throws leadscore::Error, changes nothing).
   void set_profile(Lead profile);
   /// The lead: profile plus every event counted so far, in the order applied.
   [[nodiscard]] const Lead& lead() const noexcept;
@@ -120,6 +132,8 @@ class LEADSCORE_EXPORT LeadState {
   /// instant earlier than the newest event recomputes from the history.
   /// Stage conditions see the lifecycle fields stage.current,
   /// stage.days_in_stage and sales.status.
+  /// Any instant may be read, Instant::min() and max() included (time
+  /// arithmetic saturates).
   [[nodiscard]] Qualification score(Instant as_of) const;
   /// score() with every reason behind it (Qualifier::explain()).
   [[nodiscard]] Explanation explain(Instant as_of) const;
@@ -131,7 +145,10 @@ class LEADSCORE_EXPORT LeadState {
   /// and requalification. Returns the transitions this observation added
   /// (usually none; a view into history(), valid until the next change).
   /// Observations must not go back in time: an as_of earlier than the last
-  /// observation changes nothing and returns no transition.
+  /// observation changes nothing and returns no transition. observe(),
+  /// feedback() and rescore() record their instant, so it must lie in years
+  /// 0001..9999, and the history must be under half of max_lead_bytes of
+  /// JSON; otherwise they throw leadscore::Error and change nothing.
   std::span<const Transition> observe(Instant as_of);
   /// Records sales feedback at `at` and applies the policy: accepted locks
   /// the stage against demotion and against recycle rules that name
@@ -168,7 +185,21 @@ class LEADSCORE_EXPORT LeadState {
   /// configuration loads under a newer one (with a `config_changed` warning)
   /// unless its stage no longer exists (`state_unknown_stage`). Errors carry
   /// JSON pointers and line:column.
+  ///
+  /// A state is checked as far as it can be without a clock: its instants
+  /// must agree with each other (entered_at, failing_since and every
+  /// history entry set only with observed_at, and not later than it),
+  /// `config` must be an object
+  /// and its name and fingerprint strings; otherwise the errors are
+  /// `invalid_value` / `wrong_type`.
   static Result<LeadState> from_json(const Qualifier& qualifier, std::string_view text);
+  /// The same, and no saved instant (observed_at, entered_at, failing_since,
+  /// a history entry) may be later than `not_after` (`invalid_value`).
+  /// Pass the current time when states come from a store that others can
+  /// write: an observed_at far in the future would otherwise make every
+  /// observe() before it a no-op.
+  static Result<LeadState> from_json(const Qualifier& qualifier, std::string_view text,
+                                     Instant not_after);
 
  private:
   LeadState() = default;
@@ -176,6 +207,8 @@ class LEADSCORE_EXPORT LeadState {
   // (src/lifecycle/saved_state.hpp).
   [[nodiscard]] detail::SavedState saved_state() const;
   void restore(detail::SavedState saved);
+  static Result<LeadState> load_state(const Qualifier& qualifier, std::string_view text,
+                                      std::optional<Instant> not_after);
   std::unique_ptr<detail::StateData> d_;
 };
 

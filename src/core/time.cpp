@@ -153,8 +153,12 @@ std::optional<Instant> parse_instant(std::string_view text) noexcept {
   int offset_minutes = 0;
   if (!parse_zone(in, offset_minutes)) return std::nullopt;
 
-  return midnight + std::chrono::hours{hh} + std::chrono::minutes{mm - offset_minutes} +
-         std::chrono::seconds{ss} + std::chrono::milliseconds{millis};
+  const Instant t = midnight + std::chrono::hours{hh} + std::chrono::minutes{mm - offset_minutes} +
+                    std::chrono::seconds{ss} + std::chrono::milliseconds{millis};
+  // An offset may move the instant out of years 0001..9999 (in UTC), which
+  // format_instant() would write as year 0 or 10000 and nothing reads back.
+  if (!in_instant_range(t)) return std::nullopt;
+  return t;
 }
 
 std::string format_instant(Instant t) {

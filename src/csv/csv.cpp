@@ -141,6 +141,7 @@ struct CsvReader::Impl {
     std::size_t newlines = 0;  // line breaks inside quoted fields
     std::size_t open_quote_column = 0;
     End end = End::eof;
+    bool cut = false;  // stopped early: broken and spanning lines (see broken_multiline)
   };
 
   /// What comes after a field.
@@ -187,9 +188,22 @@ struct CsvReader::Impl {
 
   [[nodiscard]] bool too_long() const { return pos - rec_start > opt.max_record_bytes; }
 
+  /// A record that has an error and spans several lines is resynced to its
+  /// second line whatever follows (finish()), so reading it further is
+  /// wasted: stopping there keeps recovery linear. Without it, lines like
+  /// `x"y,"z,w` made every record run to the end of the input (quadratic)
+  /// with one diagnostic per line it swallowed.
+  [[nodiscard]] static bool broken_multiline(const CsvRecord& r, const Scan& scan) noexcept {
+    return scan.newlines > 0 && !r.errors.empty();
+  }
+
   /// Reads the fields of a record, up to its end (scan.end says which).
   void scan_fields(CsvRecord& r, Scan& scan) {
     for (;;) {  // one field per iteration
+      if (broken_multiline(r, scan)) {
+        scan.cut = true;
+        return;
+      }
       std::string& f = field_slot(r.fields, scan.nfields);
       ++scan.nfields;
       bool tail = false;  // text after a closing quote: read on, error reported
@@ -361,7 +375,7 @@ struct CsvReader::Impl {
                         " fields, more than max_fields = " + std::to_string(opt.max_fields)));
     }
     const bool unbalanced = !r.errors.empty() && r.errors.back().code == "csv_unbalanced_quote";
-    if (expected_fields != 0 && n != expected_fields && !unbalanced) {
+    if (expected_fields != 0 && n != expected_fields && !unbalanced && !scan.cut) {
       std::string message = "record has " + std::to_string(n) + " field" + (n == 1 ? "" : "s") +
                             ", the header has " + std::to_string(expected_fields);
       if (scan.newlines > 0) message += " (it spans several lines: an unbalanced quote?)";

@@ -118,7 +118,8 @@ namespace {
 // std::strong_order (NaN included), so that sorting by it is well defined.
 std::strong_ordering compare_value(const PropertyValue& a, const PropertyValue& b) noexcept {
   if (a.index() != b.index()) return a.index() <=> b.index();
-  if (const auto* x = std::get_if<std::string>(&a)) return x->compare(std::get<std::string>(b)) <=> 0;
+  if (const auto* x = std::get_if<std::string>(&a))
+    return x->compare(std::get<std::string>(b)) <=> 0;
   return std::strong_order(std::get<double>(a), std::get<double>(b));
 }
 
@@ -142,11 +143,11 @@ bool counts_before(const Event& a, const Event& b) noexcept {
   return compare_content(a, b) < 0;
 }
 
-SeenIds::Admit SeenIds::admit(const Event& e, const std::vector<Event>& ledger,
-                              std::size_t* replace) {
+SeenIds::Admit SeenIds::check(const Event& e, const std::vector<Event>& ledger,
+                              std::size_t* replace) const {
   if (e.id.empty()) return Admit::keep;
-  const auto [it, inserted] = ids_.try_emplace(e.id, ledger.size());
-  if (inserted) return Admit::keep;
+  const auto it = ids_.find(e.id);
+  if (it == ids_.end()) return Admit::keep;
   if (!counts_before(e, ledger[it->second])) return Admit::drop;
   *replace = it->second;
   return Admit::replace;
@@ -343,7 +344,7 @@ void StreamAccumulator::Kept::push(std::int64_t t, std::int64_t value, std::int6
   const std::int64_t before = events.empty() ? 0 : events.back().prefix;
   events.push_back(Timed{t, value, sat_add(before, value)});
   // Entries that no later as_of can see inside the window.
-  while (head < events.size() && events[head].t < t - window_ms) {
+  while (head < events.size() && events[head].t < sat_sub(t, window_ms)) {
     ++head;
     ++dropped;
   }

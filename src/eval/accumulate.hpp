@@ -100,11 +100,17 @@ bool counts_before(const Event& a, const Event& b) noexcept;
 /// non-empty id the one that counts_before() the others counts.
 class SeenIds {
  public:
-  /// What to do with `e`, the event about to become ledger entry `next`:
-  /// keep it (no id, or a new id), drop it (a copy of an id whose ledger
-  /// copy counts before it) or put it in place of ledger entry `*replace`.
+  /// What to do with `e`, the event about to become ledger entry
+  /// ledger.size(): keep it (no id, or a new id), drop it (a copy of an id
+  /// whose ledger copy counts before it) or put it in place of ledger entry
+  /// `*replace`. Records nothing (see record()).
   enum class Admit : std::uint8_t { keep, drop, replace };
-  Admit admit(const Event& e, const std::vector<Event>& ledger, std::size_t* replace);
+  [[nodiscard]] Admit check(const Event& e, const std::vector<Event>& ledger,
+                            std::size_t* replace) const;
+  /// The event now at ledger entry `index` is the copy of its id that counts.
+  void record(const Event& e, std::size_t index) {
+    if (!e.id.empty()) ids_.insert_or_assign(e.id, index);
+  }
   void clear() noexcept { ids_.clear(); }
 
  private:
@@ -207,13 +213,14 @@ void finish_aggregates(const Model& m, Scratch& s) noexcept;
 /// history) read at `as_of_ms`.
 constexpr bool in_window(std::int64_t window_ms, std::int64_t t_ms,
                          std::int64_t as_of_ms) noexcept {
-  return window_ms < 0 || as_of_ms - t_ms <= window_ms;
+  return window_ms < 0 || sat_sub(as_of_ms, t_ms) <= window_ms;  // saturating: Instant::min/max
 }
 
 // ---- qualify(): a whole lead at a known as_of --------------------------------
 
 /// Walks a lead's events (any order) into `s` at `as_of`: ignored events and
-/// repeated ids (all copies but the one that counts_before() the others) skipped, the rest in time order (ties in input order).
+/// repeated ids (all copies but the one that counts_before() the others) skipped, the rest in time
+/// order (ties in input order).
 class EventAccumulator {
  public:
   /// `where(roots, event)` evaluates event-context conditions.

@@ -664,8 +664,7 @@ class Evaluator final : public EvalView {
         return number(static_cast<double>(acc.sum) / 1e6);
       case Measure::days_since_last:
         if (!acc.any) return Val{};
-        return number(static_cast<double>(as_of_.time_since_epoch().count() - acc.last) /
-                      static_cast<double>(kMillisPerDay));
+        return number(days_between(Instant(std::chrono::milliseconds(acc.last)), as_of_));
       case Measure::distinct_days:
         return number(acc.days);
     }

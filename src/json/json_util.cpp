@@ -30,34 +30,39 @@ constexpr std::size_t kNotFound = static_cast<std::size_t>(-1);
 // Positions
 // ---------------------------------------------------------------------------
 
-/// Maps byte offsets to 1-based line and column. Columns count Unicode code
-/// points (UTF-8 continuation bytes do not advance the column); lines end at
-/// '\n'.
-class LineIndex {
- public:
-  explicit LineIndex(std::string_view text) : text_(text) {
-    starts_.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\n') starts_.push_back(i + 1);
+/// 1-based line and column of every offset (any order; offsets past the
+/// end count as the end), in one pass over the text: O(text + k log k) for
+/// k offsets, so a one-line text with many diagnostics stays linear. Columns
+/// count Unicode code points (UTF-8 continuation bytes do not advance the
+/// column); lines end at '\n'.
+std::vector<TextPosition> positions_of(std::string_view text,
+                                       const std::vector<std::size_t>& offsets) {
+  std::vector<std::size_t> order(offsets.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(),
+            [&offsets](std::size_t a, std::size_t b) { return offsets[a] < offsets[b]; });
+  std::vector<TextPosition> out(offsets.size());
+  std::size_t i = 0;
+  std::size_t line = 1;
+  std::size_t column = 1;
+  for (const std::size_t k : order) {
+    const std::size_t target = std::min(offsets[k], text.size());
+    for (; i < target; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) {
+        ++column;
+      }
     }
+    out[k] = {line, column};
   }
+  return out;
+}
 
-  [[nodiscard]] TextPosition at(std::size_t offset) const {
-    offset = std::min(offset, text_.size());
-    const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
-    const std::size_t line = static_cast<std::size_t>(it - starts_.begin());
-    const std::size_t start = *(it - 1);
-    std::size_t column = 1;
-    for (std::size_t i = start; i < offset; ++i) {
-      if ((static_cast<unsigned char>(text_[i]) & 0xC0U) != 0x80U) ++column;
-    }
-    return {line, column};
-  }
-
- private:
-  std::string_view text_;
-  std::vector<std::size_t> starts_;
-};
+TextPosition position_at(std::string_view text, std::size_t offset) {
+  return positions_of(text, {offset}).front();
+}
 
 /// A name shown in a message: at most 80 bytes, cut at a character boundary.
 std::string shown(std::string_view name) {
@@ -402,25 +407,29 @@ void locate_impl(std::vector<Diagnostic>& diagnostics, std::string_view text, bo
   if (!any) return;
   scanner.stop_when_found = true;
   scanner.run();
-  const LineIndex lines(text);
-  std::size_t next_duplicate = 0;
+  // The repeated keys of each pointer, in document order, taken in turn.
+  std::unordered_map<std::string, std::pair<std::size_t, std::vector<std::size_t>>> repeated;
+  for (auto& [pointer, offset] : scanner.duplicates) repeated[pointer].second.push_back(offset);
+  std::vector<Diagnostic*> targets;
+  std::vector<std::size_t> offsets;
   for (Diagnostic& d : diagnostics) {
     if (d.line != 0) continue;
     std::size_t offset = kNotFound;
     if (duplicates && d.code == "duplicate_key") {
-      for (std::size_t i = next_duplicate; i < scanner.duplicates.size(); ++i) {
-        if (scanner.duplicates[i].first == d.pointer) {
-          offset = scanner.duplicates[i].second;
-          next_duplicate = i + 1;
-          break;
-        }
+      if (const auto it = repeated.find(d.pointer); it != repeated.end()) {
+        auto& [next, found] = it->second;
+        if (next < found.size()) offset = found[next++];
       }
     }
     if (offset == kNotFound) offset = innermost_offset(scanner, d.pointer);
     if (offset == kNotFound) continue;
-    const TextPosition position = lines.at(offset);
-    d.line = position.line;
-    d.column = position.column;
+    targets.push_back(&d);
+    offsets.push_back(offset);
+  }
+  const std::vector<TextPosition> positions = positions_of(text, offsets);
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    targets[k]->line = positions[k].line;
+    targets[k]->column = positions[k].column;
   }
 }
 
@@ -514,7 +523,7 @@ class StrictHandler final : public nlohmann::json_sax<json> {
     if (whole_token && last_token.size() > 1 && offset + 1 >= last_token.size()) {
       offset = offset + 1 - last_token.size();
     }
-    const TextPosition at = LineIndex(text_).at(offset);
+    const TextPosition at = position_at(text_, offset);
     d.line = at.line;
     d.column = at.column;
     diagnostics.push_back(std::move(d));
@@ -614,13 +623,26 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
                     ? "invalid UTF-8: byte " + hex_byte(static_cast<unsigned char>(text[bad])) +
                           " is not part of a well-formed UTF-8 sequence"
                     : std::string("invalid UTF-8: the text ends inside a multi-byte sequence");
-    const TextPosition at = LineIndex(text).at(bad);
+    const TextPosition at = position_at(text, bad);
     d.line = at.line;
     d.column = at.column;
     out.diagnostics.push_back(std::move(d));
     return out;
   }
 
+  // nlohmann's reader takes a NUL byte for the end of the input, which would
+  // silently drop whatever follows it; JSON has no place for one (inside a
+  // string it must be written \u0000).
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    Diagnostic d;
+    d.code = "json_syntax";
+    d.message = "a NUL byte (0x00) is not allowed in JSON text";
+    const TextPosition at = position_at(text, nul);
+    d.line = at.line;
+    d.column = at.column;
+    out.diagnostics.push_back(std::move(d));
+    return out;
+  }
   StrictHandler handler(text, max_depth, max_string_length);
   const bool parsed = json::sax_parse(text.data(), text.data() + text.size(), &handler,
                                       json::input_format_t::json, /*strict=*/true);
@@ -644,7 +666,7 @@ TextPosition position_of(std::string_view text, std::string_view pointer) {
   if (!scanner.run()) return {};
   const std::size_t offset = innermost_offset(scanner, pointer);
   if (offset == kNotFound) return {};
-  return LineIndex(text).at(offset);
+  return position_at(text, offset);
 }
 
 nlohmann::json number_json(double value) {

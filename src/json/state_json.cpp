@@ -81,15 +81,52 @@ class StateReader final : public detail::JsonReader {
     read_status(j, saved.fields);
     if (const json* v = member(j, "history")) read_history(*v, saved.fields.history);
     if (const json* v = member(j, "hold"); v && !v->is_null()) read_hold(*v, saved.fields);
-    if (const json* config = member(j, "config"); config && config->is_object()) {
-      if (const json* f = member(*config, "fingerprint"); f && f->is_string()) {
-        saved.fingerprint = f->get<std::string>();
-      }
-    }
+    if (const json* config = member(j, "config")) read_config(*config, saved);
     return saved;
   }
 
+  /// Checks the saved instants against each other (what observe(),
+  /// feedback() and rescore() record never breaks) and, when given, against
+  /// `not_after`: a tampered state must not load silently.
+  void check_instants(const Saved& saved, std::optional<Instant> not_after) {
+    const detail::SavedState& f = saved.fields;
+    const auto check = [&](const std::optional<Instant>& t, std::string pointer,
+                           std::string_view what) {
+      if (!t) return;
+      if (not_after && *t > *not_after) {
+        error("invalid_value", std::move(pointer),
+              std::string(what) + " " + format_instant(*t) + " is later than the loading time " +
+                  format_instant(*not_after));
+      } else if (!f.observed) {
+        error("invalid_value", std::move(pointer),
+              std::string(what) + " " + format_instant(*t) +
+                  " is set but observed_at is not (a state records instants when observed)");
+      } else if (*t > *f.observed) {
+        error("invalid_value", std::move(pointer),
+              std::string(what) + " " + format_instant(*t) + " is later than observed_at " +
+                  format_instant(*f.observed));
+      }
+    };
+    check(f.observed, "/observed_at", "observed_at");
+    check(f.entered, "/entered_at", "entered_at");
+    check(f.failing_since, "/failing_since", "failing_since");
+    for (std::size_t i = 0; i < f.history.size(); ++i) {
+      check(f.history[i].at, child(child("/history", i), "at"), "the transition's instant");
+    }
+  }
+
  private:
+  /// The configuration the state was saved under: an object whose name and
+  /// fingerprint, when present, are strings.
+  void read_config(const json& config, Saved& saved) {
+    if (!config.is_object()) {
+      wrong_type("/config", "an object (name and fingerprint)", config);
+      return;
+    }
+    (void)text(config, "/config", "name", false);
+    saved.fingerprint = text(config, "/config", "fingerprint", false);
+  }
+
   [[nodiscard]] std::string bad_instant_message(const std::string& /*text*/,
                                                 const json& value) const override {
     return "expected an ISO-8601 instant, got " + value.dump();
@@ -218,14 +255,10 @@ class StateReader final : public detail::JsonReader {
   }
 };
 
-/// Diagnostics without a position get the line:column of their pointer.
+/// Diagnostics without a position get the line:column of their pointer (one
+/// pass over the text for all of them).
 std::vector<Diagnostic> located(std::vector<Diagnostic> diagnostics, std::string_view text) {
-  for (Diagnostic& d : diagnostics) {
-    if (d.line != 0) continue;
-    const auto position = detail::position_of(text, d.pointer);
-    d.line = position.line;
-    d.column = position.column;
-  }
+  locate(diagnostics, text);
   return diagnostics;
 }
 
@@ -303,10 +336,22 @@ std::string LeadState::to_json() const {
   json history = json::array();
   for (const Transition& t : s.history) history.push_back(transition_json(t));
   j["history"] = std::move(history);
-  return j.dump();
+  // Invalid UTF-8 in a string set from C++ is written as U+FFFD (as
+  // to_json_text() does), so the text always reads back.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<LeadState> LeadState::from_json(const Qualifier& qualifier, std::string_view text) {
+  return load_state(qualifier, text, std::nullopt);
+}
+
+Result<LeadState> LeadState::from_json(const Qualifier& qualifier, std::string_view text,
+                                       Instant not_after) {
+  return load_state(qualifier, text, not_after);
+}
+
+Result<LeadState> LeadState::load_state(const Qualifier& qualifier, std::string_view text,
+                                        std::optional<Instant> not_after) {
   const Limits limits;
   detail::StrictParse parsed =
       detail::parse_json_strict(text, limits.max_lead_bytes * 2,
@@ -314,13 +359,22 @@ Result<LeadState> LeadState::from_json(const Qualifier& qualifier, std::string_v
   if (!parsed.value) return Result<LeadState>(std::move(parsed.diagnostics));
   StateReader reader;
   Saved saved = reader.read(*parsed.value);
+  if (!has_errors(reader.diagnostics)) reader.check_instants(saved, not_after);
   if (has_errors(reader.diagnostics)) {
     return Result<LeadState>(located(std::move(reader.diagnostics), text));
   }
   std::vector<Diagnostic> errors = stage_errors(qualifier, saved);
   if (!errors.empty()) return Result<LeadState>(located(std::move(errors), text));
 
-  LeadState state(qualifier, std::move(saved.lead));
+  // The saved lead within Limits can still be over what a state holds (a
+  // lead of more than max_lead_bytes of JSON): an error, not an exception.
+  std::optional<LeadState> loaded;
+  try {
+    loaded.emplace(qualifier, std::move(saved.lead));
+  } catch (const Error& e) {
+    return Result<LeadState>(located(e.diagnostics(), text));
+  }
+  LeadState& state = *loaded;
   saved.fields.stage = saved.stage.value_or("");
   state.restore(std::move(saved.fields));
   std::vector<Diagnostic> warnings = std::move(reader.warnings);

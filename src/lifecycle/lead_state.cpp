@@ -21,7 +21,10 @@
 
 #include "leadscore/io.hpp"
 #include "leadscore/json.hpp"
+#include "leadscore/limits.hpp"
 
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
 #include "eval/accumulate.hpp"
 #include "eval/evaluator.hpp"
 #include "explain/explain.hpp"
@@ -39,6 +42,110 @@ constexpr double kDayMs = static_cast<double>(kMillisPerDay);
 
 std::int64_t ms_of(Instant t) noexcept { return t.time_since_epoch().count(); }
 
+// ---- what a saved state can hold ----------------------------------------------
+// to_json() must always write a state that from_json() reads back, so every
+// change is checked against the limits from_json() reads with (Limits{}):
+// events per lead, string lengths, properties, instants of years 0001..9999,
+// and the size of the text (the lead within max_lead_bytes, the history
+// within half of it). Breaking one throws leadscore::Error and changes nothing.
+
+[[noreturn]] void fail(std::string_view code, std::string pointer, std::string message) {
+  throw Error(std::vector<Diagnostic>{make_error(code, std::move(pointer), std::move(message))});
+}
+
+void check_instant(Instant t, std::string_view what, std::string pointer) {
+  if (in_instant_range(t)) return;
+  fail("invalid_value", std::move(pointer),
+       std::string(what) + " " + format_instant(t) +
+           " is outside years 0001..9999: a saved state could not be read back");
+}
+
+/// Bytes of `s` as a JSON string (quotes and escapes included), at most.
+std::size_t json_bytes(std::string_view s) noexcept {
+  const bool valid = utf8_error_offset(s) == std::string_view::npos;
+  std::size_t n = 2;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      n += 2;
+    } else if (u < 0x20) {
+      n += 6;
+    } else if (u >= 0x80 && !valid) {
+      n += 3;  // written as U+FFFD
+    } else {
+      n += 1;
+    }
+  }
+  return n;
+}
+
+/// A string of a lead: at most max_string_length bytes. Returns its JSON bytes.
+std::size_t checked_string(std::string_view s, std::string_view what, const std::string& pointer) {
+  const Limits limits;
+  if (s.size() > limits.max_string_length) {
+    fail("limit_exceeded", pointer,
+         std::string(what) + " of " + std::to_string(s.size()) +
+             " bytes is longer than the limit max_string_length = " +
+             std::to_string(limits.max_string_length));
+  }
+  return json_bytes(s);
+}
+
+/// Checks one event as from_json() would read it back; returns its JSON
+/// bytes (an upper bound).
+std::size_t checked_event_bytes(const Event& e, std::size_t index) {
+  const Limits limits;
+  const std::string p = "/lead/events/" + std::to_string(index);
+  check_instant(e.at, "the event's instant", p + "/at");
+  constexpr std::size_t kEventOverhead = 96;  // braces, keys, the instant, "automated"
+  std::size_t bytes = kEventOverhead + checked_string(e.type, "event type", p + "/type") +
+                      checked_string(e.id, "event id", p + "/id");
+  if (e.properties.size() > limits.max_properties) {
+    fail("limit_exceeded", p + "/properties",
+         "number of properties (" + std::to_string(e.properties.size()) +
+             ") exceeds the limit max_properties = " + std::to_string(limits.max_properties));
+  }
+  for (const auto& [key, value] : e.properties) {
+    const std::string at = p + "/properties/" + pointer_escape(key);
+    bytes += 4 + checked_string(key, "property name", at);
+    const std::string* text = std::get_if<std::string>(&value);
+    bytes += text ? checked_string(*text, "property value", at) : 32;
+  }
+  return bytes;
+}
+
+/// Checks a lead's profile (its events aside) as from_json() would read it
+/// back; returns its JSON bytes.
+std::size_t checked_profile_bytes(const Lead& profile) {
+  const nlohmann::json j = to_json(profile);
+  auto read = lead_from_json(j, Limits{});
+  if (!read.ok()) {
+    std::vector<Diagnostic> errors = read.diagnostics();
+    for (Diagnostic& d : errors) d.pointer = "/lead" + d.pointer;
+    throw Error(std::move(errors));
+  }
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+}
+
+/// JSON bytes of a history entry, at most.
+std::size_t transition_bytes(const Transition& t) noexcept {
+  constexpr std::size_t kTransitionOverhead = 256;  // keys, the instant, cause, three numbers
+  std::size_t n =
+      kTransitionOverhead + json_bytes(t.from) + json_bytes(t.to) + json_bytes(t.reason);
+  for (const auto& c : t.conditions) n += 1 + json_bytes(c);
+  for (const auto& r : t.rules) n += 1 + json_bytes(r);
+  return n;
+}
+
+/// `t` plus `days` (a hold's end), saturated at kLastInstant.
+Instant plus_days(Instant t, double days) noexcept {
+  const double ms = days * kDayMs;
+  if (!(ms < 9e18)) return kLastInstant;
+  std::int64_t end = 0;
+  if (__builtin_add_overflow(ms_of(t), std::llround(ms), &end)) return kLastInstant;
+  return std::min(Instant(std::chrono::milliseconds(end)), kLastInstant);
+}
+
 }  // namespace
 
 struct Hold {
@@ -50,10 +157,18 @@ struct StateData : LifecycleFields {
   Qualifier qualifier;
   std::shared_ptr<const Model> model;
   Lead lead;  ///< lead.events is the ledger: the events that take part, in applied order
-  // event tracking
-  StreamAccumulator acc;
+  // event tracking. The accumulators follow the ledger lazily: an event
+  // older than the newest one (or of an implied_by type) marks them stale,
+  // and the next read rebuilds them once, in O(n log n), so that feeding n
+  // events in any order costs O(n log n) in all (docs/lifecycle.md).
+  mutable StreamAccumulator acc;
+  mutable std::vector<std::uint32_t> impliers;  ///< ledger indices of events of implied_by types
+  mutable bool stale = false;                   ///< acc and impliers lag behind the ledger
+  std::int64_t newest = 0;                      ///< newest instant in the ledger (when not empty)
   SeenIds ids;  ///< event ids in the ledger (the copy that counts_before() the others counts)
-  std::vector<std::uint32_t> impliers;  ///< ledger indices of events of implied_by types
+  std::size_t lead_bytes = 0;     ///< JSON bytes of the lead, at most (profile and events)
+  std::size_t profile_bytes = 0;  ///< the profile's part of lead_bytes
+  std::size_t history_bytes = 0;  ///< JSON bytes of the history, at most
   // lifecycle (the rest is in LifecycleFields)
   std::optional<Hold> hold;
 
@@ -65,14 +180,15 @@ struct StateData : LifecycleFields {
   [[nodiscard]] Impliers implier_events() const noexcept { return Impliers{lead.events, impliers}; }
 
   /// Feeds one ledger event to the accumulators.
-  void feed(std::size_t i) {
+  void feed(std::size_t i) const {
     const Event& e = lead.events[i];
     const std::uint32_t type = event_type_id(*model, e.type);
     acc.feed(e, type, implier_events());
   }
 
   /// Rebuilds the accumulators from the ledger, in time order (stable).
-  void rebuild() {
+  void rebuild() const {
+    stale = false;
     acc.clear();
     impliers.clear();
     for (std::size_t i = 0; i < lead.events.size(); ++i) {
@@ -90,53 +206,136 @@ struct StateData : LifecycleFields {
 
   bool ignored(const Event& e) const { return ignored_event(*model, e); }
 
+  /// The JSON bytes the lead has with one more event of `event_bytes`;
+  /// throws when the ledger is full or the lead would outgrow max_lead_bytes.
+  [[nodiscard]] std::size_t grown_lead_bytes(std::size_t event_bytes) const {
+    const Limits limits;
+    if (lead.events.size() >= limits.max_events_per_lead) {
+      fail("limit_exceeded", "/lead/events",
+           "number of events would exceed the limit max_events_per_lead = " +
+               std::to_string(limits.max_events_per_lead) +
+               " (a saved state could not be read back)");
+    }
+    const std::size_t bytes = lead_bytes + event_bytes;
+    check_lead_bytes(bytes);
+    return bytes;
+  }
+
+  /// Throws unless a lead of `bytes` JSON bytes could be read back.
+  static void check_lead_bytes(std::size_t bytes) {
+    const Limits limits;
+    if (bytes > limits.max_lead_bytes) {
+      fail("limit_exceeded", "/lead/events",
+           "the lead's JSON text would exceed the limit max_lead_bytes = " +
+               std::to_string(limits.max_lead_bytes) +
+               " bytes (a saved state could not be read back)");
+    }
+  }
+
+  /// Puts `e`, an earlier copy of the id of ledger entry `i`, in its place:
+  /// the copy that counts_before() the others counts, whatever the order.
+  void replace_event(std::size_t i, Event e) {
+    const std::size_t bytes =
+        lead_bytes - checked_event_bytes(lead.events[i], i) + checked_event_bytes(e, i);
+    check_lead_bytes(bytes);
+    lead_bytes = bytes;
+    ids.record(e, i);
+    lead.events[i] = std::move(e);
+    stale = true;  // newest stays an upper bound: later events may be rebuilt needlessly
+  }
+
+  /// Adds an event that takes part (checked, not a repeated id) to the ledger.
+  void push(Event e, std::size_t bytes) {
+    ids.record(e, lead.events.size());
+    lead_bytes = bytes;
+    const std::int64_t ms = ms_of(e.at);
+    if (lead.events.empty() || ms > newest) newest = ms;
+    lead.events.push_back(std::move(e));
+  }
+
   ApplyResult apply(Event e) {
     if (ignored(e)) return ApplyResult::automated;
     std::size_t replace = 0;
-    switch (ids.admit(e, lead.events, &replace)) {
+    switch (ids.check(e, lead.events, &replace)) {
       case SeenIds::Admit::drop:
         return ApplyResult::duplicate;
       case SeenIds::Admit::replace:
-        // An earlier copy of an event already counted: it counts instead.
-        lead.events[replace] = std::move(e);
-        rebuild();
+        replace_event(replace, std::move(e));
         return ApplyResult::replayed;
       case SeenIds::Admit::keep:
         break;
     }
-    const std::int64_t ms = ms_of(e.at);
-    const bool late = acc.any() && ms < acc.newest();
-    lead.events.push_back(std::move(e));
-    if (is_implier_type(*model, event_type_id(*model, lead.events.back().type))) {
-      // It may pair with events already counted ("the click implies the
-      // open"): those rules are re-read with it known.
-      rebuild();
-      return late ? ApplyResult::replayed : ApplyResult::applied;
-    }
-    if (!late) {
-      feed(lead.events.size() - 1);
-      return ApplyResult::applied;
-    }
-    // Older than the newest event: the history is re-read in time order.
+    const std::size_t bytes = grown_lead_bytes(checked_event_bytes(e, lead.events.size()));
+    const bool late = !lead.events.empty() && ms_of(e.at) < newest;
+    push(std::move(e), bytes);
+    // An event of an implied_by type may pair with events already counted
+    // ("the click implies the open"); an older one must be counted in time
+    // order. Either way the accumulators are rebuilt at the next read.
     // Events at the same instant keep the order in which they were applied,
     // which is also their order in lead.events, as qualify() sees them.
-    rebuild();
-    return ApplyResult::replayed;
+    if (late || stale || is_implier_type(*model, event_type_id(*model, lead.events.back().type))) {
+      stale = true;
+    } else {
+      feed(lead.events.size() - 1);
+    }
+    return late ? ApplyResult::replayed : ApplyResult::applied;
   }
 
-  /// Loads the lead's own events (constructor, from_json, rescore).
-  void load_events() {
-    std::vector<Event> events = std::move(lead.events);
+  /// Sets the profile (its events aside), checked as from_json() reads it.
+  void set_profile(Lead profile) {
+    profile.events.clear();
+    const std::size_t bytes = checked_profile_bytes(profile);
+    if (lead_bytes - profile_bytes + bytes > Limits{}.max_lead_bytes) {
+      fail("limit_exceeded", "/lead",
+           "the lead's JSON text would exceed the limit max_lead_bytes = " +
+               std::to_string(Limits{}.max_lead_bytes) + " bytes");
+    }
+    profile.events = std::move(lead.events);
+    lead = std::move(profile);
+    lead_bytes = lead_bytes - profile_bytes + bytes;
+    profile_bytes = bytes;
+  }
+
+  /// Loads `source`: its profile, then its own events (constructor,
+  /// from_json, rescore).
+  void load(Lead source) {
+    std::vector<Event> events = std::move(source.events);
+    source.events.clear();
     lead.events.clear();
     ids.clear();
+    lead_bytes = profile_bytes = 0;
+    set_profile(std::move(source));
     for (Event& e : events) {
       if (ignored(e)) continue;
       std::size_t replace = 0;
-      const SeenIds::Admit admit = ids.admit(e, lead.events, &replace);
-      if (admit == SeenIds::Admit::keep) lead.events.push_back(std::move(e));
-      if (admit == SeenIds::Admit::replace) lead.events[replace] = std::move(e);
+      const SeenIds::Admit admit = ids.check(e, lead.events, &replace);
+      if (admit == SeenIds::Admit::drop) continue;
+      if (admit == SeenIds::Admit::replace) {
+        replace_event(replace, std::move(e));
+        continue;
+      }
+      const std::size_t bytes = grown_lead_bytes(checked_event_bytes(e, lead.events.size()));
+      push(std::move(e), bytes);
     }
     rebuild();
+  }
+
+  /// The accumulators, up to date with the ledger.
+  const StreamAccumulator& fresh() const {
+    if (stale) rebuild();
+    return acc;
+  }
+
+  /// Instants that observe(), feedback() and rescore() record must read
+  /// back, and the history must stay within its share of the saved text.
+  void check_recordable(Instant at) const {
+    check_instant(at, "the instant", "");
+    const std::size_t budget = Limits{}.max_lead_bytes / 2;
+    if (history_bytes > budget) {
+      fail("limit_exceeded", "/history",
+           "the history's JSON text exceeds " + std::to_string(budget) +
+               " bytes (half of max_lead_bytes): a saved state could not be read back");
+    }
   }
 
   // ---- reading ---------------------------------------------------------------
@@ -144,8 +343,7 @@ struct StateData : LifecycleFields {
   [[nodiscard]] StageContext context(Instant as_of) const {
     StageContext ctx;
     ctx.current = stage;
-    ctx.days_in_stage =
-        entered ? static_cast<double>(ms_of(as_of) - ms_of(*entered)) / kDayMs : 0.0;
+    ctx.days_in_stage = entered ? days_between(*entered, as_of) : 0.0;
     if (sales != SalesStatus::none) ctx.sales_status = to_string(sales);
     return ctx;
   }
@@ -161,8 +359,8 @@ struct StateData : LifecycleFields {
     request.stage.margin_held = margin_held;
     Scratch scratch;  // uninitialised: the accumulators and the evaluator set what they use
     EventSummary summary;
-    if (!(acc.any() && ms_of(as_of) < acc.newest())) {
-      acc.read(as_of, scratch, summary);
+    if (lead.events.empty() || ms_of(as_of) >= newest) {
+      fresh().read(as_of, scratch, summary);
       request.events = &summary;
     }  // else earlier than the newest event: from the ledger, like qualify()
     std::optional<RecordingListener> recorder;
@@ -200,6 +398,12 @@ struct StateData : LifecycleFields {
     }
     history.push_back(std::move(t));
     return history.back();
+  }
+
+  /// Counts the entries from `from` on into history_bytes.
+  void count_history(std::size_t from) noexcept {
+    for (std::size_t i = from; i < history.size(); ++i)
+      history_bytes += transition_bytes(history[i]);
   }
 
   /// The held leaf conditions of a stage's trace, and the rules that scored.
@@ -263,7 +467,7 @@ struct StateData : LifecycleFields {
     // Recycle rules, in order; the first that applies moves the lead.
     for (const RecycleRule& r : lc.recycle) {
       if (r.stage != stage || !entered) continue;
-      const double days = static_cast<double>(ms_of(as_of) - ms_of(*entered)) / kDayMs;
+      const double days = days_between(*entered, as_of);
       if (days < r.after_days) continue;
       bool stopped = false;
       for (const auto& u : r.unless) {
@@ -276,8 +480,7 @@ struct StateData : LifecycleFields {
       t.conditions.push_back("in " + r.stage + " for " + format_days(days) + " days (limit " +
                              format_days(r.after_days) + ")");
       if (r.hold_days > 0) {
-        hold =
-            Hold{as_of + std::chrono::milliseconds(std::llround(r.hold_days * kDayMs)), rank(r.to)};
+        hold = Hold{plus_days(as_of, r.hold_days), rank(r.to)};
       }
       if (sales == SalesStatus::rejected || sales == SalesStatus::lost) sales = SalesStatus::none;
       return history.size() - before;
@@ -322,8 +525,7 @@ struct StateData : LifecycleFields {
           return 0;
         }
         if (!failing_since) failing_since = as_of;
-        demote = static_cast<double>(ms_of(as_of) - ms_of(*failing_since)) / kDayMs >=
-                 lc.demote_after_days;
+        demote = days_between(*failing_since, as_of) >= lc.demote_after_days;
         break;
       }
     }
@@ -367,7 +569,7 @@ struct StateData : LifecycleFields {
     }
     sales = status;
     if (hold_days > 0) {
-      hold = Hold{at + std::chrono::milliseconds(std::llround(hold_days * kDayMs)), rank(to)};
+      hold = Hold{plus_days(at, hold_days), rank(to)};
     } else if (status == SalesStatus::won || status == SalesStatus::accepted) {
       hold.reset();
     }
@@ -388,8 +590,7 @@ struct StateData : LifecycleFields {
 LeadState::LeadState(Qualifier qualifier, Lead lead) {
   auto model = detail::model_of(qualifier);
   d_ = std::make_unique<detail::StateData>(std::move(qualifier), std::move(model));
-  d_->lead = std::move(lead);
-  d_->load_events();
+  d_->load(std::move(lead));
 }
 
 LeadState::LeadState(const LeadState& other)
@@ -404,10 +605,7 @@ LeadState::~LeadState() = default;
 
 ApplyResult LeadState::apply(Event event) { return d_->apply(std::move(event)); }
 
-void LeadState::set_profile(Lead profile) {
-  profile.events = std::move(d_->lead.events);
-  d_->lead = std::move(profile);
-}
+void LeadState::set_profile(Lead profile) { d_->set_profile(std::move(profile)); }
 
 const Lead& LeadState::lead() const noexcept { return d_->lead; }
 const Qualifier& LeadState::qualifier() const noexcept { return d_->qualifier; }
@@ -421,12 +619,18 @@ Explanation LeadState::explain(Instant as_of) const {
 }
 
 std::span<const Transition> LeadState::observe(Instant as_of) {
+  d_->check_recordable(as_of);
   const std::size_t added = d_->observe(as_of);
+  d_->count_history(d_->history.size() - added);
   return std::span<const Transition>(d_->history).subspan(d_->history.size() - added);
 }
 
 const Transition& LeadState::feedback(SalesStatus status, Instant at, std::string reason) {
-  return d_->feedback(status, at, std::move(reason));
+  d_->check_recordable(at);
+  (void)detail::checked_string(reason, "feedback reason", "");
+  const Transition& t = d_->feedback(status, at, std::move(reason));
+  d_->count_history(d_->history.size() - 1);
+  return t;
 }
 
 std::string_view LeadState::stage() const noexcept { return d_->stage; }
@@ -441,12 +645,14 @@ std::optional<Instant> LeadState::last_observed() const noexcept { return d_->ob
 
 std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
   detail::StateData& d = *d_;
+  d.check_recordable(as_of);
   const bool keep_stage = d.sales == SalesStatus::won;
   auto model = detail::model_of(next);
   d.qualifier = std::move(next);
   d.model = std::move(model);
   d.acc = detail::StreamAccumulator(*d.model);
-  d.load_events();
+  Lead lead = std::move(d.lead);
+  d.load(std::move(lead));
   if (keep_stage || d.stage.empty()) return std::nullopt;
   const Qualification q = d.evaluate(as_of, nullptr);
   const int n_stages = static_cast<int>(d.model->config.stages.size());
@@ -458,6 +664,7 @@ std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
   const bool was_disqualified = d.disqualified;
   d.disqualified = q.disqualified;
   if (to == d.stage && was_disqualified == q.disqualified) return std::nullopt;
+  const std::size_t before = d.history.size();
   Transition& t = d.record(to, as_of, TransitionCause::rescored, q);
   t.reason = "configuration " + config_fingerprint(d.model->config);
   if (q.disqualified) {
@@ -466,6 +673,7 @@ std::optional<Transition> LeadState::rescore(Qualifier next, Instant as_of) {
     d.explain_into(t, as_of, computed < n_stages ? computed : -1, true);
   }
   if (!d.observed || *d.observed < as_of) d.observed = as_of;
+  d.count_history(before);
   return t;
 }
 
@@ -496,6 +704,8 @@ void LeadState::restore(detail::SavedState saved) {
         detail::Hold{*saved.hold_until, saved.hold_stage.empty() ? 0 : d.rank(saved.hold_stage)};
   }
   static_cast<detail::LifecycleFields&>(d) = std::move(saved);
+  d.history_bytes = 0;
+  d.count_history(0);
 }
 
 }  // namespace leadscore
