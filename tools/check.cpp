@@ -57,7 +57,7 @@ std::string plural(std::size_t n, const char* word) {
 
 /// Checks a configuration; returns its summary ("12 rules, 4 stages") when valid.
 std::optional<std::string> check_config(const std::string& path, Tally& tally) {
-  const std::string text = read_file(path, "--config");
+  const std::string text = read_file(path, "--config", Limits{}.max_config_bytes);
   Result<Qualifier> q = Qualifier::from_json_text(text);
   std::vector<Diagnostic> diagnostics = q.diagnostics();
   if (q) {
@@ -88,7 +88,7 @@ std::optional<std::string> check_config(const std::string& path, Tally& tally) {
 std::optional<std::string> check_mapping(const std::string& path,
                                          const std::optional<std::string>& input_path,
                                          Tally& tally) {
-  const std::string text = read_file(path, "--map");
+  const std::string text = read_file(path, "--map", Limits{}.max_config_bytes);
   Result<Mapping> m = parse_mapping(text);
   print(m.diagnostics(), path, tally);
   if (!m) return std::nullopt;

@@ -174,7 +174,7 @@ int run_explain(const Args& args) {
   }
   const Instant as_of = parse_as_of(args.get("--as-of"));
   const Qualifier q = load_qualifier(args.get("--config"));
-  const std::string text = read_file(lead_path, "--lead");
+  const std::string text = read_file(lead_path, "--lead", Limits{}.max_lead_bytes);
   Result<Lead> lead = parse_lead(text);
   if (!lead) {
     const std::string name = lead_path == "-" ? "<stdin>" : lead_path;

@@ -29,7 +29,8 @@ constexpr std::string_view kHelp =
     "the version. Documentation: docs/cli.md.\n"
     "\n"
     "Exit status: 0 success; 1 some records failed (score) or the lead could not be read\n"
-    "(explain); 2 usage or configuration error.\n";
+    "(explain); 2 usage or configuration error; 4 an input could not be read or an output\n"
+    "could not be written.\n";
 
 constexpr const leadscore::cli::Command* kCommands[] = {
     &leadscore::cli::kScoreCommand,     &leadscore::cli::kCheckCommand,
@@ -62,7 +63,11 @@ int main(int argc, char** argv) {
   const std::span<const std::string_view> rest(args.data() + 1, args.size() - 1);
   try {
     for (const leadscore::cli::Command* c : kCommands) {
-      if (c->name == name) return leadscore::cli::run_command(*c, rest);
+      if (c->name != name) continue;
+      leadscore::cli::install_signal_handlers();
+      const int status = leadscore::cli::run_command(*c, rest);
+      leadscore::cli::finish_stdout();  // check, explain: output that cannot be written fails
+      return status;
     }
     std::fprintf(stderr,
                  "leadscore: unknown command '%s' (commands: score, check, explain, report, "
@@ -74,6 +79,9 @@ int main(int argc, char** argv) {
   } catch (const leadscore::cli::UsageError& e) {
     std::fprintf(stderr, "leadscore %s: %s\n", std::string(name).c_str(), e.what());
     return leadscore::cli::kExitUsage;
+  } catch (const leadscore::cli::IoError& e) {
+    std::fprintf(stderr, "leadscore %s: %s\n", std::string(name).c_str(), e.what());
+    return leadscore::cli::kExitIo;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "leadscore %s: internal error: %s\n", std::string(name).c_str(), e.what());
     return 3;

@@ -88,4 +88,30 @@ ToolRun run_tool(const std::vector<std::string>& args, const std::string& input,
   return r;
 }
 
+int start_tool(const std::vector<std::string>& args, int in_fd, int out_fd, int err_fd) {
+  const std::string exe = cli_path();
+  std::vector<std::string> storage{exe};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_RDWR);
+    const int fds[] = {in_fd, out_fd, err_fd};
+    for (int target = 0; target < 3; ++target) {
+      ::dup2(fds[target] >= 0 ? fds[target] : null_fd, target);
+    }
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_tool(int pid) {
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 }  // namespace leadscore::test
