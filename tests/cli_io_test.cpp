@@ -127,9 +127,11 @@ TEST_F(CliIo, InputAndOutputNamingOneFileAreRefusedAndTheInputKept) {
   fs::create_symlink(dir / "leads.jsonl", dir / "link.jsonl");
   fs::create_hard_link(dir / "leads.jsonl", dir / "hard.jsonl");
   const std::string in = (dir / "leads.jsonl").string();
-  for (const std::string out : {in, (dir / "link.jsonl").string(), (dir / "hard.jsonl").string(),
-                                (dir / "." / "leads.jsonl").string()}) {
-    for (const std::string command : {"score", "report"}) {
+  const std::vector<std::string> outputs = {in, (dir / "link.jsonl").string(),
+                                            (dir / "hard.jsonl").string(),
+                                            (dir / "." / "leads.jsonl").string()};
+  for (const std::string& out : outputs) {
+    for (const char* command : {"score", "report"}) {
       const ToolRun r =
           run_tool({command, "--input", in, "--as-of", kAsOf, "--output", out, "--threads", "1"});
       EXPECT_EQ(r.status, 2) << command << " --output " << out << "\n" << r;
@@ -229,7 +231,8 @@ TEST_F(CliIo, WriteErrorsNameTheErrnoAndExitFour) {
   write_text(dir / "lead.json", R"({"id":"a","company":{"employees":50}})");
   const std::vector<std::vector<std::string>> runs = {
       {"score", "--input", in, "--as-of", kAsOf},
-      {"check"},
+      {"check", "--config",
+       (test::source_dir() / "examples" / "data" / "bank-marketing.config.json").string()},
       {"explain", "--lead", (dir / "lead.json").string(), "--as-of", kAsOf},
       {"explain", "--lead", (dir / "lead.json").string(), "--as-of", kAsOf, "--format", "json"},
       {"report", "--input", in, "--as-of", kAsOf},
@@ -331,24 +334,29 @@ TEST_F(CliIo, SigtermLeavesWholeRecordsOnStdoutAndNoOutputFile) {
   }
   // --output FILE: the old file stays as it was, and no temporary file is left.
   write_text(dir / "out.jsonl", "old\n");
-  const int status = interrupted_run({"--output", (dir / "out.jsonl").string()}, -1, SIGTERM, [&] {
-    for (const auto& e : fs::directory_iterator(dir)) {
-      std::error_code ec;
-      if (e.path().filename().string().find(".leadscore-") != std::string::npos &&
-          fs::file_size(e.path(), ec) > 100000) {
-        return true;
+  // The temporary file beside out.jsonl has grown past `bytes`.
+  const auto temp_grown = [&](std::uintmax_t bytes) {
+    return [&dir, bytes] {
+      for (const auto& e : fs::directory_iterator(dir.path())) {
+        std::error_code ec;
+        if (e.path().filename().string().find(".leadscore-") != std::string::npos &&
+            fs::file_size(e.path(), ec) > bytes && !ec) {
+          return true;
+        }
       }
-    }
-    return false;
-  });
+      return false;
+    };
+  };
+  const int status =
+      interrupted_run({"--output", (dir / "out.jsonl").string()}, -1, SIGTERM, temp_grown(100000));
   EXPECT_EQ(status, 128 + SIGTERM);
   EXPECT_EQ(read_text(dir / "out.jsonl"), "old\n");
-  for (const auto& e : fs::directory_iterator(dir)) {
+  for (const auto& e : fs::directory_iterator(dir.path())) {
     EXPECT_EQ(e.path().filename().string().find(".leadscore-"), std::string::npos) << e.path();
   }
   // kill -9: the old file is still as it was (a temporary file may be left).
-  const int killed = interrupted_run({"--output", (dir / "out.jsonl").string()}, -1, SIGKILL,
-                                     [&] { return false; });
+  const int killed =
+      interrupted_run({"--output", (dir / "out.jsonl").string()}, -1, SIGKILL, temp_grown(100000));
   EXPECT_EQ(killed, 128 + SIGKILL);
   EXPECT_EQ(read_text(dir / "out.jsonl"), "old\n");
   std::signal(SIGPIPE, old);
@@ -367,7 +375,7 @@ TEST_F(CliIo, AFinishedRunReplacesTheOutputFileKeepingItsMode) {
   EXPECT_EQ(fs::status(dir / "out.jsonl").permissions(),
             fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   std::size_t files = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++files;
   EXPECT_EQ(files, 2u) << "no temporary file left";
 }
 

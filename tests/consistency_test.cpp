@@ -29,7 +29,7 @@ constexpr const char* kAsOf = "2026-11-22T00:00:00Z";
 
 /// The output records of `score` on `file` (JSONL output).
 std::vector<json> score(const std::filesystem::path& file, std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"score", "--input", file.string(), "--as-of", kAsOf,
+  std::vector<std::string> args = {"score",     "--input", file.string(), "--as-of", kAsOf,
                                    "--threads", "1"};
   args.insert(args.end(), extra.begin(), extra.end());
   const ToolRun r = run_tool(args);
@@ -68,8 +68,8 @@ TEST_F(Consistency, ACrBeforeTheLineFeedDoesNotCountTowardMaxRecordBytes) {
 TEST_F(Consistency, AByteOrderMarkIsSkippedAtTheStartAndAnErrorElsewhere) {
   TempDir dir;
   const std::string bom = "\xEF\xBB\xBF";
-  write_text(dir / "in.jsonl", bom + R"({"id":"a"})" + "\n" + bom + R"({"id":"b"})" + "\n" +
-                                   R"({"id":"c"})" + "\n");
+  write_text(dir / "in.jsonl",
+             bom + R"({"id":"a"})" + "\n" + bom + R"({"id":"b"})" + "\n" + R"({"id":"c"})" + "\n");
   write_text(dir / "in.csv", bom + "id,job_title\n" + "a,x\n" + bom + "b,x\n" + "c,x\n");
   const std::vector<json> jsonl = score(dir / "in.jsonl");
   const std::vector<json> csv = score(dir / "in.csv");
@@ -88,15 +88,13 @@ TEST_F(Consistency, AByteOrderMarkIsSkippedAtTheStartAndAnErrorElsewhere) {
 
 TEST_F(Consistency, NumbersBelowADoublesRangeAreZeroInBoth) {
   TempDir dir;
-  write_text(dir / "in.jsonl",
-             R"({"id":"a","company":{"employees":1e-400}})"
-             "\n"
-             R"({"id":"b","company":{"employees":-0.00000000001e-399}})"
-             "\n"
-             R"({"id":"c","company":{"employees":1e400}})"
-             "\n");
-  write_text(dir / "in.csv",
-             "id,company.employees\na,1e-400\nb,-0.00000000001e-399\nc,1e400\n");
+  write_text(dir / "in.jsonl", R"({"id":"a","company":{"employees":1e-400}})"
+                               "\n"
+                               R"({"id":"b","company":{"employees":-0.00000000001e-399}})"
+                               "\n"
+                               R"({"id":"c","company":{"employees":1e400}})"
+                               "\n");
+  write_text(dir / "in.csv", "id,company.employees\na,1e-400\nb,-0.00000000001e-399\nc,1e400\n");
   const std::vector<json> jsonl = score(dir / "in.jsonl");
   const std::vector<json> csv = score(dir / "in.csv");
   ASSERT_EQ(jsonl.size(), 3u);

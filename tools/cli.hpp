@@ -159,7 +159,9 @@ Input open_input(const std::string& path, std::string_view flag);
 /// interrupted run leaves NAME as it was; devices, pipes and symbolic links
 /// are written in place. SIGTERM and SIGINT (install_signal_handlers) let a
 /// write in progress finish, then remove the temporary files and exit.
-/// Write failures throw IoError at once, naming the file and the errno.
+/// A failed write ends the process at once (from any thread): it prints
+/// "leadscore <cmd>: writing NAME failed (<strerror>)", removes the
+/// temporary files and exits with status 4 (kExitIo).
 class Output {
  public:
   Output(const std::string& path, std::string_view flag);
@@ -183,8 +185,17 @@ class Output {
 
 /// SIGTERM, SIGINT and SIGHUP: a write of whole records in progress ends
 /// first, temporary output files are removed, and the tool exits with 128 +
-/// the signal number. SIGPIPE is left as it is.
-void install_signal_handlers();
+/// the signal number. SIGPIPE is left as it is. `command` names the command
+/// in the message of a failed write.
+void install_signal_handlers(std::string_view command);
+
+/// Standard input, output or error closed when the tool starts: each gets
+/// /dev/null opened the wrong way round in its place (output and error for
+/// reading, input for writing), so that files the tool opens never take
+/// descriptor 0, 1 or 2 and a write to a closed standard output fails with
+/// EBADF, as it would have. Also buffers a standard output that is not a
+/// terminal in 1 MiB, so that finish_stdout() reports the errno of the write.
+void hold_closed_standard_descriptors();
 
 /// Flushes standard output (what check, explain and the help write with
 /// stdio); throws IoError naming the errno when it fails.

@@ -257,14 +257,37 @@ std::atomic<bool> g_temp_used[kMaxTempFiles];
 std::atomic<int> g_writing{0};
 std::atomic<int> g_pending_signal{0};
 
-void remove_temp_files_and_exit(int signal) {
+void remove_temp_files() {
   for (std::size_t i = 0; i < kMaxTempFiles; ++i) {
     if (g_temp_used[i].load()) ::unlink(g_temp_files[i]);
   }
+}
+
+void remove_temp_files_and_exit(int signal) {
+  remove_temp_files();
   ::_exit(128 + signal);
 }
 
-extern "C" void on_termination_signal(int signal) {
+std::string& command_name() {
+  static std::string name = "leadscore";
+  return name;
+}
+
+/// A failed write ends the run at once, from whichever thread wrote: the
+/// other threads may be blocked reading an input that never ends (a pipe),
+/// so unwinding them is not an option. Prints the message, removes the
+/// temporary files and exits with status 4.
+[[noreturn]] void fail_write(const std::string& what, int error) {
+  const std::string line =
+      command_name() + ": writing " + what + " failed (" + errno_text(error) + ")\n";
+  std::fflush(stderr);
+  const ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
+  static_cast<void>(written);
+  remove_temp_files();
+  ::_exit(kExitIo);
+}
+
+void on_termination_signal(int signal) {
   if (g_writing.load() > 0) {
     g_pending_signal.store(signal);
     return;
@@ -377,7 +400,10 @@ Output::Output(const std::string& path, std::string_view flag) : name_(path), pa
       register_temp(temp_, true);
       const mode_t mask = ::umask(0);
       ::umask(mask);
-      static_cast<void>(::fchmod(fd_, exists ? (target.st_mode & 07777) : (0666 & ~mask)));
+      // The mode of the file it replaces, else what creating it would give
+      // (best effort: a failure leaves the temporary file's 0600).
+      const int chmod_status = ::fchmod(fd_, exists ? (target.st_mode & 07777) : (0666 & ~mask));
+      static_cast<void>(chmod_status);
     }
   }
   if (fd_ < 0) {
@@ -398,9 +424,7 @@ Output::~Output() {
 void Output::flush() {
   if (buffer_.empty()) return;
   if (fd_ == STDOUT_FILENO) std::fflush(stdout);  // what stdio holds goes first
-  if (!write_all(fd_, buffer_)) {
-    throw IoError("writing " + name_ + " failed (" + errno_text(errno) + ")");
-  }
+  if (!write_all(fd_, buffer_)) fail_write(name_, errno);
   buffer_.clear();
 }
 
@@ -412,12 +436,10 @@ void Output::write(std::string_view bytes) {
 void Output::close() {
   flush();
   if (!owned_) return;
-  if (!temp_.empty() && ::fsync(fd_) != 0) {
-    throw IoError("writing " + name_ + " failed (" + errno_text(errno) + ")");
-  }
+  if (!temp_.empty() && ::fsync(fd_) != 0) fail_write(name_, errno);
   const int status = ::close(fd_);
   owned_ = false;
-  if (status != 0) throw IoError("writing " + name_ + " failed (" + errno_text(errno) + ")");
+  if (status != 0) fail_write(name_, errno);
   if (temp_.empty()) return;
   if (::rename(temp_.c_str(), path_.c_str()) != 0) {
     throw IoError("writing " + name_ + " failed: cannot rename " + quote(temp_) + " to it (" +
@@ -427,12 +449,32 @@ void Output::close() {
   temp_.clear();
 }
 
-void install_signal_handlers() {
+void install_signal_handlers(std::string_view command) {
+  command_name() = "leadscore " + std::string(command);
   struct sigaction action {};
   action.sa_handler = on_termination_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
   for (const int signal : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal, &action, nullptr);
+}
+
+void hold_closed_standard_descriptors() {
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int held = ::open("/dev/null", (fd == STDIN_FILENO ? O_WRONLY : O_RDONLY));
+    if (held >= 0 && held != fd) {
+      ::dup2(held, fd);
+      ::close(held);
+    }
+  }
+  // What stdio writes (check, explain, help) then goes out at finish_stdout(),
+  // whose errno is the real one, unless it is over 1 MiB.
+  if (::isatty(STDOUT_FILENO) == 0) {
+    // (glibc ignores the size without a buffer: give it one.)
+    // A static array: it must outlive the flush at exit.
+    static char buffer[1u << 20];
+    static_cast<void>(std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer));
+  }
 }
 
 void finish_stdout() {

@@ -42,6 +42,7 @@ constexpr const leadscore::cli::Command* kCommands[] = {
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  leadscore::cli::hold_closed_standard_descriptors();
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::fputs(kHelp.data(), stderr);
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
   try {
     for (const leadscore::cli::Command* c : kCommands) {
       if (c->name != name) continue;
-      leadscore::cli::install_signal_handlers();
+      leadscore::cli::install_signal_handlers(name);
       const int status = leadscore::cli::run_command(*c, rest);
       leadscore::cli::finish_stdout();  // check, explain: output that cannot be written fails
       return status;

@@ -44,28 +44,28 @@ void JsonlSource::take(InputRecord& record, std::string_view text) {
   record.error.reset();
 }
 
-void JsonlSource::too_long(InputRecord& record) {
+void JsonlSource::unreadable(InputRecord& record, std::string_view code, std::string message,
+                             std::size_t column) {
   record.line = line_;
   record.number = ++count_;
   record.text.clear();
   Diagnostic d;
-  d.code = "limit_exceeded";
-  d.message =
-      "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)";
+  d.code = std::string(code);
+  d.message = std::move(message);
   d.line = line_;
+  d.column = column;
   record.error = std::move(d);
 }
 
+void JsonlSource::too_long(InputRecord& record) {
+  unreadable(
+      record, "limit_exceeded",
+      "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)", 0);
+}
+
 void JsonlSource::misplaced_bom(InputRecord& record) {
-  record.line = line_;
-  record.number = ++count_;
-  record.text.clear();
-  Diagnostic d;
-  d.code = "json_syntax";
-  d.message = "a byte-order mark (U+FEFF) is allowed only at the start of the input";
-  d.line = line_;
-  d.column = 1;
-  record.error = std::move(d);
+  unreadable(record, "json_syntax",
+             "a byte-order mark (U+FEFF) is allowed only at the start of the input", 1);
 }
 
 bool JsonlSource::fill() {

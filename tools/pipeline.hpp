@@ -65,6 +65,9 @@ class JsonlSource final : public RecordSource {
   bool fill();
   /// Fills `record` as the next line, `text` (a CR before its end removed).
   void take(InputRecord& record, std::string_view text);
+  /// Fills `record` as the next line, which cannot be read: an error `code`.
+  void unreadable(InputRecord& record, std::string_view code, std::string message,
+                  std::size_t column);
   /// Fills `record` as the next line, too long to be read (a limit_exceeded error).
   void too_long(InputRecord& record);
   /// Fills `record` as the next line, which starts with a byte-order mark

@@ -155,9 +155,9 @@ struct CsvReader::Impl {
     r.line = line;
     if (dropped + pos > 3 && have(2) && data.substr(pos, 3) == "\xEF\xBB\xBF") {
       // As in JSONL: a byte-order mark belongs at the start of the input only.
-      r.errors.push_back(csv_error(
-          "csv_syntax", r.line, 1,
-          "a byte-order mark (U+FEFF) is allowed only at the start of the input"));
+      r.errors.push_back(
+          csv_error("csv_syntax", r.line, 1,
+                    "a byte-order mark (U+FEFF) is allowed only at the start of the input"));
     }
     Scan scan;
     scan_fields(r, scan);
@@ -181,7 +181,8 @@ struct CsvReader::Impl {
           pos += k;
           return false;
         }
-        if (data[pos + k] == '\n' || (data[pos + k] == '\r' && have(k + 1) && data[pos + k + 1] == '\n')) {
+        if (data[pos + k] == '\n' ||
+            (data[pos + k] == '\r' && have(k + 1) && data[pos + k + 1] == '\n')) {
           pos += k;  // the line break is skipped below
         }
       }

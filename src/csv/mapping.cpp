@@ -136,7 +136,8 @@ bool below_one(std::string_view s) noexcept {
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     long long exponent = 0;
     const char* const end = s.data() + s.size();
-    const auto [ptr, ec] = std::from_chars(s.data() + i + 1 + (s[i + 1] == '+' ? 1 : 0), end, exponent);
+    const auto [ptr, ec] =
+        std::from_chars(s.data() + i + 1 + (s[i + 1] == '+' ? 1 : 0), end, exponent);
     if (ec == std::errc::result_out_of_range) return s[i + 1] == '-';
     if (ec != std::errc() || ptr != end) return false;
     order += exponent;
