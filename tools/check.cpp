@@ -33,7 +33,8 @@ constexpr std::string_view kCheckDescription =
     "  FILE:LINE:COL: error[code] at /json/pointer: message (did you mean 'x'?)\n"
     "Warnings (unreachable stage, rule that can never fire, ...) are reported too.\n"
     "\n"
-    "Exit status: 0 valid (\"ok: N rules, M stages\"); 2 errors, or warnings with --strict.";
+    "Exit status: 0 valid (\"ok: N rules, M stages\"); 2 errors, or warnings with --strict;\n"
+    "4 the output could not be written.";
 
 struct Tally {
   std::size_t errors = 0;

@@ -32,7 +32,8 @@ constexpr std::string_view kExplainDescription =
     "evidence, each stage's conditions (held [x] or not [ ]), and what the lead still lacks\n"
     "for the next stage.\n"
     "\n"
-    "Exit status: 0 explained; 1 the lead could not be read; 2 usage or configuration error.";
+    "Exit status: 0 explained; 1 the lead could not be read; 2 usage or configuration error;\n"
+    "4 the output could not be written.";
 
 std::string pad(std::string s, std::size_t width) {
   // Pads by code points so that accented text lines up.
