@@ -113,7 +113,9 @@ TEST_F(CliIo, ConfigMapAndLeadLinkedToDevZeroFailFastWithLimitExceeded) {
     EXPECT_NE(r.err.find("limit_exceeded"), std::string::npos) << r;
     EXPECT_NE(r.err.find("zero.json"), std::string::npos) << r;
     // Before: the whole "file" was read first (4.2 GB before the check).
-    if (!test::kSanitized) EXPECT_LT(r.max_rss_kb, 256 * 1024) << args[0] << " " << args[2];
+    if (!test::kSanitized) {
+      EXPECT_LT(r.max_rss_kb, 256 * 1024) << args[0] << " " << args[2];
+    }
   }
 }
 
