@@ -87,7 +87,8 @@ constexpr std::string_view kCalibrateDescription =
     "Deterministic: the same input gives the same output, byte for byte.\n"
     "\n"
     "Exit status: 0 calibrated; 1 some records were skipped (unreadable, or no usable label);\n"
-    "2 usage, configuration or calibration error.";
+    "2 usage, configuration or calibration error; 4 the input could not be read or an output\n"
+    "not written.";
 
 double parse_double(std::string_view flag, std::string_view text, double lo, double hi) {
   double v = 0;

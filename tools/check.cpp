@@ -36,7 +36,8 @@ constexpr std::string_view kCheckDescription =
     "  FILE:LINE:COL: error[code] at /json/pointer: message (did you mean 'x'?)\n"
     "Warnings (unreachable stage, rule that can never fire, ...) are reported too.\n"
     "\n"
-    "Exit status: 0 valid (\"ok: N rules, M stages\"); 2 errors, or warnings with --strict.";
+    "Exit status: 0 valid (\"ok: N rules, M stages\"); 2 errors, or warnings with --strict;\n"
+    "4 the output could not be written.";
 
 struct Tally {
   std::size_t errors = 0;
@@ -60,7 +61,7 @@ std::string plural(std::size_t n, const char* word) {
 
 /// Checks a configuration; returns its summary ("12 rules, 4 stages") when valid.
 std::optional<std::string> check_config(const std::string& path, Tally& tally) {
-  const std::string text = read_file(path, "--config");
+  const std::string text = read_file(path, "--config", Limits{}.max_config_bytes);
   Result<Qualifier> q = Qualifier::from_json_text(text);
   std::vector<Diagnostic> diagnostics = q.diagnostics();
   if (q) {
@@ -91,7 +92,7 @@ std::optional<std::string> check_config(const std::string& path, Tally& tally) {
 std::optional<std::string> check_mapping(const std::string& path,
                                          const std::optional<std::string>& input_path,
                                          Tally& tally) {
-  const std::string text = read_file(path, "--map");
+  const std::string text = read_file(path, "--map", Limits{}.max_config_bytes);
   Result<Mapping> m = parse_mapping(text);
   print(m.diagnostics(), path, tally);
   if (!m) return std::nullopt;
@@ -187,9 +188,9 @@ std::vector<Diagnostic> lint_types(const Config& config, const Mapping& mapping)
 /// With both --config and --map: the configuration's comparisons against
 /// the types the mapping gives the columns.
 void check_types(const std::string& config_path, const std::string& map_path, Tally& tally) {
-  const std::string config_text = read_file(config_path, "--config");
+  const std::string config_text = read_file(config_path, "--config", Limits{}.max_config_bytes);
   Result<Config> config = parse_config(config_text);
-  Result<Mapping> mapping = parse_mapping(read_file(map_path, "--map"));
+  Result<Mapping> mapping = parse_mapping(read_file(map_path, "--map", Limits{}.max_config_bytes));
   if (!config || !mapping) return;  // already reported
   std::vector<Diagnostic> diagnostics = lint_types(*config, *mapping);
   locate(diagnostics, config_text);

@@ -18,6 +18,7 @@
 #include "leadscore/csv.hpp"
 #include "leadscore/diagnostics.hpp"
 #include "leadscore/io.hpp"
+#include "leadscore/limits.hpp"
 #include "leadscore/qualifier.hpp"
 #include "leadscore/text.hpp"
 #include "leadscore/time.hpp"
@@ -28,12 +29,29 @@ namespace leadscore::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRecordErrors = 1;  ///< some records failed; the others were written
 inline constexpr int kExitUsage = 2;         ///< usage or configuration error: nothing scored
+/// An input could not be read or an output could not be written (the
+/// records scored before a read error were written); docs/cli.md#exit-status.
+inline constexpr int kExitIo = 4;
 
 /// A usage or configuration problem: printed as "leadscore <cmd>: <message>",
 /// exit status 2.
 class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// A read or write failure of an input or output file, with the file's name
+/// and the system's reason (strerror of the errno of the failed call):
+/// printed as "leadscore <cmd>: <message>", exit status 4.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// An IoError reading an input (thrown by the stream of open_input).
+class ReadError : public IoError {
+ public:
+  using IoError::IoError;
 };
 
 // ---------------------------------------------------------------------------
@@ -61,7 +79,7 @@ inline constexpr OptionSpec kCommonOptions[] = {
     {"--threads", "N",
      "worker threads (default: the number of cores); results do not depend on it"},
     {"--output", "FILE", "where to write the text report (default: - = standard output)"},
-    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 16777216)"},
+    {"--max-record-bytes", "N", "longest record accepted, in bytes (default: 1048576)"},
     {"--batch-records", "N", "records per batch handed to a worker thread (default: 4096)"},
     {"--progress", "", "show progress on stderr even when it is not a terminal"},
     {"--help", "", "show this help (also -h)"},
@@ -113,36 +131,75 @@ std::size_t parse_size(std::string_view flag, std::string_view text);
 // Files
 // ---------------------------------------------------------------------------
 
-/// Reads a whole file ("-" = standard input). Throws UsageError naming the
-/// flag when it cannot be read.
-std::string read_file(const std::string& path, std::string_view flag);
+/// Reads a whole file ("-" = standard input) of at most `max_bytes` bytes.
+/// Throws UsageError naming the flag when it cannot be opened or is larger
+/// (limit_exceeded, found while reading: a link to /dev/zero fails after
+/// `max_bytes` + 1 bytes), IoError when reading fails.
+std::string read_file(const std::string& path, std::string_view flag, std::size_t max_bytes);
 
 /// An input stream: a file or standard input ("-"), with its size when known.
+/// Read errors throw IoError (naming the file and the errno) from the
+/// stream's buffer, through any reader.
 struct Input {
   std::istream* stream = nullptr;
+  std::unique_ptr<std::streambuf> buffer;
   std::unique_ptr<std::istream> owned;
   std::optional<std::uint64_t> size;
   std::string name;
 };
+/// Opens an input. Its file is remembered, so that an Output naming the same
+/// file (same device and inode) is refused before it truncates it.
 Input open_input(const std::string& path, std::string_view flag);
 
-/// A buffered output file or standard output ("-").
+/// An output file or standard output ("-"), written whole records at a time:
+/// the caller's write() calls end on record boundaries, and the buffer is
+/// only written out at those boundaries with write(2), retried until done.
+/// A regular file (or a new one) is written to a temporary file beside it
+/// (".NAME.leadscore-XXXXXX") renamed over NAME by close(), so an
+/// interrupted run leaves NAME as it was; devices, pipes and symbolic links
+/// are written in place. SIGTERM and SIGINT (install_signal_handlers) let a
+/// write in progress finish, then remove the temporary files and exit.
+/// A failed write ends the process at once (from any thread): it prints
+/// "leadscore <cmd>: writing NAME failed (<strerror>)", removes the
+/// temporary files and exits with status 4 (kExitIo).
 class Output {
  public:
   Output(const std::string& path, std::string_view flag);
-  ~Output();
+  ~Output();  ///< without close(): removes the temporary file
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
   void write(std::string_view bytes);
-  /// Flushes; throws UsageError when anything failed to be written.
+  /// Writes out the buffer and, for a temporary file, syncs it and renames
+  /// it over the target.
   void close();
 
  private:
-  std::FILE* file_ = nullptr;
+  void flush();
+  int fd_ = -1;
   bool owned_ = false;
-  bool failed_ = false;
   std::string name_;
+  std::string path_;
+  std::string temp_;  ///< the temporary file, renamed to path_ by close()
+  std::string buffer_;
 };
+
+/// SIGTERM, SIGINT and SIGHUP: a write of whole records in progress ends
+/// first, temporary output files are removed, and the tool exits with 128 +
+/// the signal number. SIGPIPE is left as it is. `command` names the command
+/// in the message of a failed write.
+void install_signal_handlers(std::string_view command);
+
+/// Standard input, output or error closed when the tool starts: each gets
+/// /dev/null opened the wrong way round in its place (output and error for
+/// reading, input for writing), so that files the tool opens never take
+/// descriptor 0, 1 or 2 and a write to a closed standard output fails with
+/// EBADF, as it would have. Also buffers a standard output that is not a
+/// terminal in 1 MiB, so that finish_stdout() reports the errno of the write.
+void hold_closed_standard_descriptors();
+
+/// Flushes standard output (what check, explain and the help write with
+/// stdio); throws IoError naming the errno when it fails.
+void finish_stdout();
 
 // ---------------------------------------------------------------------------
 // Configuration and mapping

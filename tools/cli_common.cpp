@@ -1,6 +1,7 @@
 // Argument parsing, files, loaders and text helpers of the leadscore tool.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -15,10 +16,15 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "leadscore/io.hpp"
 
 #include "cli.hpp"
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace leadscore::cli {
@@ -171,83 +177,318 @@ Instant parse_as_of(std::optional<std::string> text) {
 // Files
 // ---------------------------------------------------------------------------
 
-std::string read_file(const std::string& path, std::string_view flag) {
-  if (path == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-    return text;
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+/// The files opened by open_input (device, inode), for Output to refuse.
+std::vector<std::pair<dev_t, ino_t>>& opened_inputs() {
+  static std::vector<std::pair<dev_t, ino_t>> files;
+  return files;
+}
+
+/// An istream buffer over a file descriptor whose read errors throw IoError
+/// (std::filebuf reports them as "basic_filebuf::xsgetn error", without the
+/// file or the errno).
+class FdBuffer final : public std::streambuf {
+ public:
+  FdBuffer(int fd, bool owned, std::string name)
+      : fd_(fd), owned_(owned), name_(std::move(name)), buf_(1u << 16) {}
+  ~FdBuffer() override {
+    if (owned_) ::close(fd_);
   }
+  FdBuffer(const FdBuffer&) = delete;
+  FdBuffer& operator=(const FdBuffer&) = delete;
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    const std::size_t n = read_some(buf_.data(), buf_.size());
+    setg(buf_.data(), buf_.data(), buf_.data() + n);
+    return n == 0 ? traits_type::eof() : traits_type::to_int_type(*gptr());
+  }
+  std::streamsize xsgetn(char* out, std::streamsize count) override {
+    std::streamsize done = 0;
+    const std::streamsize buffered = std::min<std::streamsize>(count, egptr() - gptr());
+    if (buffered > 0) {
+      std::memcpy(out, gptr(), static_cast<std::size_t>(buffered));
+      gbump(static_cast<int>(buffered));
+      done = buffered;
+    }
+    if (done < count) {
+      done += static_cast<std::streamsize>(
+          read_some(out + done, static_cast<std::size_t>(count - done)));
+    }
+    return done;
+  }
+
+ private:
+  std::size_t read_some(char* out, std::size_t count) {
+    for (;;) {
+      const ssize_t n = ::read(fd_, out, count);
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno == EINTR) continue;
+      throw ReadError("reading " + name_ + " failed (" + errno_text(errno) + ")");
+    }
+  }
+  int fd_;
+  bool owned_;
+  std::string name_;
+  std::vector<char> buf_;
+};
+
+/// Opens `path` for reading ("-": standard input, not owned).
+int open_for_reading(const std::string& path, std::string_view flag) {
+  if (path == "-") return STDIN_FILENO;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw UsageError(std::string(flag) + " " + quote(path) + ": is a directory, expected a file");
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw UsageError(std::string(flag) + " " + quote(path) + ": cannot open (" +
-                     std::strerror(errno) + ")");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw UsageError(std::string(flag) + " " + quote(path) + ": cannot open (" + errno_text(errno) +
+                     ")");
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::move(buffer).str();
+  return fd;
+}
+
+// Signal handling: the temporary files to remove, and whether a write is in
+// progress (then the handler only records the signal).
+constexpr std::size_t kMaxTempFiles = 8;
+constexpr std::size_t kMaxTempPath = 4096;
+char g_temp_files[kMaxTempFiles][kMaxTempPath];
+std::atomic<bool> g_temp_used[kMaxTempFiles];
+std::atomic<int> g_writing{0};
+std::atomic<int> g_pending_signal{0};
+
+void remove_temp_files() {
+  for (std::size_t i = 0; i < kMaxTempFiles; ++i) {
+    if (g_temp_used[i].load()) ::unlink(g_temp_files[i]);
+  }
+}
+
+void remove_temp_files_and_exit(int signal) {
+  remove_temp_files();
+  ::_exit(128 + signal);
+}
+
+std::string& command_name() {
+  static std::string name = "leadscore";
+  return name;
+}
+
+/// A failed write ends the run at once, from whichever thread wrote: the
+/// other threads may be blocked reading an input that never ends (a pipe),
+/// so unwinding them is not an option. Prints the message, removes the
+/// temporary files and exits with status 4.
+[[noreturn]] void fail_write(const std::string& what, int error) {
+  const std::string line =
+      command_name() + ": writing " + what + " failed (" + errno_text(error) + ")\n";
+  std::fflush(stderr);
+  const ssize_t written = ::write(STDERR_FILENO, line.data(), line.size());
+  static_cast<void>(written);
+  remove_temp_files();
+  ::_exit(kExitIo);
+}
+
+void on_termination_signal(int signal) {
+  if (g_writing.load() > 0) {
+    g_pending_signal.store(signal);
+    return;
+  }
+  remove_temp_files_and_exit(signal);
+}
+
+void register_temp(const std::string& path, bool add) {
+  for (std::size_t i = 0; i < kMaxTempFiles; ++i) {
+    if (add && !g_temp_used[i].load() && path.size() < kMaxTempPath) {
+      std::memcpy(g_temp_files[i], path.c_str(), path.size() + 1);
+      g_temp_used[i].store(true);
+      return;
+    }
+    if (!add && g_temp_used[i].load() && path == g_temp_files[i]) {
+      g_temp_used[i].store(false);
+      return;
+    }
+  }
+}
+
+/// Writes all of `bytes` to `fd`; false with errno set when a write fails.
+bool write_all(int fd, std::string_view bytes) {
+  ++g_writing;
+  bool ok = true;
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      ok = false;
+      break;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  const int saved = errno;
+  if (--g_writing == 0 && g_pending_signal.load() != 0) {
+    remove_temp_files_and_exit(g_pending_signal.load());
+  }
+  errno = saved;
+  return ok;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path, std::string_view flag, std::size_t max_bytes) {
+  const int fd = open_for_reading(path, flag);
+  const std::string name = path == "-" ? std::string("<stdin>") : path;
+  FdBuffer buffer(fd, path != "-", name);
+  std::string text;
+  constexpr std::size_t kChunk = 1u << 16;
+  for (;;) {
+    const std::size_t old = text.size();
+    text.resize(old + kChunk);
+    const auto n = static_cast<std::size_t>(
+        buffer.sgetn(text.data() + old, static_cast<std::streamsize>(kChunk)));
+    text.resize(old + n);
+    if (text.size() > max_bytes) {
+      throw UsageError(std::string(flag) + " " + quote(name) +
+                       ": error[limit_exceeded]: larger than the limit of " +
+                       std::to_string(max_bytes) + " bytes");
+    }
+    if (n == 0) return text;
+  }
 }
 
 Input open_input(const std::string& path, std::string_view flag) {
   Input input;
-  input.name = path;
-  if (path == "-") {
-    input.stream = &std::cin;
-    input.name = "<stdin>";
-    return input;
+  input.name = path == "-" ? "<stdin>" : path;
+  const int fd = open_for_reading(path, flag);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) {
+    if (S_ISREG(st.st_mode)) {
+      input.size = static_cast<std::uint64_t>(st.st_size);
+      opened_inputs().emplace_back(st.st_dev, st.st_ino);
+    }
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw UsageError(std::string(flag) + " " + quote(path) + ": is a directory, expected a file");
-  }
-  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*file) {
-    throw UsageError(std::string(flag) + " " + quote(path) + ": cannot open (" +
-                     std::strerror(errno) + ")");
-  }
-  if (std::filesystem::is_regular_file(path, ec)) {
-    const auto size = std::filesystem::file_size(path, ec);
-    if (!ec) input.size = size;
-  }
-  input.stream = file.get();
-  input.owned = std::move(file);
+  input.buffer = std::make_unique<FdBuffer>(fd, path != "-", input.name);
+  input.owned = std::make_unique<std::istream>(input.buffer.get());
+  input.stream = input.owned.get();
   return input;
 }
 
-Output::Output(const std::string& path, std::string_view flag) : name_(path) {
+Output::Output(const std::string& path, std::string_view flag) : name_(path), path_(path) {
+  struct stat target {};
+  const bool exists = path != "-" && ::stat(path.c_str(), &target) == 0;
+  if (path == "-" && ::fstat(STDOUT_FILENO, &target) != 0) target = {};
+  for (const auto& [dev, ino] : opened_inputs()) {
+    if ((exists || path == "-") && S_ISREG(target.st_mode) && target.st_dev == dev &&
+        target.st_ino == ino) {
+      throw UsageError(std::string(flag) + " " + quote(path == "-" ? "<stdout>" : path) +
+                       " is the same file as --input: refused, it would be overwritten "
+                       "while it is read");
+    }
+  }
   if (path == "-") {
-    file_ = stdout;
+    fd_ = STDOUT_FILENO;
     name_ = "<stdout>";
     return;
   }
-  file_ = std::fopen(path.c_str(), "wb");
-  if (file_ == nullptr) {
+  struct stat link {};
+  const bool in_place = ::lstat(path.c_str(), &link) == 0 && !S_ISREG(link.st_mode);
+  if (in_place) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  } else {
+    const std::filesystem::path p(path);
+    temp_ = (p.parent_path() / ("." + p.filename().string() + ".leadscore-XXXXXX")).string();
+    fd_ = ::mkstemp(temp_.data());
+    if (fd_ >= 0) {
+      register_temp(temp_, true);
+      const mode_t mask = ::umask(0);
+      ::umask(mask);
+      // The mode of the file it replaces, else what creating it would give
+      // (best effort: a failure leaves the temporary file's 0600).
+      const int chmod_status = ::fchmod(fd_, exists ? (target.st_mode & 07777) : (0666 & ~mask));
+      static_cast<void>(chmod_status);
+    }
+  }
+  if (fd_ < 0) {
     throw UsageError(std::string(flag) + " " + quote(path) + ": cannot create (" +
-                     std::strerror(errno) + ")");
+                     errno_text(errno) + ")");
   }
   owned_ = true;
-  static_cast<void>(std::setvbuf(file_, nullptr, _IOFBF, 1u << 16));
 }
 
 Output::~Output() {
-  if (owned_ && file_ != nullptr) std::fclose(file_);
+  if (owned_) ::close(fd_);
+  if (!temp_.empty()) {
+    ::unlink(temp_.c_str());
+    register_temp(temp_, false);
+  }
+}
+
+void Output::flush() {
+  if (buffer_.empty()) return;
+  if (fd_ == STDOUT_FILENO) std::fflush(stdout);  // what stdio holds goes first
+  if (!write_all(fd_, buffer_)) fail_write(name_, errno);
+  buffer_.clear();
 }
 
 void Output::write(std::string_view bytes) {
-  if (bytes.empty() || failed_) return;
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) failed_ = true;
+  buffer_ += bytes;
+  if (buffer_.size() >= (1u << 16)) flush();
 }
 
 void Output::close() {
-  bool ok = !failed_ && std::fflush(file_) == 0 && std::ferror(file_) == 0;
-  if (owned_) {
-    ok = std::fclose(file_) == 0 && ok;
-    file_ = nullptr;
-    owned_ = false;
+  flush();
+  if (!owned_) return;
+  if (!temp_.empty() && ::fsync(fd_) != 0) fail_write(name_, errno);
+  const int status = ::close(fd_);
+  owned_ = false;
+  if (status != 0) fail_write(name_, errno);
+  if (temp_.empty()) return;
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    throw IoError("writing " + name_ + " failed: cannot rename " + quote(temp_) + " to it (" +
+                  errno_text(errno) + ")");
   }
-  if (!ok) throw UsageError("writing " + name_ + " failed (" + std::strerror(errno) + ")");
+  register_temp(temp_, false);
+  temp_.clear();
+}
+
+void install_signal_handlers(std::string_view command) {
+  command_name() = "leadscore " + std::string(command);
+  struct sigaction action {};
+  action.sa_handler = on_termination_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (const int signal : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal, &action, nullptr);
+}
+
+void hold_closed_standard_descriptors() {
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int held = ::open("/dev/null", (fd == STDIN_FILENO ? O_WRONLY : O_RDONLY));
+    if (held >= 0 && held != fd) {
+      ::dup2(held, fd);
+      ::close(held);
+    }
+  }
+  // What stdio writes (check, explain, help) then goes out at finish_stdout(),
+  // whose errno is the real one, unless it is over 1 MiB.
+  if (::isatty(STDOUT_FILENO) == 0) {
+    // (glibc ignores the size without a buffer: give it one.)
+    // A static array: it must outlive the flush at exit.
+    static char buffer[1u << 20];
+    static_cast<void>(std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer));
+  }
+}
+
+void finish_stdout() {
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && std::ferror(stdout) == 0) return;
+  throw IoError(
+      "writing <stdout> failed (" +
+      (flushed || error == 0 ? std::string("an earlier write failed") : errno_text(error)) + ")");
 }
 
 // ---------------------------------------------------------------------------
@@ -264,7 +505,7 @@ std::string format_diagnostic(const Diagnostic& d, std::string_view file) {
 
 Qualifier load_qualifier(const std::optional<std::string>& path) {
   if (!path) return Qualifier::with_default_config();
-  const std::string text = read_file(*path, "--config");
+  const std::string text = read_file(*path, "--config", Limits{}.max_config_bytes);
   Result<Qualifier> q = Qualifier::from_json_text(text);
   if (!q) {
     for (const Diagnostic& d : q.diagnostics()) {
@@ -280,7 +521,7 @@ Qualifier load_qualifier(const std::optional<std::string>& path) {
 }
 
 Mapping load_mapping(const std::string& path, std::string& text) {
-  text = read_file(path, "--map");
+  text = read_file(path, "--map", Limits{}.max_config_bytes);
   Result<Mapping> m = parse_mapping(text);
   if (!m) {
     for (const Diagnostic& d : m.diagnostics()) {

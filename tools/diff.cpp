@@ -46,7 +46,8 @@ constexpr std::string_view kDiffDescription =
     "reported on stderr.\n"
     "\n"
     "Exit status: 0 report written; 1 some records could not be read (the others were\n"
-    "compared); 2 usage or configuration error.";
+    "compared); 2 usage or configuration error; 4 the input could not be read or the\n"
+    "report not written.";
 
 constexpr std::size_t kChunk = 2048;
 

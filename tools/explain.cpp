@@ -32,7 +32,8 @@ constexpr std::string_view kExplainDescription =
     "evidence, each stage's conditions (held [x] or not [ ]), and what the lead still lacks\n"
     "for the next stage.\n"
     "\n"
-    "Exit status: 0 explained; 1 the lead could not be read; 2 usage or configuration error.";
+    "Exit status: 0 explained; 1 the lead could not be read; 2 usage or configuration error;\n"
+    "4 the output could not be written.";
 
 std::string pad(std::string s, std::size_t width) {
   // Pads by code points so that accented text lines up.
@@ -185,7 +186,7 @@ int run_explain(const Args& args) {
   }
   const Instant as_of = parse_as_of(args.get("--as-of"));
   const Qualifier q = load_qualifier(args.get("--config"));
-  const std::string text = read_file(lead_path, "--lead");
+  const std::string text = read_file(lead_path, "--lead", Limits{}.max_lead_bytes);
   Result<Lead> lead = parse_lead(text);
   if (!lead) {
     const std::string name = lead_path == "-" ? "<stdin>" : lead_path;

@@ -29,7 +29,8 @@ constexpr std::string_view kHelp =
     "the version. Documentation: docs/cli.md.\n"
     "\n"
     "Exit status: 0 success; 1 some records failed (score) or the lead could not be read\n"
-    "(explain); 2 usage or configuration error.\n";
+    "(explain); 2 usage or configuration error; 4 an input could not be read or an output\n"
+    "could not be written.\n";
 
 constexpr const leadscore::cli::Command* kCommands[] = {
     &leadscore::cli::kScoreCommand,     &leadscore::cli::kCheckCommand,
@@ -41,6 +42,7 @@ constexpr const leadscore::cli::Command* kCommands[] = {
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
+  leadscore::cli::hold_closed_standard_descriptors();
   std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) {
     std::fputs(kHelp.data(), stderr);
@@ -62,7 +64,11 @@ int main(int argc, char** argv) {
   const std::span<const std::string_view> rest(args.data() + 1, args.size() - 1);
   try {
     for (const leadscore::cli::Command* c : kCommands) {
-      if (c->name == name) return leadscore::cli::run_command(*c, rest);
+      if (c->name != name) continue;
+      leadscore::cli::install_signal_handlers(name);
+      const int status = leadscore::cli::run_command(*c, rest);
+      leadscore::cli::finish_stdout();  // check, explain: output that cannot be written fails
+      return status;
     }
     std::fprintf(stderr,
                  "leadscore: unknown command '%s' (commands: score, check, explain, report, "
@@ -74,6 +80,9 @@ int main(int argc, char** argv) {
   } catch (const leadscore::cli::UsageError& e) {
     std::fprintf(stderr, "leadscore %s: %s\n", std::string(name).c_str(), e.what());
     return leadscore::cli::kExitUsage;
+  } catch (const leadscore::cli::IoError& e) {
+    std::fprintf(stderr, "leadscore %s: %s\n", std::string(name).c_str(), e.what());
+    return leadscore::cli::kExitIo;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "leadscore %s: internal error: %s\n", std::string(name).c_str(), e.what());
     return 3;

@@ -38,7 +38,6 @@ JsonlSource::JsonlSource(std::istream& in, std::size_t max_line_bytes, bool repo
     : in_(in), max_(max_line_bytes), report_blank_(report_blank) {}
 
 void JsonlSource::take(InputRecord& record, std::string_view text) {
-  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   record.line = line_;
   record.number = ++count_;
   record.text.assign(text);
@@ -47,7 +46,8 @@ void JsonlSource::take(InputRecord& record, std::string_view text) {
   record.blank = false;
 }
 
-void JsonlSource::too_long(InputRecord& record) {
+void JsonlSource::unreadable(InputRecord& record, std::string_view code, std::string message,
+                             std::size_t column) {
   record.line = line_;
   record.number = ++count_;
   record.text.clear();
@@ -55,11 +55,22 @@ void JsonlSource::too_long(InputRecord& record) {
   long_id_.reset();
   record.blank = false;
   Diagnostic d;
-  d.code = "limit_exceeded";
-  d.message =
-      "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)";
+  d.code = std::string(code);
+  d.message = std::move(message);
   d.line = line_;
+  d.column = column;
   record.error = std::move(d);
+}
+
+void JsonlSource::too_long(InputRecord& record) {
+  unreadable(
+      record, "limit_exceeded",
+      "line longer than the limit of " + std::to_string(max_) + " bytes (--max-record-bytes)", 0);
+}
+
+void JsonlSource::misplaced_bom(InputRecord& record) {
+  unreadable(record, "json_syntax",
+             "a byte-order mark (U+FEFF) is allowed only at the start of the input", 1);
 }
 
 bool JsonlSource::fill() {
@@ -89,7 +100,7 @@ bool JsonlSource::next(InputRecord& record) {
     bool dropped = false;
     std::size_t nl = buf_.find('\n', pos_);
     while (nl == std::string::npos) {
-      if (dropped || buf_.size() - pos_ > max_) {
+      if (dropped || buf_.size() - pos_ > max_ + 1) {  // + 1: room for a CR before the LF
         if (!dropped) long_id_ = top_level_id(std::string_view(buf_).substr(pos_));
         dropped = true;
         pos_ = buf_.size();
@@ -101,7 +112,8 @@ bool JsonlSource::next(InputRecord& record) {
     if (nl == std::string::npos && !dropped && pos_ >= buf_.size()) return false;
     // The last line may lack its newline.
     const std::size_t end = nl == std::string::npos ? buf_.size() : nl;
-    const std::string_view text(buf_.data() + pos_, end - pos_);
+    std::string_view text(buf_.data() + pos_, end - pos_);
+    const bool input_start = dropped_ + pos_ == 0;
     pos_ = nl == std::string::npos ? end : nl + 1;
     ++line_;
     if (!dropped && blank(text)) {
@@ -109,6 +121,16 @@ bool JsonlSource::next(InputRecord& record) {
       take(record, {});
       record.blank = true;
       return true;
+    }
+    // A CR before the LF is not part of the record (nor of its size), as in CSV.
+    if (!dropped && !text.empty() && text.back() == '\r') text.remove_suffix(1);
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    if (!dropped && text.substr(0, kBom.size()) == kBom) {
+      if (!input_start) {
+        misplaced_bom(record);
+        return true;
+      }
+      text.remove_prefix(kBom.size());  // a byte-order mark at the start of the input
     }
     if (dropped || text.size() > max_) {
       if (!dropped) long_id_ = top_level_id(text);
@@ -132,9 +154,24 @@ std::size_t record_bytes(const InputRecord& r) {
   return n;
 }
 
+/// Storage a reused record slot may keep from an earlier record: more is
+/// given back, so that slots which once held a long record do not add up
+/// (batch_records slots x the pool's batches x --max-record-bytes).
+constexpr std::size_t kKeptRecordBytes = 64u << 10;
+/// The same for a batch's formatted output.
+constexpr std::size_t kKeptOutputBytes = 8u << 20;
+
+void release_large_storage(InputRecord& r) {
+  if (r.text.capacity() > kKeptRecordBytes) std::string().swap(r.text);
+  std::size_t kept = r.csv.fields.capacity() * sizeof(std::string);
+  for (const std::string& f : r.csv.fields) kept += f.capacity();
+  if (kept > kKeptRecordBytes) std::vector<std::string>().swap(r.csv.fields);
+}
+
 /// Fills a batch from the source; false when the input is exhausted.
 bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& batch) {
   batch.size = 0;
+  if (batch.output.capacity() > kKeptOutputBytes) std::string().swap(batch.output);
   batch.output.clear();
   batch.outcomes.clear();
   std::size_t bytes = 0;
@@ -142,7 +179,18 @@ bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& bat
   while (batch.size < options.batch_records && bytes < options.batch_bytes) {
     if (batch.size == batch.records.size()) batch.records.emplace_back();
     InputRecord& r = batch.records[batch.size];
-    if (!source.next(r)) {
+    release_large_storage(r);
+    bool got = false;
+    try {
+      got = source.next(r);
+    } catch (const ReadError& e) {
+      // The record being read is incomplete: it is left out, the ones before
+      // it go on, and the run fails once they are consumed.
+      source.read_failure = std::make_exception_ptr(
+          ReadError(std::string(e.what()) + " after line " + std::to_string(source.lines()) +
+                    " (record " + std::to_string(source.records()) + ")"));
+    }
+    if (!got) {
       more = false;
       break;
     }
@@ -317,10 +365,12 @@ void run_pipeline(RecordSource& source, const PipelineOptions& options,
         process(batch);
         consume(batch);
       }
-      if (!more) return;
+      if (!more) break;
     }
+  } else {
+    ThreadedRun(options, process, consume).run(source);
   }
-  ThreadedRun(options, process, consume).run(source);
+  if (source.read_failure) std::rethrow_exception(source.read_failure);
 }
 
 // ---------------------------------------------------------------------------
@@ -472,7 +522,7 @@ void open_records(const Args& args, RecordInput& in) {
   } else {
     in.threads = std::max(1u, std::thread::hardware_concurrency());
   }
-  std::size_t max_record_bytes = 16u << 20;
+  std::size_t max_record_bytes = CsvOptions{}.max_record_bytes;  // 1 MiB, docs/cli.md
   if (const auto m = args.get("--max-record-bytes")) {
     max_record_bytes = parse_size("--max-record-bytes", *m);
   }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <istream>
 #include <memory>
@@ -45,23 +46,39 @@ class RecordSource {
   /// The next record; false at the end of the input.
   virtual bool next(InputRecord& record) = 0;
   [[nodiscard]] virtual std::uint64_t bytes_read() const = 0;
+  /// Where the source stands: the records it gave and the lines they took.
+  [[nodiscard]] virtual std::size_t records() const = 0;
+  [[nodiscard]] virtual std::size_t lines() const = 0;
+  /// A ReadError the pipeline met reading this source: the records before it
+  /// were processed and consumed, then run_pipeline rethrew it.
+  std::exception_ptr read_failure;
 };
 
 /// JSON Lines: one record per non-blank line (with `report_blank`, a blank
-/// line is a record too, marked `blank`); a trailing CR is dropped; a line
-/// longer than `max_line_bytes` is skipped and reported.
+/// line is a record too, marked `blank`); a trailing CR is dropped (and not
+/// counted); a byte-order mark is skipped at the start of the input and an
+/// error elsewhere; a line longer than `max_line_bytes` is skipped and
+/// reported.
 class JsonlSource final : public RecordSource {
  public:
   JsonlSource(std::istream& in, std::size_t max_line_bytes, bool report_blank = false);
   bool next(InputRecord& record) override;
   [[nodiscard]] std::uint64_t bytes_read() const override { return dropped_ + pos_; }
+  [[nodiscard]] std::size_t records() const override { return count_; }
+  [[nodiscard]] std::size_t lines() const override { return line_; }
 
  private:
   bool fill();
   /// Fills `record` as the next line, `text` (a CR before its end removed).
   void take(InputRecord& record, std::string_view text);
+  /// Fills `record` as the next line, which cannot be read: an error `code`.
+  void unreadable(InputRecord& record, std::string_view code, std::string message,
+                  std::size_t column);
   /// Fills `record` as the next line, too long to be read (a limit_exceeded error).
   void too_long(InputRecord& record);
+  /// Fills `record` as the next line, which starts with a byte-order mark
+  /// though it is not the first (a json_syntax error, as in CSV).
+  void misplaced_bom(InputRecord& record);
   std::istream& in_;
   std::size_t max_;
   bool report_blank_;
@@ -81,12 +98,18 @@ class CsvSource final : public RecordSource {
     if (!reader_.next(record.csv)) return false;
     record.line = record.csv.line;
     record.number = record.csv.number;
+    records_ = record.number;
+    lines_ = record.line;
     return true;
   }
   [[nodiscard]] std::uint64_t bytes_read() const override { return reader_.bytes_read(); }
+  [[nodiscard]] std::size_t records() const override { return records_; }
+  [[nodiscard]] std::size_t lines() const override { return lines_; }
 
  private:
   CsvReader& reader_;
+  std::size_t records_ = 0;
+  std::size_t lines_ = 0;
 };
 
 /// What became of one record (kept by batches for the consumer).
@@ -132,7 +155,9 @@ struct PipelineOptions {
 };
 
 /// Runs the pipeline: `process` on worker threads (any order), `consume` on
-/// one thread in input order. Exceptions thrown by either are rethrown.
+/// one thread in input order. Exceptions thrown by either are rethrown. A
+/// ReadError from the source ends the input: the whole records read before
+/// it are processed and consumed, then it is rethrown (with the position).
 void run_pipeline(RecordSource& source, const PipelineOptions& options,
                   const std::function<void(Batch&)>& process,
                   const std::function<void(const Batch&)>& consume);

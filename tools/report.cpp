@@ -54,7 +54,7 @@ constexpr std::string_view kReportDescription =
     "half) and the lift by decile. Records that cannot be read are counted, not reported.\n"
     "\n"
     "Exit status: 0 report written (even when some records failed); 2 usage or\n"
-    "configuration error.";
+    "configuration error; 4 the input could not be read or the report not written.";
 
 struct Row {
   double total;

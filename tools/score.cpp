@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -70,7 +71,8 @@ constexpr std::string_view kScoreDescription =
     "line; the others are still scored. Memory stays bounded whatever the input size.\n"
     "\n"
     "Exit status: 0 all records scored; 1 some records failed (the others were written);\n"
-    "2 usage or configuration error (nothing scored).";
+    "2 usage or configuration error (nothing scored); 4 the input could not be read (the\n"
+    "records before the failure were scored and written) or the output could not be written.";
 
 enum class OutputFormat { jsonl, csv };
 
@@ -341,7 +343,14 @@ int run_score(const Args& args) {
     progress.update(counts.read, batch.end_bytes);
   };
 
-  run_pipeline(args, in, process, consume);
+  // A read error ends the input: what was scored before it is written (and
+  // summed up), then the run fails with it (exit status 4).
+  std::exception_ptr read_failure;
+  try {
+    run_pipeline(args, in, process, consume);
+  } catch (const ReadError&) {
+    read_failure = std::current_exception();
+  }
   output.close();
   progress.update(counts.read, in.source->bytes_read(), true);
   progress.finish();
@@ -380,6 +389,7 @@ int run_score(const Args& args) {
     }
     std::fputs(summary.c_str(), stderr);
   }
+  if (read_failure) std::rethrow_exception(read_failure);
   return counts.failed > 0 ? kExitRecordErrors : kExitOk;
 }
 

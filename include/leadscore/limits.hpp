@@ -34,6 +34,12 @@ struct Limits {
   std::size_t max_properties = 1'000;
   /// Bytes of one lead's JSON text.
   std::size_t max_lead_bytes = 64u << 20;
+  /// Items of one list value (an attribute or discovery field): lead JSON
+  /// and CSV list columns reject more, as CSV records reject more than
+  /// CsvOptions::max_fields cells. JSON arrays longer than this and
+  /// max_events_per_lead are rejected while the text is parsed, so a line
+  /// of millions of tiny items is never built in memory.
+  std::size_t max_list_items = 4'096;
 };
 
 /// The hard caps that Limits cannot raise (stack-sized evaluation buffers).

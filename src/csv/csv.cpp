@@ -154,17 +154,39 @@ struct CsvReader::Impl {
     if (!skip_blank_lines()) return false;
     rec_start = pos;
     r.line = line;
+    if (dropped + pos > 3 && have(2) && data.substr(pos, 3) == "\xEF\xBB\xBF") {
+      // As in JSONL: a byte-order mark belongs at the start of the input only.
+      r.errors.push_back(
+          csv_error("csv_syntax", r.line, 1,
+                    "a byte-order mark (U+FEFF) is allowed only at the start of the input"));
+    }
     Scan scan;
     scan_fields(r, scan);
     finish(r, scan);
     return true;
   }
 
-  /// Skips blank lines; false at the end of the input.
+  /// Skips blank lines (empty, or only spaces and tabs that are not the
+  /// delimiter, as in JSONL); false at the end of the input.
   bool skip_blank_lines() {
     for (;;) {
       rec_start = pos;
       if (!have()) return false;
+      std::size_t k = 0;
+      while (k <= opt.max_record_bytes && have(k) && data[pos + k] != opt.delimiter &&
+             (data[pos + k] == ' ' || data[pos + k] == '\t')) {
+        ++k;
+      }
+      if (k > 0 && k <= opt.max_record_bytes) {
+        if (!have(k)) {  // spaces at the very end
+          pos += k;
+          return false;
+        }
+        if (data[pos + k] == '\n' ||
+            (data[pos + k] == '\r' && have(k + 1) && data[pos + k + 1] == '\n')) {
+          pos += k;  // the line break is skipped below
+        }
+      }
       const char c = data[pos];
       if (c == '\n') {
         ++pos;
@@ -333,14 +355,17 @@ struct CsvReader::Impl {
   void finish(CsvRecord& r, const Scan& scan) {
     r.fields.resize(std::min(scan.nfields, opt.max_fields));
     if (scan.end == End::limit) {
+      // Inside a quoted field, the quote may close later (a long field) or
+      // never (an unbalanced quote): the reader cannot tell without reading
+      // on, so it says what it knows.
       const bool in_quote = scan.open_quote_column != 0;
       r.errors.push_back(csv_error(
-          in_quote ? "csv_unbalanced_quote" : "limit_exceeded", r.line, scan.open_quote_column,
-          in_quote ? "the quote opening field " + std::to_string(scan.open_quote_column) +
-                         " is not closed within max_record_bytes = " +
-                         std::to_string(opt.max_record_bytes) + " bytes"
-                   : "record longer than max_record_bytes = " +
-                         std::to_string(opt.max_record_bytes) + " bytes"));
+          "limit_exceeded", r.line, scan.open_quote_column,
+          "record longer than max_record_bytes = " + std::to_string(opt.max_record_bytes) +
+              " bytes" +
+              (in_quote ? " inside the quoted field " + std::to_string(scan.open_quote_column) +
+                              " (a field that long, or a quote that is never closed)"
+                        : std::string())));
       r.fields.clear();
       resync(r.line, scan.newlines);
       return;

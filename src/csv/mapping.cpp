@@ -111,12 +111,49 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
+/// True when the well-formed decimal number `s` is below 1 in magnitude
+/// (from its digits and exponent, not its value): what tells an underflow
+/// from an overflow when the number is out of a double's range.
+bool below_one(std::string_view s) noexcept {
+  if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+  long long order = 0;  // the decimal exponent of the first significant digit
+  std::size_t i = 0;
+  bool significant = false;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (significant || s[i] != '0') {
+      significant = true;
+      ++order;
+    }
+  }
+  order = significant ? order - 1 : -1;
+  if (i < s.size() && s[i] == '.') {
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      if (significant) continue;
+      if (s[i] != '0') significant = true;
+      if (!significant) --order;
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    long long exponent = 0;
+    const char* const end = s.data() + s.size();
+    const auto [ptr, ec] =
+        std::from_chars(s.data() + i + 1 + (s[i + 1] == '+' ? 1 : 0), end, exponent);
+    if (ec == std::errc::result_out_of_range) return s[i + 1] == '-';
+    if (ec != std::errc() || ptr != end) return false;
+    order += exponent;
+  }
+  return order < 0;
+}
+
 std::optional<double> parse_number(std::string_view s) noexcept {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   if (s.empty() || s.front() == '+') return std::nullopt;
   double value = 0;
   const char* const end = s.data() + s.size();
   const auto [ptr, ec] = std::from_chars(s.data(), end, value, std::chars_format::general);
+  if (ec == std::errc::result_out_of_range && ptr == end && below_one(s)) {
+    return s.front() == '-' ? -0.0 : 0.0;  // an underflow is zero, as in JSON (1e-400)
+  }
   if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
   return value;
 }
@@ -851,8 +888,16 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
     if (!convert(text, f.type, f.separator, lower, cell)) {
       errors.push_back(record_error("invalid_value", record, c + 1, lead_pointer(f.target),
                                     column_name(c) + ": expected " +
-                                        std::string(expected_text(f.type)) + ", got " +
-                                        shown_value(text)));
+                                        std::string(expected_text(f.type)) +
+                                        " (the value is not shown)"));
+      continue;
+    }
+    if (cell.list.size() > limits_.max_list_items) {
+      errors.push_back(record_error("limit_exceeded", record, c + 1, lead_pointer(f.target),
+                                    column_name(c) + ": " + std::to_string(cell.list.size()) +
+                                        " list items exceed the limit max_list_items = " +
+                                        std::to_string(limits_.max_list_items)));
+      cell = Cell{};
       continue;
     }
     const std::optional<Resolved> r = resolve(f.target);
@@ -876,7 +921,7 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
           errors.push_back(record_error("invalid_value", record, c + 1, "/events",
                                         column_name(c) + ": expected " +
                                             std::string(expected_text(ValueType::instant)) +
-                                            ", got " + shown_value(text)));
+                                            " (the value is not shown)"));
           bad = true;
         }
       }
@@ -888,15 +933,15 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
       if (!is_missing(text, mapping_.missing)) {
         const std::optional<double> count = parse_number(text);
         if (!count || *count < 0 || std::trunc(*count) != *count) {
-          errors.push_back(record_error("invalid_value", record, c + 1, "/events",
-                                        column_name(c) + ": expected a count of \"" + e.type +
-                                            "\" events (a whole number >= 0), got " +
-                                            shown_value(text)));
+          errors.push_back(
+              record_error("invalid_value", record, c + 1, "/events",
+                           column_name(c) + ": expected a count of \"" + e.type +
+                               "\" events (a whole number >= 0; the value is not shown)"));
           bad = true;
         } else if (*count > static_cast<double>(limits_.max_events_per_lead - total_events)) {
           errors.push_back(record_error("limit_exceeded", record, c + 1, "/events",
-                                        column_name(c) + ": " + shown_value(text) +
-                                            " events would exceed the limit "
+                                        column_name(c) +
+                                            ": the count of events would exceed the limit "
                                             "max_events_per_lead = " +
                                             std::to_string(limits_.max_events_per_lead)));
           bad = true;

@@ -442,7 +442,7 @@ using json = nlohmann::json;
 
 /// Removes nlohmann's "[json.exception.parse_error.101] parse error at line
 /// 1, column 2: " boilerplate, and makes the message printable.
-std::string clean_parse_message(std::string_view what) {
+std::string clean_parse_message(std::string_view what, bool quote_text) {
   if (what.substr(0, 1) == "[") {
     const std::size_t close = what.find("] ");
     if (close != std::string_view::npos) what.remove_prefix(close + 2);
@@ -450,6 +450,13 @@ std::string clean_parse_message(std::string_view what) {
   if (what.substr(0, 11) == "parse error") {
     const std::size_t colon = what.find(": ");
     if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  }
+  if (!quote_text) {
+    // Lead data: the position says where; the text itself is not repeated.
+    if (const std::size_t at = what.find("; last read: "); at != std::string_view::npos) {
+      what = what.substr(0, at);
+    }
+    if (what.substr(0, 15) == "number overflow") what = "number overflow (beyond a double)";
   }
   std::string out;
   out.reserve(what.size());
@@ -467,8 +474,12 @@ std::string clean_parse_message(std::string_view what) {
 
 class StrictHandler final : public nlohmann::json_sax<json> {
  public:
-  StrictHandler(std::string_view text, std::size_t max_depth, std::size_t max_string_length)
-      : text_(text), max_depth_(max_depth), max_string_length_(max_string_length) {}
+  StrictHandler(std::string_view text, const StrictOptions& options)
+      : text_(text),
+        max_depth_(options.max_depth),
+        max_string_length_(options.max_string_length),
+        max_array_items_(options.max_array_items),
+        quote_text_(options.quote_text) {}
 
   json root;
   std::vector<Diagnostic> diagnostics;
@@ -513,7 +524,7 @@ class StrictHandler final : public nlohmann::json_sax<json> {
     Diagnostic d;
     d.code = "json_syntax";
     d.pointer = stack_.empty() ? std::string() : pointer_;
-    d.message = clean_parse_message(ex.what());
+    d.message = clean_parse_message(ex.what(), quote_text_);
     // An unexpected but well-formed string or number is shown at its first
     // byte (nlohmann reports its last one; its token text is exact for these
     // two token kinds only). Anything else is shown where it went wrong.
@@ -570,12 +581,27 @@ class StrictHandler final : public nlohmann::json_sax<json> {
     return &slot;
   }
 
+  /// False (and an error) when the innermost array is full: the parse stops
+  /// before the item is built.
+  bool array_full() {
+    if (stack_.empty() || !stack_.back().value->is_array() ||
+        stack_.back().next_index < max_array_items_) {
+      return false;
+    }
+    error("limit_exceeded", pointer_,
+          "array of more than " + std::to_string(max_array_items_) +
+              " items (Limits::max_list_items, Limits::max_events_per_lead)");
+    return true;
+  }
+
   bool add(json value) {
+    if (array_full()) return false;
     place(std::move(value));
     return true;
   }
 
   bool open(json container) {
+    if (array_full()) return false;
     std::string pointer = child_pointer();
     if (stack_.size() >= max_depth_) {
       error("limit_exceeded", std::move(pointer),
@@ -597,6 +623,8 @@ class StrictHandler final : public nlohmann::json_sax<json> {
   std::string_view text_;
   std::size_t max_depth_;
   std::size_t max_string_length_;
+  std::size_t max_array_items_;
+  bool quote_text_;
   std::vector<Frame> stack_;
   std::string pointer_;  // pointer of the innermost open container
   std::string key_;      // last key read in the innermost object
@@ -606,6 +634,15 @@ class StrictHandler final : public nlohmann::json_sax<json> {
 
 StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std::size_t max_depth,
                               std::size_t max_string_length) {
+  StrictOptions options;
+  options.max_bytes = max_bytes;
+  options.max_depth = max_depth;
+  options.max_string_length = max_string_length;
+  return parse_json_strict(text, options);
+}
+
+StrictParse parse_json_strict(std::string_view text, const StrictOptions& options) {
+  const std::size_t max_bytes = options.max_bytes;
   StrictParse out;
   if (text.size() > max_bytes) {
     out.diagnostics.push_back(make_error("limit_exceeded", "",
@@ -643,7 +680,7 @@ StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std:
     out.diagnostics.push_back(std::move(d));
     return out;
   }
-  StrictHandler handler(text, max_depth, max_string_length);
+  StrictHandler handler(text, options);
   const bool parsed = json::sax_parse(text.data(), text.data() + text.size(), &handler,
                                       json::input_format_t::json, /*strict=*/true);
   out.diagnostics = std::move(handler.diagnostics);

@@ -26,6 +26,19 @@ struct StrictParse {
 StrictParse parse_json_strict(std::string_view text, std::size_t max_bytes, std::size_t max_depth,
                               std::size_t max_string_length);
 
+/// The same, with two more settings: arrays longer than `max_array_items`
+/// stop the parse with a limit_exceeded (before they are built), and
+/// without `quote_text` syntax errors never quote the text (nlohmann's
+/// "last read: '...'" and the digits of an overflowing number): lead data.
+struct StrictOptions {
+  std::size_t max_bytes = 0;
+  std::size_t max_depth = 0;
+  std::size_t max_string_length = 0;
+  std::size_t max_array_items = static_cast<std::size_t>(-1);
+  bool quote_text = true;
+};
+StrictParse parse_json_strict(std::string_view text, const StrictOptions& options);
+
 /// Line and column (1-based) of the value at `pointer` in `text`; when the
 /// pointer goes deeper than the text, of the innermost existing value on its
 /// path. {0, 0} when the text is not valid JSON.

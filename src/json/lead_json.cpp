@@ -124,6 +124,12 @@ class LeadReader final : public detail::JsonReader {
     return "expected a finite number";
   }
 
+  /// Lead values are never quoted (docs/guarantees.md#privacy).
+  [[nodiscard]] std::string bad_instant_message(const std::string& /*text*/,
+                                                const json& /*value*/) const override {
+    return "expected an ISO-8601 instant such as 2026-11-20T10:00:00Z (the value is not shown)";
+  }
+
   /// Reads the field's key of `object` (at `pointer`) into the lead, by the
   /// type of its Lead member.
   void read_field(const json& object, const std::string& pointer, const LeadField& field,
@@ -165,6 +171,11 @@ class LeadReader final : public detail::JsonReader {
       case json::value_t::boolean:
         return Value{j.get<bool>()};
       case json::value_t::array: {
+        if (j.size() > limits_.max_list_items) {
+          limit_exceeded(pointer, "number of list items", j.size(), "max_list_items",
+                         limits_.max_list_items);
+          return std::nullopt;
+        }
         std::vector<std::string> list(j.size());
         bool ok = true;
         for (std::size_t i = 0; i < j.size(); ++i) {
@@ -190,8 +201,8 @@ class LeadReader final : public detail::JsonReader {
       return;
     }
     error("unknown_origin", pointer,
-          "unknown origin " + detail::quoted_excerpt(text) +
-              "; expected \"inbound\", \"outbound\" or \"unknown\"",
+          "unknown origin (the value is not shown); expected \"inbound\", \"outbound\" or "
+          "\"unknown\"",
           suggest(text, detail::kNames<Origin>));
   }
 
@@ -386,8 +397,13 @@ nlohmann::json to_json(const Lead& lead) {
 }
 
 Result<Lead> parse_lead(std::string_view json_text, const Limits& limits) {
-  detail::StrictParse parsed = detail::parse_json_strict(json_text, limits.max_lead_bytes,
-                                                         kMaxLeadDepth, limits.max_string_length);
+  detail::StrictOptions options;
+  options.max_bytes = limits.max_lead_bytes;
+  options.max_depth = kMaxLeadDepth;
+  options.max_string_length = limits.max_string_length;
+  options.max_array_items = std::max(limits.max_events_per_lead, limits.max_list_items);
+  options.quote_text = false;  // lead data is never quoted in a diagnostic
+  detail::StrictParse parsed = detail::parse_json_strict(json_text, options);
   if (!parsed.value || has_errors(parsed.diagnostics)) {
     return Result<Lead>(std::move(parsed.diagnostics));
   }

@@ -128,8 +128,8 @@ class StateReader final : public detail::JsonReader {
   }
 
   [[nodiscard]] std::string bad_instant_message(const std::string& /*text*/,
-                                                const json& value) const override {
-    return "expected an ISO-8601 instant, got " + value.dump();
+                                                const json& /*value*/) const override {
+    return "expected an ISO-8601 instant (the value is not shown)";
   }
 
   /// The string `key` of `object`; a missing_key when `needed` and absent.
@@ -353,9 +353,12 @@ Result<LeadState> LeadState::from_json(const Qualifier& qualifier, std::string_v
 Result<LeadState> LeadState::load_state(const Qualifier& qualifier, std::string_view text,
                                         std::optional<Instant> not_after) {
   const Limits limits;
-  detail::StrictParse parsed =
-      detail::parse_json_strict(text, limits.max_lead_bytes * 2,
-                                limits.max_condition_depth * 2 + 16, limits.max_string_length);
+  detail::StrictOptions options;
+  options.max_bytes = limits.max_lead_bytes * 2;
+  options.max_depth = limits.max_condition_depth * 2 + 16;
+  options.max_string_length = limits.max_string_length;
+  options.quote_text = false;  // a state holds lead data
+  detail::StrictParse parsed = detail::parse_json_strict(text, options);
   if (!parsed.value) return Result<LeadState>(std::move(parsed.diagnostics));
   StateReader reader;
   Saved saved = reader.read(*parsed.value);

@@ -14,6 +14,25 @@ namespace fs = std::filesystem;
 
 namespace leadscore::test {
 
+namespace {
+
+std::vector<std::string> with_program(const std::string& exe,
+                                      const std::vector<std::string>& args) {
+  std::vector<std::string> storage{exe};
+  storage.insert(storage.end(), args.begin(), args.end());
+  return storage;
+}
+
+/// execv's argument vector over `storage` (null-terminated).
+std::vector<char*> argv_of(std::vector<std::string>& storage) {
+  std::vector<char*> argv;
+  for (std::string& s : storage) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+}  // namespace
+
 std::string cli_path() {
 #ifdef LEADSCORE_CLI_PATH
   if (fs::exists(LEADSCORE_CLI_PATH)) return LEADSCORE_CLI_PATH;
@@ -42,11 +61,8 @@ ToolRun run_tool(const std::vector<std::string>& args, const std::string& input,
   const std::string out_path = (io / "stdout").string();
   const std::string err_path = (io / "stderr").string();
   const std::string exe = cli_path();
-  std::vector<std::string> storage{exe};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& s : storage) argv.push_back(s.data());
-  argv.push_back(nullptr);
+  std::vector<std::string> storage = with_program(exe, args);
+  const std::vector<char*> argv = argv_of(storage);
   const std::string dir = cwd.string();
 
   const int in_fd = ::open(in_path.c_str(), O_RDONLY);
@@ -86,6 +102,29 @@ ToolRun run_tool(const std::vector<std::string>& args, const std::string& input,
     r.max_rss_kb = std::stol(r.err.substr(at + 12));
   }
   return r;
+}
+
+int start_tool(const std::vector<std::string>& args, int in_fd, int out_fd, int err_fd) {
+  const std::string exe = cli_path();
+  std::vector<std::string> storage = with_program(exe, args);
+  const std::vector<char*> argv = argv_of(storage);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null_fd = ::open("/dev/null", O_RDWR);
+    const int fds[] = {in_fd, out_fd, err_fd};
+    for (int target = 0; target < 3; ++target) {
+      ::dup2(fds[target] >= 0 ? fds[target] : null_fd, target);
+    }
+    ::execv(exe.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_tool(int pid) {
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace leadscore::test

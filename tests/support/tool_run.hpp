@@ -29,4 +29,13 @@ std::ostream& operator<<(std::ostream& os, const ToolRun& r);
 ToolRun run_tool(const std::vector<std::string>& args, const std::string& input = "",
                  const std::filesystem::path& cwd = {});
 
+/// Starts the tool with `args` and the given descriptors as its standard
+/// input, output and error (-1: /dev/null), without waiting; returns its
+/// process id (-1 when it cannot be started).
+int start_tool(const std::vector<std::string>& args, int in_fd, int out_fd, int err_fd);
+
+/// Waits for a started tool: its exit status, or 128 + the signal that
+/// killed it.
+int wait_tool(int pid);
+
 }  // namespace leadscore::test
