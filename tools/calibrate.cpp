@@ -45,6 +45,15 @@ constexpr OptionSpec kCalibrateOptions[] = {
      "add up to N more attribute pairs, chosen on the training leads by cross-validation "
      "(default: 3; 0 = off)"},
     {"--cv-folds", "K", "folds of that cross-validation (default: 5)"},
+    {"--interaction-min-z", "Z",
+     "significance an attribute or a pair needs to enter the model: improvement of the "
+     "cross-validated log-loss over its standard error (default: 3)"},
+    {"--max-rules", "N",
+     "at most N scoring rules in the calibrated configuration: the weakest are taken out "
+     "(default: 120; 0 = no limit)"},
+    {"--all-candidates", "",
+     "put every candidate attribute in the regression (default: only those the search finds "
+     "significant)"},
     {"--no-candidates", "", "learn points for the configuration's rules only (no new rules)"},
     {"--max-fit", "POINTS",
      "highest achievable fit score of the calibrated configuration (default: the "
@@ -150,6 +159,10 @@ CalibrationOptions calibration_options(const Args& args) {
     options.cv_folds = parse_size("--cv-folds", *v);
     if (options.cv_folds < 2) throw UsageError("--cv-folds must be at least 2");
   }
+  if (const auto v = args.get("--interaction-min-z"))
+    options.interaction_min_z = parse_double("--interaction-min-z", *v, 0, 1e6);
+  if (args.has("--all-candidates")) options.select_candidates = false;
+  if (const auto v = args.get("--max-rules")) options.max_rules = parse_count("--max-rules", *v);
   if (const auto v = args.get("--max-suggestions"))
     options.max_suggestions = parse_count("--max-suggestions", *v);
   if (const auto v = args.get("--max-fit"))

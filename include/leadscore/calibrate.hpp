@@ -90,9 +90,21 @@ struct CalibrationOptions {
   /// Folds of the internal cross-validation (training lead k is in fold
   /// k mod cv_folds); >= 2.
   std::size_t cv_folds = 5;
-  /// Significance a pair needs (improvement of the cross-validated log-loss
-  /// over its standard error, per training lead).
+  /// Significance a candidate attribute or a pair needs (improvement of the
+  /// cross-validated log-loss over its standard error, per training lead).
   double interaction_min_z = 3;
+  /// Candidate attributes enter the model only through the search: one at a
+  /// time, each only when its values improve the cross-validated log-loss
+  /// significantly (interaction_min_z) and a refit confirms it, so an
+  /// attribute of pure noise gets no rule. false: every candidate is in
+  /// the regression (the L2 penalty alone keeps noise small).
+  bool select_candidates = true;
+  /// At most this many scoring rules in the calibrated configuration (0 =
+  /// no limit): after the search, the weakest rules (smallest w^2 times
+  /// their weighted support) are taken out, half of the excess at a time,
+  /// with a refit in between. Knockout rules and rules kept for lack of
+  /// evidence are not counted.
+  std::size_t max_rules = 120;
   /// Default number of quantile bins of a numeric candidate.
   std::size_t bins = 8;
   /// A candidate value or bin needs at least this many training leads (and
@@ -124,6 +136,10 @@ struct LearnedRule {
   double weight = 0;           ///< logistic-regression weight (log-odds per unit of the feature)
   double points = 0;           ///< integer points in the calibrated configuration (0 = dropped)
   std::size_t support = 0;     ///< training leads where the feature is non-zero
+  /// "kept: no evidence": an original rule that holds for no training lead
+  /// (no event of its types, no lead where its condition can be evaluated)
+  /// keeps its points instead of being dropped.
+  bool no_evidence = false;
 };
 
 /// What a total-score threshold selects in one set of leads.
@@ -167,7 +183,7 @@ struct RuleSuggestion {
 
 /// One step of the automatic interaction search (training leads only).
 struct InteractionStep {
-  std::string a, b;               ///< attribute names
+  std::string a, b;               ///< attribute names (b empty: attribute a on its own)
   std::size_t cells = 0;          ///< value/bin pairs with enough support (candidate rules)
   double cv_log_loss_before = 0;  ///< mean cross-validated log-loss per training lead
   double cv_log_loss_after = 0;   ///< with the pair (screening estimate, or the refit if selected)
@@ -216,6 +232,7 @@ struct CalibrationReport {
   double intercept = 0;         ///< log-odds of a lead with 0 points
   double points_per_logit = 0;  ///< scale: points = round(weight * points_per_logit)
   std::size_t features = 0, candidate_features = 0, rules_added = 0, rules_dropped = 0;
+  std::size_t rules_kept = 0;  ///< original rules kept with their points: no evidence
   SplitMetrics original_training, calibrated_training;
   SplitMetrics original_holdout, calibrated_holdout;  ///< empty without a holdout
   std::vector<LearnedRule> rules;

@@ -114,7 +114,7 @@ Result<Training> prepare_features(const Config& config, std::span<const Lead> le
   add_candidates(t.set, candidate_attributes(options, leads, train, used.fields), leads, train,
                  options, errors);
   add_given_interactions(t.set, options, errors);
-  if (options.auto_interactions > 0 && options.cv_folds < 2) {
+  if ((options.auto_interactions > 0 || options.select_candidates) && options.cv_folds < 2) {
     errors.push_back(calibration_error("cv_folds must be at least 2"));
   }
   if (!errors.empty()) return errors;
@@ -144,8 +144,8 @@ struct Learned {
   std::vector<double> points;  // per feature
 };
 
-Learned learn_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
-                     const CalibrationOptions& options) {
+Learned fit_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
+                   const CalibrationOptions& options) {
   Learned l;
   l.fit = fit_logistic(t.design.rows, t.design.y, {}, t.design.active.size(), options.l2,
                        options.max_iterations, options.tolerance);
@@ -155,6 +155,55 @@ Learned learn_points(const Config& config, const Training& t, const std::vector<
   l.points_per_logit =
       points_per_logit(t.set.features, l.weight, t.matrix.rows, train, config, options);
   l.points = integer_points(t.set.features, l.weight, l.points_per_logit, config.scores.weights);
+  return l;
+}
+
+// Rules of the fitted model: features with non-zero points (rules kept for
+// lack of evidence are not counted).
+std::size_t rule_count(const Training& t, const Learned& l) {
+  std::size_t n = 0;
+  for (std::size_t j = 0; j < t.set.features.size(); ++j)
+    n += t.set.features[j].active && t.set.features[j].support > 0 && l.points[j] != 0;
+  return n;
+}
+
+// Takes out of the design every feature that earned 0 points and the
+// `count` weakest rules: the smallest w^2 * sum(mu (1 - mu) x^2) (the
+// log-likelihood the weight is worth, to second order); ties to the later
+// feature.
+void prune_weakest(Training& t, const Learned& l, std::size_t count) {
+  std::vector<double> curvature(t.design.active.size(), 0.0);
+  for (const SparseRow& row : t.design.rows) {
+    const double mu = sigmoid(linear_predictor(l.fit, row));
+    for (const auto& [c, v] : row) curvature[c] += mu * (1 - mu) * v * v;
+  }
+  std::vector<std::pair<double, std::size_t>> rules;
+  for (std::size_t c = 0; c < t.design.active.size(); ++c) {
+    const std::size_t j = t.design.active[c];
+    if (t.set.features[j].support == 0) continue;
+    if (l.points[j] == 0) {
+      t.set.features[j].active = false;
+    } else {
+      rules.emplace_back(l.weight[j] * l.weight[j] * curvature[c], t.set.features.size() - j);
+    }
+  }
+  std::sort(rules.begin(), rules.end());
+  for (std::size_t r = 0; r < count && r < rules.size(); ++r)
+    t.set.features[t.set.features.size() - rules[r].second].active = false;
+}
+
+// The final fit; with options.max_rules, the weakest rules are taken out
+// (half the excess at a time, refitting in between) until at most
+// max_rules remain.
+Learned learn_points(const Config& config, Training& t, const std::vector<std::size_t>& train,
+                     const CalibrationOptions& options) {
+  Learned l = fit_points(config, t, train, options);
+  for (std::size_t n = rule_count(t, l); options.max_rules > 0 && n > options.max_rules;
+       n = rule_count(t, l)) {
+    prune_weakest(t, l, (n - options.max_rules + 1) / 2);
+    build_design(t.set.features, t.matrix, train, t.design);
+    l = fit_points(config, t, train, options);
+  }
   return l;
 }
 
@@ -195,6 +244,7 @@ void describe_model(const Config& config, const Training& t, const Learned& l,
   rep.candidate_features = t.set.features.size() - t.set.original;
   rep.rules_added = changes.added;
   rep.rules_dropped = changes.dropped;
+  rep.rules_kept = changes.kept;
   for (std::size_t j = 0; j < t.set.features.size(); ++j) {
     const Feature& f = t.set.features[j];
     if (f.candidate && !f.active) continue;
@@ -206,6 +256,8 @@ void describe_model(const Config& config, const Training& t, const Learned& l,
     lr.weight = l.weight[j];
     lr.points = l.points[j];
     lr.support = f.support;
+    lr.no_evidence = !f.candidate && f.support == 0;
+    if (lr.no_evidence) lr.points = lr.original_points;
     rep.rules.push_back(std::move(lr));
   }
 }
