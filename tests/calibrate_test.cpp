@@ -503,6 +503,36 @@ TEST(Calibrate, MaxRulesKeepsTheStrongestRules) {
   EXPECT_GT(two->report.calibrated_holdout.auc, 0.68);
 }
 
+TEST(Calibrate, WarnsAboutLeakageAndEmptyStages) {
+  // "result" is written after the outcome (the label under another name);
+  // the stage "hot" needs more points than any lead can have.
+  Data d = synthetic(3000, 17);
+  for (std::size_t i = 0; i < d.size; ++i)
+    d.leads[i].attributes["result"] = std::string(d.outcomes[i] ? "won" : "lost");
+  Config c = synthetic_config();
+  Stage hot;
+  hot.name = "hot";
+  hot.when = cond::field("score.total").gte(100000);
+  c.stages.insert(c.stages.begin(), hot);
+  CalibrationOptions o;
+  o.auto_interactions = 0;
+  const Instant as_of[] = {kAsOf};
+  Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+  const std::vector<std::string>& w = r->report.warnings;
+  const auto mentions = [&](const std::string& text) {
+    return std::any_of(w.begin(), w.end(),
+                       [&](const std::string& s) { return s.find(text) != std::string::npos; });
+  };
+  EXPECT_TRUE(mentions("attribute 'result' is almost a function of the outcome"))
+      << to_text(r->report);
+  EXPECT_FALSE(mentions("attribute 'c'"));
+  EXPECT_FALSE(mentions("attribute 'n'"));
+  EXPECT_TRUE(mentions("stage 'hot' selects no training lead")) << to_text(r->report);
+  EXPECT_FALSE(mentions("stage 'SQL'"));
+  EXPECT_NE(to_text(r->report).find("warnings:"), std::string::npos);
+}
+
 TEST(Calibrate, IsDeterministicWhateverTheThreads) {
   const Data d = synthetic(6000, 3);
   CalibrationOptions o;

@@ -248,6 +248,13 @@ struct CalibrationReport {
   std::size_t suggestions_found = 0;        ///< before the cap
   /// Stage thresholds mapped from the original configuration: "SQL: score.total >= 80 -> 57".
   std::vector<std::string> stage_changes;
+  /// Scoring rules taken out to respect CalibrationOptions::max_rules.
+  std::size_t rules_pruned = 0;
+  /// Warnings about the data or the result: a candidate attribute that is
+  /// almost a function of the outcome on the training leads (single-
+  /// attribute ROC AUC above 0.95: probably written after the outcome), a
+  /// calibrated stage that selects no training lead.
+  std::vector<std::string> warnings;
 };
 
 struct Calibration {

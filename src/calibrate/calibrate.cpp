@@ -142,6 +142,7 @@ struct Learned {
   std::vector<double> weight;  // per feature (0: not in the design)
   double points_per_logit = 0;
   std::vector<double> points;  // per feature
+  std::size_t pruned = 0;      // rules taken out for options.max_rules
 };
 
 Learned fit_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
@@ -171,7 +172,7 @@ std::size_t rule_count(const Training& t, const Learned& l) {
 // `count` weakest rules: the smallest w^2 * sum(mu (1 - mu) x^2) (the
 // log-likelihood the weight is worth, to second order); ties to the later
 // feature.
-void prune_weakest(Training& t, const Learned& l, std::size_t count) {
+std::size_t prune_weakest(Training& t, const Learned& l, std::size_t count) {
   std::vector<double> curvature(t.design.active.size(), 0.0);
   for (const SparseRow& row : t.design.rows) {
     const double mu = sigmoid(linear_predictor(l.fit, row));
@@ -188,8 +189,10 @@ void prune_weakest(Training& t, const Learned& l, std::size_t count) {
     }
   }
   std::sort(rules.begin(), rules.end());
-  for (std::size_t r = 0; r < count && r < rules.size(); ++r)
+  const std::size_t pruned = std::min(count, rules.size());
+  for (std::size_t r = 0; r < pruned; ++r)
     t.set.features[t.set.features.size() - rules[r].second].active = false;
+  return pruned;
 }
 
 // The final fit; with options.max_rules, the weakest rules are taken out
@@ -198,12 +201,14 @@ void prune_weakest(Training& t, const Learned& l, std::size_t count) {
 Learned learn_points(const Config& config, Training& t, const std::vector<std::size_t>& train,
                      const CalibrationOptions& options) {
   Learned l = fit_points(config, t, train, options);
+  std::size_t pruned = 0;
   for (std::size_t n = rule_count(t, l); options.max_rules > 0 && n > options.max_rules;
        n = rule_count(t, l)) {
-    prune_weakest(t, l, (n - options.max_rules + 1) / 2);
+    pruned += prune_weakest(t, l, (n - options.max_rules + 1) / 2);
     build_design(t.set.features, t.matrix, train, t.design);
     l = fit_points(config, t, train, options);
   }
+  l.pruned = pruned;
   return l;
 }
 
@@ -245,6 +250,7 @@ void describe_model(const Config& config, const Training& t, const Learned& l,
   rep.rules_added = changes.added;
   rep.rules_dropped = changes.dropped;
   rep.rules_kept = changes.kept;
+  rep.rules_pruned = l.pruned;
   for (std::size_t j = 0; j < t.set.features.size(); ++j) {
     const Feature& f = t.set.features[j];
     if (f.candidate && !f.active) continue;
@@ -351,6 +357,7 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
 
   Calibration result;
   CalibrationReport& rep = result.report;
+  rep.warnings = leakage_warnings(t.set, t.matrix, split.train, t.design.y);
   search_interactions(t.set, t.matrix, t.design, split.train, options, rep);
   rep.interactions = t.set.interaction_names;
   const Learned learned = learn_points(config, t, split.train, options);
@@ -371,6 +378,10 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   describe_model(config, t, learned, changes, leads, outcomes, as_of, split, options, rep);
   measure(*original, *calibrated, train_original, learned, leads, outcomes, as_of, split, options,
           rep);
+  for (const StageRow& s : rep.calibrated_training.stages) {
+    if (s.leads == 0)
+      rep.warnings.push_back("calibrated stage '" + s.stage + "' selects no training lead");
+  }
   std::vector<RuleSuggestion> suggestions =
       rule_suggestions(t.set, t.matrix, used, leads, as_of, split.train,
                        outcomes_of(outcomes, split.train), options);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -327,6 +329,35 @@ class TermSearch {
 };
 
 }  // namespace
+
+std::vector<std::string> leakage_warnings(const FeatureSet& set, const FeatureMatrix& matrix,
+                                          const std::vector<std::size_t>& train,
+                                          const std::vector<double>& y, double max_auc) {
+  std::vector<std::string> out;
+  const Levels lv = attribute_levels(set, matrix, train);
+  std::unique_ptr<bool[]> outcome(new bool[train.size()]);
+  for (std::size_t k = 0; k < train.size(); ++k) outcome[k] = y[k] > 0.5;
+  for (std::size_t a = 0; a < lv.fields.size(); ++a) {
+    std::vector<double> positives(lv.levels[a] + 1, 0.0), leads(lv.levels[a] + 1, 0.0);
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      const auto level = static_cast<std::size_t>(lv.level[a][k] + 1);
+      positives[level] += y[k];
+      leads[level] += 1;
+    }
+    std::vector<double> score(train.size());
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      const auto level = static_cast<std::size_t>(lv.level[a][k] + 1);
+      score[k] = positives[level] / leads[level];
+    }
+    const double auc = roc_auc(score, std::span<const bool>(outcome.get(), train.size()));
+    if (auc > max_auc) {
+      out.push_back("attribute '" + attribute_name(lv.fields[a]) +
+                    "' is almost a function of the outcome (training ROC AUC " + fmt_fixed(auc, 3) +
+                    " on its own): is it written after the outcome? Leave it out of --map.");
+    }
+  }
+  return out;
+}
 
 void search_interactions(FeatureSet& set, FeatureMatrix& matrix, Design& design,
                          const std::vector<std::size_t>& train, const CalibrationOptions& options,

@@ -146,7 +146,10 @@ std::string to_text(const CalibrationReport& r) {
        " points per log-odds unit\n";
   o += "rules: " + std::to_string(r.rules_added) + " added, " + std::to_string(r.rules_dropped) +
        " dropped (0 points), " + std::to_string(r.rules_kept) +
-       " kept with their points (no evidence)\n";
+       " kept with their points (no evidence)" +
+       (r.rules_pruned ? ", " + std::to_string(r.rules_pruned) + " weakest taken out (--max-rules)"
+                       : std::string()) +
+       "\n";
   if (!r.interaction_search.empty()) {
     o += "\nsearch: attributes, then pairs (training leads only, " + std::to_string(r.cv_folds) +
          "-fold cross-validated log-loss per lead):\n";
@@ -195,6 +198,10 @@ std::string to_text(const CalibrationReport& r) {
   };
   stages(orig, "original");
   stages(cal, "calibrated");
+  if (!r.warnings.empty()) {
+    o += "\nwarnings:\n";
+    for (const auto& w : r.warnings) o += "  " + w + "\n";
+  }
   if (!r.stage_changes.empty()) {
     o += "\nstage thresholds (mapped so each keeps its volume on the training leads):\n";
     for (const auto& c : r.stage_changes) o += "  " + c + "\n";
@@ -319,6 +326,8 @@ std::string to_json_text(const CalibrationReport& r) {
     th.push_back(std::move(row));
   }
   j["stage_changes"] = r.stage_changes;
+  j["rules_pruned"] = r.rules_pruned;
+  j["warnings"] = r.warnings;
   j["suggestions_found"] = r.suggestions_found;
   auto& sg = j["suggestions"] = nlohmann::ordered_json::array();
   for (const auto& s : r.suggestions) {
