@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -283,15 +284,26 @@ TEST(Calibrate, SuggestionCapIsAnOption) {
 
 // True model with an interaction: logit = -2.5 + 1.0 [a] + 1.5 [c = p]
 // + 2.0 [c = r and m >= 50]; n is noise.
-Data synthetic_interaction(std::size_t n, std::uint64_t seed) {
+// n leads with ids "0", "1", ...: `fill` sets a lead's attributes from the
+// generator and returns its true logit, from which its outcome is drawn.
+Data draw_leads(std::size_t n, std::uint64_t seed, const std::function<double(Lead&, Lcg&)>& fill) {
   Data d;
   d.size = n;
   d.outcomes.reset(new bool[n]);
   Lcg rng{seed};
-  const char* cs[] = {"p", "q", "r"};
   for (std::size_t i = 0; i < n; ++i) {
     Lead l;
     l.id = std::to_string(i);
+    const double logit = fill(l, rng);
+    d.outcomes[i] = rng.uniform() < 1 / (1 + std::exp(-logit));
+    d.leads.push_back(std::move(l));
+  }
+  return d;
+}
+
+Data synthetic_interaction(std::size_t n, std::uint64_t seed) {
+  return draw_leads(n, seed, [](Lead& l, Lcg& rng) {
+    const char* cs[] = {"p", "q", "r"};
     const bool a = rng.uniform() < 0.5;
     const auto c = static_cast<std::size_t>(rng.uniform() * 3) % 3;
     const double m = std::floor(rng.uniform() * 100);
@@ -299,12 +311,8 @@ Data synthetic_interaction(std::size_t n, std::uint64_t seed) {
     l.attributes["c"] = std::string(cs[c]);
     l.attributes["m"] = m;
     l.attributes["n"] = std::floor(rng.uniform() * 100);
-    const double logit =
-        -2.5 + (a ? 1.0 : 0.0) + (c == 0 ? 1.5 : 0.0) + (c == 2 && m >= 50 ? 2.0 : 0.0);
-    d.outcomes[i] = rng.uniform() < 1 / (1 + std::exp(-logit));
-    d.leads.push_back(std::move(l));
-  }
-  return d;
+    return -2.5 + (a ? 1.0 : 0.0) + (c == 0 ? 1.5 : 0.0) + (c == 2 && m >= 50 ? 2.0 : 0.0);
+  });
 }
 
 TEST(Calibrate, FindsInteractionsOnTheTrainingLeadsOnly) {
@@ -371,16 +379,10 @@ TEST(Calibrate, FindsInteractionsOnTheTrainingLeadsOnly) {
 // m >= 50] + 1.5 [g = x and h < 25]; n1 (numbers), n2 (five strings) and
 // n3 (booleans) are random and have no effect.
 Data synthetic_pairs_and_noise(std::size_t n, std::uint64_t seed) {
-  Data d;
-  d.size = n;
-  d.outcomes.reset(new bool[n]);
-  Lcg rng{seed};
-  const char* cs[] = {"p", "q", "r"};
-  const char* gs[] = {"x", "y", "z"};
-  const char* noise[] = {"u", "v", "w", "s", "t"};
-  for (std::size_t i = 0; i < n; ++i) {
-    Lead l;
-    l.id = std::to_string(i);
+  return draw_leads(n, seed, [](Lead& l, Lcg& rng) {
+    const char* cs[] = {"p", "q", "r"};
+    const char* gs[] = {"x", "y", "z"};
+    const char* noise[] = {"u", "v", "w", "s", "t"};
     const bool a = rng.uniform() < 0.5;
     const auto c = static_cast<std::size_t>(rng.uniform() * 3) % 3;
     const double m = std::floor(rng.uniform() * 100);
@@ -394,21 +396,17 @@ Data synthetic_pairs_and_noise(std::size_t n, std::uint64_t seed) {
     l.attributes["n1"] = std::floor(rng.uniform() * 1000);
     l.attributes["n2"] = std::string(noise[static_cast<std::size_t>(rng.uniform() * 5) % 5]);
     l.attributes["n3"] = rng.uniform() < 0.5;
-    const double logit =
-        -2.5 + (a ? 1.0 : 0.0) + (c == 2 && m >= 50 ? 2.0 : 0.0) + (g == 0 && h < 25 ? 1.5 : 0.0);
-    d.outcomes[i] = rng.uniform() < 1 / (1 + std::exp(-logit));
-    d.leads.push_back(std::move(l));
-  }
-  return d;
+    return -2.5 + (a ? 1.0 : 0.0) + (c == 2 && m >= 50 ? 2.0 : 0.0) +
+           (g == 0 && h < 25 ? 1.5 : 0.0);
+  });
 }
 
 TEST(Calibrate, FindsKnownPairsAndGivesNoiseNoRule) {
-  Config c;
-  c.scores.fit.max = 100;
+  // From a configuration without rules: every rule comes from the search.
+  const Config c;
   const Data d = synthetic_pairs_and_noise(10000, 5);
   const Instant as_of[] = {kAsOf};
-  CalibrationOptions o;
-  o.bins = 4;
+  const CalibrationOptions o;
   Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
   ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
   const CalibrationReport& rep = r->report;
@@ -952,8 +950,12 @@ TEST(Calibrate, BankMarketingHoldoutAuc) {
   ASSERT_FALSE(rep.interactions.empty());
   EXPECT_EQ(rep.interactions[0], "month x day");
   EXPECT_LE(rep.interactions.size(), o.auto_interactions);
-  // Still a readable list of integer-point rules that builds.
+  // Still a readable list of integer-point rules that builds, of at most
+  // max_rules (default 120) scoring rules.
   EXPECT_TRUE(Qualifier::build(r->config).ok());
+  EXPECT_LE(std::count_if(r->config.rules.begin(), r->config.rules.end(),
+                          [](const Rule& rule) { return rule.kind != RuleKind::knockout; }),
+            120);
   for (const auto& rule : r->config.rules)
     EXPECT_EQ(rule.points, std::round(rule.points)) << rule.id;
   // The best decile converts far above the base rate.
