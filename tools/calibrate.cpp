@@ -46,8 +46,10 @@ constexpr OptionSpec kCalibrateOptions[] = {
      "(default: 3; 0 = off)"},
     {"--cv-folds", "K", "folds of that cross-validation (default: 5)"},
     {"--interaction-min-z", "Z",
-     "significance an attribute or a pair needs to enter the model: improvement of the "
-     "cross-validated log-loss over its standard error (default: 3)"},
+     "significance a pair needs to enter the model: improvement of the cross-validated "
+     "log-loss over its standard error (default: 3)"},
+    {"--attribute-min-z", "Z",
+     "significance a candidate attribute needs to enter the model on its own (default: 1.5)"},
     {"--max-rules", "N",
      "at most N scoring rules in the calibrated configuration: the weakest are taken out "
      "(default: 120; 0 = no limit)"},
@@ -161,6 +163,8 @@ CalibrationOptions calibration_options(const Args& args) {
   }
   if (const auto v = args.get("--interaction-min-z"))
     options.interaction_min_z = parse_double("--interaction-min-z", *v, 0, 1e6);
+  if (const auto v = args.get("--attribute-min-z"))
+    options.attribute_min_z = parse_double("--attribute-min-z", *v, 0, 1e6);
   if (args.has("--all-candidates")) options.select_candidates = false;
   if (const auto v = args.get("--max-rules")) options.max_rules = parse_count("--max-rules", *v);
   if (const auto v = args.get("--max-suggestions"))

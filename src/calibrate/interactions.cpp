@@ -168,13 +168,17 @@ class TermSearch {
     report.cv_folds = folds_;
     CrossValidation cv = cross_validate(design_, fit_rows_, options_);
     std::size_t chosen = 0;
-    while (!singles_.empty() && step(singles_, cv, report)) {
+    while (!singles_.empty() && step(singles_, options_.attribute_min_z, cv, report)) {
     }
     while (chosen < options_.auto_interactions && !pairs_.empty()) {
       const std::size_t before = report.interaction_search.size();
-      if (!step(pairs_, cv, report)) break;
+      if (!step(pairs_, options_.interaction_min_z, cv, report)) break;
       if (report.interaction_search.size() > before && report.interaction_search.back().selected)
         ++chosen;
+    }
+    // The pairs change the model: the attributes left out get another try.
+    while (chosen > 0 && !singles_.empty() &&
+           step(singles_, options_.attribute_min_z, cv, report)) {
     }
   }
 
@@ -194,11 +198,13 @@ class TermSearch {
     build_design(set_.features, matrix_, train_, design_);
   }
 
-  // One step: screens the terms, refits the best one if significant.
-  // Returns false when no term passes the screening (the search ends).
-  bool step(std::vector<Term>& terms, CrossValidation& cv, CalibrationReport& report) {
+  // One step: screens the terms, refits the best one if significant (z >=
+  // min_z at the screening and at the refit). Returns false when no term
+  // passes the screening (the search ends).
+  bool step(std::vector<Term>& terms, double min_z, CrossValidation& cv,
+            CalibrationReport& report) {
     const std::vector<Screen> screens = screen_all(terms, cv);
-    const std::size_t best = best_term(screens);
+    const std::size_t best = best_term(screens, min_z);
     const Term t = terms[best];
     InteractionStep st;
     st.a = attribute_name(levels_.fields[t.a]);
@@ -207,13 +213,13 @@ class TermSearch {
     st.cv_log_loss_before = cv.mean;
     st.cv_log_loss_after = cv.mean - screens[best].mean;
     st.z = screens[best].z;
-    if (screens[best].cells == 0 || screens[best].z < options_.interaction_min_z) {
+    if (screens[best].cells == 0 || screens[best].z < min_z) {
       st.note = "not significant (screening)";
       report.interaction_search.push_back(std::move(st));
       return false;
     }
     terms.erase(terms.begin() + static_cast<std::ptrdiff_t>(best));
-    refit(t, cv, st);
+    refit(t, min_z, cv, st);
     report.interaction_search.push_back(std::move(st));
     return true;
   }
@@ -267,8 +273,7 @@ class TermSearch {
 
   // The term with the largest improvement among the significant ones (else
   // the largest z); ties to the first.
-  std::size_t best_term(const std::vector<Screen>& screens) const {
-    const double min_z = options_.interaction_min_z;
+  std::size_t best_term(const std::vector<Screen>& screens, double min_z) const {
     std::size_t best = 0;
     for (std::size_t p = 1; p < screens.size(); ++p) {
       const bool ok = screens[p].z >= min_z;
@@ -284,7 +289,7 @@ class TermSearch {
   // Refits with the term's rules; keeps the term (and the new cross-
   // validation in cv) only if the cross-validated log-loss confirms the
   // improvement, else takes it out again.
-  void refit(const Term& t, CrossValidation& cv, InteractionStep& step) {
+  void refit(const Term& t, double min_z, CrossValidation& cv, InteractionStep& step) {
     const std::size_t before = set_.features.size();
     if (t.single()) {
       set_attribute_active(t.a, true);
@@ -300,7 +305,7 @@ class TermSearch {
     double mean = 0;
     step.z = paired_z(d, mean);
     step.cv_log_loss_after = next.mean;
-    if (step.z < options_.interaction_min_z || mean <= 0) {
+    if (step.z < min_z || mean <= 0) {
       step.note = "not confirmed by the refit";
       if (t.single()) {
         set_attribute_active(t.a, false);
