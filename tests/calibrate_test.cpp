@@ -531,6 +531,62 @@ TEST(Calibrate, WarnsAboutLeakageAndEmptyStages) {
   EXPECT_NE(to_text(r->report).find("warnings:"), std::string::npos);
 }
 
+TEST(Calibrate, StageSharesPlaceAndApplyThresholdsFromAnyStart) {
+  // Stages but no rules: every original total is 0, so keeping each stage's
+  // training volume leaves SQL empty; shares place the thresholds instead.
+  Config c;
+  Stage sql;
+  sql.name = "SQL";
+  sql.when = cond::field("score.total").gte(50);
+  Stage mql;  // no score.total comparison: applying adds one
+  mql.name = "MQL";
+  c.stages = {sql, mql};
+  const Data d = synthetic_pairs_and_noise(4000, 7);
+  const Instant as_of[] = {kAsOf};
+  CalibrationOptions o;
+  o.stage_shares = {{"SQL", 0.2}, {"MQL", 0.3}};
+  const auto share_of = [](const CalibrationReport& rep, const std::string& stage) {
+    std::size_t leads = 0, in = 0;
+    for (const StageRow& s : rep.calibrated_training.stages) {
+      leads += s.leads;
+      if (s.stage == stage) in = s.leads;
+    }
+    return static_cast<double>(in) / static_cast<double>(leads);
+  };
+  // Reported, not applied: SQL still selects no training lead.
+  Result<Calibration> reported = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(reported.ok()) << to_string(reported.diagnostics());
+  EXPECT_EQ(share_of(reported->report, "SQL"), 0.0);
+  const std::vector<ThresholdRecommendation>& t = reported->report.thresholds;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].goal, "stage SQL: share 0.2");
+  EXPECT_GE(t[0].volume_share, 0.2);
+  EXPECT_LT(t[0].volume_share, 0.25);
+  ASSERT_TRUE(t[0].holdout.has_value());
+  EXPECT_GT(t[0].holdout->volume, 0u);
+  EXPECT_GE(t[1].volume_share, 0.3);
+  // Applied: the stages select their shares of the training leads (ties
+  // kept together: at least the share, never much more).
+  o.apply_thresholds = true;
+  Result<Calibration> applied = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(applied.ok()) << to_string(applied.diagnostics());
+  const CalibrationReport& rep = applied->report;
+  const double sql_share = share_of(rep, "SQL");
+  EXPECT_GE(sql_share, 0.2) << to_text(rep);
+  EXPECT_LT(sql_share, 0.25) << to_text(rep);
+  const double both = sql_share + share_of(rep, "MQL");
+  EXPECT_GE(both, 0.3) << to_text(rep);
+  EXPECT_LT(both, 0.35) << to_text(rep);
+  EXPECT_EQ(applied->config.stages[0].when.op, Op::gte);
+  EXPECT_EQ(std::get<double>(applied->config.stages[0].when.value), t[0].threshold);
+  for (const std::string& w : rep.warnings) EXPECT_EQ(w.find("selects no"), std::string::npos) << w;
+  // An unknown stage or a share outside (0, 1] is an error.
+  o.stage_shares = {{"hot", 0.1}};
+  EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
+  o.stage_shares = {{"SQL", 0.0}};
+  EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
+}
+
 TEST(Calibrate, IsDeterministicWhateverTheThreads) {
   const Data d = synthetic(6000, 3);
   CalibrationOptions o;

@@ -63,6 +63,10 @@ constexpr OptionSpec kCalibrateOptions[] = {
     {"--target-precision", "P[,P...]",
      "recommend the lowest total threshold converting at >= P (0..1)"},
     {"--capacity", "N[,N...]", "recommend the total threshold selecting the top N training leads"},
+    {"--stage-share", "STAGE=SHARE[,...]",
+     "recommend each stage's total threshold so that it selects this share of the training "
+     "leads (cumulative, e.g. SQL=0.2,MQL=0.3)"},
+    {"--apply-thresholds", "", "apply the --stage-share thresholds to the calibrated stages"},
     {"--max-suggestions", "N", "rule suggestions listed in the report (default: 25; 0 = none)"},
     common_option("--output",
                   "where to write the calibrated configuration (default: - = standard output)"),
@@ -180,6 +184,16 @@ CalibrationOptions calibration_options(const Args& args) {
     for (std::string_view c : split_list(*v))
       options.capacities.push_back(parse_size("--capacity", c));
   }
+  if (const auto v = args.get("--stage-share")) {
+    for (std::string_view item : split_list(*v)) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string_view::npos || eq == 0)
+        throw UsageError("--stage-share needs STAGE=SHARE items, e.g. SQL=0.2");
+      options.stage_shares.emplace_back(std::string(item.substr(0, eq)),
+                                        parse_double("--stage-share", item.substr(eq + 1), 0, 1));
+    }
+  }
+  if (args.has("--apply-thresholds")) options.apply_thresholds = true;
   return options;
 }
 

@@ -126,6 +126,18 @@ struct CalibrationOptions {
   /// training leads, then measured on the holdout.
   std::vector<double> target_precisions{};
   std::vector<std::size_t> capacities{};
+  /// Stage goals ({"SQL", 0.2}: the stage's total threshold selects the
+  /// best 20% of the training leads, ties kept together; shares are
+  /// cumulative, since stages are tried best first). Reported like the
+  /// other recommendations (goal "stage SQL: share 0.2"); applied to the
+  /// stages when apply_thresholds is set. Every name must be a stage of the
+  /// configuration; each share in (0, 1].
+  std::vector<std::pair<std::string, double>> stage_shares{};
+  /// Apply the stage_shares thresholds to the calibrated configuration:
+  /// every score.total comparison (gte/gt) of the stage's conditions gets
+  /// the threshold (as gte); a stage without one gets
+  /// all [its condition, score.total gte threshold].
+  bool apply_thresholds = false;
   /// At most this many rule suggestions in the report (best lift first;
   /// 0 = none). CalibrationReport::suggestions_found counts them all.
   std::size_t max_suggestions = 25;

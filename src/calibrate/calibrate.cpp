@@ -46,6 +46,14 @@ std::vector<Diagnostic> check_inputs(const Config& config, std::size_t leads, st
       errors.push_back(calibration_error("holdout_below must be smaller than holdout_every"));
     }
   }
+  for (const auto& [stage, share] : options.stage_shares) {
+    const bool known = std::any_of(config.stages.begin(), config.stages.end(),
+                                   [&](const Stage& s) { return s.name == stage; });
+    if (!known) errors.push_back(calibration_error("stage_shares: no stage named '" + stage + "'"));
+    if (!(share > 0 && share <= 1))
+      errors.push_back(
+          calibration_error("stage_shares: the share of '" + stage + "' must be in (0, 1]"));
+  }
   if (config.scores.weights.fit <= 0 || config.scores.weights.engagement <= 0) {
     errors.push_back(calibration_error("calibration needs positive score weights (scores.weights)",
                                        "/scores/weights"));
@@ -216,16 +224,24 @@ Learned learn_points(const Config& config, Training& t, const std::vector<std::s
 // (train_original: the original configuration's results on them).
 std::vector<Diagnostic> map_stages(const std::vector<Qualification>& train_original,
                                    std::span<const Lead> leads, std::span<const Instant> as_of,
-                                   const std::vector<std::size_t>& train, unsigned threads,
-                                   Config& out, std::vector<std::string>& changes) {
+                                   const std::vector<std::size_t>& train,
+                                   const CalibrationOptions& options, Config& out,
+                                   std::vector<std::string>& changes) {
   Result<Qualifier> first = Qualifier::build(out);
   if (!first) {
     std::vector<Diagnostic> ds = errors_of(first.diagnostics());
     for (auto& d : ds) d.message = "calibrated configuration: " + d.message;
     return ds;
   }
-  map_stage_thresholds(train_original, qualify_subset(*first, leads, train, as_of, threads), out,
-                       changes);
+  const std::vector<Qualification> calibrated =
+      qualify_subset(*first, leads, train, as_of, options.threads);
+  map_stage_thresholds(train_original, calibrated, out, changes);
+  if (options.apply_thresholds) {
+    std::vector<double> totals;
+    totals.reserve(calibrated.size());
+    for (const Qualification& q : calibrated) totals.push_back(q.total);
+    apply_stage_shares(totals, options.stage_shares, out, changes);
+  }
   return {};
 }
 
@@ -368,8 +384,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   widen_bounds(t.set.features, learned.weight, learned.points_per_logit, out);
   const std::vector<Qualification> train_original =
       qualify_subset(*original, leads, split.train, as_of, options.threads);
-  if (auto ds = map_stages(train_original, leads, as_of, split.train, options.threads, out,
-                           rep.stage_changes);
+  if (auto ds =
+          map_stages(train_original, leads, as_of, split.train, options, out, rep.stage_changes);
       !ds.empty())
     return ds;
   Result<Qualifier> calibrated = Qualifier::build(out);
