@@ -587,6 +587,31 @@ TEST(Calibrate, StageSharesPlaceAndApplyThresholdsFromAnyStart) {
   EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
 }
 
+TEST(Calibrate, StandardLeadFieldsAreCandidates) {
+  // The outcome depends on the source and the company size, standard lead
+  // fields (a CSV column mapped to `source` is one): they get rules; the
+  // origin, the same for every lead, does not.
+  const Data d = draw_leads(6000, 11, [](Lead& l, Lcg& rng) {
+    const bool web = rng.uniform() < 0.5;
+    l.source = std::string(web ? "web" : "event");
+    l.origin = Origin::inbound;
+    const double employees = std::floor(rng.uniform() * 1000);
+    l.company.employees = employees;
+    return -2.0 + (web ? 1.5 : 0.0) + (employees >= 500 ? 1.0 : 0.0);
+  });
+  const Instant as_of[] = {kAsOf};
+  Result<Calibration> r = calibrate(Config{}, d.leads, d.y(), as_of, CalibrationOptions{});
+  ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+  bool source = false, employees = false;
+  for (const auto& rule : r->config.rules) {
+    source = source || rule.when.field == "source";
+    employees = employees || rule.id.rfind("cal.company.employees", 0) == 0;
+    EXPECT_NE(rule.when.field, "origin") << rule.id;
+  }
+  EXPECT_TRUE(source) << to_text(r->report);
+  EXPECT_TRUE(employees) << to_text(r->report);
+}
+
 TEST(Calibrate, IsDeterministicWhateverTheThreads) {
   const Data d = synthetic(6000, 3);
   CalibrationOptions o;

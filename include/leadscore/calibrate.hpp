@@ -43,7 +43,8 @@ namespace leadscore {
 /// An attribute offered to calibration as a source of new rules.
 struct CandidateAttribute {
   enum class Type : std::uint8_t { numeric, categorical, boolean };
-  /// Field path, e.g. "attributes.age".
+  /// Field path, e.g. "attributes.age", or a standard lead field ("source",
+  /// "company.employees").
   std::string field;
   Type type = Type::categorical;
   /// Where new rules on this attribute go.
@@ -66,9 +67,11 @@ struct CalibrationOptions {
   /// configuration. nullopt = the configuration's fit maximum, else 100.
   std::optional<double> max_fit_points;
   /// Candidate attributes. With auto_candidates, every custom attribute of
-  /// the training leads is added (numbers binned,
-  /// strings one-hot, booleans as eq true/false), as a fit rule. String-list
-  /// attributes are not candidates.
+  /// the training leads is added, and every standard lead field (source,
+  /// origin, job fields, company industry/size/revenue, location, consent,
+  /// discovery; not the identifiers or created_at) that takes at least two values
+  /// on them (numbers binned, strings one-hot, booleans as eq true/false),
+  /// as a fit rule. String-list values are not candidates.
   std::vector<CandidateAttribute> candidates;
   bool auto_candidates = true;
   /// With auto_candidates: also attributes that rules already use (the new
