@@ -45,6 +45,17 @@ constexpr OptionSpec kCalibrateOptions[] = {
      "add up to N more attribute pairs, chosen on the training leads by cross-validation "
      "(default: 3; 0 = off)"},
     {"--cv-folds", "K", "folds of that cross-validation (default: 5)"},
+    {"--interaction-min-z", "Z",
+     "significance a pair needs to enter the model: improvement of the cross-validated "
+     "log-loss over its standard error (default: 3)"},
+    {"--attribute-min-z", "Z",
+     "significance a candidate attribute needs to enter the model on its own (default: 1.5)"},
+    {"--max-rules", "N",
+     "at most N scoring rules in the calibrated configuration: the weakest are taken out "
+     "(default: 120; 0 = no limit)"},
+    {"--all-candidates", "",
+     "put every candidate attribute in the regression (default: only those the search finds "
+     "significant)"},
     {"--no-candidates", "", "learn points for the configuration's rules only (no new rules)"},
     {"--max-fit", "POINTS",
      "highest achievable fit score of the calibrated configuration (default: the "
@@ -52,6 +63,10 @@ constexpr OptionSpec kCalibrateOptions[] = {
     {"--target-precision", "P[,P...]",
      "recommend the lowest total threshold converting at >= P (0..1)"},
     {"--capacity", "N[,N...]", "recommend the total threshold selecting the top N training leads"},
+    {"--stage-share", "STAGE=SHARE[,...]",
+     "recommend each stage's total threshold so that it selects this share of the training "
+     "leads (cumulative, e.g. SQL=0.2,MQL=0.3)"},
+    {"--apply-thresholds", "", "apply the --stage-share thresholds to the calibrated stages"},
     {"--max-suggestions", "N", "rule suggestions listed in the report (default: 25; 0 = none)"},
     common_option("--output",
                   "where to write the calibrated configuration (default: - = standard output)"),
@@ -154,6 +169,12 @@ CalibrationOptions calibration_options(const Args& args) {
     options.cv_folds = parse_size("--cv-folds", *v);
     if (options.cv_folds < 2) throw UsageError("--cv-folds must be at least 2");
   }
+  if (const auto v = args.get("--interaction-min-z"))
+    options.interaction_min_z = parse_double("--interaction-min-z", *v, 0, 1e6);
+  if (const auto v = args.get("--attribute-min-z"))
+    options.attribute_min_z = parse_double("--attribute-min-z", *v, 0, 1e6);
+  if (args.has("--all-candidates")) options.select_candidates = false;
+  if (const auto v = args.get("--max-rules")) options.max_rules = parse_count("--max-rules", *v);
   if (const auto v = args.get("--max-suggestions"))
     options.max_suggestions = parse_count("--max-suggestions", *v);
   if (const auto v = args.get("--max-fit"))
@@ -167,6 +188,16 @@ CalibrationOptions calibration_options(const Args& args) {
     for (std::string_view c : split_list(*v))
       options.capacities.push_back(parse_size("--capacity", c));
   }
+  if (const auto v = args.get("--stage-share")) {
+    for (std::string_view item : split_list(*v)) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string_view::npos || eq == 0)
+        throw UsageError("--stage-share needs STAGE=SHARE items, e.g. SQL=0.2");
+      options.stage_shares.emplace_back(std::string(item.substr(0, eq)),
+                                        parse_double("--stage-share", item.substr(eq + 1), 0, 1));
+    }
+  }
+  if (args.has("--apply-thresholds")) options.apply_thresholds = true;
   return options;
 }
 

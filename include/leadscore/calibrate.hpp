@@ -43,7 +43,8 @@ namespace leadscore {
 /// An attribute offered to calibration as a source of new rules.
 struct CandidateAttribute {
   enum class Type : std::uint8_t { numeric, categorical, boolean };
-  /// Field path, e.g. "attributes.age".
+  /// Field path, e.g. "attributes.age", or a standard lead field ("source",
+  /// "company.employees").
   std::string field;
   Type type = Type::categorical;
   /// Where new rules on this attribute go.
@@ -66,9 +67,11 @@ struct CalibrationOptions {
   /// configuration. nullopt = the configuration's fit maximum, else 100.
   std::optional<double> max_fit_points;
   /// Candidate attributes. With auto_candidates, every custom attribute of
-  /// the training leads is added (numbers binned,
-  /// strings one-hot, booleans as eq true/false), as a fit rule. String-list
-  /// attributes are not candidates.
+  /// the training leads is added, and every standard lead field (source,
+  /// origin, job fields, company industry/size/revenue, location, consent,
+  /// discovery; not the identifiers or created_at) that takes at least two values
+  /// on them (numbers binned, strings one-hot, booleans as eq true/false),
+  /// as a fit rule. String-list values are not candidates.
   std::vector<CandidateAttribute> candidates;
   bool auto_candidates = true;
   /// With auto_candidates: also attributes that rules already use (the new
@@ -90,9 +93,28 @@ struct CalibrationOptions {
   /// Folds of the internal cross-validation (training lead k is in fold
   /// k mod cv_folds); >= 2.
   std::size_t cv_folds = 5;
-  /// Significance a pair needs (improvement of the cross-validated log-loss
-  /// over its standard error, per training lead).
+  /// Significance a pair needs (improvement of the cross-validated
+  /// log-loss over its standard error, per training lead), at the
+  /// screening and at the refit.
   double interaction_min_z = 3;
+  /// Significance a candidate attribute needs on its own (same measure).
+  /// Lower than interaction_min_z: far fewer terms are tried per step (one
+  /// per attribute, against one per pair), and the cross-validated gain of
+  /// a noise attribute is negative on average (its bins overfit the other
+  /// folds), so its z stays low (at most 1.29 over 40 synthetic draws).
+  double attribute_min_z = 1.5;
+  /// Candidate attributes enter the model only through the search: one at a
+  /// time, each only when its values improve the cross-validated log-loss
+  /// significantly (attribute_min_z) and a refit confirms it, so an
+  /// attribute of pure noise gets no rule. false: every candidate is in
+  /// the regression (the L2 penalty alone keeps noise small).
+  bool select_candidates = true;
+  /// At most this many scoring rules in the calibrated configuration (0 =
+  /// no limit): after the search, the weakest rules (smallest w^2 times
+  /// their weighted support) are taken out, half of the excess at a time,
+  /// with a refit in between. Knockout rules and rules kept for lack of
+  /// evidence are not counted.
+  std::size_t max_rules = 120;
   /// Default number of quantile bins of a numeric candidate.
   std::size_t bins = 8;
   /// A candidate value or bin needs at least this many training leads (and
@@ -107,6 +129,18 @@ struct CalibrationOptions {
   /// training leads, then measured on the holdout.
   std::vector<double> target_precisions{};
   std::vector<std::size_t> capacities{};
+  /// Stage goals ({"SQL", 0.2}: the stage's total threshold selects the
+  /// best 20% of the training leads, ties kept together; shares are
+  /// cumulative, since stages are tried best first). Reported like the
+  /// other recommendations (goal "stage SQL: share 0.2"); applied to the
+  /// stages when apply_thresholds is set. Every name must be a stage of the
+  /// configuration; each share in (0, 1].
+  std::vector<std::pair<std::string, double>> stage_shares{};
+  /// Apply the stage_shares thresholds to the calibrated configuration:
+  /// every score.total comparison (gte/gt) of the stage's conditions gets
+  /// the threshold (as gte); a stage without one gets
+  /// all [its condition, score.total gte threshold].
+  bool apply_thresholds = false;
   /// At most this many rule suggestions in the report (best lift first;
   /// 0 = none). CalibrationReport::suggestions_found counts them all.
   std::size_t max_suggestions = 25;
@@ -124,6 +158,10 @@ struct LearnedRule {
   double weight = 0;           ///< logistic-regression weight (log-odds per unit of the feature)
   double points = 0;           ///< integer points in the calibrated configuration (0 = dropped)
   std::size_t support = 0;     ///< training leads where the feature is non-zero
+  /// "kept: no evidence": an original rule that holds for no training lead
+  /// (no event of its types, no lead where its condition can be evaluated)
+  /// keeps its points instead of being dropped.
+  bool no_evidence = false;
 };
 
 /// What a total-score threshold selects in one set of leads.
@@ -167,7 +205,7 @@ struct RuleSuggestion {
 
 /// One step of the automatic interaction search (training leads only).
 struct InteractionStep {
-  std::string a, b;               ///< attribute names
+  std::string a, b;               ///< attribute names (b empty: attribute a on its own)
   std::size_t cells = 0;          ///< value/bin pairs with enough support (candidate rules)
   double cv_log_loss_before = 0;  ///< mean cross-validated log-loss per training lead
   double cv_log_loss_after = 0;   ///< with the pair (screening estimate, or the refit if selected)
@@ -216,6 +254,7 @@ struct CalibrationReport {
   double intercept = 0;         ///< log-odds of a lead with 0 points
   double points_per_logit = 0;  ///< scale: points = round(weight * points_per_logit)
   std::size_t features = 0, candidate_features = 0, rules_added = 0, rules_dropped = 0;
+  std::size_t rules_kept = 0;  ///< original rules kept with their points: no evidence
   SplitMetrics original_training, calibrated_training;
   SplitMetrics original_holdout, calibrated_holdout;  ///< empty without a holdout
   std::vector<LearnedRule> rules;
@@ -231,6 +270,13 @@ struct CalibrationReport {
   std::size_t suggestions_found = 0;        ///< before the cap
   /// Stage thresholds mapped from the original configuration: "SQL: score.total >= 80 -> 57".
   std::vector<std::string> stage_changes;
+  /// Scoring rules taken out to respect CalibrationOptions::max_rules.
+  std::size_t rules_pruned = 0;
+  /// Warnings about the data or the result: a candidate attribute that is
+  /// almost a function of the outcome on the training leads (single-
+  /// attribute ROC AUC above 0.95: probably written after the outcome), a
+  /// calibrated stage that selects no training lead.
+  std::vector<std::string> warnings;
 };
 
 struct Calibration {

@@ -46,6 +46,14 @@ std::vector<Diagnostic> check_inputs(const Config& config, std::size_t leads, st
       errors.push_back(calibration_error("holdout_below must be smaller than holdout_every"));
     }
   }
+  for (const auto& [stage, share] : options.stage_shares) {
+    const bool known = std::any_of(config.stages.begin(), config.stages.end(),
+                                   [&](const Stage& s) { return s.name == stage; });
+    if (!known) errors.push_back(calibration_error("stage_shares: no stage named '" + stage + "'"));
+    if (!(share > 0 && share <= 1))
+      errors.push_back(
+          calibration_error("stage_shares: the share of '" + stage + "' must be in (0, 1]"));
+  }
   if (config.scores.weights.fit <= 0 || config.scores.weights.engagement <= 0) {
     errors.push_back(calibration_error("calibration needs positive score weights (scores.weights)",
                                        "/scores/weights"));
@@ -114,7 +122,7 @@ Result<Training> prepare_features(const Config& config, std::span<const Lead> le
   add_candidates(t.set, candidate_attributes(options, leads, train, used.fields), leads, train,
                  options, errors);
   add_given_interactions(t.set, options, errors);
-  if (options.auto_interactions > 0 && options.cv_folds < 2) {
+  if ((options.auto_interactions > 0 || options.select_candidates) && options.cv_folds < 2) {
     errors.push_back(calibration_error("cv_folds must be at least 2"));
   }
   if (!errors.empty()) return errors;
@@ -142,10 +150,11 @@ struct Learned {
   std::vector<double> weight;  // per feature (0: not in the design)
   double points_per_logit = 0;
   std::vector<double> points;  // per feature
+  std::size_t pruned = 0;      // rules taken out for options.max_rules
 };
 
-Learned learn_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
-                     const CalibrationOptions& options) {
+Learned fit_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
+                   const CalibrationOptions& options) {
   Learned l;
   l.fit = fit_logistic(t.design.rows, t.design.y, {}, t.design.active.size(), options.l2,
                        options.max_iterations, options.tolerance);
@@ -158,20 +167,81 @@ Learned learn_points(const Config& config, const Training& t, const std::vector<
   return l;
 }
 
+// Rules of the fitted model: features with non-zero points (rules kept for
+// lack of evidence are not counted).
+std::size_t rule_count(const Training& t, const Learned& l) {
+  std::size_t n = 0;
+  for (std::size_t j = 0; j < t.set.features.size(); ++j)
+    n += t.set.features[j].active && t.set.features[j].support > 0 && l.points[j] != 0;
+  return n;
+}
+
+// Takes out of the design every feature that earned 0 points and the
+// `count` weakest rules: the smallest w^2 * sum(mu (1 - mu) x^2) (the
+// log-likelihood the weight is worth, to second order); ties to the later
+// feature.
+std::size_t prune_weakest(Training& t, const Learned& l, std::size_t count) {
+  std::vector<double> curvature(t.design.active.size(), 0.0);
+  for (const SparseRow& row : t.design.rows) {
+    const double mu = sigmoid(linear_predictor(l.fit, row));
+    for (const auto& [c, v] : row) curvature[c] += mu * (1 - mu) * v * v;
+  }
+  std::vector<std::pair<double, std::size_t>> rules;
+  for (std::size_t c = 0; c < t.design.active.size(); ++c) {
+    const std::size_t j = t.design.active[c];
+    if (t.set.features[j].support == 0) continue;
+    if (l.points[j] == 0) {
+      t.set.features[j].active = false;
+    } else {
+      rules.emplace_back(l.weight[j] * l.weight[j] * curvature[c], t.set.features.size() - j);
+    }
+  }
+  std::sort(rules.begin(), rules.end());
+  const std::size_t pruned = std::min(count, rules.size());
+  for (std::size_t r = 0; r < pruned; ++r)
+    t.set.features[t.set.features.size() - rules[r].second].active = false;
+  return pruned;
+}
+
+// The final fit; with options.max_rules, the weakest rules are taken out
+// (half the excess at a time, refitting in between) until at most
+// max_rules remain.
+Learned learn_points(const Config& config, Training& t, const std::vector<std::size_t>& train,
+                     const CalibrationOptions& options) {
+  Learned l = fit_points(config, t, train, options);
+  std::size_t pruned = 0;
+  for (std::size_t n = rule_count(t, l); options.max_rules > 0 && n > options.max_rules;
+       n = rule_count(t, l)) {
+    pruned += prune_weakest(t, l, (n - options.max_rules + 1) / 2);
+    build_design(t.set.features, t.matrix, train, t.design);
+    l = fit_points(config, t, train, options);
+  }
+  l.pruned = pruned;
+  return l;
+}
+
 // Stage thresholds of `out` mapped by quantile on the training leads
 // (train_original: the original configuration's results on them).
 std::vector<Diagnostic> map_stages(const std::vector<Qualification>& train_original,
                                    std::span<const Lead> leads, std::span<const Instant> as_of,
-                                   const std::vector<std::size_t>& train, unsigned threads,
-                                   Config& out, std::vector<std::string>& changes) {
+                                   const std::vector<std::size_t>& train,
+                                   const CalibrationOptions& options, Config& out,
+                                   std::vector<std::string>& changes) {
   Result<Qualifier> first = Qualifier::build(out);
   if (!first) {
     std::vector<Diagnostic> ds = errors_of(first.diagnostics());
     for (auto& d : ds) d.message = "calibrated configuration: " + d.message;
     return ds;
   }
-  map_stage_thresholds(train_original, qualify_subset(*first, leads, train, as_of, threads), out,
-                       changes);
+  const std::vector<Qualification> calibrated =
+      qualify_subset(*first, leads, train, as_of, options.threads);
+  map_stage_thresholds(train_original, calibrated, out, changes);
+  if (options.apply_thresholds) {
+    std::vector<double> totals;
+    totals.reserve(calibrated.size());
+    for (const Qualification& q : calibrated) totals.push_back(q.total);
+    apply_stage_shares(totals, options.stage_shares, out, changes);
+  }
   return {};
 }
 
@@ -195,6 +265,8 @@ void describe_model(const Config& config, const Training& t, const Learned& l,
   rep.candidate_features = t.set.features.size() - t.set.original;
   rep.rules_added = changes.added;
   rep.rules_dropped = changes.dropped;
+  rep.rules_kept = changes.kept;
+  rep.rules_pruned = l.pruned;
   for (std::size_t j = 0; j < t.set.features.size(); ++j) {
     const Feature& f = t.set.features[j];
     if (f.candidate && !f.active) continue;
@@ -206,6 +278,8 @@ void describe_model(const Config& config, const Training& t, const Learned& l,
     lr.weight = l.weight[j];
     lr.points = l.points[j];
     lr.support = f.support;
+    lr.no_evidence = !f.candidate && f.support == 0;
+    if (lr.no_evidence) lr.points = lr.original_points;
     rep.rules.push_back(std::move(lr));
   }
 }
@@ -299,6 +373,7 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
 
   Calibration result;
   CalibrationReport& rep = result.report;
+  rep.warnings = leakage_warnings(t.set, t.matrix, split.train, t.design.y);
   search_interactions(t.set, t.matrix, t.design, split.train, options, rep);
   rep.interactions = t.set.interaction_names;
   const Learned learned = learn_points(config, t, split.train, options);
@@ -309,8 +384,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   widen_bounds(t.set.features, learned.weight, learned.points_per_logit, out);
   const std::vector<Qualification> train_original =
       qualify_subset(*original, leads, split.train, as_of, options.threads);
-  if (auto ds = map_stages(train_original, leads, as_of, split.train, options.threads, out,
-                           rep.stage_changes);
+  if (auto ds =
+          map_stages(train_original, leads, as_of, split.train, options, out, rep.stage_changes);
       !ds.empty())
     return ds;
   Result<Qualifier> calibrated = Qualifier::build(out);
@@ -319,6 +394,10 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   describe_model(config, t, learned, changes, leads, outcomes, as_of, split, options, rep);
   measure(*original, *calibrated, train_original, learned, leads, outcomes, as_of, split, options,
           rep);
+  for (const StageRow& s : rep.calibrated_training.stages) {
+    if (s.leads == 0)
+      rep.warnings.push_back("calibrated stage '" + s.stage + "' selects no training lead");
+  }
   std::vector<RuleSuggestion> suggestions =
       rule_suggestions(t.set, t.matrix, used, leads, as_of, split.train,
                        outcomes_of(outcomes, split.train), options);

@@ -7,15 +7,22 @@
 #include <cmath>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <string_view>
 #include <variant>
 
 #include "leadscore/text.hpp"
 
 #include "calibrate/rule_hits.hpp"
+#include "model/fields.hpp"
 
 namespace leadscore::calibration {
 namespace {
+
+using detail::kLeadFields;
+using detail::LeadField;
+using detail::Val;
+namespace use = detail::use;
 
 void collect_used(const Condition& c, UsedNames& used) {
   if (!c.field.empty()) used.fields.insert(c.field);
@@ -35,10 +42,40 @@ std::string sanitize_id(std::string_view s) {
   return out;
 }
 
-const Value* find_value(const Lead& lead, const std::string& field) {
-  if (field.rfind("attributes.", 0) != 0) return nullptr;
-  const auto it = lead.attributes.find(std::string_view(field).substr(11));
-  return it == lead.attributes.end() ? nullptr : &it->second;
+// A standard lead field that may be a candidate: a profile field read
+// from the Lead itself (not an identifier: id, contact details, company name
+// and domain; not a date or the custom attributes); nullptr otherwise.
+const LeadField* standard_field(std::string_view path) {
+  for (const LeadField& f : kLeadFields) {
+    if (f.path != path || f.named() || !f.usable(use::profile) || !f.access.read) continue;
+    if (path == "id" || path.rfind("contact.", 0) == 0 || path == "company.name" ||
+        path == "company.domain")
+      return nullptr;
+    return &f;
+  }
+  return nullptr;
+}
+
+// The value of a candidate field (attributes.<name> or a standard field).
+std::optional<Value> find_value(const Lead& lead, const std::string& field) {
+  if (field.rfind("attributes.", 0) == 0) {
+    const auto it = lead.attributes.find(std::string_view(field).substr(11));
+    if (it == lead.attributes.end()) return std::nullopt;
+    return it->second;
+  }
+  const LeadField* f = standard_field(field);
+  if (!f) return std::nullopt;
+  const Val v = f->access.read(lead, "");
+  switch (v.t) {
+    case Val::T::text:
+      return Value(std::string(v.s));
+    case Val::T::number:
+      return Value(v.n);
+    case Val::T::boolean:
+      return Value(v.b);
+    default:
+      return std::nullopt;
+  }
 }
 
 // Adds the candidate rules of one attribute: add(id suffix, condition, description).
@@ -84,8 +121,8 @@ void numeric_candidates(const CandidateAttribute& cand, std::span<const Lead> le
   std::vector<double> values;
   std::size_t missing = 0;
   for (std::size_t i : train) {
-    const Value* v = find_value(leads[i], cand.field);
-    const double* d = v ? std::get_if<double>(v) : nullptr;
+    const std::optional<Value> v = find_value(leads[i], cand.field);
+    const double* d = v ? std::get_if<double>(&*v) : nullptr;
     if (d && std::isfinite(*d)) {
       values.push_back(*d);
     } else {
@@ -135,8 +172,8 @@ void boolean_candidates(const CandidateAttribute& cand, std::span<const Lead> le
   const std::size_t min_support = std::max<std::size_t>(1, options.min_support);
   std::size_t yes = 0, no = 0;
   for (std::size_t i : train) {
-    const Value* v = find_value(leads[i], cand.field);
-    if (const bool* b = v ? std::get_if<bool>(v) : nullptr) (*b ? yes : no) += 1;
+    const std::optional<Value> v = find_value(leads[i], cand.field);
+    if (const bool* b = v ? std::get_if<bool>(&*v) : nullptr) (*b ? yes : no) += 1;
   }
   if (yes >= min_support) add("true", cond::field(cand.field).eq(true), name + " is true");
   if (no >= min_support) add("false", cond::field(cand.field).eq(false), name + " is false");
@@ -149,8 +186,8 @@ void categorical_candidates(const CandidateAttribute& cand, std::span<const Lead
   const std::size_t min_support = std::max<std::size_t>(1, options.min_support);
   std::map<std::string, std::size_t> counts;
   for (std::size_t i : train) {
-    const Value* v = find_value(leads[i], cand.field);
-    if (const std::string* s = v ? std::get_if<std::string>(v) : nullptr) ++counts[*s];
+    const std::optional<Value> v = find_value(leads[i], cand.field);
+    if (const std::string* s = v ? std::get_if<std::string>(&*v) : nullptr) ++counts[*s];
   }
   std::vector<std::pair<std::string, std::size_t>> ranked(counts.begin(), counts.end());
   std::stable_sort(ranked.begin(), ranked.end(),
@@ -238,6 +275,38 @@ std::string attribute_name(const std::string& field) {
   return field.rfind("attributes.", 0) == 0 ? field.substr(11) : field;
 }
 
+namespace {
+
+// The standard fields that vary over the training leads (two values at
+// least), with their type.
+std::map<std::string, CandidateAttribute::Type> standard_candidates(
+    std::span<const Lead> leads, const std::vector<std::size_t>& train) {
+  std::map<std::string, CandidateAttribute::Type> out;
+  for (const LeadField& f : kLeadFields) {
+    const std::string path(f.path);
+    if (!standard_field(path)) continue;
+    std::optional<Value> first;
+    bool varies = false;
+    for (std::size_t i : train) {
+      std::optional<Value> v = find_value(leads[i], path);
+      if (!v) continue;
+      if (!first) {
+        first = std::move(v);
+      } else if (*v != *first) {
+        varies = true;
+        break;
+      }
+    }
+    if (!varies) continue;
+    out[path] = std::holds_alternative<double>(*first) ? CandidateAttribute::Type::numeric
+                : std::holds_alternative<bool>(*first) ? CandidateAttribute::Type::boolean
+                                                       : CandidateAttribute::Type::categorical;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<CandidateAttribute> candidate_attributes(const CalibrationOptions& options,
                                                      std::span<const Lead> leads,
                                                      const std::vector<std::size_t>& train,
@@ -262,8 +331,10 @@ std::vector<CandidateAttribute> candidate_attributes(const CalibrationOptions& o
       }
     }
   }
-  for (const auto& [name, type] : seen) {
-    const std::string field = "attributes." + name;
+  std::map<std::string, CandidateAttribute::Type> fields;
+  for (const auto& [name, type] : seen) fields["attributes." + name] = type;
+  for (const auto& [field, type] : standard_candidates(leads, train)) fields[field] = type;
+  for (const auto& [field, type] : fields) {
     if (named.count(field)) continue;
     if (!options.candidates_for_used_fields && used_fields.count(field)) continue;
     CandidateAttribute c;
@@ -297,9 +368,10 @@ void add_candidates(FeatureSet& set, std::span<const CandidateAttribute> candida
                     std::span<const Lead> leads, const std::vector<std::size_t>& train,
                     const CalibrationOptions& options, std::vector<Diagnostic>& errors) {
   for (const auto& cand : candidates) {
-    if (cand.field.rfind("attributes.", 0) != 0 || cand.field.size() <= 11) {
-      errors.push_back(
-          calibration_error("candidate field '" + cand.field + "' must be attributes.<name>"));
+    if ((cand.field.rfind("attributes.", 0) != 0 || cand.field.size() <= 11) &&
+        !standard_field(cand.field)) {
+      errors.push_back(calibration_error("candidate field '" + cand.field +
+                                         "' must be attributes.<name> or a standard lead field"));
       continue;
     }
     if (cand.kind != RuleKind::fit && cand.kind != RuleKind::engagement) {
@@ -338,7 +410,7 @@ void add_interaction(FeatureSet& set, const std::string& a, const std::string& b
 void add_given_interactions(FeatureSet& set, const CalibrationOptions& options,
                             std::vector<Diagnostic>& errors) {
   auto field_path = [](const std::string& name) {
-    return name.rfind("attributes.", 0) == 0 ? name : "attributes." + name;
+    return name.rfind("attributes.", 0) == 0 || standard_field(name) ? name : "attributes." + name;
   };
   std::vector<std::string> known;  // for suggestions, as the user writes them
   for (const auto& entry : set.by_field) {

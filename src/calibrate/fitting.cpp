@@ -88,6 +88,21 @@ void gradient_and_hessian(const RowSet& set, const std::vector<double>& y, doubl
   h.diagonal().array() += 1e-9;
 }
 
+// The start of a fit of `design` from a fit of other columns (`active`:
+// their features): the intercept, each feature's weight where it had one,
+// else 0.
+std::vector<double> warm_start(const Fit& fit, const std::vector<std::size_t>& active,
+                               const Design& design) {
+  std::vector<double> start(design.active.size() + 1, 0.0);
+  start[0] = fit.intercept;
+  for (std::size_t c = 0; c < active.size() && c < fit.weights.size(); ++c) {
+    const std::size_t j = active[c];
+    if (j < design.column.size() && design.column[j] >= 0)
+      start[static_cast<std::size_t>(design.column[j]) + 1] = fit.weights[c];
+  }
+  return start;
+}
+
 }  // namespace
 
 // Newton steps with a line search (step halving); the step is solved with
@@ -170,16 +185,14 @@ CrossValidation cross_validate(const Design& design,
   const std::size_t n = design.rows.size();
   const std::size_t p = design.active.size();
   CrossValidation cv;
+  cv.active = design.active;
   cv.fits.resize(folds);
   cv.eta.assign(folds, std::vector<double>(n));
   parallel_for(
       folds, options.threads,
       [&](std::size_t f) {
         std::vector<double> start;
-        if (warm != nullptr) {
-          start = packed(warm->fits[f]);
-          start.resize(p + 1, 0.0);
-        }
+        if (warm != nullptr) start = warm_start(warm->fits[f], warm->active, design);
         cv.fits[f] =
             fit_logistic(design.rows, design.y, fit_rows[f], p, options.l2, options.max_iterations,
                          kCvTolerance, warm != nullptr ? &start : nullptr);

@@ -47,6 +47,7 @@ struct Design {
 /// log-loss of the model that did not see it.
 struct CrossValidation {
   std::vector<Fit> fits;
+  std::vector<std::size_t> active;       // column -> feature of the fits
   std::vector<std::vector<double>> eta;  // [fold][k]
   std::vector<double> loss;              // [k], out of fold
   double mean = 0;
@@ -57,7 +58,7 @@ std::vector<std::vector<std::uint32_t>> fold_rows(std::size_t n, std::size_t fol
 
 /// Cross-validates the design over fold_rows(...) (one fit per fold, on
 /// options.threads threads; Newton tolerance 1e-6), warm-started from
-/// `warm` (the same folds with fewer columns) when given.
+/// `warm` (the same folds, other columns: matched by feature) when given.
 CrossValidation cross_validate(const Design& design,
                                const std::vector<std::vector<std::uint32_t>>& fit_rows,
                                const CalibrationOptions& options,

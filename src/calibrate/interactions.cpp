@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -85,17 +88,12 @@ struct Cells {
   std::size_t used = 0;
 };
 
-Cells pair_cells(const Levels& lv, std::size_t a, std::size_t b, std::size_t min_support) {
-  const std::size_t n = lv.level[a].size();
-  const std::size_t nb = lv.levels[b];
-  Cells c;
-  c.cell.assign(n, -1);
-  c.count.assign(lv.levels[a] * nb, 0);
-  for (std::size_t k = 0; k < n; ++k) {
-    if (lv.level[a][k] >= 0 && lv.level[b][k] >= 0) {
-      c.cell[k] = lv.level[a][k] * static_cast<std::int32_t>(nb) + lv.level[b][k];
-      ++c.count[static_cast<std::size_t>(c.cell[k])];
-    }
+// Counts the cells and leaves out those with less than min_support leads
+// (or every lead).
+void count_cells(Cells& c, std::size_t min_support) {
+  const std::size_t n = c.cell.size();
+  for (std::int32_t cell : c.cell) {
+    if (cell >= 0) ++c.count[static_cast<std::size_t>(cell)];
   }
   for (std::size_t& count : c.count) {
     if (count < min_support || count == n) {
@@ -104,15 +102,44 @@ Cells pair_cells(const Levels& lv, std::size_t a, std::size_t b, std::size_t min
       ++c.used;
     }
   }
-  for (std::size_t k = 0; k < n; ++k) {
-    if (c.cell[k] >= 0 && c.count[static_cast<std::size_t>(c.cell[k])] == 0) c.cell[k] = -1;
+  for (std::int32_t& cell : c.cell) {
+    if (cell >= 0 && c.count[static_cast<std::size_t>(cell)] == 0) cell = -1;
   }
+}
+
+Cells pair_cells(const Levels& lv, std::size_t a, std::size_t b, std::size_t min_support) {
+  const std::size_t n = lv.level[a].size();
+  const std::size_t nb = lv.levels[b];
+  Cells c;
+  c.cell.assign(n, -1);
+  c.count.assign(lv.levels[a] * nb, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (lv.level[a][k] >= 0 && lv.level[b][k] >= 0)
+      c.cell[k] = lv.level[a][k] * static_cast<std::int32_t>(nb) + lv.level[b][k];
+  }
+  count_cells(c, min_support);
   return c;
 }
 
-class PairSearch {
+// The cells of one attribute: its values or bins.
+Cells single_cells(const Levels& lv, std::size_t a, std::size_t min_support) {
+  Cells c;
+  c.cell = lv.level[a];
+  c.count.assign(lv.levels[a], 0);
+  count_cells(c, min_support);
+  return c;
+}
+
+// A term the search may add: one candidate attribute (a == b: its values
+// or bins) or a pair of them (the cells of a x b).
+struct Term {
+  std::size_t a = 0, b = 0;
+  bool single() const { return a == b; }
+};
+
+class TermSearch {
  public:
-  PairSearch(FeatureSet& set, FeatureMatrix& matrix, Design& design,
+  TermSearch(FeatureSet& set, FeatureMatrix& matrix, Design& design,
              const std::vector<std::size_t>& train, const CalibrationOptions& options)
       : set_(set),
         matrix_(matrix),
@@ -123,45 +150,87 @@ class PairSearch {
         n_(train.size()),
         min_support_(std::max<std::size_t>(1, options.min_support)),
         fit_rows_(fold_rows(n_, folds_)),
-        levels_(attribute_levels(set, matrix, train)),
-        pairs_(candidate_pairs(levels_, set)) {}
+        levels_(attribute_levels(set, matrix, train)) {
+    if (options.select_candidates) {
+      for (std::size_t a = 0; a < levels_.fields.size(); ++a) singles_.push_back({a, a});
+      set_candidates_active(false);
+    }
+    if (options.auto_interactions > 0) {
+      for (const auto& [a, b] : candidate_pairs(levels_, set)) pairs_.push_back({a, b});
+    }
+  }
 
+  // Singles first (every attribute whose values improve the model), then
+  // pairs; a term the refit does not confirm is taken out and the search
+  // goes on with the others.
   void run(CalibrationReport& report) {
-    if (!pairs_.empty()) report.cv_folds = folds_;
-    CrossValidation cv =
-        pairs_.empty() ? CrossValidation{} : cross_validate(design_, fit_rows_, options_);
+    if (singles_.empty() && pairs_.empty()) return;
+    report.cv_folds = folds_;
+    CrossValidation cv = cross_validate(design_, fit_rows_, options_);
     std::size_t chosen = 0;
+    while (!singles_.empty() && step(singles_, options_.attribute_min_z, cv, report)) {
+    }
     while (chosen < options_.auto_interactions && !pairs_.empty()) {
-      const std::vector<Screen> screens = screen_all(cv);
-      const std::size_t best = best_pair(screens);
-      const auto [a, b] = pairs_[best];
-      InteractionStep step;
-      step.a = attribute_name(levels_.fields[a]);
-      step.b = attribute_name(levels_.fields[b]);
-      step.cells = screens[best].cells;
-      step.cv_log_loss_before = cv.mean;
-      step.cv_log_loss_after = cv.mean - screens[best].mean;
-      step.z = screens[best].z;
-      if (screens[best].cells == 0 || screens[best].z < options_.interaction_min_z) {
-        step.note = "not significant (screening)";
-        report.interaction_search.push_back(std::move(step));
-        break;
-      }
-      pairs_.erase(pairs_.begin() + static_cast<std::ptrdiff_t>(best));
-      const bool kept = refit(a, b, cv, step);
-      report.interaction_search.push_back(std::move(step));
-      if (!kept) break;
-      ++chosen;
+      const std::size_t before = report.interaction_search.size();
+      if (!step(pairs_, options_.interaction_min_z, cv, report)) break;
+      if (report.interaction_search.size() > before && report.interaction_search.back().selected)
+        ++chosen;
+    }
+    // The pairs change the model: the attributes left out get another try.
+    while (chosen > 0 && !singles_.empty() &&
+           step(singles_, options_.attribute_min_z, cv, report)) {
     }
   }
 
  private:
+  // Every candidate attribute's rules in or out of the design (in: those
+  // classify() kept).
+  void set_candidates_active(bool on) {
+    for (std::size_t a = 0; a < levels_.fields.size(); ++a) set_attribute_active(a, on);
+  }
+  void set_attribute_active(std::size_t a, bool on) {
+    const std::string& field = levels_.fields[a];
+    const std::size_t first = set_.field_first.at(field);
+    for (std::size_t j = first; j < first + levels_.levels[a]; ++j) {
+      if (!on) kept_.emplace(j, set_.features[j].active);
+      set_.features[j].active = on && kept_.at(j);
+    }
+    build_design(set_.features, matrix_, train_, design_);
+  }
+
+  // One step: screens the terms, refits the best one if significant (z >=
+  // min_z at the screening and at the refit). Returns false when no term
+  // passes the screening (the search ends).
+  bool step(std::vector<Term>& terms, double min_z, CrossValidation& cv,
+            CalibrationReport& report) {
+    const std::vector<Screen> screens = screen_all(terms, cv);
+    const std::size_t best = best_term(screens, min_z);
+    const Term t = terms[best];
+    InteractionStep st;
+    st.a = attribute_name(levels_.fields[t.a]);
+    if (!t.single()) st.b = attribute_name(levels_.fields[t.b]);
+    st.cells = screens[best].cells;
+    st.cv_log_loss_before = cv.mean;
+    st.cv_log_loss_after = cv.mean - screens[best].mean;
+    st.z = screens[best].z;
+    if (screens[best].cells == 0 || screens[best].z < min_z) {
+      st.note = "not significant (screening)";
+      report.interaction_search.push_back(std::move(st));
+      return false;
+    }
+    terms.erase(terms.begin() + static_cast<std::ptrdiff_t>(best));
+    refit(t, min_z, cv, st);
+    report.interaction_search.push_back(std::move(st));
+    return true;
+  }
+
   // Screening: with the current model's linear predictor as an offset, each
-  // cell of the pair gets one weight (two Newton steps, L2), fitted on the
+  // cell of the term gets one weight (two Newton steps, L2), fitted on the
   // other folds and scored on its own fold.
-  Screen screen(std::size_t a, std::size_t b, const CrossValidation& cv) const {
+  Screen screen(const Term& t, const CrossValidation& cv) const {
     Screen s;
-    const Cells c = pair_cells(levels_, a, b, min_support_);
+    const Cells c = t.single() ? single_cells(levels_, t.a, min_support_)
+                               : pair_cells(levels_, t.a, t.b, min_support_);
     s.cells = c.used;
     if (s.cells == 0) return s;
     const std::vector<double>& y = design_.y;
@@ -194,18 +263,17 @@ class PairSearch {
     return s;
   }
 
-  std::vector<Screen> screen_all(const CrossValidation& cv) const {
-    std::vector<Screen> screens(pairs_.size());
+  std::vector<Screen> screen_all(const std::vector<Term>& terms, const CrossValidation& cv) const {
+    std::vector<Screen> screens(terms.size());
     parallel_for(
-        pairs_.size(), options_.threads,
-        [&](std::size_t p) { screens[p] = screen(pairs_[p].first, pairs_[p].second, cv); }, 1);
+        terms.size(), options_.threads, [&](std::size_t p) { screens[p] = screen(terms[p], cv); },
+        1);
     return screens;
   }
 
-  // The pair with the largest improvement among the significant ones (else
+  // The term with the largest improvement among the significant ones (else
   // the largest z); ties to the first.
-  std::size_t best_pair(const std::vector<Screen>& screens) const {
-    const double min_z = options_.interaction_min_z;
+  std::size_t best_term(const std::vector<Screen>& screens, double min_z) const {
     std::size_t best = 0;
     for (std::size_t p = 1; p < screens.size(); ++p) {
       const bool ok = screens[p].z >= min_z;
@@ -218,32 +286,37 @@ class PairSearch {
     return best;
   }
 
-  // Refits with the pair's rules; keeps the pair (and the new cross-
+  // Refits with the term's rules; keeps the term (and the new cross-
   // validation in cv) only if the cross-validated log-loss confirms the
   // improvement, else takes it out again.
-  bool refit(std::size_t a, std::size_t b, CrossValidation& cv, InteractionStep& step) {
-    const std::string& fa = levels_.fields[a];
-    const std::string& fb = levels_.fields[b];
+  void refit(const Term& t, double min_z, CrossValidation& cv, InteractionStep& step) {
     const std::size_t before = set_.features.size();
-    add_interaction(set_, fa, fb);
-    evaluate_interaction(set_, set_.crossed.back(), options_.threads, matrix_);
-    classify(set_, matrix_, train_, before, options_.min_support);
-    build_design(set_.features, matrix_, train_, design_);
+    if (t.single()) {
+      set_attribute_active(t.a, true);
+    } else {
+      add_interaction(set_, levels_.fields[t.a], levels_.fields[t.b]);
+      evaluate_interaction(set_, set_.crossed.back(), options_.threads, matrix_);
+      classify(set_, matrix_, train_, before, options_.min_support);
+      build_design(set_.features, matrix_, train_, design_);
+    }
     CrossValidation next = cross_validate(design_, fit_rows_, options_, &cv);
     std::vector<double> d(n_);
     for (std::size_t k = 0; k < n_; ++k) d[k] = cv.loss[k] - next.loss[k];
     double mean = 0;
     step.z = paired_z(d, mean);
     step.cv_log_loss_after = next.mean;
-    if (step.z < options_.interaction_min_z || mean <= 0) {
+    if (step.z < min_z || mean <= 0) {
       step.note = "not confirmed by the refit";
-      remove_last_interaction(set_, matrix_, before);
-      build_design(set_.features, matrix_, train_, design_);
-      return false;
+      if (t.single()) {
+        set_attribute_active(t.a, false);
+      } else {
+        remove_last_interaction(set_, matrix_, before);
+        build_design(set_.features, matrix_, train_, design_);
+      }
+      return;
     }
     step.selected = true;
     cv = std::move(next);
-    return true;
   }
 
   FeatureSet& set_;
@@ -256,16 +329,47 @@ class PairSearch {
   const std::size_t min_support_;
   const std::vector<std::vector<std::uint32_t>> fit_rows_;
   const Levels levels_;
-  std::vector<std::pair<std::size_t, std::size_t>> pairs_;
+  std::vector<Term> singles_, pairs_;
+  std::map<std::size_t, bool> kept_;  // candidate feature -> active after classify()
 };
 
 }  // namespace
 
+std::vector<std::string> leakage_warnings(const FeatureSet& set, const FeatureMatrix& matrix,
+                                          const std::vector<std::size_t>& train,
+                                          const std::vector<double>& y, double max_auc) {
+  std::vector<std::string> out;
+  const Levels lv = attribute_levels(set, matrix, train);
+  std::unique_ptr<bool[]> outcome(new bool[train.size()]);
+  for (std::size_t k = 0; k < train.size(); ++k) outcome[k] = y[k] > 0.5;
+  for (std::size_t a = 0; a < lv.fields.size(); ++a) {
+    std::vector<double> positives(lv.levels[a] + 1, 0.0), leads(lv.levels[a] + 1, 0.0);
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      const auto level = static_cast<std::size_t>(lv.level[a][k] + 1);
+      positives[level] += y[k];
+      leads[level] += 1;
+    }
+    std::vector<double> score(train.size());
+    for (std::size_t k = 0; k < train.size(); ++k) {
+      const auto level = static_cast<std::size_t>(lv.level[a][k] + 1);
+      score[k] = positives[level] / leads[level];
+    }
+    const double auc = roc_auc(score, std::span<const bool>(outcome.get(), train.size()));
+    if (auc > max_auc) {
+      out.push_back("attribute '" + attribute_name(lv.fields[a]) +
+                    "' is almost a function of the outcome (training ROC AUC " + fmt_fixed(auc, 3) +
+                    " on its own): is it written after the outcome? Leave it out of --map.");
+    }
+  }
+  return out;
+}
+
 void search_interactions(FeatureSet& set, FeatureMatrix& matrix, Design& design,
                          const std::vector<std::size_t>& train, const CalibrationOptions& options,
                          CalibrationReport& report) {
-  if (options.auto_interactions == 0 || set.by_field.size() < 2) return;
-  PairSearch(set, matrix, design, train, options).run(report);
+  const bool pairs = options.auto_interactions > 0 && set.by_field.size() >= 2;
+  if (!pairs && !(options.select_candidates && !set.by_field.empty())) return;
+  TermSearch(set, matrix, design, train, options).run(report);
 }
 
 }  // namespace leadscore::calibration

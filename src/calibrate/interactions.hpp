@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "leadscore/calibrate.hpp"
@@ -20,6 +21,15 @@ namespace leadscore::calibration {
 /// again and ends the search. Every step is recorded in
 /// report.interaction_search, the folds in report.cv_folds. The holdout is
 /// never looked at: only the training leads `train` and their design.
+/// Warnings for candidate attributes that are almost a function of the
+/// outcome on the training leads: scoring each lead by the training
+/// conversion of its value or bin (no value: a level of its own) gives a
+/// ROC AUC above `max_auc` (a column written after the outcome, such as a
+/// call's duration, or the label under another name).
+std::vector<std::string> leakage_warnings(const FeatureSet& set, const FeatureMatrix& matrix,
+                                          const std::vector<std::size_t>& train,
+                                          const std::vector<double>& y, double max_auc = 0.95);
+
 void search_interactions(FeatureSet& set, FeatureMatrix& matrix, Design& design,
                          const std::vector<std::size_t>& train, const CalibrationOptions& options,
                          CalibrationReport& report);

@@ -109,14 +109,19 @@ std::string to_text(const CalibrationReport& r) {
        ", intercept " + num(r.intercept, 3) + " log-odds, " + num(r.points_per_logit, 2) +
        " points per log-odds unit\n";
   o += "rules: " + std::to_string(r.rules_added) + " added, " + std::to_string(r.rules_dropped) +
-       " dropped (0 points)\n";
+       " dropped (0 points), " + std::to_string(r.rules_kept) +
+       " kept with their points (no evidence)" +
+       (r.rules_pruned ? ", " + std::to_string(r.rules_pruned) + " weakest taken out (--max-rules)"
+                       : std::string()) +
+       "\n";
   if (!r.interaction_search.empty()) {
-    o += "\ninteraction search (training leads only, " + std::to_string(r.cv_folds) +
+    o += "\nsearch: attributes, then pairs (training leads only, " + std::to_string(r.cv_folds) +
          "-fold cross-validated log-loss per lead):\n";
     for (const auto& s : r.interaction_search) {
-      o += "  " + pad(s.a + " x " + s.b, 26) + pad(std::to_string(s.cells), 4, true) + "cells  " +
-           num(s.cv_log_loss_before, 5) + " -> " + num(s.cv_log_loss_after, 5) + "  z " +
-           pad(num(s.z, 1), 6, true) + " " + (s.selected ? "added" : s.note) + "\n";
+      o += "  " + pad(s.b.empty() ? s.a : s.a + " x " + s.b, 26) +
+           pad(std::to_string(s.cells), 4, true) + "cells  " + num(s.cv_log_loss_before, 5) +
+           " -> " + num(s.cv_log_loss_after, 5) + "  z " + pad(num(s.z, 1), 6, true) + " " +
+           (s.selected ? "added" : s.note) + "\n";
     }
   }
   if (!r.interactions.empty()) {
@@ -157,6 +162,10 @@ std::string to_text(const CalibrationReport& r) {
   };
   stages(orig, "original");
   stages(cal, "calibrated");
+  if (!r.warnings.empty()) {
+    o += "\nwarnings:\n";
+    for (const auto& w : r.warnings) o += "  " + w + "\n";
+  }
   if (!r.stage_changes.empty()) {
     o += "\nstage thresholds (mapped so each keeps its volume on the training leads):\n";
     for (const auto& c : r.stage_changes) o += "  " + c + "\n";
@@ -191,7 +200,7 @@ std::string to_text(const CalibrationReport& r) {
     o += "  " + pad(lr.rule_id, 34) + pad(std::string(to_string(lr.kind)), 11) +
          pad(lr.candidate ? "new" : num(lr.original_points, 0), 6, true) + "-> " +
          pad(num(lr.points, 0), 5, true) + " w " + pad(num(lr.weight, 3), 7, true) + " support " +
-         std::to_string(lr.support) + "\n";
+         std::to_string(lr.support) + (lr.no_evidence ? "  kept: no evidence" : "") + "\n";
   }
   if (!r.suggestions.empty()) {
     o += "\nrule suggestions (not used by the configuration; training leads; lift vs the base "
@@ -220,7 +229,8 @@ std::string to_json_text(const CalibrationReport& r) {
                 {"features", r.features},
                 {"candidate_features", r.candidate_features},
                 {"rules_added", r.rules_added},
-                {"rules_dropped", r.rules_dropped}};
+                {"rules_dropped", r.rules_dropped},
+                {"rules_kept", r.rules_kept}};
   {
     auto& in = j["interactions"];
     in["pairs"] = r.interactions;
@@ -257,7 +267,8 @@ std::string to_json_text(const CalibrationReport& r) {
                      {"original_points", lr.original_points},
                      {"weight", lr.weight},
                      {"points", lr.points},
-                     {"support", lr.support}});
+                     {"support", lr.support},
+                     {"no_evidence", lr.no_evidence}});
   }
   auto& th = j["thresholds"] = nlohmann::ordered_json::array();
   for (const auto& t : r.thresholds) {
@@ -279,6 +290,8 @@ std::string to_json_text(const CalibrationReport& r) {
     th.push_back(std::move(row));
   }
   j["stage_changes"] = r.stage_changes;
+  j["rules_pruned"] = r.rules_pruned;
+  j["warnings"] = r.warnings;
   j["suggestions_found"] = r.suggestions_found;
   auto& sg = j["suggestions"] = nlohmann::ordered_json::array();
   for (const auto& s : r.suggestions) {

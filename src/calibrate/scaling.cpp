@@ -95,6 +95,11 @@ RuleChanges calibrated_rules(const Config& config, const FeatureSet& set,
       continue;
     }
     const std::size_t fj = j++;
+    if (features[fj].support == 0) {
+      out.rules.push_back(rule);
+      ++changes.kept;
+      continue;
+    }
     if (points[fj] == 0) {
       ++changes.dropped;
       continue;

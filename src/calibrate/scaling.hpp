@@ -31,13 +31,14 @@ std::vector<double> integer_points(const std::vector<Feature>& features,
 
 /// Rules the calibration added and dropped.
 struct RuleChanges {
-  std::size_t added = 0, dropped = 0;
+  std::size_t added = 0, dropped = 0, kept = 0;
 };
 
 /// Replaces out.rules by the calibrated rules: knockout rules unchanged,
 /// each scoring rule with its learned points (0 points: dropped; a
-/// behaviour rule keeps its cap in events), then each candidate with
-/// non-zero points ("Calibrated: " description).
+/// behaviour rule keeps its cap in events; a rule with no evidence, support
+/// 0, unchanged), then each candidate with non-zero points ("Calibrated: "
+/// description).
 RuleChanges calibrated_rules(const Config& config, const FeatureSet& set,
                              const std::vector<double>& points, Config& out);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -208,6 +209,59 @@ void map_stage_thresholds(const std::vector<Qualification>& original,
   }
 }
 
+double share_threshold(std::span<const double> train_totals, double share) {
+  if (train_totals.empty()) return 0;
+  std::vector<double> sorted(train_totals.begin(), train_totals.end());
+  std::sort(sorted.begin(), sorted.end(), std::greater<>());
+  const auto n = static_cast<double>(sorted.size());
+  const auto k = static_cast<std::size_t>(std::clamp(std::ceil(share * n), 1.0, n));
+  return sorted[k - 1];
+}
+
+namespace {
+
+// Sets every score.total gte/gt comparison under c to "gte t"; returns how
+// many it set.
+std::size_t set_total_threshold(Condition& c, double t, const std::string& stage,
+                                std::vector<std::string>& changes) {
+  std::size_t set = 0;
+  for (auto& ch : c.children) set += set_total_threshold(ch, t, stage, changes);
+  if (c.kind != Condition::Kind::compare || c.field != "score.total" ||
+      (c.op != Op::gte && c.op != Op::gt))
+    return set;
+  const double* old = std::get_if<double>(&c.value);
+  if (!old) return set;
+  changes.push_back(stage + ": score.total " + std::string(to_string(c.op)) + " " + fmt(*old) +
+                    " -> gte " + fmt(t));
+  c.op = Op::gte;
+  c.value = t;
+  return set + 1;
+}
+
+}  // namespace
+
+void apply_stage_shares(std::span<const double> train_totals,
+                        const std::vector<std::pair<std::string, double>>& shares, Config& out,
+                        std::vector<std::string>& changes) {
+  for (const auto& [name, share] : shares) {
+    const double t = share_threshold(train_totals, share);
+    for (Stage& stage : out.stages) {
+      if (stage.name != name) continue;
+      const std::string label = stage.name + " (share " + fmt(share) + ")";
+      if (set_total_threshold(stage.when, t, label, changes) == 0) {
+        Condition at = Condition::compare("score.total", Op::gte, t);
+        if (stage.when.kind == Condition::Kind::all) {
+          stage.when.children.push_back(std::move(at));
+        } else {
+          stage.when = Condition::all({std::move(stage.when), std::move(at)});
+        }
+        changes.push_back(label + ": score.total gte " + fmt(t) + " added");
+      }
+      for (auto& [origin, c] : stage.by_origin) set_total_threshold(c, t, label, changes);
+    }
+  }
+}
+
 std::vector<ThresholdRecommendation> recommend_thresholds(std::span<const double> train_scores,
                                                           std::span<const bool> train_y,
                                                           std::span<const double> holdout_scores,
@@ -226,6 +280,17 @@ std::vector<ThresholdRecommendation> recommend_thresholds(std::span<const double
     measure(recommend_threshold_for_precision(train_scores, train_y, p), p);
   for (std::size_t c : options.capacities)
     measure(recommend_threshold_for_capacity(train_scores, train_y, c), std::nullopt);
+  for (const auto& [stage, share] : options.stage_shares) {
+    const double t = share_threshold(train_scores, share);
+    ThresholdRecommendation r;
+    r.goal = "stage " + stage + ": share " + fmt(share);
+    const ThresholdOutcome o = evaluate_threshold(train_scores, train_y, t);
+    r.threshold = t;
+    r.volume = o.volume;
+    r.volume_share = o.volume_share;
+    r.expected_conversion = o.conversion;
+    measure(std::move(r), std::nullopt);
+  }
   return out;
 }
 

@@ -23,9 +23,21 @@ void map_stage_thresholds(const std::vector<Qualification>& original,
                           const std::vector<Qualification>& calibrated, Config& out,
                           std::vector<std::string>& changes);
 
+/// The total threshold that selects the best `share` of the training totals
+/// (at least one lead; ties kept together).
+double share_threshold(std::span<const double> train_totals, double share);
+
+/// Sets the total threshold of each stage of `shares` (share_threshold on
+/// the training totals) in `out`: every score.total gte/gt comparison of
+/// its conditions becomes "gte threshold"; a stage without one gets
+/// all [condition, score.total gte threshold]. Records each change.
+void apply_stage_shares(std::span<const double> train_totals,
+                        const std::vector<std::pair<std::string, double>>& shares, Config& out,
+                        std::vector<std::string>& changes);
+
 /// The recommendations for options.target_precisions, then
-/// options.capacities: chosen on the training scores, and measured on the
-/// holdout scores when there is a holdout.
+/// options.capacities, then options.stage_shares: chosen on the training scores, and measured on
+/// the holdout scores when there is a holdout.
 std::vector<ThresholdRecommendation> recommend_thresholds(std::span<const double> train_scores,
                                                           std::span<const bool> train_y,
                                                           std::span<const double> holdout_scores,
