@@ -85,6 +85,38 @@ std::size_t find_plain(std::string_view hay, std::string_view needle, std::size_
   return std::string_view::npos;
 }
 
+/// contains_word() on a folded value with a folded phrase.
+bool contains_word_folded(std::string_view hay, std::string_view phrase) noexcept {
+  if (phrase.empty()) return false;
+  for (std::size_t pos = find_plain(hay, phrase, 0); pos != std::string_view::npos;
+       pos = find_plain(hay, phrase, pos + 1)) {
+    const bool left = pos == 0 || !is_word_char(hay[pos - 1]);
+    const std::size_t end = pos + phrase.size();
+    const bool right = end == hay.size() || !is_word_char(hay[end]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+/// Phrases the direct search takes on a short text (Folded's buffer);
+/// more phrases, or a longer text, go through the node's automaton, whose
+/// cost is linear in the text whatever the number of phrases.
+constexpr std::size_t kDirectPhrases = 8;
+constexpr std::size_t kDirectBytes = 256;
+
+bool contains_any(const Node& n, std::string_view s) noexcept {
+  if (n.texts.size() <= kDirectPhrases && s.size() <= kDirectBytes) {
+    const Folded f(s, n.ci);
+    if (f.fits()) {  // at most 8 searches of a text of at most 256 bytes
+      for (const auto& phrase : n.texts) {
+        if (contains_word_folded(f.view(), phrase)) return true;
+      }
+      return false;
+    }
+  }
+  return n.phrases.matches(s);
+}
+
 /// `v` is text; with its folded hash known (a bound attribute), ci `eq` /
 /// `in` compare hashes first and the text only when they are equal.
 bool compare_text(const Node& n, const Val& v) noexcept {
@@ -117,8 +149,8 @@ bool compare_text(const Node& n, const Val& v) noexcept {
     case Op::ends_with:
       return s.size() >= n.text.size() &&
              text_equals(s.substr(s.size() - n.text.size()), n.text, n.ci);
-    case Op::contains_any:  // one pass over the text, whatever the number of phrases
-      return n.phrases.matches(s);
+    case Op::contains_any:
+      return contains_any(n, s);
     default:
       return false;
   }

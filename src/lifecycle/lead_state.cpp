@@ -95,11 +95,23 @@ std::size_t checked_string(std::string_view s, std::string_view what, const std:
 /// bytes (an upper bound).
 std::size_t checked_event_bytes(const Event& e, std::size_t index) {
   const Limits limits;
+  // The common case first, without building the JSON pointers that only an
+  // error message needs (apply() runs this for every event).
+  const auto fits = [&limits](std::string_view t) { return t.size() <= limits.max_string_length; };
+  bool ok = in_instant_range(e.at) && fits(e.type) && fits(e.id) &&
+            e.properties.size() <= limits.max_properties;
+  constexpr std::size_t kEventOverhead = 96;  // braces, keys, the instant, "automated"
+  std::size_t bytes = kEventOverhead + json_bytes(e.type) + json_bytes(e.id);
+  for (const auto& [key, value] : e.properties) {
+    const std::string* text = std::get_if<std::string>(&value);
+    ok = ok && fits(key) && (text == nullptr || fits(*text));
+    bytes += 4 + json_bytes(key) + (text ? json_bytes(*text) : 32);
+  }
+  if (ok) return bytes;
   const std::string p = "/lead/events/" + std::to_string(index);
   check_instant(e.at, "the event's instant", p + "/at");
-  constexpr std::size_t kEventOverhead = 96;  // braces, keys, the instant, "automated"
-  std::size_t bytes = kEventOverhead + checked_string(e.type, "event type", p + "/type") +
-                      checked_string(e.id, "event id", p + "/id");
+  bytes = kEventOverhead + checked_string(e.type, "event type", p + "/type") +
+          checked_string(e.id, "event id", p + "/id");
   if (e.properties.size() > limits.max_properties) {
     fail("limit_exceeded", p + "/properties",
          "number of properties (" + std::to_string(e.properties.size()) +
