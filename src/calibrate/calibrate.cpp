@@ -47,8 +47,9 @@ std::vector<Diagnostic> check_inputs(const Config& config, std::size_t leads, st
     }
   }
   for (const auto& [stage, share] : options.stage_shares) {
+    const std::string& name = stage;  // clang 14 cannot capture a structured binding
     const bool known = std::any_of(config.stages.begin(), config.stages.end(),
-                                   [&](const Stage& s) { return s.name == stage; });
+                                   [&name](const Stage& s) { return s.name == name; });
     if (!known) errors.push_back(calibration_error("stage_shares: no stage named '" + stage + "'"));
     if (!(share > 0 && share <= 1))
       errors.push_back(
