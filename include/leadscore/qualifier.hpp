@@ -179,8 +179,8 @@ class LEADSCORE_EXPORT RuleListener {
 /// attribute its configuration reads resolved to the compiled model's slot,
 /// and every text value compared by eq / ne / in / not_in resolved to a
 /// small id in the texts the configuration compares it with, once. qualify()
-/// on a BoundLead never looks a name up or folds a text again. It refers to the Lead it was bound from,
-/// which must outlive it and stay unchanged (bind again after a change).
+/// on a BoundLead never looks a name up or folds a text again. It refers to the Lead it was bound
+/// from, which must outlive it and stay unchanged (bind again after a change).
 class LEADSCORE_EXPORT BoundLead {
  public:
   BoundLead(BoundLead&&) noexcept;
