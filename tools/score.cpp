@@ -286,6 +286,10 @@ int run_score(const Args& args) {
     batch.output.reserve(batch.size * (formatter.explain ? 2048 : 128));
     batch.outcomes.resize(batch.size);
     Lead lead;  // reused for every record of the batch (its storage too)
+    // CSV records go straight into the qualifier's bound form (no attribute
+    // map), unless an explanation needs the whole lead.
+    const bool bind = in.format == Format::csv && !formatter.explain;
+    BoundLead bound;
     std::vector<Diagnostic> errors;
     for (std::size_t i = 0; i < batch.size; ++i) {
       const InputRecord& record = batch.records[i];
@@ -295,22 +299,29 @@ int run_score(const Args& args) {
         formatter.skipped(batch.output, record.line);
         continue;
       }
-      if (!reader.read_into(record, lead, errors)) {
+      if (bind ? !reader.mapper->map_into(record.csv, as_of, qualifier, bound, errors)
+               : !reader.read_into(record, lead, errors)) {
         outcome.ok = false;
         formatter.failed(batch.output, record.line, reader.id_of(record), errors);
         continue;
       }
       Qualification q;
       std::optional<Explanation> e;
-      if (formatter.explain) {
-        e = qualifier.explain(lead, as_of);
-        q = e->result;
-      } else {
-        q = qualifier.qualify(lead, as_of);
-      }
       KnockoutReasons knockouts(qualifier.config());
-      if (q.disqualified) (void)qualifier.qualify(lead, as_of, knockouts);  // rare: every reason
-      formatter.scored(batch.output, lead.id, q, e ? &*e : nullptr, knockouts.reasons);
+      if (bind) {
+        q = qualifier.qualify(bound, as_of);
+        if (q.disqualified) (void)qualifier.qualify(bound, as_of, knockouts);  // every reason
+      } else {
+        if (formatter.explain) {
+          e = qualifier.explain(lead, as_of);
+          q = e->result;
+        } else {
+          q = qualifier.qualify(lead, as_of);
+        }
+        if (q.disqualified) (void)qualifier.qualify(lead, as_of, knockouts);  // rare: every reason
+      }
+      formatter.scored(batch.output, bind ? bound.lead().id : lead.id, q, e ? &*e : nullptr,
+                       knockouts.reasons);
       outcome.ok = true;
       outcome.stage_index = q.stage_index;
       outcome.disqualified = q.disqualified;

@@ -36,6 +36,7 @@
 #include "leadscore/export.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/limits.hpp"
+#include "leadscore/qualifier.hpp"
 #include "leadscore/time.hpp"
 
 namespace leadscore {
@@ -254,6 +255,20 @@ class LEADSCORE_EXPORT CsvLeadMapper {
   /// (/company/employees) in `pointer`; messages name the column.
   [[nodiscard]] Result<Lead> map(const CsvRecord& record, Instant as_of) const;
 
+  /// map() straight into `qualifier`'s bound form, for scoring a file: the
+  /// values the qualifier reads by slot go into `out` without building the
+  /// lead's attribute map, and `out` (reused from record to record) keeps its
+  /// storage, so a warm loop allocates nothing per record. Every cell is
+  /// checked as map() checks it: false, with map()'s diagnostics in `errors`,
+  /// exactly when map() fails (`out` is then unspecified). On success
+  /// qualifier.qualify(out, as_of) equals qualifier.qualify(*map(record,
+  /// as_of), as_of), and out.lead() holds the record's id, lead fields and
+  /// events, but of its attributes only those the qualifier reads by name
+  /// (enrichment fields; slots beyond the first 256): use map() to keep a
+  /// whole lead or to explain it. Text values of `out` live in `out`.
+  bool map_into(const CsvRecord& record, Instant as_of, const Qualifier& qualifier, BoundLead& out,
+                std::vector<Diagnostic>& errors) const;
+
   /// The id map() gives the record (the id column's trimmed text, or the
   /// prefixed record number); nullopt when a broken record lacks the column.
   [[nodiscard]] std::optional<std::string> id_of(const CsvRecord& record) const;
@@ -269,12 +284,22 @@ class LEADSCORE_EXPORT CsvLeadMapper {
     std::optional<std::size_t> count_column;
     std::optional<std::size_t> at_column;
   };
+  struct Plan;  ///< each mapping_.fields entry resolved once (src/csv/mapping.cpp)
   CsvLeadMapper() = default;
+  static std::shared_ptr<const Plan> make_plan(const Mapping& mapping,
+                                               const std::vector<std::size_t>& columns);
+  bool map_record(const CsvRecord& record, Instant as_of, Lead& lead, detail::BoundValues* bound,
+                  std::vector<Diagnostic>& errors) const;
+  void map_fields(const CsvRecord& record, Lead& lead, detail::BoundValues* bound,
+                  std::vector<Diagnostic>& errors) const;
+  void map_events(const CsvRecord& record, Instant as_of, Lead& lead,
+                  std::vector<Diagnostic>& errors) const;
+  [[nodiscard]] std::string column_name(std::size_t column) const;
   Mapping mapping_;
   std::vector<std::string> header_;
   Limits limits_;
   std::optional<std::size_t> id_column_;
-  std::vector<std::size_t> field_columns_;  ///< column index of each mapping_.fields entry
+  std::shared_ptr<const Plan> plan_;
   std::vector<EventSlot> event_slots_;
   Lead base_;  ///< a lead holding every constant; map() starts from a copy
 };

@@ -31,6 +31,7 @@
 namespace leadscore {
 
 class Qualifier;
+class CsvLeadMapper;
 namespace detail {
 struct Model;
 struct BoundValues;
@@ -175,24 +176,36 @@ class LEADSCORE_EXPORT RuleListener {
   virtual void on_rule(const RuleHit& hit) = 0;
 };
 
-/// A lead prepared for one Qualifier (Qualifier::bind): every lead field and
-/// attribute its configuration reads resolved to the compiled model's slot,
-/// and every text value compared by eq / ne / in / not_in resolved to a
-/// small id in the texts the configuration compares it with, once. qualify()
-/// on a BoundLead never looks a name up or folds a text again. It refers to the Lead it was bound
-/// from, which must outlive it and stay unchanged (bind again after a change).
+/// A lead prepared for one Qualifier: every lead field and attribute its
+/// configuration reads resolved to the compiled model's slot, and every text
+/// value compared by eq / ne / in / not_in resolved to a small id in the
+/// texts the configuration compares it with, once. qualify() on a BoundLead
+/// never looks a name up or folds a text again.
+///
+/// Two ways to get one:
+///  - Qualifier::bind(lead): refers to `lead`, which must outlive it and stay
+///    unchanged (bind again after a change);
+///  - CsvLeadMapper::map_into(record, as_of, qualifier, bound): the record
+///    written straight into this form, for scoring a file. The BoundLead then
+///    owns its values and is meant to be reused from record to record (its
+///    storage is kept); it is for that Qualifier only.
 class LEADSCORE_EXPORT BoundLead {
  public:
+  /// An empty BoundLead, to be filled by CsvLeadMapper::map_into().
+  BoundLead();
   BoundLead(BoundLead&&) noexcept;
   BoundLead& operator=(BoundLead&&) noexcept;
   BoundLead(const BoundLead&) = delete;
   BoundLead& operator=(const BoundLead&) = delete;
   ~BoundLead();
-  /// The lead it was bound from.
+  /// The lead it was bound from. Filled by CsvLeadMapper::map_into(): the
+  /// record's id, lead fields and events, and only those attributes that the
+  /// Qualifier reads by name rather than by slot (see map_into()).
   [[nodiscard]] const Lead& lead() const noexcept;
 
  private:
   friend class Qualifier;
+  friend class CsvLeadMapper;
   explicit BoundLead(std::unique_ptr<detail::BoundValues> values) noexcept;
   std::unique_ptr<detail::BoundValues> values_;
 };
@@ -224,8 +237,12 @@ class LEADSCORE_EXPORT Qualifier {
   /// reads), for leads that are qualified more than once or in a hot loop.
   [[nodiscard]] BoundLead bind(const Lead& lead) const;
   /// qualify() on a bound lead: the same result, without name lookups.
-  /// A lead bound by another Qualifier is qualified as qualify(lead.lead()).
+  /// A lead bound by another Qualifier is qualified as qualify(lead.lead())
+  /// (for a BoundLead filled by CsvLeadMapper::map_into(), whose lead() lacks
+  /// the attributes read by slot, that is a misuse: map it for this Qualifier).
   [[nodiscard]] Qualification qualify(const BoundLead& lead, Instant as_of) const noexcept;
+  /// qualify() on a bound lead, telling `listener` which rules took part.
+  Qualification qualify(const BoundLead& lead, Instant as_of, RuleListener& listener) const;
 
   /// qualify(), telling `listener` which rules took part. Allocates nothing
   /// itself; thread-safe (the listener is the caller's).

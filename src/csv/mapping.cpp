@@ -26,6 +26,7 @@
 #include "core/diagnostics.hpp"
 #include "core/names.hpp"
 #include "core/text.hpp"
+#include "eval/evaluator.hpp"
 #include "json/json_reader.hpp"
 #include "json/json_util.hpp"
 #include "model/fields.hpp"
@@ -736,6 +737,59 @@ Mapping default_mapping(std::span<const std::string> header) {
 // CsvLeadMapper
 // ---------------------------------------------------------------------------
 
+/// Each mapping field resolved once, so that mapping a record never parses a
+/// target path or trims a missing-value token again.
+struct CsvLeadMapper::Plan {
+  struct Field {
+    std::size_t column = 0;
+    const detail::LeadField* target = nullptr;
+    bool attribute = false;  ///< target is "attributes.<name>"
+    bool trim = true;
+    bool lower = false;
+    std::string name;                  ///< the attribute name
+    std::vector<std::string> missing;  ///< the missing-value tokens, trimmed
+  };
+  std::vector<Field> fields;         ///< one per Mapping::fields entry
+  std::vector<std::string> missing;  ///< the mapping-wide tokens, trimmed (events)
+};
+
+namespace {
+
+std::vector<std::string> trimmed(const std::vector<std::string>& tokens) {
+  std::vector<std::string> out;
+  out.reserve(tokens.size());
+  for (const std::string& t : tokens) out.emplace_back(trim(t));
+  return out;
+}
+
+bool is_missing(std::string_view text, const std::vector<std::string>& tokens) noexcept {
+  for (const std::string& t : tokens) {
+    if (detail::iequals(t, text)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::shared_ptr<const CsvLeadMapper::Plan> CsvLeadMapper::make_plan(
+    const Mapping& mapping, const std::vector<std::size_t>& columns) {
+  auto plan = std::make_shared<Plan>();
+  plan->missing = trimmed(mapping.missing);
+  for (std::size_t i = 0; i < mapping.fields.size(); ++i) {
+    const FieldMapping& f = mapping.fields[i];
+    const std::optional<Resolved> r = resolve(f.target);  // create() checked it
+    Plan::Field& p = plan->fields.emplace_back();
+    p.column = columns[i];
+    p.target = r->field;
+    p.attribute = r->field->access.storage == detail::Storage::attributes;
+    p.name = std::string(r->name);
+    p.trim = f.normalise.trim.value_or(mapping.trim);
+    p.lower = f.normalise.lower_case.value_or(mapping.lower_case);
+    p.missing = f.normalise.missing ? trimmed(*f.normalise.missing) : plan->missing;
+  }
+  return plan;
+}
+
 Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std::string> header,
                                             const Limits& limits) {
   std::vector<Diagnostic> errors;
@@ -773,15 +827,16 @@ Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std
     return it->second;
   };
 
+  std::vector<std::size_t> field_columns;  // of each mapping.fields entry
   for (const FieldMapping& f : mapping.fields) {
     const std::string at =
         f.pointer.empty() ? "/fields/" + detail::pointer_escape(f.target) : f.pointer;
     if (!resolve(f.target)) {
       fail("unknown_target", at, "unknown lead field \"" + f.target + "\"");
-      m.field_columns_.push_back(0);
+      field_columns.push_back(0);
       continue;
     }
-    m.field_columns_.push_back(column(f.column, at, f.target).value_or(0));
+    field_columns.push_back(column(f.column, at, f.target).value_or(0));
   }
   if (!mapping.id_column.empty()) {
     m.id_column_ = column(mapping.id_column, "/id", "the id");
@@ -821,6 +876,7 @@ Result<CsvLeadMapper> CsvLeadMapper::create(Mapping mapping, std::span<const std
   }
   if (!errors.empty()) return errors;
   m.mapping_ = std::move(mapping);
+  m.plan_ = make_plan(m.mapping_, field_columns);
   return m;
 }
 
@@ -837,18 +893,143 @@ std::optional<std::string> CsvLeadMapper::id_of(const CsvRecord& record) const {
   return std::string(trim(record.fields[*id_column_]));
 }
 
+namespace {
+
+using Target = detail::BoundValues::Target;
+using detail::Val;
+
+/// Where each attribute of `plan` (then each constant attribute of `base`)
+/// goes for `model`: its value slot, and `keep` in the lead when the model
+/// reads it by name (an enrichment field; a slot beyond kBoundSlots).
+void find_targets(const detail::Model& model, const std::vector<std::string_view>& names,
+                  std::vector<Target>& out) {
+  const std::size_t na =
+      std::min<std::size_t>(model.attribute_slot_count, model.value_slots.size());
+  const auto first = model.value_slots.begin();
+  const auto last = first + static_cast<std::ptrdiff_t>(na);
+  out.clear();
+  for (const std::string_view name : names) {
+    Target t;
+    if (name.data() == nullptr) {  // not an attribute
+      out.push_back(t);
+      continue;
+    }
+    const auto it =
+        std::lower_bound(first, last, name,
+                         [](const detail::ValueSlot& s, std::string_view n) { return s.name < n; });
+    if (it != last && it->name == name) {
+      const auto slot = static_cast<std::size_t>(it - first);
+      if (slot < detail::kBoundSlots) {
+        t.slot = static_cast<std::int32_t>(slot);
+      } else {
+        t.keep = true;
+      }
+    }
+    for (std::size_t k = 0; model.reads_enrichment && k < model.enrichment_fields.size(); ++k) {
+      if (model.enrichment_fields[k] == detail::FieldId::attribute &&
+          model.enrichment_attr_names[k] == name) {
+        t.keep = true;
+      }
+    }
+    out.push_back(t);
+  }
+}
+
+/// Stores a converted attribute cell of mapping field `i` into `bound`'s
+/// slot (and into the lead when the model also reads it by name).
+void bind_cell(detail::BoundValues& b, std::size_t i, std::string_view name, ValueType type,
+               Cell& cell) {
+  const Target t = b.targets[i];
+  if (t.slot < 0 && !t.keep) return;  // checked, not read
+  Val v;
+  if (t.keep) {
+    auto [it, inserted] =
+        b.owned.attributes.insert_or_assign(std::string(name), to_value(type, std::move(cell)));
+    (void)inserted;
+    v = detail::val_of(it->second);
+    cell = Cell{};
+  } else if (type == ValueType::string) {
+    const std::size_t at = b.texts.size();
+    b.texts.append(cell.text);  // never beyond the capacity reserved for the record
+    v = detail::val_of(std::string_view(b.texts).substr(at, cell.text.size()));
+  } else if (type == ValueType::list) {
+    b.lists[i] = std::move(cell.list);
+    v = detail::val_of(b.lists[i]);
+  } else if (type == ValueType::number) {
+    v = detail::val_of(cell.number);
+  } else if (type == ValueType::boolean) {
+    v = detail::val_of(cell.boolean);
+  } else {
+    v = detail::val_of(std::string_view());
+  }
+  if (t.slot >= 0) {
+    b.values[static_cast<std::size_t>(t.slot)] =
+        detail::bind_value(b.model->value_slots[static_cast<std::size_t>(t.slot)], v);
+  }
+}
+
+}  // namespace
+
 Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
-  if (!record.ok()) return record.errors;
+  Lead lead;
   std::vector<Diagnostic> errors;
+  if (!map_record(record, as_of, lead, nullptr, errors)) return errors;
+  return lead;
+}
+
+bool CsvLeadMapper::map_into(const CsvRecord& record, Instant as_of, const Qualifier& qualifier,
+                             BoundLead& out, std::vector<Diagnostic>& errors) const {
+  detail::BoundValues& b = *out.values_;
+  const std::shared_ptr<const detail::Model>& model = detail::model_of(qualifier);
+  if (b.owner != model || b.plan != plan_.get()) {
+    std::vector<std::string_view> names;
+    for (const Plan::Field& f : plan_->fields) {
+      names.push_back(f.attribute ? std::string_view(f.name) : std::string_view());
+    }
+    for (const auto& [name, value] : base_.attributes) names.emplace_back(name);
+    find_targets(*model, names, b.targets);
+    b.owner = model;
+    b.model = model.get();
+    b.plan = plan_.get();
+    b.lists.resize(plan_->fields.size());
+  }
+  b.lead = &b.owned;
+  b.values.assign(std::min(model->value_slots.size(), detail::kBoundSlots), detail::Val{});
+  std::size_t bytes = 0;
+  for (const std::string& f : record.fields) bytes += f.size();
+  b.texts.clear();
+  b.texts.reserve(bytes);
+  if (!map_record(record, as_of, b.owned, &b, errors)) return false;
+  detail::bind_lead_fields(*model, b.owned, b.values.data());
+  return true;
+}
+
+bool CsvLeadMapper::map_record(const CsvRecord& record, Instant as_of, Lead& lead,
+                               detail::BoundValues* bound, std::vector<Diagnostic>& errors) const {
+  errors.clear();
+  if (!record.ok()) {
+    errors = record.errors;
+    return false;
+  }
   if (record.fields.size() < header_.size()) {
     // Only possible for records not read against this header.
     errors.push_back(record_error("csv_field_count", record, 0, "",
                                   "record has " + std::to_string(record.fields.size()) +
                                       " fields, the header has " + std::to_string(header_.size())));
-    return errors;
+    return false;
   }
 
-  Lead lead = base_;
+  lead = base_;
+  if (bound != nullptr) {  // the constant attributes, as map() would keep them
+    std::size_t k = plan_->fields.size();
+    for (const auto& [name, value] : lead.attributes) {
+      const Target t = bound->targets[k++];
+      if (t.slot >= 0) {
+        bound->values[static_cast<std::size_t>(t.slot)] = detail::bind_value(
+            bound->model->value_slots[static_cast<std::size_t>(t.slot)], detail::val_of(value));
+      }
+    }
+  }
   if (std::optional<std::string> id = id_of(record)) lead.id = std::move(*id);
   if (lead.id.size() > limits_.max_string_length) {
     errors.push_back(record_error("limit_exceeded", record, id_column_ ? *id_column_ + 1 : 0, "/id",
@@ -856,28 +1037,31 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
                                       " bytes exceeds the limit max_string_length = " +
                                       std::to_string(limits_.max_string_length)));
   }
-
-  const auto column_name = [&](std::size_t c) {
-    return "column \"" + header_[c] + "\" (" + std::to_string(c + 1) + ")";
-  };
-  const auto is_missing = [](std::string_view text, const std::vector<std::string>& tokens) {
-    for (const std::string& t : tokens) {
-      if (detail::iequals(trim(t), text)) return true;
-    }
+  map_fields(record, lead, bound, errors);
+  map_events(record, as_of, lead, errors);
+  if (!errors.empty()) {
+    // In column order (fields are processed in the mapping's key order).
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.column < b.column; });
     return false;
-  };
+  }
+  return true;
+}
 
+std::string CsvLeadMapper::column_name(std::size_t c) const {
+  return "column \"" + header_[c] + "\" (" + std::to_string(c + 1) + ")";
+}
+
+void CsvLeadMapper::map_fields(const CsvRecord& record, Lead& lead, detail::BoundValues* bound,
+                               std::vector<Diagnostic>& errors) const {
   Cell cell;
   for (std::size_t i = 0; i < mapping_.fields.size(); ++i) {
     const FieldMapping& f = mapping_.fields[i];
-    const std::size_t c = field_columns_[i];
+    const Plan::Field& p = plan_->fields[i];
+    const std::size_t c = p.column;
     std::string_view text = record.fields[c];
-    const bool do_trim = f.normalise.trim.value_or(mapping_.trim);
-    const bool lower = f.normalise.lower_case.value_or(mapping_.lower_case);
-    if (do_trim) text = trim(text);
-    const std::vector<std::string>& tokens =
-        f.normalise.missing ? *f.normalise.missing : mapping_.missing;
-    if (is_missing(do_trim ? text : trim(text), tokens)) continue;
+    if (p.trim) text = trim(text);
+    if (is_missing(p.trim ? text : trim(text), p.missing)) continue;
     if (text.size() > limits_.max_string_length) {
       errors.push_back(record_error("limit_exceeded", record, c + 1, lead_pointer(f.target),
                                     column_name(c) + ": value of " + std::to_string(text.size()) +
@@ -885,7 +1069,7 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
                                         std::to_string(limits_.max_string_length)));
       continue;
     }
-    if (!convert(text, f.type, f.separator, lower, cell)) {
+    if (!convert(text, f.type, f.separator, p.lower, cell)) {
       errors.push_back(record_error("invalid_value", record, c + 1, lead_pointer(f.target),
                                     column_name(c) + ": expected " +
                                         std::string(expected_text(f.type)) +
@@ -897,14 +1081,21 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
                                     column_name(c) + ": " + std::to_string(cell.list.size()) +
                                         " list items exceed the limit max_list_items = " +
                                         std::to_string(limits_.max_list_items)));
-      cell = Cell{};
+      cell.list.clear();
       continue;
     }
-    const std::optional<Resolved> r = resolve(f.target);
-    store(lead, *r, f.type, std::move(cell));
-    cell = Cell{};
+    if (bound != nullptr && p.attribute) {
+      bind_cell(*bound, i, p.name, f.type, cell);
+    } else {
+      store(lead, Resolved{p.target, f.type, false, p.name}, f.type, std::move(cell));
+      cell = Cell{};
+    }
   }
+}
 
+void CsvLeadMapper::map_events(const CsvRecord& record, Instant as_of, Lead& lead,
+                               std::vector<Diagnostic>& errors) const {
+  const std::vector<std::string>& missing = plan_->missing;
   std::size_t total_events = 0;
   for (std::size_t i = 0; i < mapping_.events.size(); ++i) {
     const EventMapping& e = mapping_.events[i];
@@ -914,7 +1105,7 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
     if (slot.at_column) {
       const std::size_t c = *slot.at_column;
       const std::string_view text = trim(record.fields[c]);
-      if (!is_missing(text, mapping_.missing)) {
+      if (!is_missing(text, missing)) {
         if (const auto t = parse_instant(text)) {
           at = *t;
         } else {
@@ -930,7 +1121,7 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
     if (slot.count_column) {
       const std::size_t c = *slot.count_column;
       const std::string_view text = trim(record.fields[c]);
-      if (!is_missing(text, mapping_.missing)) {
+      if (!is_missing(text, missing)) {
         const std::optional<double> count = parse_number(text);
         if (!count || *count < 0 || std::trunc(*count) != *count) {
           errors.push_back(
@@ -972,14 +1163,6 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
     event.at = *at;
     lead.events.insert(lead.events.end(), n, event);
   }
-
-  if (!errors.empty()) {
-    // In column order (fields are processed in the mapping's key order).
-    std::stable_sort(errors.begin(), errors.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return a.column < b.column; });
-    return errors;
-  }
-  return lead;
 }
 
 }  // namespace leadscore

@@ -868,6 +868,16 @@ void bind_lead(const Model& model, const Lead& lead, BoundValues& out) {
   for_each_value_slot(model, lead, [&out](std::size_t i, const Val& v) { out.values[i] = v; });
 }
 
+Val bind_value(const ValueSlot& slot, Val v) noexcept { return bound_value(slot, v); }
+
+void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept {
+  const std::size_t n = std::min(model.value_slots.size(), kBoundSlots);
+  for (std::size_t i = std::min<std::size_t>(model.attribute_slot_count, n); i < n; ++i) {
+    const ValueSlot& slot = model.value_slots[i];
+    out[i] = bound_value(slot, lead_field(slot.field).access.read(lead, {}));
+  }
+}
+
 bool event_matches(const Model& model, const std::vector<std::uint32_t>& where,
                    const Event& event) {
   if (where.empty()) return true;

@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -92,9 +94,30 @@ struct BoundValues {
   const Model* model = nullptr;
   const Lead* lead = nullptr;
   std::vector<Val> values;  ///< by slot (Model::value_slots), at most kBoundSlots
+
+  // ---- the owned form (CsvLeadMapper::map_into) ----------------------------
+  // The lead fields, events and the attributes the model reads by name live
+  // in `owned`; attribute values read by slot live in `texts` / `lists`.
+  // Reused from record to record, so their storage is kept.
+  std::shared_ptr<const Model> owner;  ///< keeps `model` alive
+  Lead owned;
+  std::string texts;                            ///< text values, reserved per record
+  std::vector<std::vector<std::string>> lists;  ///< list values, one per mapping field
+  /// Per mapping field (CsvLeadMapper's), where its attribute goes: a slot
+  /// (>= 0) or -1 (none); `keep` when the model also reads it by name.
+  struct Target {
+    std::int32_t slot = -1;
+    bool keep = false;
+  };
+  const void* plan = nullptr;  ///< the mapping `targets` were computed for
+  std::vector<Target> targets;
 };
 /// Binds `lead`'s values to `model`'s slots.
 void bind_lead(const Model& model, const Lead& lead, BoundValues& out);
+/// A value read for `slot`, bound to its dictionary (hash and id of a text).
+Val bind_value(const ValueSlot& slot, Val v) noexcept;
+/// Binds the lead-field slots (those after the attribute slots) of `lead`.
+void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept;
 
 /// The evaluator. `listener` may be null (the fast path); `facts_out`
 /// receives the derived facts when non-null.

@@ -34,6 +34,9 @@ Qualification Qualifier::qualify(const Lead& lead, Instant as_of) const noexcept
 
 RuleListener::~RuleListener() = default;
 
+BoundLead::BoundLead() : values_(std::make_unique<detail::BoundValues>()) {
+  values_->lead = &values_->owned;
+}
 BoundLead::BoundLead(std::unique_ptr<detail::BoundValues> values) noexcept
     : values_(std::move(values)) {}
 BoundLead::BoundLead(BoundLead&&) noexcept = default;
@@ -86,6 +89,17 @@ Qualification Qualifier::qualify(const Lead& lead, Instant as_of, RuleListener& 
   detail::Scratch scratch;
   RuleHitAdapter adapter(listener);
   return detail::evaluate(*model_, lead, as_of, scratch, detail::EvalRequest{}, &adapter);
+}
+
+Qualification Qualifier::qualify(const BoundLead& lead, Instant as_of,
+                                 RuleListener& listener) const {
+  const detail::BoundValues& b = *lead.values_;
+  if (b.model != model_.get()) return qualify(*b.lead, as_of, listener);
+  detail::Scratch scratch;
+  RuleHitAdapter adapter(listener);
+  detail::EvalRequest request;
+  request.values = b.values.data();
+  return detail::evaluate(*model_, *b.lead, as_of, scratch, request, &adapter);
 }
 
 Explanation Qualifier::explain(const Lead& lead, Instant as_of) const {
