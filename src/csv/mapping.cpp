@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -106,7 +107,8 @@ constexpr bool is_space(char c) noexcept {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-std::string_view trim(std::string_view s) noexcept {
+inline std::string_view trim(std::string_view s) noexcept {
+  if (s.empty() || (!is_space(s.front()) && !is_space(s.back()))) return s;
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
@@ -748,6 +750,7 @@ struct CsvLeadMapper::Plan {
     bool lower = false;
     std::string name;                  ///< the attribute name
     std::vector<std::string> missing;  ///< the missing-value tokens, trimmed
+    std::uint64_t missing_sizes = 0;   ///< bit min(size, 63) of each token
   };
   std::vector<Field> fields;         ///< one per Mapping::fields entry
   std::vector<std::string> missing;  ///< the mapping-wide tokens, trimmed (events)
@@ -760,6 +763,10 @@ std::vector<std::string> trimmed(const std::vector<std::string>& tokens) {
   out.reserve(tokens.size());
   for (const std::string& t : tokens) out.emplace_back(trim(t));
   return out;
+}
+
+constexpr std::uint64_t size_bit(std::size_t size) noexcept {
+  return std::uint64_t{1} << std::min<std::size_t>(size, 63);
 }
 
 bool is_missing(std::string_view text, const std::vector<std::string>& tokens) noexcept {
@@ -786,6 +793,7 @@ std::shared_ptr<const CsvLeadMapper::Plan> CsvLeadMapper::make_plan(
     p.trim = f.normalise.trim.value_or(mapping.trim);
     p.lower = f.normalise.lower_case.value_or(mapping.lower_case);
     p.missing = f.normalise.missing ? trimmed(*f.normalise.missing) : plan->missing;
+    for (const std::string& t : p.missing) p.missing_sizes |= size_bit(t.size());
   }
   return plan;
 }
@@ -935,6 +943,20 @@ void find_targets(const detail::Model& model, const std::vector<std::string_view
   }
 }
 
+/// Binds the text of string attribute `i` (not kept in the lead) to its slot.
+void bind_text(detail::BoundValues& b, std::size_t i, std::string_view text, bool lower) {
+  const Target t = b.targets[i];
+  if (t.slot < 0) return;  // not read
+  const std::size_t at = b.texts.size();
+  b.texts.append(text);  // never beyond the capacity reserved for the record
+  if (lower) {
+    for (std::size_t k = at; k < b.texts.size(); ++k) b.texts[k] = detail::ascii_lower(b.texts[k]);
+  }
+  const auto slot = static_cast<std::size_t>(t.slot);
+  b.values[slot] =
+      detail::bind_text(b.model->value_slots[slot], std::string_view(b.texts).substr(at));
+}
+
 /// Stores a converted attribute cell of mapping field `i` into `bound`'s
 /// slot (and into the lead when the model also reads it by name).
 void bind_cell(detail::BoundValues& b, std::size_t i, std::string_view name, ValueType type,
@@ -1061,12 +1083,19 @@ void CsvLeadMapper::map_fields(const CsvRecord& record, Lead& lead, detail::Boun
     const std::size_t c = p.column;
     std::string_view text = record.fields[c];
     if (p.trim) text = trim(text);
-    if (is_missing(p.trim ? text : trim(text), p.missing)) continue;
+    if (const std::string_view t = p.trim ? text : trim(text);
+        (p.missing_sizes & size_bit(t.size())) != 0 && is_missing(t, p.missing)) {
+      continue;
+    }
     if (text.size() > limits_.max_string_length) {
       errors.push_back(record_error("limit_exceeded", record, c + 1, lead_pointer(f.target),
                                     column_name(c) + ": value of " + std::to_string(text.size()) +
                                         " bytes exceeds the limit max_string_length = " +
                                         std::to_string(limits_.max_string_length)));
+      continue;
+    }
+    if (bound != nullptr && p.attribute && f.type == ValueType::string && !bound->targets[i].keep) {
+      bind_text(*bound, i, text, p.lower);  // no Cell: straight into the bound texts
       continue;
     }
     if (!convert(text, f.type, f.separator, p.lower, cell)) {

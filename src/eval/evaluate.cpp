@@ -868,7 +868,19 @@ void bind_lead(const Model& model, const Lead& lead, BoundValues& out) {
   for_each_value_slot(model, lead, [&out](std::size_t i, const Val& v) { out.values[i] = v; });
 }
 
-Val bind_value(const ValueSlot& slot, Val v) noexcept { return bound_value(slot, v); }
+Val bind_value(const ValueSlot& slot, const Val& v) noexcept { return bound_value(slot, v); }
+
+Val bind_text(const ValueSlot& slot, std::string_view text) noexcept {
+  Val v;
+  v.t = Val::T::text;
+  v.s = text;
+  if (!slot.texts.empty()) {
+    v.hash = StringSet::hash(text, true);
+    v.hashed = true;
+    v.id = slot.texts.find(text, v.hash);
+  }
+  return v;
+}
 
 void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept {
   const std::size_t n = std::min(model.value_slots.size(), kBoundSlots);
