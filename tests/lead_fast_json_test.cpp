@@ -36,9 +36,11 @@ TEST(LeadFastJson, NotBuilt) {
 #include "leadscore/json.hpp"
 #include "leadscore/lead.hpp"
 #include "leadscore/limits.hpp"
+#include "leadscore/qualifier.hpp"
 
 #include "lead_fast_json.hpp"
 #include "support/files.hpp"
+#include "support/random_config.hpp"
 #include "support/random_leads.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
@@ -518,6 +520,11 @@ TEST_F(LeadFastJson, LimitsAreLeftToParseLead) {
   Limits bytes;
   bytes.max_lead_bytes = text.size() - 1;
   EXPECT_EQ(check(text, bytes), Outcome::declined_invalid);
+  Limits list;  // a list attribute of three items
+  list.max_list_items = 2;
+  const std::string tagged = R"({"id":"list","attributes":{"tags":["a","b","c"]}})";
+  EXPECT_EQ(check(tagged), Outcome::taken);
+  EXPECT_EQ(check(tagged, list), Outcome::declined_invalid);
   Limits strings;
   strings.max_string_length = 10;  // the longest string ("2026-01-01"), shorter than the text
   EXPECT_EQ(check(text, strings), Outcome::declined_valid);
@@ -646,6 +653,47 @@ TEST_F(LeadFastJson, ValuesReplacedAnywhereAgreeWithParseLead) {
   }
   EXPECT_GT(tally.taken, 500u);
   EXPECT_GT(tally.declined_invalid, 500u);
+}
+
+// fast_parse_bound() takes exactly the texts fast_parse_lead() takes, and the
+// bound lead scores as the lead parse_lead() reads, for random configurations
+// (attribute rules read by slot, enrichment reads by name) and random leads in
+// every style; one BoundLead is reused across leads and qualifiers, as the
+// tool does.
+TEST_F(LeadFastJson, BoundLeadsScoreAsParsedLeads) {
+  test::MtSource source(2026);
+  test::Generator<test::MtSource> gen(source, test::as_of());
+  std::mt19937 rng(11);
+  BoundLead bound;
+  std::size_t scored = 0;
+  std::size_t declined = 0;
+  for (int c = 0; c < 60; ++c) {
+    Result<Qualifier> q = Qualifier::build(gen.config(16, 4));
+    if (!q.ok()) continue;
+    for (int i = 0; i < 40; ++i) {
+      Lead lead = gen.lead(i % 8 == 0 ? 40 : 8);
+      json j = to_json(lead);
+      if (i % 2 == 1) sprinkle(j, rng);
+      std::string text;
+      write_shuffled(j, rng, /*ascii=*/i % 3 == 0, text);
+      if (i % 5 == 4) text[rng() % text.size()] = '"';  // now and then, a broken text
+      Lead fast;
+      const bool taken = cli::fast_parse_lead(text, Limits{}, fast);
+      ASSERT_EQ(cli::fast_parse_bound(text, Limits{}, *q, bound), taken) << shown(text);
+      if (!taken) {
+        ++declined;
+        continue;
+      }
+      const Result<Lead> slow = parse_lead(text);
+      ASSERT_TRUE(slow.ok()) << shown(text);
+      for (const Instant at : {test::as_of(), test::as_of() + std::chrono::hours(24 * 40)}) {
+        EXPECT_EQ(q->qualify(bound, at), q->qualify(*slow, at)) << shown(text);
+      }
+      ++scored;
+    }
+  }
+  EXPECT_GE(scored, 1000u);
+  EXPECT_GE(declined, 50u);
 }
 
 TEST_F(LeadFastJson, ALeadObjectCanBeReused) {

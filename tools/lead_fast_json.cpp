@@ -39,7 +39,9 @@
 #include "leadscore/lead.hpp"
 #include "leadscore/time.hpp"
 
+#include "eval/evaluator.hpp"
 #include "model/fields.hpp"
+#include "model/model.hpp"
 
 #ifdef LEADSCORE_HAVE_SIMDJSON
 #include <simdjson.h>
@@ -47,11 +49,25 @@
 
 namespace leadscore::cli {
 
+Lead& owned_lead(BoundLead& out) noexcept { return detail::values_of(out).owned; }
+
+void bind_owned_lead(const Qualifier& qualifier, BoundLead& out) {
+  detail::BoundValues& b = detail::values_of(out);
+  b.plan = nullptr;  // the lists are not laid out for any reader any more
+  b.owner = detail::model_of(qualifier);
+  detail::bind_lead(*b.owner, b.owned, b);
+}
+
 #ifndef LEADSCORE_HAVE_SIMDJSON
 
 bool fast_lead_reader_available() noexcept { return false; }
 
 bool fast_parse_lead(std::string_view /*text*/, const Limits& /*limits*/, Lead& /*out*/) {
+  return false;
+}
+
+bool fast_parse_bound(std::string_view /*text*/, const Limits& /*limits*/,
+                      const Qualifier& /*qualifier*/, BoundLead& /*out*/) {
   return false;
 }
 
@@ -167,6 +183,35 @@ class FastReader {
     buffer_.resize(kFastLeadMaxBytes + simdjson::SIMDJSON_PADDING);
   }
 
+  /// parse() into a bound lead (fast_parse_bound).
+  bool parse_bound(std::string_view text, const Limits& limits, const Qualifier& qualifier,
+                   BoundLead& out) {
+    detail::BoundValues& b = detail::values_of(out);
+    const std::shared_ptr<const detail::Model>& model = detail::model_of(qualifier);
+    if (b.owner != model || b.plan != this) {
+      b.owner = model;
+      b.model = model.get();
+      b.plan = this;  // lists by slot (the CSV mapper's are by mapping field)
+      b.lists.assign(std::min(model->value_slots.size(), detail::kBoundSlots), {});
+    }
+    if (by_name_owner_ != model) {
+      by_name_owner_ = model;
+      by_name_.clear();
+      for (std::size_t k = 0; model->reads_enrichment && k < model->enrichment_fields.size(); ++k) {
+        if (model->enrichment_fields[k] == detail::FieldId::attribute) {
+          by_name_.push_back(model->enrichment_attr_names[k]);
+        }
+      }
+    }
+    b.lead = &b.owned;
+    b.values.assign(std::min(model->value_slots.size(), detail::kBoundSlots), detail::Val{});
+    bound_ = &b;
+    const bool ok = parse(text, limits, b.owned);
+    bound_ = nullptr;
+    if (ok) detail::bind_lead_fields(*model, b.owned, b.values.data());
+    return ok;
+  }
+
   bool parse(std::string_view text, const Limits& limits, Lead& lead) {
     if (!ok_ || text.size() > kFastLeadMaxBytes || text.size() > limits.max_lead_bytes ||
         text.size() > limits.max_string_length) {
@@ -189,6 +234,10 @@ class FastReader {
   bool ok_ = false;
   const Limits* limits_ = nullptr;
   std::vector<std::pair<std::string_view, element>> members_;  // scratch
+  detail::BoundValues* bound_ = nullptr;  ///< parse_bound(): where attributes go
+  std::vector<std::string> by_name_;      ///< attributes the bound model reads by name
+  std::shared_ptr<const detail::Model> by_name_owner_;  ///< ... that model
+  std::vector<std::string> list_;  ///< scratch: a list attribute that is not read
 
   /// Empties `lead` but keeps the storage of its events (vector, strings,
   /// properties) for the next lead. Every other field, including any added
@@ -242,7 +291,7 @@ class FastReader {
   }
 
   /// A free-form value (not null): string, number, boolean or array of strings.
-  static bool read_value(element v, Value& out) {
+  bool read_value(element v, Value& out) const {
     const element_type t = v.type();
     if (t == element_type::STRING) {
       out.emplace<std::string>(string_of(v));
@@ -260,6 +309,7 @@ class FastReader {
     }
     if (t != element_type::ARRAY) return false;
     const array items = array_of(v);
+    if (items.size() > limits_->max_list_items) return false;
     std::vector<std::string> list;
     list.reserve(items.size());
     for (element item : items) {
@@ -270,13 +320,13 @@ class FastReader {
     return true;
   }
 
-  static bool read_value(element v, std::optional<Value>& out) {
+  bool read_value(element v, std::optional<Value>& out) const {
     if (v.type() == element_type::NULL_VALUE) return true;
     return read_value(v, out.emplace());
   }
 
   /// A lead field (not null unless the field allows it), as parse_lead reads it.
-  static bool read_field(element v, const LeadField& field, Lead& lead) {
+  bool read_field(element v, const LeadField& field, Lead& lead) const {
     return std::visit(detail::Overloaded{
                           [&](std::string* out) {  // the id
                             if (v.type() != element_type::STRING) return false;
@@ -307,7 +357,7 @@ class FastReader {
   }
 
   /// A section object (contact, company, ...): null is absent.
-  static bool read_section(element v, const LeadJsonKey& section, Lead& lead) {
+  bool read_section(element v, const LeadJsonKey& section, Lead& lead) const {
     const element_type t = v.type();
     if (t == element_type::NULL_VALUE) return true;
     if (t != element_type::OBJECT) return false;
@@ -338,9 +388,67 @@ class FastReader {
     return repeated == members_.end();
   }
 
+  /// The value of an attribute as a bound value: a text is a view into the
+  /// parser's strings, a list goes to `list`. False where read_value() is.
+  bool element_val(element v, std::vector<std::string>& list, detail::Val& out) const {
+    const element_type t = v.type();
+    if (t == element_type::STRING) {
+      out = detail::val_of(string_of(v));
+      return true;
+    }
+    if (is_number(t)) {
+      double number = 0;
+      if (!number_of(v, number)) return false;
+      out = detail::val_of(number);
+      return true;
+    }
+    if (t == element_type::BOOL) {
+      out = detail::val_of(v.get_bool().value_unsafe());
+      return true;
+    }
+    if (t != element_type::ARRAY) return false;
+    const array items = array_of(v);
+    if (items.size() > limits_->max_list_items) return false;
+    list.clear();
+    for (element item : items) {
+      if (item.type() != element_type::STRING) return false;
+      list.emplace_back(string_of(item));
+    }
+    out = detail::val_of(list);
+    return true;
+  }
+
+  /// The attributes (sorted in members_) into bound_: a merge walk with the
+  /// model's attribute slots, which are in name order too.
+  bool bind_attributes(Lead& lead) {
+    detail::BoundValues& b = *bound_;
+    const detail::Model& m = *b.model;
+    const std::size_t na = std::min<std::size_t>(m.attribute_slot_count, m.value_slots.size());
+    std::size_t s = 0;
+    for (const auto& [key, value] : members_) {
+      if (value.type() == element_type::NULL_VALUE) continue;
+      while (s < na && std::string_view(m.value_slots[s].name) < key) ++s;
+      const bool read = s < na && m.value_slots[s].name == key;
+      const bool slot = read && s < detail::kBoundSlots;
+      if ((read && !slot) || std::find(by_name_.begin(), by_name_.end(), key) != by_name_.end()) {
+        Value parsed;
+        if (!read_value(value, parsed)) return false;
+        const auto it = lead.attributes.emplace_hint(lead.attributes.end(), std::string(key),
+                                                     std::move(parsed));
+        if (slot) b.values[s] = detail::bind_value(m.value_slots[s], detail::val_of(it->second));
+        continue;
+      }
+      detail::Val v;
+      if (!element_val(value, slot ? b.lists[s] : list_, v)) return false;
+      if (slot) b.values[s] = detail::bind_value(m.value_slots[s], v);
+    }
+    return true;
+  }
+
   bool read_attributes(element v, Lead& lead) {
     if (v.type() == element_type::NULL_VALUE) return true;
     if (!sorted_members(v)) return false;
+    if (bound_ != nullptr) return bind_attributes(lead);
     for (const auto& [key, value] : members_) {
       if (value.type() == element_type::NULL_VALUE) continue;
       Value parsed;
@@ -484,9 +592,22 @@ class FastReader {
 
 bool fast_lead_reader_available() noexcept { return true; }
 
-bool fast_parse_lead(std::string_view text, const Limits& limits, Lead& out) {
+namespace {
+
+FastReader& thread_reader() {
   thread_local FastReader reader;
-  return reader.parse(text, limits, out);
+  return reader;
+}
+
+}  // namespace
+
+bool fast_parse_lead(std::string_view text, const Limits& limits, Lead& out) {
+  return thread_reader().parse(text, limits, out);
+}
+
+bool fast_parse_bound(std::string_view text, const Limits& limits, const Qualifier& qualifier,
+                      BoundLead& out) {
+  return thread_reader().parse_bound(text, limits, qualifier, out);
 }
 
 #endif  // LEADSCORE_HAVE_SIMDJSON

@@ -15,6 +15,7 @@
 
 #include "leadscore/lead.hpp"
 #include "leadscore/limits.hpp"
+#include "leadscore/qualifier.hpp"
 
 namespace leadscore::cli {
 
@@ -33,5 +34,19 @@ inline constexpr std::size_t kFastLeadMaxBytes = 64u << 10;
 /// lead: its events' storage (vector, strings, properties) is reused.
 /// Thread-safe: each thread has its own parser.
 [[nodiscard]] bool fast_parse_lead(std::string_view text, const Limits& limits, Lead& out);
+
+/// fast_parse_lead() straight into `qualifier`'s bound form: the attributes
+/// the qualifier reads by slot go to their slot (texts as views into this
+/// thread's parser, valid until its next parse), those it reads by name into
+/// the bound lead's own Lead, the others are checked and dropped. False when
+/// fast_parse_lead() would decline (`out` is then unspecified). `out` is
+/// for scoring with `qualifier` only: its lead() lacks the dropped attributes.
+[[nodiscard]] bool fast_parse_bound(std::string_view text, const Limits& limits,
+                                    const Qualifier& qualifier, BoundLead& out);
+
+/// The lead `out` owns, to read a whole lead into (a line the fast reader
+/// declines); then bind_owned_lead() binds it to `qualifier`.
+[[nodiscard]] Lead& owned_lead(BoundLead& out) noexcept;
+void bind_owned_lead(const Qualifier& qualifier, BoundLead& out);
 
 }  // namespace leadscore::cli

@@ -430,6 +430,17 @@ bool LeadReader::read_into(const InputRecord& record, Lead& lead,
   return true;
 }
 
+bool LeadReader::read_bound(const InputRecord& record, const Qualifier& qualifier, BoundLead& out,
+                            std::vector<Diagnostic>& errors) const {
+  if (format == Format::csv) return mapper->map_into(record.csv, as_of, qualifier, out, errors);
+  if (fast_jsonl && !record.error && fast_parse_bound(record.text, limits, qualifier, out)) {
+    return true;
+  }
+  if (!read_into(record, owned_lead(out), errors)) return false;
+  bind_owned_lead(qualifier, out);
+  return true;
+}
+
 std::optional<std::string> LeadReader::id_of(const InputRecord& record) const {
   if (format == Format::csv) return mapper->id_of(record.csv);
   if (record.error) return record.id;

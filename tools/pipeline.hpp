@@ -180,6 +180,12 @@ struct LeadReader {
   /// and `lead` is unspecified.
   [[nodiscard]] bool read_into(const InputRecord& record, Lead& lead,
                                std::vector<Diagnostic>& errors) const;
+  /// The record straight into `qualifier`'s bound form, for scoring only
+  /// (CsvLeadMapper::map_into, fast_parse_bound; a JSONL line the fast
+  /// reader declines is read whole and bound). False: `errors` holds the
+  /// diagnostics.
+  [[nodiscard]] bool read_bound(const InputRecord& record, const Qualifier& qualifier,
+                                BoundLead& out, std::vector<Diagnostic>& errors) const;
   /// The lead id of a record that could not be read, when it can be told.
   [[nodiscard]] std::optional<std::string> id_of(const InputRecord& record) const;
 };

@@ -286,9 +286,9 @@ int run_score(const Args& args) {
     batch.output.reserve(batch.size * (formatter.explain ? 2048 : 128));
     batch.outcomes.resize(batch.size);
     Lead lead;  // reused for every record of the batch (its storage too)
-    // CSV records go straight into the qualifier's bound form (no attribute
-    // map), unless an explanation needs the whole lead.
-    const bool bind = in.format == Format::csv && !formatter.explain;
+    // Records go straight into the qualifier's bound form (no attribute map),
+    // unless an explanation needs the whole lead.
+    const bool bind = !formatter.explain;
     BoundLead bound;
     std::vector<Diagnostic> errors;
     for (std::size_t i = 0; i < batch.size; ++i) {
@@ -299,7 +299,7 @@ int run_score(const Args& args) {
         formatter.skipped(batch.output, record.line);
         continue;
       }
-      if (bind ? !reader.mapper->map_into(record.csv, as_of, qualifier, bound, errors)
+      if (bind ? !reader.read_bound(record, qualifier, bound, errors)
                : !reader.read_into(record, lead, errors)) {
         outcome.ok = false;
         formatter.failed(batch.output, record.line, reader.id_of(record), errors);

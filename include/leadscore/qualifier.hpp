@@ -32,11 +32,15 @@ namespace leadscore {
 
 class Qualifier;
 class CsvLeadMapper;
+class BoundLead;
 namespace detail {
 struct Model;
 struct BoundValues;
 /// The compiled model behind a Qualifier (the library's own layers only).
 LEADSCORE_EXPORT const std::shared_ptr<const Model>& model_of(const Qualifier& q) noexcept;
+/// The values behind a BoundLead (the library's own layers and the tool's
+/// readers, which fill it straight from their input).
+LEADSCORE_EXPORT BoundValues& values_of(BoundLead& lead) noexcept;
 }  // namespace detail
 
 /// The result of qualifying one lead. Plain data, no heap memory. The
@@ -206,6 +210,7 @@ class LEADSCORE_EXPORT BoundLead {
  private:
   friend class Qualifier;
   friend class CsvLeadMapper;
+  friend detail::BoundValues& detail::values_of(BoundLead& lead) noexcept;
   explicit BoundLead(std::unique_ptr<detail::BoundValues> values) noexcept;
   std::unique_ptr<detail::BoundValues> values_;
 };

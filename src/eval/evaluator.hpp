@@ -113,13 +113,13 @@ struct BoundValues {
   std::vector<Target> targets;
 };
 /// Binds `lead`'s values to `model`'s slots.
-void bind_lead(const Model& model, const Lead& lead, BoundValues& out);
+LEADSCORE_EXPORT void bind_lead(const Model& model, const Lead& lead, BoundValues& out);
 /// A value read for `slot`, bound to its dictionary (hash and id of a text).
-Val bind_value(const ValueSlot& slot, const Val& v) noexcept;
+LEADSCORE_EXPORT Val bind_value(const ValueSlot& slot, const Val& v) noexcept;
 /// bind_value() of a text.
-Val bind_text(const ValueSlot& slot, std::string_view text) noexcept;
+LEADSCORE_EXPORT Val bind_text(const ValueSlot& slot, std::string_view text) noexcept;
 /// Binds the lead-field slots (those after the attribute slots) of `lead`.
-void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept;
+LEADSCORE_EXPORT void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept;
 
 /// The evaluator. `listener` may be null (the fast path); `facts_out`
 /// receives the derived facts when non-null.

@@ -59,6 +59,8 @@ Qualification Qualifier::qualify(const BoundLead& lead, Instant as_of) const noe
   return detail::evaluate(*model_, *b.lead, as_of, scratch, request);
 }
 
+detail::BoundValues& detail::values_of(BoundLead& lead) noexcept { return *lead.values_; }
+
 const std::shared_ptr<const detail::Model>& detail::model_of(const Qualifier& q) noexcept {
   return q.model_;
 }
