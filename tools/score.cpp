@@ -243,25 +243,61 @@ struct Formatter {
   }
 };
 
+/// The summary on stderr: records, rate, stages, peak memory, first errors.
+void print_summary(const RecordInput& in, const RecordCounts& counts,
+                   const std::vector<std::string_view>& stages,
+                   const std::vector<std::uint64_t>& per_stage,
+                   const std::vector<std::string>& first_errors, double elapsed) {
+  const auto [read, failed, disqualified, skipped] = counts;
+  const double rate = elapsed > 0 ? static_cast<double>(read) / elapsed : 0;
+  std::string summary =
+      "leadscore score: " + std::to_string(read) + (read == 1 ? " record" : " records") +
+      " read, " + std::to_string(read - failed) + " scored, " + std::to_string(failed) + " failed" +
+      (skipped > 0
+           ? ", " + std::to_string(skipped) + " blank line" + (skipped == 1 ? "" : "s") + " skipped"
+           : std::string()) +
+      " in " + format_duration(elapsed) + " (" + format_number(rate, 0) + " records/s, " +
+      std::to_string(in.threads) + " thread" + (in.threads == 1 ? "" : "s") + "); as of " +
+      format_instant(in.as_of) + (in.as_of_given ? "" : " (now)") + "\n";
+  summary += "leadscore score: stages:";
+  const std::uint64_t scored = read - failed;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const double share =
+        scored > 0 ? 100.0 * static_cast<double>(per_stage[i]) / static_cast<double>(scored) : 0;
+    summary += (i == 0 ? " " : ", ") + std::string(stages[i]) + " " + std::to_string(per_stage[i]) +
+               " (" + format_number(share, 1) + "%)";
+  }
+  summary += "; " + std::to_string(disqualified) + " disqualified\n";
+  if (const long peak = peak_memory_kib(); peak > 0) {
+    summary += "leadscore score: peak memory " + std::to_string(peak) + " KiB\n";
+  }
+  for (const std::string& e : first_errors) summary += "leadscore score: " + e + "\n";
+  if (failed > first_errors.size()) {
+    summary += "leadscore score: ... " + std::to_string(failed - first_errors.size()) +
+               " more failed records (see the error records in the output)\n";
+  }
+  std::fputs(summary.c_str(), stderr);
+}
+
+/// --output-format, or the one --output's extension implies.
+OutputFormat output_format_of(const Args& args, const std::string& output_path) {
+  if (const auto f = args.get("--output-format")) {
+    if (*f == "jsonl") return OutputFormat::jsonl;
+    if (*f == "csv") return OutputFormat::csv;
+    throw UsageError("--output-format expects jsonl or csv, got '" + *f + "'");
+  }
+  std::string ext = std::filesystem::path(output_path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  return ext == ".csv" ? OutputFormat::csv : OutputFormat::jsonl;
+}
+
 int run_score(const Args& args) {
   Formatter formatter;
   formatter.explain = args.has("--explain");
   const std::string output_path = args.get("--output").value_or("-");
-  if (const auto f = args.get("--output-format")) {
-    if (*f == "jsonl") {
-      formatter.format = OutputFormat::jsonl;
-    } else if (*f == "csv") {
-      formatter.format = OutputFormat::csv;
-    } else {
-      throw UsageError("--output-format expects jsonl or csv, got '" + *f + "'");
-    }
-  } else {
-    std::string ext = std::filesystem::path(output_path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](char c) {
-      return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    });
-    formatter.format = ext == ".csv" ? OutputFormat::csv : OutputFormat::jsonl;
-  }
+  formatter.format = output_format_of(args, output_path);
   const bool quiet = args.has("--quiet");
 
   RecordInput in;
@@ -366,39 +402,10 @@ int run_score(const Args& args) {
   progress.update(counts.read, in.source->bytes_read(), true);
   progress.finish();
 
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!quiet) {
-    const auto [read, failed, disqualified, skipped] = counts;
-    const double rate = elapsed > 0 ? static_cast<double>(read) / elapsed : 0;
-    std::string summary =
-        "leadscore score: " + std::to_string(read) + (read == 1 ? " record" : " records") +
-        " read, " + std::to_string(read - failed) + " scored, " + std::to_string(failed) +
-        " failed" +
-        (skipped > 0 ? ", " + std::to_string(skipped) + " blank line" + (skipped == 1 ? "" : "s") +
-                           " skipped"
-                     : std::string()) +
-        " in " + format_duration(elapsed) + " (" + format_number(rate, 0) + " records/s, " +
-        std::to_string(in.threads) + " thread" + (in.threads == 1 ? "" : "s") + "); as of " +
-        format_instant(as_of) + (in.as_of_given ? "" : " (now)") + "\n";
-    summary += "leadscore score: stages:";
-    const std::uint64_t scored = read - failed;
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-      const double share =
-          scored > 0 ? 100.0 * static_cast<double>(per_stage[i]) / static_cast<double>(scored) : 0;
-      summary += (i == 0 ? " " : ", ") + std::string(stages[i]) + " " +
-                 std::to_string(per_stage[i]) + " (" + format_number(share, 1) + "%)";
-    }
-    summary += "; " + std::to_string(disqualified) + " disqualified\n";
-    if (const long peak = peak_memory_kib(); peak > 0) {
-      summary += "leadscore score: peak memory " + std::to_string(peak) + " KiB\n";
-    }
-    for (const std::string& e : first_errors) summary += "leadscore score: " + e + "\n";
-    if (failed > first_errors.size()) {
-      summary += "leadscore score: ... " + std::to_string(failed - first_errors.size()) +
-                 " more failed records (see the error records in the output)\n";
-    }
-    std::fputs(summary.c_str(), stderr);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    print_summary(in, counts, stages, per_stage, first_errors, elapsed);
   }
   if (read_failure) std::rethrow_exception(read_failure);
   return counts.failed > 0 ? kExitRecordErrors : kExitOk;
