@@ -148,7 +148,7 @@ struct Batch {
 
 struct PipelineOptions {
   unsigned threads = 1;
-  std::size_t batch_records = 4096;
+  std::size_t batch_records = 1024;  ///< small enough to stay in cache
   /// A batch also ends once its records hold this many bytes, so wide
   /// records do not make batches big.
   std::size_t batch_bytes = 2u << 20;
