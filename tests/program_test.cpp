@@ -127,6 +127,46 @@ TEST(CompiledForm, ConditionsBeyondTheBoundSlotsStillHold) {
   EXPECT_EQ(fit_of(q, lead.build()), 100);
 }
 
+TEST(CompiledForm, OneStepFitRulesSummedApartGiveTheSameScores) {
+  // One-step fit rules (eq, ne, in, not_in, ranges, number ne) are summed in
+  // loops of their own, apart from rules with groups (whose jumps move with
+  // them) and engagement rules; interleaved here, each worth a power of two.
+  const Condition a = field("attributes.a").eq("yes");
+  const Condition b = field("company.industry").in(Strings{"software", "saas"});
+  const Condition c = field("company.employees").gte(100);
+  const Qualifier q = powers_of_two(
+      {a, any({a, c}), field("attributes.a").ne("yes"), negate(b), all({b, negate(c)}),
+       field("company.industry").not_in(Strings{"software", "saas"}),
+       field("company.employees").between(10, 200), b, c, field("company.employees").ne(Operand(500.0))});
+  for (int mask = 0; mask < 27; ++mask) {
+    const int ma = mask % 3, mb = mask / 3 % 3, mc = mask / 9;
+    LeadBuilder lead("m" + std::to_string(mask));
+    if (ma > 0) lead.attr("a", ma == 1 ? "YES" : "no");
+    if (mb > 0) lead.industry(mb == 1 ? "SaaS" : "retail");
+    if (mc > 0) lead.employees(mc == 1 ? 500 : 50);
+    const bool ha = ma == 1, hb = mb == 1, hc = mc == 1;
+    const double want = (ha ? 1 : 0) + (ha || hc ? 2 : 0) + (ma == 2 ? 4 : 0) + (!hb ? 8 : 0) +
+                        (hb && !hc ? 16 : 0) + (mb == 2 ? 32 : 0) + (mc == 2 ? 64 : 0) +
+                        (hb ? 128 : 0) + (hc ? 256 : 0) + (mc == 2 ? 512 : 0);
+    EXPECT_EQ(fit_of(q, lead.build()), want) << "mask " << mask;
+  }
+}
+
+TEST(CompiledForm, FitPointsThatCouldOverflowKeepTheConfigurationOrder) {
+  // 9,300 one-step rules of 1e9 points (more than int64 micro-points hold)
+  // after one of -1e9: summed in order, the total saturates; summing apart
+  // would differ (or overflow), so such a model keeps every rule in order.
+  Config config;
+  config.add(Rule::fit("minus", field("attributes.a").eq("yes"), -1e9));
+  for (int i = 0; i < 9300; ++i) {
+    config.add(Rule::fit("r" + std::to_string(i), field("attributes.a").eq("yes"), 1e9));
+  }
+  config.scores.fit.max = std::nullopt;
+  const Qualifier q = build_ok(std::move(config));
+  const double fit = fit_of(q, LeadBuilder("x").attr("a", "yes").build());
+  EXPECT_EQ(fit, static_cast<double>(std::numeric_limits<std::int64_t>::max()) / 1e6);
+}
+
 TEST(CompiledForm, KnockoutsAndStagesRunAsSteps) {
   Config config;
   config.add(Rule::fit("big", field("company.employees").gte(100), 40));

@@ -203,6 +203,46 @@ void end_rule(Model& m, CompiledRule& cr, std::uint32_t r) {
   last.points_micro = cr.points_micro;
 }
 
+/// Whether the fit points of all rules, summed in any order, stay within
+/// int64 (then no sum saturates and the order does not matter).
+bool fit_sum_is_exact(const Model& m) {
+  std::uint64_t magnitude = 0;
+  for (const CompiledRule& cr : m.rules) {
+    if (cr.kind != RuleKind::fit) continue;
+    const std::uint64_t p = cr.points_micro < 0 ? 0 - static_cast<std::uint64_t>(cr.points_micro)
+                                                : static_cast<std::uint64_t>(cr.points_micro);
+    if (__builtin_add_overflow(magnitude, p, &magnitude)) return false;
+  }
+  return magnitude <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+}
+
+// The scoring run without the one-step fit rules (Model::simple_fit): the
+// other rules' steps copied after the program, jumps moved with them.
+void split_simple_fit(Model& m, const std::vector<CodeRange>& steps) {
+  if (!fit_sum_is_exact(m)) return;
+  std::vector<Instr> rest;
+  const auto base = static_cast<std::uint32_t>(m.program.size());
+  for (std::size_t r = 0; r < m.rules.size(); ++r) {
+    const CodeRange c = steps[r];
+    const Instr& first = m.program[c.begin];
+    if (m.rules[r].kind == RuleKind::fit && c.end - c.begin == 1 &&
+        static_cast<std::size_t>(first.code) < kSimpleCodes) {
+      m.simple_fit[static_cast<std::size_t>(first.code)].push_back(first);
+      continue;
+    }
+    const auto at = base + static_cast<std::uint32_t>(rest.size());
+    for (std::uint32_t pc = c.begin; pc < c.end; ++pc) {
+      Instr in = m.program[pc];
+      if (in.code == Instr::Code::jump_if_false || in.code == Instr::Code::jump_if_true) {
+        in.arg = in.arg - c.begin + at;  // jumps stay inside their rule
+      }
+      rest.push_back(in);
+    }
+  }
+  m.rules_code = {base, base + static_cast<std::uint32_t>(rest.size())};
+  m.program.insert(m.program.end(), rest.begin(), rest.end());
+}
+
 }  // namespace
 
 // Names resolved when the Qualifier is built: one slot per lead field or
@@ -260,21 +300,26 @@ void Compiler::build_program() {
     if (n.field == FieldId::email_domain || n.field == FieldId::free_email) m.reads_email = true;
   }
   ProgramWriter writer(m);
+  std::vector<CodeRange> steps(m.rules.size());  // each rule's steps, behaviour ones too
   for (std::size_t r = 0; r < m.rules.size(); ++r) {
     CompiledRule& cr = m.rules[r];
     if (cr.kind == RuleKind::behavior) {
+      const auto at = static_cast<std::uint32_t>(m.program.size());
       Instr& in = m.program.emplace_back();
       in.code = Instr::Code::behavior;
       in.rule = static_cast<std::uint32_t>(r);
+      steps[r] = {at, at + 1};
       continue;
     }
     cr.code = writer.write(cr.when);
     end_rule(m, cr, static_cast<std::uint32_t>(r));
+    steps[r] = cr.code;
   }
   m.rules_code = {0, static_cast<std::uint32_t>(m.program.size())};
   for (CompiledStage& cs : m.stages) {
     for (std::size_t o = 0; o < cs.root.size(); ++o) cs.code[o] = writer.write(cs.root[o]);
   }
+  split_simple_fit(m, steps);
 }
 
 }  // namespace leadscore::detail

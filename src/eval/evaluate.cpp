@@ -448,6 +448,40 @@ class Evaluator final : public EvalView {
     return r;
   }
 
+  /// The points of the one-step fit rules that hold (Model::simple_fit):
+  /// one loop per step code, each step decided and added without a branch
+  /// (a list value for text_in / text_not_in aside).
+  [[nodiscard]] std::int64_t simple_fit_points() const noexcept {
+    using C = Instr::Code;
+    const auto& by = m_.simple_fit;
+    const auto steps = [&by](C c) -> const std::vector<Instr>& {
+      return by[static_cast<std::size_t>(c)];
+    };
+    std::int64_t sum = 0;
+    const auto add = [&sum](bool r, const Instr& in) { sum += r ? in.points_micro : 0; };
+    for (const Instr& in : steps(C::text_eq)) {
+      const Val& v = vals_[in.slot];
+      add((v.t == Val::T::text) & (v.id == static_cast<std::int32_t>(in.arg)), in);
+    }
+    for (const Instr& in : steps(C::text_ne)) {
+      const Val& v = vals_[in.slot];
+      add((v.t == Val::T::text) & (v.id != static_cast<std::int32_t>(in.arg)), in);
+    }
+    for (const Instr& in : steps(C::text_in)) add(text_in(in), in);
+    for (const Instr& in : steps(C::text_not_in)) add(text_in(in), in);
+    for (const Instr& in : steps(C::number)) {
+      const Val& v = vals_[in.slot];
+      const bool above = in.lo_open ? v.n > in.lo : v.n >= in.lo;
+      const bool below = in.hi_open ? v.n < in.hi : v.n <= in.hi;
+      add((v.t == Val::T::number) & above & below, in);
+    }
+    for (const Instr& in : steps(C::number_ne)) {
+      const Val& v = vals_[in.slot];
+      add((v.t == Val::T::number) & !std::isnan(v.n) & (v.n != in.lo), in);
+    }
+    return sum;
+  }
+
   /// A rule whose condition held: its points, or the first knockout.
   static void add_points(Totals& t, const Instr& in) noexcept {
     switch (in.end) {
@@ -536,6 +570,7 @@ class Evaluator final : public EvalView {
     Totals t;
     if (!listener) {  // the fast path: every rule in one run of the program
       run_code(m_.rules_code, &t);
+      t.fit += simple_fit_points();  // exact: Model::simple_fit
       return t;
     }
     const bool traces = listener->wants_traces();

@@ -116,6 +116,9 @@ struct Instr {
   std::int64_t points_micro = 0;  ///< with `end`: the rule's points
 };
 
+/// Step codes that read one value and decide alone (text_eq to number_ne).
+inline constexpr std::size_t kSimpleCodes = static_cast<std::size_t>(Instr::Code::number_ne) + 1;
+
 /// A condition's steps: Model::program[begin, end).
 struct CodeRange {
   std::uint32_t begin = 0;
@@ -164,6 +167,12 @@ struct Model {
   /// `rules_code` steps score every rule in configuration order in one run.
   std::vector<Instr> program;
   CodeRange rules_code;
+  /// Fit rules whose condition is one value step (text_eq ... number_ne),
+  /// by step code: the scoring run leaves them out of `rules_code` and sums
+  /// them in one tight loop per code, without dispatch or branches. Only
+  /// when the fit points of all rules cannot overflow in any order (the sum
+  /// of their magnitudes fits), so the total is the same in every order.
+  std::array<std::vector<Instr>, kSimpleCodes> simple_fit;
   bool reads_enrichment = false;            ///< a condition reads enrichment or completeness
   bool reads_email = false;                 ///< a condition reads email_domain or free_email
   std::vector<std::uint64_t> program_bits;  ///< id sets of text_in / text_not_in
