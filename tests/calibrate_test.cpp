@@ -445,6 +445,35 @@ TEST(Calibrate, FindsKnownPairsAndGivesNoiseNoRule) {
   EXPECT_GT(noise_rules, 0u);
 }
 
+TEST(Calibrate, NoPointsForAValueSupportedOnlyByItsOpposite) {
+  // Every lead has "search"; only 9 have search = true, and they all
+  // convert. "search eq true" lacks support (9 < 30), so "search eq false"
+  // would carry their effect: it holds for every lead but those 9, and its
+  // points would only say what the 9 do. Neither value gets a rule, with or
+  // without the attribute selection.
+  Data d = synthetic(4000, 21);
+  for (std::size_t i = 0; i < d.size; ++i) {
+    const bool searched = i % 400 == 7 && i < 3600;  // 9 leads
+    d.leads[i].attributes["search"] = searched;
+    if (searched) d.outcomes[i] = true;
+  }
+  const Instant as_of[] = {kAsOf};
+  for (const bool select : {true, false}) {
+    CalibrationOptions o;
+    o.select_candidates = select;
+    o.auto_interactions = 0;
+    Result<Calibration> r = calibrate(synthetic_config(), d.leads, d.y(), as_of, o);
+    ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+    for (const Rule& rule : r->config.rules)
+      EXPECT_EQ(rule.id.find("cal.search"), std::string::npos) << rule.id << " " << rule.points;
+    for (const LearnedRule& lr : r->report.rules) {
+      if (lr.rule_id.find("cal.search") != std::string::npos) {
+        EXPECT_EQ(lr.points, 0) << lr.rule_id;
+      }
+    }
+  }
+}
+
 TEST(Calibrate, RulesWithoutEvidenceKeepTheirPoints) {
   // No lead has an event or the "source_page" attribute: the history says
   // nothing about these rules, so they keep their points, marked.

@@ -53,6 +53,10 @@ constexpr OptionSpec kCalibrateOptions[] = {
     {"--max-rules", "N",
      "at most N scoring rules in the calibrated configuration: the weakest are taken out "
      "(default: 120; 0 = no limit)"},
+    {"--fit", "auto|boosting|irls",
+     "how the weights are fitted: cyclic boosting of the bin and cell tables, one joint "
+     "logistic regression (IRLS), or auto: the one with the lower cross-validated log-loss on "
+     "the training leads (default: auto)"},
     {"--all-candidates", "",
      "put every candidate attribute in the regression (default: only those the search finds "
      "significant)"},
@@ -175,6 +179,17 @@ CalibrationOptions calibration_options(const Args& args) {
     options.attribute_min_z = parse_double("--attribute-min-z", *v, 0, 1e6);
   if (args.has("--all-candidates")) options.select_candidates = false;
   if (const auto v = args.get("--max-rules")) options.max_rules = parse_count("--max-rules", *v);
+  if (const auto v = args.get("--fit")) {
+    if (*v == "auto") {
+      options.fit = CalibrationFit::automatic;
+    } else if (*v == "boosting") {
+      options.fit = CalibrationFit::boosting;
+    } else if (*v == "irls") {
+      options.fit = CalibrationFit::irls;
+    } else {
+      throw UsageError("--fit expects auto, boosting or irls, got '" + std::string(*v) + "'");
+    }
+  }
   if (const auto v = args.get("--max-suggestions"))
     options.max_suggestions = parse_count("--max-suggestions", *v);
   if (const auto v = args.get("--max-fit"))

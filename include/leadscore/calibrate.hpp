@@ -53,6 +53,13 @@ struct CandidateAttribute {
   std::size_t bins = 0;
 };
 
+/// How the final weights are fitted (docs/calibration.md#boosting).
+enum class CalibrationFit {
+  automatic,  ///< the one with the lower cross-validated log-loss on the training leads
+  boosting,   ///< cyclic boosting of the terms' bin and cell tables
+  irls,       ///< one joint L2-regularised logistic regression (Newton / IRLS)
+};
+
 struct CalibrationOptions {
   /// L2 penalty on every weight but the intercept (in log-odds units, on the
   /// sum over training leads). Larger = smaller, more even points.
@@ -115,6 +122,10 @@ struct CalibrationOptions {
   /// with a refit in between. Knockout rules and rules kept for lack of
   /// evidence are not counted.
   std::size_t max_rules = 120;
+  /// The fit of the weights: automatic (default) compares cyclic boosting
+  /// (rounds chosen by cross-validation) with IRLS on the cross-validated
+  /// log-loss of the training leads and keeps the better one.
+  CalibrationFit fit = CalibrationFit::automatic;
   /// Default number of quantile bins of a numeric candidate.
   std::size_t bins = 8;
   /// A candidate value or bin needs at least this many training leads (and
@@ -272,6 +283,12 @@ struct CalibrationReport {
   std::vector<std::string> stage_changes;
   /// Scoring rules taken out to respect CalibrationOptions::max_rules.
   std::size_t rules_pruned = 0;
+  /// The fit used ("boosting" or "irls"), the cross-validated log-loss per
+  /// training lead of each fit compared (0: not measured) and the boosting
+  /// rounds chosen.
+  std::string fit;
+  double cv_log_loss_irls = 0, cv_log_loss_boosting = 0;
+  std::size_t boosting_rounds = 0;
   /// Warnings about the data or the result: a candidate attribute that is
   /// almost a function of the outcome on the training leads (single-
   /// attribute ROC AUC above 0.95: probably written after the outcome), a

@@ -16,6 +16,7 @@
 
 #include "leadscore/qualifier.hpp"
 
+#include "calibrate/boosting.hpp"
 #include "calibrate/common.hpp"
 #include "calibrate/features.hpp"
 #include "calibrate/fitting.hpp"
@@ -145,6 +146,40 @@ Result<Training> prepare_features(const Config& config, std::span<const Lead> le
   return t;
 }
 
+// The fit of the weights (CalibrationOptions::fit): boosting with its
+// rounds, or IRLS.
+struct FitMethod {
+  bool boosting = false;
+  std::size_t rounds = 0;
+};
+
+// With CalibrationFit::automatic, boosting and IRLS are cross-validated on
+// the training leads (the folds of the search) and the lower log-loss wins
+// (ties: IRLS). The choice and both figures go to the report.
+FitMethod choose_fit(const Training& t, const CalibrationOptions& options, CalibrationReport& rep) {
+  FitMethod m;
+  const bool can_cv = options.cv_folds >= 2 && t.design.rows.size() >= options.cv_folds;
+  if (options.fit != CalibrationFit::irls && can_cv) {
+    const auto folds = fold_rows(t.design.rows.size(), options.cv_folds);
+    const BoostingChoice b =
+        choose_rounds(t.design, column_terms(t.set.features, t.design), folds, options);
+    rep.cv_log_loss_boosting = b.cv_log_loss;
+    m.rounds = b.rounds;
+    if (options.fit == CalibrationFit::automatic) {
+      rep.cv_log_loss_irls = cross_validate(t.design, folds, options).mean;
+      m.boosting = b.cv_log_loss < rep.cv_log_loss_irls;
+    } else {
+      m.boosting = true;
+    }
+  } else if (options.fit == CalibrationFit::boosting) {
+    m.boosting = true;
+    m.rounds = kBoostingRounds;
+  }
+  rep.fit = m.boosting ? "boosting" : "irls";
+  rep.boosting_rounds = m.boosting ? m.rounds : 0;
+  return m;
+}
+
 // The final fit on all training leads and its integer points.
 struct Learned {
   Fit fit;
@@ -155,10 +190,13 @@ struct Learned {
 };
 
 Learned fit_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
-                   const CalibrationOptions& options) {
+                   const CalibrationOptions& options, const FitMethod& method) {
   Learned l;
-  l.fit = fit_logistic(t.design.rows, t.design.y, {}, t.design.active.size(), options.l2,
-                       options.max_iterations, options.tolerance);
+  l.fit = method.boosting
+              ? fit_boosting(t.design.rows, t.design.y, {}, t.design.active.size(),
+                             column_terms(t.set.features, t.design), options.l2, method.rounds)
+              : fit_logistic(t.design.rows, t.design.y, {}, t.design.active.size(), options.l2,
+                             options.max_iterations, options.tolerance);
   l.weight.assign(t.set.features.size(), 0.0);
   for (std::size_t c = 0; c < t.design.active.size(); ++c)
     l.weight[t.design.active[c]] = l.fit.weights[c];
@@ -208,14 +246,14 @@ std::size_t prune_weakest(Training& t, const Learned& l, std::size_t count) {
 // (half the excess at a time, refitting in between) until at most
 // max_rules remain.
 Learned learn_points(const Config& config, Training& t, const std::vector<std::size_t>& train,
-                     const CalibrationOptions& options) {
-  Learned l = fit_points(config, t, train, options);
+                     const CalibrationOptions& options, const FitMethod& method) {
+  Learned l = fit_points(config, t, train, options, method);
   std::size_t pruned = 0;
   for (std::size_t n = rule_count(t, l); options.max_rules > 0 && n > options.max_rules;
        n = rule_count(t, l)) {
     pruned += prune_weakest(t, l, (n - options.max_rules + 1) / 2);
     build_design(t.set.features, t.matrix, train, t.design);
-    l = fit_points(config, t, train, options);
+    l = fit_points(config, t, train, options, method);
   }
   l.pruned = pruned;
   return l;
@@ -377,7 +415,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   rep.warnings = leakage_warnings(t.set, t.matrix, split.train, t.design.y);
   search_interactions(t.set, t.matrix, t.design, split.train, options, rep);
   rep.interactions = t.set.interaction_names;
-  const Learned learned = learn_points(config, t, split.train, options);
+  const Learned learned =
+      learn_points(config, t, split.train, options, choose_fit(t, options, rep));
 
   Config& out = result.config;
   out = config;

@@ -88,15 +88,15 @@ struct Cells {
   std::size_t used = 0;
 };
 
-// Counts the cells and leaves out those with less than min_support leads
-// (or every lead).
+// Counts the cells and leaves out those with less than min_support leads,
+// or with less than min_support leads outside them.
 void count_cells(Cells& c, std::size_t min_support) {
   const std::size_t n = c.cell.size();
   for (std::int32_t cell : c.cell) {
     if (cell >= 0) ++c.count[static_cast<std::size_t>(cell)];
   }
   for (std::size_t& count : c.count) {
-    if (count < min_support || count == n) {
+    if (count < min_support || n - count < min_support) {
       count = 0;
     } else {
       ++c.used;

@@ -105,9 +105,15 @@ std::string to_text(const CalibrationReport& r) {
        std::to_string(r.holdout_positives) + " converted)\n";
   o += "model: " + std::to_string(r.features) + " features (" +
        std::to_string(r.candidate_features) + " candidates generated), l2 " + num(r.l2, 3) + ", " +
-       std::to_string(r.iterations) + " Newton steps" + (r.converged ? "" : " (not converged)") +
-       ", intercept " + num(r.intercept, 3) + " log-odds, " + num(r.points_per_logit, 2) +
-       " points per log-odds unit\n";
+       std::to_string(r.iterations) + (r.fit == "boosting" ? " boosting rounds" : " Newton steps") +
+       (r.converged ? "" : " (not converged)") + ", intercept " + num(r.intercept, 3) +
+       " log-odds, " + num(r.points_per_logit, 2) + " points per log-odds unit\n";
+  if (r.cv_log_loss_irls > 0 || r.cv_log_loss_boosting > 0) {
+    o += "fit: " + r.fit + " (cross-validated log-loss per training lead:";
+    if (r.cv_log_loss_boosting > 0) o += " boosting " + num(r.cv_log_loss_boosting, 5);
+    if (r.cv_log_loss_irls > 0) o += ", IRLS " + num(r.cv_log_loss_irls, 5);
+    o += ")\n";
+  }
   o += "rules: " + std::to_string(r.rules_added) + " added, " + std::to_string(r.rules_dropped) +
        " dropped (0 points), " + std::to_string(r.rules_kept) +
        " kept with their points (no evidence)" +
@@ -230,7 +236,11 @@ std::string to_json_text(const CalibrationReport& r) {
                 {"candidate_features", r.candidate_features},
                 {"rules_added", r.rules_added},
                 {"rules_dropped", r.rules_dropped},
-                {"rules_kept", r.rules_kept}};
+                {"rules_kept", r.rules_kept},
+                {"fit", r.fit},
+                {"boosting_rounds", r.boosting_rounds},
+                {"cv_log_loss_boosting", r.cv_log_loss_boosting},
+                {"cv_log_loss_irls", r.cv_log_loss_irls}};
   {
     auto& in = j["interactions"];
     in["pairs"] = r.interactions;
