@@ -474,6 +474,47 @@ TEST(Calibrate, NoPointsForAValueSupportedOnlyByItsOpposite) {
   }
 }
 
+TEST(Calibrate, NestedRulesReadAsTheirOwnEffect) {
+  // A hand rule "pq" (c is p or q) and the candidate values of c: cal.c.p
+  // and cal.c.q split its leads exactly, so the regression alone could
+  // share their effect with "pq" in any proportion (the hand rule flipping
+  // sign against its sub-rules). Nested, "pq" carries the average of its
+  // leads and each value its difference: their support-weighted points add
+  // up to 0 (up to rounding), and the report names the nesting.
+  Config c;
+  c.scores.fit.max = 100;
+  c.add(Rule::fit("a", cond::field("attributes.a").eq(true), 10));
+  c.add(Rule::fit(
+      "pq", cond::any({cond::field("attributes.c").eq("p"), cond::field("attributes.c").eq("q")}),
+      -15));
+  const Data d = synthetic(6000, 17);
+  CalibrationOptions o;
+  o.auto_interactions = 0;
+  const Instant as_of[] = {kAsOf};
+  for (const CalibrationFit fit : {CalibrationFit::irls, CalibrationFit::boosting}) {
+    o.fit = fit;
+    Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+    ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+    const LearnedRule& pq = learned(r->report, "pq");
+    const LearnedRule& p = learned(r->report, "cal.c.p");
+    const LearnedRule& q = learned(r->report, "cal.c.q");
+    const double support = static_cast<double>(p.support + q.support);
+    EXPECT_EQ(p.support + q.support, pq.support);
+    // True effects: p +2.0, q +0.5 log-odds: the profile's average is
+    // positive, p above it, q below it.
+    EXPECT_GT(pq.points, 0) << to_text(r->report);
+    EXPECT_GT(p.points, 0) << to_text(r->report);
+    EXPECT_LT(q.points, 0) << to_text(r->report);
+    EXPECT_LE(std::fabs(static_cast<double>(p.support) * p.points +
+                        static_cast<double>(q.support) * q.points),
+              0.5 * support)
+        << to_text(r->report);
+    ASSERT_EQ(r->report.nested.size(), 1u) << to_text(r->report);
+    EXPECT_EQ(r->report.nested[0].rfind("pq (", 0), 0u) << r->report.nested[0];
+    EXPECT_NE(to_text(r->report).find("nested rules"), std::string::npos);
+  }
+}
+
 TEST(Calibrate, RulesWithoutEvidenceKeepTheirPoints) {
   // No lead has an event or the "source_page" attribute: the history says
   // nothing about these rules, so they keep their points, marked.

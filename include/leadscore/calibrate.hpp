@@ -289,6 +289,11 @@ struct CalibrationReport {
   std::string fit;
   double cv_log_loss_irls = 0, cv_log_loss_boosting = 0;
   std::size_t boosting_rounds = 0;
+  /// Rules nested in another rule (their leads split its leads exactly):
+  /// the outer rule carries the average over its leads, each inner rule its
+  /// difference; inner rules whose difference is 0 points are merged into
+  /// it (named). One line per outer rule.
+  std::vector<std::string> nested;
   /// Warnings about the data or the result: a candidate attribute that is
   /// almost a function of the outcome on the training leads (single-
   /// attribute ROC AUC above 0.95: probably written after the outcome), a

@@ -22,6 +22,7 @@
 #include "calibrate/fitting.hpp"
 #include "calibrate/interactions.hpp"
 #include "calibrate/metrics.hpp"
+#include "calibrate/nesting.hpp"
 #include "calibrate/scaling.hpp"
 #include "calibrate/suggestions.hpp"
 #include "calibrate/thresholds.hpp"
@@ -187,6 +188,7 @@ struct Learned {
   double points_per_logit = 0;
   std::vector<double> points;  // per feature
   std::size_t pruned = 0;      // rules taken out for options.max_rules
+  std::vector<Nesting> nestings;
 };
 
 Learned fit_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
@@ -200,6 +202,8 @@ Learned fit_points(const Config& config, const Training& t, const std::vector<st
   l.weight.assign(t.set.features.size(), 0.0);
   for (std::size_t c = 0; c < t.design.active.size(); ++c)
     l.weight[t.design.active[c]] = l.fit.weights[c];
+  l.nestings = find_nestings(t.set.features, t.design);
+  center_nestings(l.nestings, t.set.features, l.weight);
   l.points_per_logit =
       points_per_logit(t.set.features, l.weight, t.matrix.rows, train, config, options);
   l.points = integer_points(t.set.features, l.weight, l.points_per_logit, config.scores.weights);
@@ -284,6 +288,34 @@ std::vector<Diagnostic> map_stages(const std::vector<Qualification>& train_origi
   return {};
 }
 
+// The nestings of the final model, for the report: "month_may (12 points):
+// 9 rules of month x day nested, 3 merged (0 points): a, b, c".
+void describe_nestings(const std::vector<Feature>& features, const Learned& l,
+                       CalibrationReport& rep) {
+  for (const Nesting& n : l.nestings) {
+    std::string merged;
+    std::size_t merged_count = 0;
+    for (std::size_t j : n.inner) {
+      if (l.points[j] != 0) continue;
+      merged += (merged_count++ ? ", " : "") + features[j].rule_id;
+    }
+    const Feature& outer = features[n.outer];
+    const std::string& group = features[n.inner.front()].group;
+    const std::size_t star = group.find('*');
+    const std::string source = star == std::string::npos
+                                   ? attribute_name(group)
+                                   : attribute_name(group.substr(0, star)) + " x " +
+                                         attribute_name(group.substr(star + 1));
+    std::string line = outer.rule_id + " (" + fmt(l.points[n.outer]) +
+                       " points, the average of its leads): " + std::to_string(n.inner.size()) +
+                       " rules of " + source + " nested, each with its difference";
+    if (merged_count > 0)
+      line +=
+          "; " + std::to_string(merged_count) + " merged into it (difference 0 points): " + merged;
+    rep.nested.push_back(std::move(line));
+  }
+}
+
 // The report's description of the data and the model.
 void describe_model(const Config& config, const Training& t, const Learned& l,
                     const RuleChanges& changes, std::span<const Lead> leads,
@@ -321,6 +353,7 @@ void describe_model(const Config& config, const Training& t, const Learned& l,
     if (lr.no_evidence) lr.points = lr.original_points;
     rep.rules.push_back(std::move(lr));
   }
+  describe_nestings(t.set.features, l, rep);
 }
 
 std::vector<double> totals(const std::vector<Qualification>& qs) {

@@ -136,6 +136,11 @@ std::string to_text(const CalibrationReport& r) {
       o += (i ? ", " : "") + r.interactions[i];
     o += "\n";
   }
+  if (!r.nested.empty()) {
+    o += "nested rules (the outer rule carries the average of its leads, each inner rule its "
+         "difference):\n";
+    for (const std::string& line : r.nested) o += "  " + line + "\n";
+  }
   o += "\n";
   o += "ROC AUC            original   calibrated\n";
   o += "  training         " + pad(num(r.original_training.auc, 4), 10) +
@@ -302,6 +307,7 @@ std::string to_json_text(const CalibrationReport& r) {
   j["stage_changes"] = r.stage_changes;
   j["rules_pruned"] = r.rules_pruned;
   j["warnings"] = r.warnings;
+  j["nested"] = r.nested;
   j["suggestions_found"] = r.suggestions_found;
   auto& sg = j["suggestions"] = nlohmann::ordered_json::array();
   for (const auto& s : r.suggestions) {
