@@ -569,6 +569,23 @@ TEST(Calibrate, MaxRulesKeepsTheStrongestRules) {
   EXPECT_TRUE(ids.count("p")) << to_json_text(two->config);
   EXPECT_TRUE(ids.count("a")) << to_json_text(two->config);
   EXPECT_GT(two->report.calibrated_holdout.auc, 0.68);
+  // The report shows the AUC against the model size: the model first (its
+  // rule count and its holdout AUC), then smaller refitted models (here
+  // with every candidate in the regression: more rules).
+  o.max_rules = 120;
+  o.select_candidates = false;
+  Result<Calibration> every = calibrate(synthetic_config(), d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(every.ok()) << to_string(every.diagnostics());
+  const std::vector<ModelSize>& sizes = every->report.model_sizes;
+  ASSERT_GE(sizes.size(), 2u) << to_text(every->report);
+  EXPECT_EQ(sizes[0].rules, scoring_rules(every->config));
+  EXPECT_DOUBLE_EQ(sizes[0].holdout_auc, every->report.calibrated_holdout.auc);
+  for (std::size_t i = 1; i < sizes.size(); ++i) {
+    EXPECT_LE(sizes[i].rules, sizes[i - 1].rules / 2);
+    EXPECT_GT(sizes[i].holdout_auc, 0.5);
+  }
+  EXPECT_NE(to_text(every->report).find("ROC AUC against model size"), std::string::npos);
+  EXPECT_NE(to_json_text(every->report).find("\"model_sizes\""), std::string::npos);
 }
 
 TEST(Calibrate, WarnsAboutLeakageAndEmptyStages) {

@@ -254,6 +254,12 @@ struct SplitMetrics {
   std::vector<std::size_t> histogram_converted, histogram_not_converted;
 };
 
+/// One point of the AUC against model size.
+struct ModelSize {
+  std::size_t rules = 0;  ///< scoring rules with points (learned from the training leads)
+  double training_auc = 0, holdout_auc = 0;
+};
+
 struct CalibrationReport {
   std::string as_of;  ///< ISO-8601 of the as-of given (never the clock)
   std::size_t leads = 0;
@@ -294,6 +300,10 @@ struct CalibrationReport {
   /// difference; inner rules whose difference is 0 points are merged into
   /// it (named). One line per outer rule.
   std::vector<std::string> nested;
+  /// AUC against model size: the calibrated model first, then models of at
+  /// most half as many rules each time (down to 2), each refitted after
+  /// taking out the weakest rules (as max_rules would).
+  std::vector<ModelSize> model_sizes;
   /// Warnings about the data or the result: a candidate attribute that is
   /// almost a function of the outcome on the training leads (single-
   /// attribute ROC AUC above 0.95: probably written after the outcome), a

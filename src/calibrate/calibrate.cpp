@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -249,18 +250,71 @@ std::size_t prune_weakest(Training& t, const Learned& l, std::size_t count) {
 // The final fit; with options.max_rules, the weakest rules are taken out
 // (half the excess at a time, refitting in between) until at most
 // max_rules remain.
+// Takes the weakest rules out (half the excess at a time, refitting in
+// between) until at most `limit` remain.
+void prune_to(const Config& config, Training& t, const std::vector<std::size_t>& train,
+              const CalibrationOptions& options, const FitMethod& method, std::size_t limit,
+              Learned& l) {
+  for (std::size_t n = rule_count(t, l); limit > 0 && n > limit; n = rule_count(t, l)) {
+    const std::size_t pruned = l.pruned + prune_weakest(t, l, (n - limit + 1) / 2);
+    build_design(t.set.features, t.matrix, train, t.design);
+    l = fit_points(config, t, train, options, method);
+    l.pruned = pruned;
+  }
+}
+
 Learned learn_points(const Config& config, Training& t, const std::vector<std::size_t>& train,
                      const CalibrationOptions& options, const FitMethod& method) {
   Learned l = fit_points(config, t, train, options, method);
-  std::size_t pruned = 0;
-  for (std::size_t n = rule_count(t, l); options.max_rules > 0 && n > options.max_rules;
-       n = rule_count(t, l)) {
-    pruned += prune_weakest(t, l, (n - options.max_rules + 1) / 2);
-    build_design(t.set.features, t.matrix, train, t.design);
-    l = fit_points(config, t, train, options, method);
-  }
-  l.pruned = pruned;
+  prune_to(config, t, train, options, method, options.max_rules, l);
   return l;
+}
+
+// The ROC AUC of the model's points (as the engine scores them) on the
+// training leads and on the holdout.
+ModelSize measure_size(const Config& config, const Training& t, const Learned& l,
+                       std::span<const Lead> leads, std::span<const bool> outcomes,
+                       std::span<const Instant> as_of, const Split& split,
+                       const CalibrationOptions& options) {
+  ModelSize m;
+  m.rules = rule_count(t, l);
+  Config c = config;
+  calibrated_rules(config, t.set, l.points, c);
+  widen_bounds(t.set.features, l.weight, l.points_per_logit, c);
+  const Result<Qualifier> q = Qualifier::build(c);
+  if (!q) return m;
+  const auto auc = [&](const std::vector<std::size_t>& subset) {
+    const std::vector<Qualification> qs = qualify_subset(*q, leads, subset, as_of, options.threads);
+    std::vector<double> scores(qs.size());
+    for (std::size_t k = 0; k < qs.size(); ++k) scores[k] = qs[k].total;
+    const std::vector<bool> y = outcomes_of(outcomes, subset);
+    const std::unique_ptr<bool[]> yb = bool_array(y);
+    return roc_auc(scores, std::span<const bool>(yb.get(), y.size()));
+  };
+  m.training_auc = auc(split.train);
+  if (!split.holdout.empty()) m.holdout_auc = auc(split.holdout);
+  return m;
+}
+
+// AUC against model size: the model, then smaller ones (half the rules
+// each time, down to 2), each refitted after taking out the weakest rules.
+// The model itself is left as it was.
+std::vector<ModelSize> size_curve(const Config& config, Training& t, const Learned& final_model,
+                                  std::span<const Lead> leads, std::span<const bool> outcomes,
+                                  std::span<const Instant> as_of, const Split& split,
+                                  const CalibrationOptions& options, const FitMethod& method) {
+  std::vector<ModelSize> out{
+      measure_size(config, t, final_model, leads, outcomes, as_of, split, options)};
+  std::vector<bool> active(t.set.features.size());
+  for (std::size_t j = 0; j < active.size(); ++j) active[j] = t.set.features[j].active;
+  Learned l = final_model;
+  for (std::size_t limit = out.front().rules / 2; limit >= 2; limit /= 2) {
+    prune_to(config, t, split.train, options, method, limit, l);
+    out.push_back(measure_size(config, t, l, leads, outcomes, as_of, split, options));
+  }
+  for (std::size_t j = 0; j < active.size(); ++j) t.set.features[j].active = active[j];
+  build_design(t.set.features, t.matrix, split.train, t.design);
+  return out;
 }
 
 // Stage thresholds of `out` mapped by quantile on the training leads
@@ -448,8 +502,9 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   rep.warnings = leakage_warnings(t.set, t.matrix, split.train, t.design.y);
   search_interactions(t.set, t.matrix, t.design, split.train, options, rep);
   rep.interactions = t.set.interaction_names;
-  const Learned learned =
-      learn_points(config, t, split.train, options, choose_fit(t, options, rep));
+  const FitMethod method = choose_fit(t, options, rep);
+  const Learned learned = learn_points(config, t, split.train, options, method);
+  rep.model_sizes = size_curve(config, t, learned, leads, outcomes, as_of, split, options, method);
 
   Config& out = result.config;
   out = config;

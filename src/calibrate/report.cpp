@@ -136,6 +136,16 @@ std::string to_text(const CalibrationReport& r) {
       o += (i ? ", " : "") + r.interactions[i];
     o += "\n";
   }
+  if (r.model_sizes.size() > 1) {
+    o += "ROC AUC against model size (each smaller model refitted without its weakest rules):\n";
+    o += "  rules  training  holdout\n";
+    for (std::size_t i = 0; i < r.model_sizes.size(); ++i) {
+      const ModelSize& m = r.model_sizes[i];
+      o += "  " + pad(std::to_string(m.rules), 5, true) + "  " + pad(num(m.training_auc, 4), 8) +
+           "  " + (holdout ? num(m.holdout_auc, 4) : std::string("-")) +
+           (i == 0 ? "  (the calibrated model)" : "") + "\n";
+    }
+  }
   if (!r.nested.empty()) {
     o += "nested rules (the outer rule carries the average of its leads, each inner rule its "
          "difference):\n";
@@ -308,6 +318,12 @@ std::string to_json_text(const CalibrationReport& r) {
   j["rules_pruned"] = r.rules_pruned;
   j["warnings"] = r.warnings;
   j["nested"] = r.nested;
+  auto& sizes = j["model_sizes"];
+  sizes = nlohmann::ordered_json::array();
+  for (const ModelSize& m : r.model_sizes) {
+    sizes.push_back(
+        {{"rules", m.rules}, {"training_auc", m.training_auc}, {"holdout_auc", m.holdout_auc}});
+  }
   j["suggestions_found"] = r.suggestions_found;
   auto& sg = j["suggestions"] = nlohmann::ordered_json::array();
   for (const auto& s : r.suggestions) {
