@@ -674,6 +674,51 @@ TEST(Calibrate, StageSharesPlaceAndApplyThresholdsFromAnyStart) {
   EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
 }
 
+TEST(Calibrate, StagePrecisionsPlaceAndApplyThresholds) {
+  // Stages but no rules; SQL by target precision: its threshold is the
+  // lowest total whose training leads at or above it convert at 60% at
+  // least, and MQL takes 40% of the leads.
+  Config c;
+  Stage sql;
+  sql.name = "SQL";
+  sql.when = cond::field("score.total").gte(50);
+  Stage mql;
+  mql.name = "MQL";
+  c.stages = {sql, mql};
+  const Data d = synthetic_pairs_and_noise(4000, 7);
+  const Instant as_of[] = {kAsOf};
+  CalibrationOptions o;
+  o.stage_precisions = {{"SQL", 0.6}};
+  o.stage_shares = {{"MQL", 0.4}};
+  o.apply_thresholds = true;
+  Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+  const CalibrationReport& rep = r->report;
+  const std::vector<ThresholdRecommendation>& t = rep.thresholds;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].goal, "stage MQL: share 0.4");
+  EXPECT_EQ(t[1].goal, "stage SQL: precision 0.6");
+  ASSERT_TRUE(t[1].reachable);
+  EXPECT_GE(t[1].expected_conversion, 0.6);
+  ASSERT_TRUE(t[1].holdout.has_value());
+  // The lowest such threshold: one total lower converts below 60% (or
+  // there is none lower).
+  EXPECT_EQ(std::get<double>(r->config.stages[0].when.value), t[1].threshold);
+  const StageRow* row = nullptr;
+  for (const StageRow& s : rep.calibrated_training.stages) {
+    if (s.stage == "SQL") row = &s;
+  }
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->leads, t[1].volume) << to_text(rep);
+  EXPECT_GE(static_cast<double>(row->positives) / static_cast<double>(row->leads), 0.6);
+  EXPECT_NE(to_text(rep).find("SQL (precision 0.6)"), std::string::npos) << to_text(rep);
+  // An unknown stage or a precision outside (0, 1] is an error.
+  o.stage_precisions = {{"hot", 0.5}};
+  EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
+  o.stage_precisions = {{"SQL", 1.5}};
+  EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
+}
+
 TEST(Calibrate, StandardLeadFieldsAreCandidates) {
   // The outcome depends on the source and the company size, standard lead
   // fields (a CSV column mapped to `source` is one): they get rules; the

@@ -147,7 +147,15 @@ struct CalibrationOptions {
   /// stages when apply_thresholds is set. Every name must be a stage of the
   /// configuration; each share in (0, 1].
   std::vector<std::pair<std::string, double>> stage_shares{};
-  /// Apply the stage_shares thresholds to the calibrated configuration:
+  /// Stage goals by target precision ({"SQL", 0.6}: the stage's total
+  /// threshold is the lowest whose training leads at or above it convert at
+  /// 60% at least; the most precise threshold when none does). Reported
+  /// (goal "stage SQL: precision 0.6", the holdout checked against it) and
+  /// applied with apply_thresholds, after the stage_shares. Every name must
+  /// be a stage of the configuration; each precision in (0, 1].
+  std::vector<std::pair<std::string, double>> stage_precisions{};
+  /// Apply the stage_shares and stage_precisions thresholds to the
+  /// calibrated configuration:
   /// every score.total comparison (gte/gt) of the stage's conditions gets
   /// the threshold (as gte); a stage without one gets
   /// all [its condition, score.total gte threshold].

@@ -32,6 +32,22 @@ namespace leadscore {
 namespace calibration {
 namespace {
 
+// Every goal names a stage of the configuration, with a value in (0, 1].
+void check_stage_goals(const Config& config,
+                       const std::vector<std::pair<std::string, double>>& goals,
+                       const std::string& option, const std::string& what,
+                       std::vector<Diagnostic>& errors) {
+  for (const auto& [stage, value] : goals) {
+    const std::string& name = stage;  // clang 14 cannot capture a structured binding
+    const bool known = std::any_of(config.stages.begin(), config.stages.end(),
+                                   [&name](const Stage& s) { return s.name == name; });
+    if (!known) errors.push_back(calibration_error(option + ": no stage named '" + stage + "'"));
+    if (!(value > 0 && value <= 1))
+      errors.push_back(
+          calibration_error(option + ": the " + what + " of '" + stage + "' must be in (0, 1]"));
+  }
+}
+
 std::vector<Diagnostic> check_inputs(const Config& config, std::size_t leads, std::size_t outcomes,
                                      std::size_t as_of, const CalibrationOptions& options) {
   std::vector<Diagnostic> errors;
@@ -49,15 +65,8 @@ std::vector<Diagnostic> check_inputs(const Config& config, std::size_t leads, st
       errors.push_back(calibration_error("holdout_below must be smaller than holdout_every"));
     }
   }
-  for (const auto& [stage, share] : options.stage_shares) {
-    const std::string& name = stage;  // clang 14 cannot capture a structured binding
-    const bool known = std::any_of(config.stages.begin(), config.stages.end(),
-                                   [&name](const Stage& s) { return s.name == name; });
-    if (!known) errors.push_back(calibration_error("stage_shares: no stage named '" + stage + "'"));
-    if (!(share > 0 && share <= 1))
-      errors.push_back(
-          calibration_error("stage_shares: the share of '" + stage + "' must be in (0, 1]"));
-  }
+  check_stage_goals(config, options.stage_shares, "stage_shares", "share", errors);
+  check_stage_goals(config, options.stage_precisions, "stage_precisions", "precision", errors);
   if (config.scores.weights.fit <= 0 || config.scores.weights.engagement <= 0) {
     errors.push_back(calibration_error("calibration needs positive score weights (scores.weights)",
                                        "/scores/weights"));
@@ -320,7 +329,8 @@ std::vector<ModelSize> size_curve(const Config& config, Training& t, const Learn
 // Stage thresholds of `out` mapped by quantile on the training leads
 // (train_original: the original configuration's results on them).
 std::vector<Diagnostic> map_stages(const std::vector<Qualification>& train_original,
-                                   std::span<const Lead> leads, std::span<const Instant> as_of,
+                                   std::span<const Lead> leads, std::span<const bool> outcomes,
+                                   std::span<const Instant> as_of,
                                    const std::vector<std::size_t>& train,
                                    const CalibrationOptions& options, Config& out,
                                    std::vector<std::string>& changes) {
@@ -337,7 +347,10 @@ std::vector<Diagnostic> map_stages(const std::vector<Qualification>& train_origi
     std::vector<double> totals;
     totals.reserve(calibrated.size());
     for (const Qualification& q : calibrated) totals.push_back(q.total);
-    apply_stage_shares(totals, options.stage_shares, out, changes);
+    const std::vector<bool> y = outcomes_of(outcomes, train);
+    const std::unique_ptr<bool[]> yb = bool_array(y);
+    apply_stage_goals(stage_goals(totals, std::span<const bool>(yb.get(), y.size()), options), out,
+                      changes);
   }
   return {};
 }
@@ -512,8 +525,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   widen_bounds(t.set.features, learned.weight, learned.points_per_logit, out);
   const std::vector<Qualification> train_original =
       qualify_subset(*original, leads, split.train, as_of, options.threads);
-  if (auto ds =
-          map_stages(train_original, leads, as_of, split.train, options, out, rep.stage_changes);
+  if (auto ds = map_stages(train_original, leads, outcomes, as_of, split.train, options, out,
+                           rep.stage_changes);
       !ds.empty())
     return ds;
   Result<Qualifier> calibrated = Qualifier::build(out);
