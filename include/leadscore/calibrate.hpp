@@ -124,7 +124,8 @@ struct CalibrationOptions {
   std::size_t max_rules = 120;
   /// The fit of the weights: automatic (default) compares cyclic boosting
   /// (rounds chosen by cross-validation) with IRLS on the cross-validated
-  /// log-loss of the training leads and keeps the better one.
+  /// log-loss of the training leads, and keeps boosting only when it is
+  /// significantly better (paired z >= 2 over the training leads), else IRLS.
   CalibrationFit fit = CalibrationFit::automatic;
   /// Default number of quantile bins of a numeric candidate.
   std::size_t bins = 8;
@@ -302,6 +303,8 @@ struct CalibrationReport {
   /// rounds chosen.
   std::string fit;
   double cv_log_loss_irls = 0, cv_log_loss_boosting = 0;
+  /// Paired z of boosting's improvement over IRLS (automatic: kept at >= 2).
+  double boosting_z = 0;
   std::size_t boosting_rounds = 0;
   /// Rules nested in another rule (their leads split its leads exactly):
   /// the outer rule carries the average over its leads, each inner rule its

@@ -124,8 +124,10 @@ BoostingChoice choose_rounds(const Design& design, const std::vector<std::uint32
   const std::size_t folds = fit_rows.size();
   const std::size_t checks = kBoostingRounds / kBoostingCheck;
   const std::size_t n = design.rows.size();
-  // loss[f][check]: the summed log-loss of fold f's own leads.
+  // loss[f][check]: the summed log-loss of fold f's own leads; lead[check][k]
+  // the log-loss of training lead k.
   std::vector<std::vector<double>> loss(folds, std::vector<double>(checks, 0.0));
+  std::vector<std::vector<double>> lead(checks, std::vector<double>(n, 0.0));
   parallel_for(
       folds, options.threads,
       [&](std::size_t f) {
@@ -135,8 +137,10 @@ BoostingChoice choose_rounds(const Design& design, const std::vector<std::uint32
           for (std::size_t r = 0; r < kBoostingCheck; ++r) b.round();
           const Fit fit = b.fit(0);
           double sum = 0;
-          for (std::size_t k = f; k < n; k += folds)
-            sum += log_loss(linear_predictor(fit, design.rows[k]), design.y[k]);
+          for (std::size_t k = f; k < n; k += folds) {
+            lead[check][k] = log_loss(linear_predictor(fit, design.rows[k]), design.y[k]);
+            sum += lead[check][k];
+          }
           loss[f][check] = sum;
         }
       },
@@ -151,6 +155,7 @@ BoostingChoice choose_rounds(const Design& design, const std::vector<std::uint32
       best.cv_log_loss = mean;
     }
   }
+  best.loss = std::move(lead[best.rounds / kBoostingCheck - 1]);
   return best;
 }
 

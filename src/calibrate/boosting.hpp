@@ -22,6 +22,10 @@ namespace leadscore::calibration {
 
 /// Learning rate of a boosting step (a fraction of the cell's Newton step).
 inline constexpr double kBoostingRate = 0.5;
+/// Boosting replaces IRLS (CalibrationFit::automatic) only when it lowers
+/// the cross-validated log-loss significantly: paired z over the training
+/// leads at least this.
+inline constexpr double kBoostingMinZ = 2;
 /// Rounds tried at most; the cross-validation checks every kBoostingCheck.
 inline constexpr std::size_t kBoostingRounds = 200;
 inline constexpr std::size_t kBoostingCheck = 10;
@@ -43,10 +47,12 @@ Fit fit_boosting(const std::vector<SparseRow>& rows, const std::vector<double>& 
 /// The number of rounds (a multiple of kBoostingCheck, at most
 /// kBoostingRounds) with the lowest mean out-of-fold log-loss over the
 /// folds of fit_rows (one boosting run per fold, on options.threads
-/// threads; the result does not depend on them), and that log-loss.
+/// threads; the result does not depend on them), that log-loss and the
+/// out-of-fold log-loss of each training lead.
 struct BoostingChoice {
   std::size_t rounds = 0;
   double cv_log_loss = 0;
+  std::vector<double> loss;  // per training lead, out of fold, at `rounds`
 };
 BoostingChoice choose_rounds(const Design& design, const std::vector<std::uint32_t>& term_of,
                              const std::vector<std::vector<std::uint32_t>>& fit_rows,

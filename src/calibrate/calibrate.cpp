@@ -165,8 +165,9 @@ struct FitMethod {
 };
 
 // With CalibrationFit::automatic, boosting and IRLS are cross-validated on
-// the training leads (the folds of the search) and the lower log-loss wins
-// (ties: IRLS). The choice and both figures go to the report.
+// the training leads (the folds of the search); boosting is kept only when
+// its log-loss is significantly lower (paired z >= kBoostingMinZ), else
+// IRLS. The choice and the figures go to the report.
 FitMethod choose_fit(const Training& t, const CalibrationOptions& options, CalibrationReport& rep) {
   FitMethod m;
   const bool can_cv = options.cv_folds >= 2 && t.design.rows.size() >= options.cv_folds;
@@ -177,8 +178,13 @@ FitMethod choose_fit(const Training& t, const CalibrationOptions& options, Calib
     rep.cv_log_loss_boosting = b.cv_log_loss;
     m.rounds = b.rounds;
     if (options.fit == CalibrationFit::automatic) {
-      rep.cv_log_loss_irls = cross_validate(t.design, folds, options).mean;
-      m.boosting = b.cv_log_loss < rep.cv_log_loss_irls;
+      const CrossValidation irls = cross_validate(t.design, folds, options);
+      rep.cv_log_loss_irls = irls.mean;
+      std::vector<double> gain(irls.loss.size());
+      for (std::size_t k = 0; k < gain.size(); ++k) gain[k] = irls.loss[k] - b.loss[k];
+      double mean = 0;
+      rep.boosting_z = paired_z(gain, mean);
+      m.boosting = mean > 0 && rep.boosting_z >= kBoostingMinZ;
     } else {
       m.boosting = true;
     }

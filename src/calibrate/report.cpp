@@ -111,7 +111,10 @@ std::string to_text(const CalibrationReport& r) {
   if (r.cv_log_loss_irls > 0 || r.cv_log_loss_boosting > 0) {
     o += "fit: " + r.fit + " (cross-validated log-loss per training lead:";
     if (r.cv_log_loss_boosting > 0) o += " boosting " + num(r.cv_log_loss_boosting, 5);
-    if (r.cv_log_loss_irls > 0) o += ", IRLS " + num(r.cv_log_loss_irls, 5);
+    if (r.cv_log_loss_irls > 0) {
+      o += ", IRLS " + num(r.cv_log_loss_irls, 5) + "; boosting's improvement z " +
+           num(r.boosting_z, 1) + ", kept at z >= 2";
+    }
     o += ")\n";
   }
   o += "rules: " + std::to_string(r.rules_added) + " added, " + std::to_string(r.rules_dropped) +
@@ -255,7 +258,8 @@ std::string to_json_text(const CalibrationReport& r) {
                 {"fit", r.fit},
                 {"boosting_rounds", r.boosting_rounds},
                 {"cv_log_loss_boosting", r.cv_log_loss_boosting},
-                {"cv_log_loss_irls", r.cv_log_loss_irls}};
+                {"cv_log_loss_irls", r.cv_log_loss_irls},
+                {"boosting_z", r.boosting_z}};
   {
     auto& in = j["interactions"];
     in["pairs"] = r.interactions;
