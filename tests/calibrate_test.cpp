@@ -375,6 +375,52 @@ TEST(Calibrate, FindsInteractionsOnTheTrainingLeadsOnly) {
   }
 }
 
+TEST(Calibrate, ReportExplainsTheInteractionsKeptAndTheRulesMerged) {
+  // The hand rule is_r (c is "r") holds for the same training leads as the
+  // candidate cal.c.r: the candidate is merged into it (named in the
+  // report), and the pair c x m the search keeps is explained: how it was
+  // chosen, its rules in the model, their points, the strongest one.
+  Config c;
+  c.scores.fit.max = 100;
+  c.add(Rule::fit("a", cond::field("attributes.a").eq(true), 10));
+  c.add(Rule::fit("is_r", cond::field("attributes.c").eq("r"), 10));
+  const Data d = synthetic_interaction(12000, 21);
+  const Instant as_of[] = {kAsOf};
+  CalibrationOptions o;
+  o.bins = 4;
+  Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+  const CalibrationReport& rep = r->report;
+  const std::string text = to_text(rep);
+  ASSERT_EQ(rep.merged.size(), 1u) << text;
+  EXPECT_EQ(rep.merged[0].rfind("cal.c.r -> is_r (", 0), 0u) << rep.merged[0];
+  for (const Rule& rule : r->config.rules) EXPECT_NE(rule.id, "cal.c.r");
+  EXPECT_NE(text.find("rules merged"), std::string::npos) << text;
+  ASSERT_EQ(rep.interactions, std::vector<std::string>{"c x m"}) << text;
+  ASSERT_EQ(rep.interactions_explained.size(), 1u);
+  const std::string& why = rep.interactions_explained[0];
+  EXPECT_EQ(why.rfind("c x m: chosen by the search (", 0), 0u) << why;
+  std::size_t pair_rules = 0;
+  for (const Rule& rule : r->config.rules)
+    pair_rules += rule.id.rfind("cal.c.", 0) == 0 && rule.id.find(".m.") != std::string::npos;
+  ASSERT_GT(pair_rules, 0u);
+  EXPECT_NE(why.find("; " + std::to_string(pair_rules) + " rules in the model, "),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("strongest cal.c."), std::string::npos) << why;
+  EXPECT_NE(text.find("  " + why), std::string::npos);
+  const std::string json = to_json_text(rep);
+  EXPECT_NE(json.find("\"explained\""), std::string::npos);
+  EXPECT_NE(json.find("\"merged\""), std::string::npos);
+  // A pair given with --interact says so.
+  o.interactions = {{"c", "m"}};
+  Result<Calibration> g = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(g.ok());
+  ASSERT_FALSE(g->report.interactions_explained.empty());
+  EXPECT_EQ(g->report.interactions_explained[0].rfind("c x m: given (--interact)", 0), 0u)
+      << g->report.interactions_explained[0];
+}
+
 // Two known pairs and pure noise: logit = -2.5 + 1.0 [a] + 2.0 [c = r and
 // m >= 50] + 1.5 [g = x and h < 25]; n1 (numbers), n2 (five strings) and
 // n3 (booleans) are random and have no effect.
@@ -1214,6 +1260,16 @@ TEST(Calibrate, BankMarketingHoldoutAuc) {
   ASSERT_FALSE(rep.interactions.empty());
   EXPECT_EQ(rep.interactions[0], "month x day");
   EXPECT_LE(rep.interactions.size(), o.auto_interactions);
+  EXPECT_EQ(rep.interactions_explained.size(), rep.interactions.size());
+  // A term the refit does not confirm is taken out and the search goes on
+  // with the others (on this data: education, then job and the pairs).
+  std::size_t not_confirmed = 0;
+  for (std::size_t k = 0; k < rep.interaction_search.size(); ++k) {
+    if (rep.interaction_search[k].note != "not confirmed by the refit") continue;
+    ++not_confirmed;
+    EXPECT_LT(k + 1, rep.interaction_search.size()) << to_text(rep);
+  }
+  EXPECT_GT(not_confirmed, 0u) << to_text(rep);
   // Still a readable list of integer-point rules that builds, of at most
   // max_rules (default 120) scoring rules.
   EXPECT_TRUE(Qualifier::build(r->config).ok());

@@ -722,6 +722,67 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   EXPECT_EQ(read_text(dir / "again.json"), read_text(dir / "calibrated.json"));
 }
 
+TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
+  // Leads convert when channel is "web" AND region is "north" (and rarely
+  // otherwise): the default significance cut finds channel x region; with
+  // --interaction-min-z 1000 no pair passes the screening, and the report
+  // says so; a negative cut is a usage error.
+  TempDir dir;
+  std::string csv = "id,channel,region,converted\n";
+  std::uint32_t state = 777;
+  auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % 1000u;
+  };
+  const char* channels[] = {"web", "phone", "event"};
+  const char* regions[] = {"north", "south", "east"};
+  for (int i = 0; i < 4000; ++i) {
+    const std::uint32_t c = next() % 3, g = next() % 3;
+    const bool converted = next() < (c == 0 && g == 0 ? 600u : 80u);
+    csv += std::to_string(i) + "," + channels[c] + "," + regions[g] + "," +
+           (converted ? "yes" : "no") + "\n";
+  }
+  write_text(dir / "history.csv", csv);
+  auto calibrate = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"calibrate",
+                                     "--input",
+                                     (dir / "history.csv").string(),
+                                     "--label",
+                                     "converted",
+                                     "--as-of",
+                                     "2026-01-01",
+                                     "--output",
+                                     (dir / "out.json").string(),
+                                     "--report-json",
+                                     (dir / "report.json").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_tool(args);
+  };
+  const ToolRun found = calibrate({});
+  ASSERT_EQ(found.status, 0) << found;
+  const json report = json::parse(read_text(dir / "report.json"));
+  ASSERT_EQ(report["interactions"]["pairs"].size(), 1u) << found;
+  EXPECT_EQ(report["interactions"]["pairs"][0], "channel x region");
+  // The report explains the pair it kept.
+  ASSERT_EQ(report["interactions"]["explained"].size(), 1u);
+  EXPECT_EQ(report["interactions"]["explained"][0].get<std::string>().rfind(
+                "channel x region: chosen by the search", 0),
+            0u)
+      << report["interactions"].dump();
+  const ToolRun strict = calibrate({"--interaction-min-z", "1000"});
+  ASSERT_EQ(strict.status, 0) << strict;
+  const json none = json::parse(read_text(dir / "report.json"));
+  EXPECT_TRUE(none["interactions"]["pairs"].empty()) << strict;
+  bool rejected = false;
+  for (const json& step : none["interactions"]["search"]) {
+    if (step["b"] != "") rejected = step["note"] == "not significant (screening)";
+  }
+  EXPECT_TRUE(rejected) << none["interactions"].dump();
+  const ToolRun bad = calibrate({"--interaction-min-z", "-1"});
+  EXPECT_EQ(bad.status, 2) << bad;
+  EXPECT_NE(bad.err.find("--interaction-min-z"), std::string::npos) << bad;
+}
+
 // ---------------------------------------------------------------------------
 // The bank-marketing data set (../shared/data), end to end
 // ---------------------------------------------------------------------------

@@ -291,6 +291,12 @@ struct CalibrationReport {
   std::vector<InteractionStep> interaction_search;
   /// Interaction pairs in the model ("month x day"), given and automatic.
   std::vector<std::string> interactions;
+  /// Why each pair is in the model and what it became, one line per pair
+  /// of `interactions`: how it was chosen (the search's cross-validated
+  /// log-loss before and after and its z, or given with --interact), the
+  /// cells tried, the rules kept with non-zero points, their range of
+  /// points and the strongest one.
+  std::vector<std::string> interactions_explained;
   std::vector<ThresholdRecommendation> thresholds;
   std::vector<RuleSuggestion> suggestions;  ///< at most max_suggestions, best lift first
   std::size_t suggestions_found = 0;        ///< before the cap
@@ -311,6 +317,11 @@ struct CalibrationReport {
   /// difference; inner rules whose difference is 0 points are merged into
   /// it (named). One line per outer rule.
   std::vector<std::string> nested;
+  /// Candidate rules merged into an earlier rule because they hold for
+  /// exactly the same training leads (a second rule would only split the
+  /// weight between the two): "cal.previous.0 -> cal.pdays.missing". Only
+  /// for attributes and pairs in the model.
+  std::vector<std::string> merged;
   /// AUC against model size: the calibrated model first, then models of at
   /// most half as many rules each time (down to 2), each refitted after
   /// taking out the weakest rules (as max_rules would).

@@ -138,6 +138,7 @@ std::string to_text(const CalibrationReport& r) {
     for (std::size_t i = 0; i < r.interactions.size(); ++i)
       o += (i ? ", " : "") + r.interactions[i];
     o += "\n";
+    for (const std::string& line : r.interactions_explained) o += "  " + line + "\n";
   }
   if (r.model_sizes.size() > 1) {
     o += "ROC AUC against model size (each smaller model refitted without its weakest rules):\n";
@@ -153,6 +154,10 @@ std::string to_text(const CalibrationReport& r) {
     o += "nested rules (the outer rule carries the average of its leads, each inner rule its "
          "difference):\n";
     for (const std::string& line : r.nested) o += "  " + line + "\n";
+  }
+  if (!r.merged.empty()) {
+    o += "rules merged (the same training leads as an earlier rule, which carries the points):\n";
+    for (const std::string& line : r.merged) o += "  " + line + "\n";
   }
   o += "\n";
   o += "ROC AUC            original   calibrated\n";
@@ -263,6 +268,7 @@ std::string to_json_text(const CalibrationReport& r) {
   {
     auto& in = j["interactions"];
     in["pairs"] = r.interactions;
+    in["explained"] = r.interactions_explained;
     in["cv_folds"] = r.cv_folds;
     auto& search = in["search"] = nlohmann::ordered_json::array();
     for (const auto& s : r.interaction_search) {
@@ -322,6 +328,7 @@ std::string to_json_text(const CalibrationReport& r) {
   j["rules_pruned"] = r.rules_pruned;
   j["warnings"] = r.warnings;
   j["nested"] = r.nested;
+  j["merged"] = r.merged;
   auto& sizes = j["model_sizes"];
   sizes = nlohmann::ordered_json::array();
   for (const ModelSize& m : r.model_sizes) {
