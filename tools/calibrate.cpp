@@ -55,8 +55,8 @@ constexpr OptionSpec kCalibrateOptions[] = {
      "(default: 120; 0 = no limit)"},
     {"--fit", "auto|boosting|irls",
      "how the weights are fitted: cyclic boosting of the bin and cell tables, one joint "
-     "logistic regression (IRLS), or auto: the one with the lower cross-validated log-loss on "
-     "the training leads (default: auto)"},
+     "logistic regression (IRLS), or auto: boosting only when its cross-validated log-loss "
+     "on the training leads is significantly lower (paired z >= 2), else IRLS (default: auto)"},
     {"--all-candidates", "",
      "put every candidate attribute in the regression (default: only those the search finds "
      "significant)"},
