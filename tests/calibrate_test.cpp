@@ -378,17 +378,18 @@ TEST(Calibrate, FindsInteractionsOnTheTrainingLeadsOnly) {
 TEST(Calibrate, ReportExplainsTheInteractionsKeptAndTheRulesMerged) {
   // The hand rule is_r (c is "r") holds for the same training leads as the
   // candidate cal.c.r: the candidate is merged into it (named in the
-  // report), and the pair c x m the search keeps is explained: how it was
-  // chosen, its rules in the model, their points, the strongest one.
+  // report), and the pair c x m the search keeps is explained: how
+  // it was chosen, its rules in the model, their points, the strongest one.
   Config c;
   c.scores.fit.max = 100;
-  c.add(Rule::fit("a", cond::field("attributes.a").eq(true), 10));
   c.add(Rule::fit("is_r", cond::field("attributes.c").eq("r"), 10));
-  const Data d = synthetic_interaction(12000, 21);
-  const Instant as_of[] = {kAsOf};
-  CalibrationOptions o;
-  o.bins = 4;
-  Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+  static const Data d = synthetic_interaction(12000, 21);
+  const auto run = [&c](CalibrationOptions o) {
+    o.bins = 4;
+    const Instant as_of[] = {kAsOf};
+    return calibrate(c, d.leads, d.y(), as_of, o);
+  };
+  Result<Calibration> r = run({});
   ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
   const CalibrationReport& rep = r->report;
   const std::string text = to_text(rep);
@@ -413,8 +414,9 @@ TEST(Calibrate, ReportExplainsTheInteractionsKeptAndTheRulesMerged) {
   EXPECT_NE(json.find("\"explained\""), std::string::npos);
   EXPECT_NE(json.find("\"merged\""), std::string::npos);
   // A pair given with --interact says so.
-  o.interactions = {{"c", "m"}};
-  Result<Calibration> g = calibrate(c, d.leads, d.y(), as_of, o);
+  CalibrationOptions given;
+  given.interactions = {{"c", "m"}};
+  Result<Calibration> g = run(given);
   ASSERT_TRUE(g.ok());
   ASSERT_FALSE(g->report.interactions_explained.empty());
   EXPECT_EQ(g->report.interactions_explained[0].rfind("c x m: given (--interact)", 0), 0u)

@@ -655,17 +655,23 @@ TEST_F(Cli, ReportUnknownLabelColumn) {
   EXPECT_NE(r.err.find("did you mean 'Title'?"), std::string::npos) << r;
 }
 
+// Numbers in [0, 1000) from a linear congruential generator (the
+// synthetic calibration histories).
+struct Draw {
+  std::uint32_t state;
+  std::uint32_t operator()() {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % 1000u;
+  }
+};
+
 TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   TempDir dir;
   // Plan "pro" converts at 60%, "free" at 10%: calibration must give the
   // plan rule points and rank leads better than the original configuration,
   // whose only rule rewards the wrong plan.
   std::string csv = "id,attributes.plan,attributes.seats,converted\n";
-  std::uint32_t state = 12345;
-  auto next = [&state] {
-    state = state * 1664525u + 1013904223u;
-    return (state >> 8) % 1000u;
-  };
+  Draw next{12345};
   for (int i = 0; i < 3000; ++i) {
     const bool pro = next() < 400;
     const bool converted = next() < (pro ? 600u : 100u);
@@ -729,11 +735,7 @@ TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
   // says so; a negative cut is a usage error.
   TempDir dir;
   std::string csv = "id,channel,region,converted\n";
-  std::uint32_t state = 777;
-  auto next = [&state] {
-    state = state * 1664525u + 1013904223u;
-    return (state >> 8) % 1000u;
-  };
+  Draw next{777};
   const char* channels[] = {"web", "phone", "event"};
   const char* regions[] = {"north", "south", "east"};
   for (int i = 0; i < 4000; ++i) {
@@ -781,6 +783,34 @@ TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
   const ToolRun bad = calibrate({"--interaction-min-z", "-1"});
   EXPECT_EQ(bad.status, 2) << bad;
   EXPECT_NE(bad.err.find("--interaction-min-z"), std::string::npos) << bad;
+}
+
+TEST_F(Cli, CalibrateMappedSourceColumnIsACandidate) {
+  // A CSV column mapped to the standard field `source` is not dropped from
+  // the model: web leads convert far more often, and the calibrated
+  // configuration has a rule on `source`.
+  TempDir dir;
+  std::string csv = "Record ID,Channel,converted\n";
+  Draw next{4242};
+  for (int i = 0; i < 3000; ++i) {
+    const bool web = next() < 500;
+    const bool converted = next() < (web ? 400u : 60u);
+    csv +=
+        std::to_string(i) + "," + (web ? "web" : "event") + "," + (converted ? "yes" : "no") + "\n";
+  }
+  write_text(dir / "history.csv", csv);
+  write_text(dir / "history.map.json",
+             R"({"id": "Record ID", "fields": {"source": "Channel"}, "ignore": ["converted"]})");
+  const ToolRun r = run_tool({"calibrate", "--input", (dir / "history.csv").string(), "--map",
+                              (dir / "history.map.json").string(), "--label", "converted",
+                              "--as-of", "2026-01-01", "--output", (dir / "out.json").string()});
+  ASSERT_EQ(r.status, 0) << r;
+  const auto calibrated = parse_config(read_text(dir / "out.json"));
+  ASSERT_TRUE(calibrated.ok()) << to_string(calibrated.diagnostics());
+  bool source_rule = false;
+  for (const Rule& rule : calibrated->rules)
+    source_rule = source_rule || rule.when.field == "source";
+  EXPECT_TRUE(source_rule) << read_text(dir / "out.json");
 }
 
 // ---------------------------------------------------------------------------
