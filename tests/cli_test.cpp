@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -665,19 +666,27 @@ struct Draw {
   }
 };
 
+// A synthetic history: the header, then `rows` records "i,<row(draw)>".
+std::string history_csv(const std::string& header, int rows, std::uint32_t seed,
+                        const std::function<std::string(Draw&)>& row) {
+  std::string csv = header + "\n";
+  Draw next{seed};
+  for (int i = 0; i < rows; ++i) csv += std::to_string(i) + "," + row(next) + "\n";
+  return csv;
+}
+
 TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   TempDir dir;
   // Plan "pro" converts at 60%, "free" at 10%: calibration must give the
   // plan rule points and rank leads better than the original configuration,
   // whose only rule rewards the wrong plan.
-  std::string csv = "id,attributes.plan,attributes.seats,converted\n";
-  Draw next{12345};
-  for (int i = 0; i < 3000; ++i) {
-    const bool pro = next() < 400;
-    const bool converted = next() < (pro ? 600u : 100u);
-    csv += std::to_string(i) + "," + (pro ? "pro" : "free") + "," +
-           std::to_string(1 + next() % 50) + "," + (converted ? "yes" : "no") + "\n";
-  }
+  const std::string csv =
+      history_csv("id,attributes.plan,attributes.seats,converted", 3000, 12345, [](Draw& next) {
+        const bool pro = next() < 400;
+        const bool converted = next() < (pro ? 600u : 100u);
+        return std::string(pro ? "pro" : "free") + "," + std::to_string(1 + next() % 50) + "," +
+               (converted ? "yes" : "no");
+      });
   write_text(dir / "history.csv", csv);
   write_text(dir / "config.json", R"({"version": 1, "name": "plans",
     "rules": [{"id": "free_plan", "kind": "fit", "when": {"field": "attributes.plan", "op": "eq", "value": "free"},
@@ -734,16 +743,13 @@ TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
   // --interaction-min-z 1000 no pair passes the screening, and the report
   // says so; a negative cut is a usage error.
   TempDir dir;
-  std::string csv = "id,channel,region,converted\n";
-  Draw next{777};
-  const char* channels[] = {"web", "phone", "event"};
-  const char* regions[] = {"north", "south", "east"};
-  for (int i = 0; i < 4000; ++i) {
+  const std::string csv = history_csv("id,channel,region,converted", 4000, 777, [](Draw& next) {
+    const char* channels[] = {"web", "phone", "event"};
+    const char* regions[] = {"north", "south", "east"};
     const std::uint32_t c = next() % 3, g = next() % 3;
     const bool converted = next() < (c == 0 && g == 0 ? 600u : 80u);
-    csv += std::to_string(i) + "," + channels[c] + "," + regions[g] + "," +
-           (converted ? "yes" : "no") + "\n";
-  }
+    return std::string(channels[c]) + "," + regions[g] + "," + (converted ? "yes" : "no");
+  });
   write_text(dir / "history.csv", csv);
   auto calibrate = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = {"calibrate",
@@ -790,14 +796,11 @@ TEST_F(Cli, CalibrateMappedSourceColumnIsACandidate) {
   // the model: web leads convert far more often, and the calibrated
   // configuration has a rule on `source`.
   TempDir dir;
-  std::string csv = "Record ID,Channel,converted\n";
-  Draw next{4242};
-  for (int i = 0; i < 3000; ++i) {
+  const std::string csv = history_csv("Record ID,Channel,converted", 3000, 4242, [](Draw& next) {
     const bool web = next() < 500;
     const bool converted = next() < (web ? 400u : 60u);
-    csv +=
-        std::to_string(i) + "," + (web ? "web" : "event") + "," + (converted ? "yes" : "no") + "\n";
-  }
+    return std::string(web ? "web" : "event") + "," + (converted ? "yes" : "no");
+  });
   write_text(dir / "history.csv", csv);
   write_text(dir / "history.map.json",
              R"({"id": "Record ID", "fields": {"source": "Channel"}, "ignore": ["converted"]})");
