@@ -375,6 +375,54 @@ TEST(Calibrate, FindsInteractionsOnTheTrainingLeadsOnly) {
   }
 }
 
+TEST(Calibrate, ReportExplainsTheInteractionsKeptAndTheRulesMerged) {
+  // The hand rule is_r (c is "r") holds for the same training leads as the
+  // candidate cal.c.r: the candidate is merged into it (named in the
+  // report), and the pair c x m the search keeps is explained: how
+  // it was chosen, its rules in the model, their points, the strongest one.
+  Config c;
+  c.scores.fit.max = 100;
+  c.add(Rule::fit("is_r", cond::field("attributes.c").eq("r"), 10));
+  static const Data d = synthetic_interaction(12000, 21);
+  const auto run = [&c](CalibrationOptions o) {
+    o.bins = 4;
+    const Instant as_of[] = {kAsOf};
+    return calibrate(c, d.leads, d.y(), as_of, o);
+  };
+  Result<Calibration> r = run({});
+  ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+  const CalibrationReport& rep = r->report;
+  const std::string text = to_text(rep);
+  ASSERT_EQ(rep.merged.size(), 1u) << text;
+  EXPECT_EQ(rep.merged[0].rfind("cal.c.r -> is_r (", 0), 0u) << rep.merged[0];
+  for (const Rule& rule : r->config.rules) EXPECT_NE(rule.id, "cal.c.r");
+  EXPECT_NE(text.find("rules merged"), std::string::npos) << text;
+  ASSERT_EQ(rep.interactions, std::vector<std::string>{"c x m"}) << text;
+  ASSERT_EQ(rep.interactions_explained.size(), 1u);
+  const std::string& why = rep.interactions_explained[0];
+  EXPECT_EQ(why.rfind("c x m: chosen by the search (", 0), 0u) << why;
+  std::size_t pair_rules = 0;
+  for (const Rule& rule : r->config.rules)
+    pair_rules += rule.id.rfind("cal.c.", 0) == 0 && rule.id.find(".m.") != std::string::npos;
+  ASSERT_GT(pair_rules, 0u);
+  EXPECT_NE(why.find("; " + std::to_string(pair_rules) + " rules in the model, "),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("strongest cal.c."), std::string::npos) << why;
+  EXPECT_NE(text.find("  " + why), std::string::npos);
+  const std::string json = to_json_text(rep);
+  EXPECT_NE(json.find("\"explained\""), std::string::npos);
+  EXPECT_NE(json.find("\"merged\""), std::string::npos);
+  // A pair given with --interact says so.
+  CalibrationOptions given;
+  given.interactions = {{"c", "m"}};
+  Result<Calibration> g = run(given);
+  ASSERT_TRUE(g.ok());
+  ASSERT_FALSE(g->report.interactions_explained.empty());
+  EXPECT_EQ(g->report.interactions_explained[0].rfind("c x m: given (--interact)", 0), 0u)
+      << g->report.interactions_explained[0];
+}
+
 // Two known pairs and pure noise: logit = -2.5 + 1.0 [a] + 2.0 [c = r and
 // m >= 50] + 1.5 [g = x and h < 25]; n1 (numbers), n2 (five strings) and
 // n3 (booleans) are random and have no effect.
@@ -445,6 +493,127 @@ TEST(Calibrate, FindsKnownPairsAndGivesNoiseNoRule) {
   EXPECT_GT(noise_rules, 0u);
 }
 
+TEST(Calibrate, BoostingFitsThePairsAndGivesNoiseNoRule) {
+  // The same synthetic history with the weights fitted by cyclic boosting:
+  // both pairs in the model, no noise rule, a holdout AUC close to IRLS's,
+  // and the same configuration byte for byte whatever the threads.
+  const Config c;
+  const Data d = synthetic_pairs_and_noise(10000, 5);
+  const Instant as_of[] = {kAsOf};
+  CalibrationOptions o;
+  o.fit = CalibrationFit::boosting;
+  Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+  const CalibrationReport& rep = r->report;
+  EXPECT_EQ(rep.fit, "boosting");
+  EXPECT_GT(rep.boosting_rounds, 0u);
+  EXPECT_LE(rep.boosting_rounds, 200u);
+  EXPECT_EQ(static_cast<std::size_t>(rep.iterations), rep.boosting_rounds);
+  const auto has_pair = [&](const std::string& name) {
+    return std::find(rep.interactions.begin(), rep.interactions.end(), name) !=
+           rep.interactions.end();
+  };
+  EXPECT_TRUE(has_pair("c x m")) << to_text(rep);
+  EXPECT_TRUE(has_pair("g x h")) << to_text(rep);
+  std::size_t pair_rules = 0;
+  for (const auto& rule : r->config.rules) {
+    EXPECT_EQ(rule.id.find("cal.n"), std::string::npos) << rule.id;
+    pair_rules += rule.id.rfind("cal.c.", 0) == 0 && rule.id.find(".m.") != std::string::npos;
+  }
+  EXPECT_GT(pair_rules, 0u) << to_json_text(r->config);
+  o.fit = CalibrationFit::irls;
+  Result<Calibration> irls = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(irls.ok());
+  EXPECT_EQ(irls->report.fit, "irls");
+  EXPECT_NEAR(rep.calibrated_holdout.auc, irls->report.calibrated_holdout.auc, 0.01);
+  o.fit = CalibrationFit::boosting;
+  o.threads = 3;
+  Result<Calibration> threaded = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(threaded.ok());
+  EXPECT_EQ(to_json_text(threaded->config), to_json_text(r->config));
+  // automatic: both cross-validated, the figures reported, boosting kept
+  // only when significantly better.
+  o.fit = CalibrationFit::automatic;
+  Result<Calibration> automatic = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(automatic.ok());
+  const CalibrationReport& a = automatic->report;
+  EXPECT_GT(a.cv_log_loss_irls, 0);
+  EXPECT_GT(a.cv_log_loss_boosting, 0);
+  EXPECT_EQ(a.fit,
+            a.boosting_z >= 2 && a.cv_log_loss_boosting < a.cv_log_loss_irls ? "boosting" : "irls");
+  EXPECT_NE(to_text(a).find("fit: " + a.fit), std::string::npos) << to_text(a);
+}
+
+TEST(Calibrate, NoPointsForAValueSupportedOnlyByItsOpposite) {
+  // Every lead has "search"; only 9 have search = true, and they all
+  // convert. "search eq true" lacks support (9 < 30), so "search eq false"
+  // would carry their effect: it holds for every lead but those 9, and its
+  // points would only say what the 9 do. Neither value gets a rule, with or
+  // without the attribute selection.
+  Data d = synthetic(4000, 21);
+  for (std::size_t i = 0; i < d.size; ++i) {
+    const bool searched = i % 400 == 7 && i < 3600;  // 9 leads
+    d.leads[i].attributes["search"] = searched;
+    if (searched) d.outcomes[i] = true;
+  }
+  const Instant as_of[] = {kAsOf};
+  for (const bool select : {true, false}) {
+    CalibrationOptions o;
+    o.select_candidates = select;
+    o.auto_interactions = 0;
+    Result<Calibration> r = calibrate(synthetic_config(), d.leads, d.y(), as_of, o);
+    ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+    for (const Rule& rule : r->config.rules)
+      EXPECT_EQ(rule.id.find("cal.search"), std::string::npos) << rule.id << " " << rule.points;
+    for (const LearnedRule& lr : r->report.rules) {
+      if (lr.rule_id.find("cal.search") != std::string::npos) {
+        EXPECT_EQ(lr.points, 0) << lr.rule_id;
+      }
+    }
+  }
+}
+
+TEST(Calibrate, NestedRulesReadAsTheirOwnEffect) {
+  // A hand rule "pq" (c is p or q) and the candidate values of c: cal.c.p
+  // and cal.c.q split its leads exactly, so the regression alone could
+  // share their effect with "pq" in any proportion (the hand rule flipping
+  // sign against its sub-rules). Nested, "pq" carries the average of its
+  // leads and each value its difference: their support-weighted points add
+  // up to 0 (up to rounding), and the report names the nesting.
+  Config c;
+  c.scores.fit.max = 100;
+  c.add(Rule::fit("a", cond::field("attributes.a").eq(true), 10));
+  c.add(Rule::fit(
+      "pq", cond::any({cond::field("attributes.c").eq("p"), cond::field("attributes.c").eq("q")}),
+      -15));
+  const Data d = synthetic(6000, 17);
+  CalibrationOptions o;
+  o.auto_interactions = 0;
+  const Instant as_of[] = {kAsOf};
+  for (const CalibrationFit fit : {CalibrationFit::irls, CalibrationFit::boosting}) {
+    o.fit = fit;
+    Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+    ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+    const LearnedRule& pq = learned(r->report, "pq");
+    const LearnedRule& p = learned(r->report, "cal.c.p");
+    const LearnedRule& q = learned(r->report, "cal.c.q");
+    const double support = static_cast<double>(p.support + q.support);
+    EXPECT_EQ(p.support + q.support, pq.support);
+    // True effects: p +2.0, q +0.5 log-odds: the profile's average is
+    // positive, p above it, q below it.
+    EXPECT_GT(pq.points, 0) << to_text(r->report);
+    EXPECT_GT(p.points, 0) << to_text(r->report);
+    EXPECT_LT(q.points, 0) << to_text(r->report);
+    EXPECT_LE(std::fabs(static_cast<double>(p.support) * p.points +
+                        static_cast<double>(q.support) * q.points),
+              0.5 * support)
+        << to_text(r->report);
+    ASSERT_EQ(r->report.nested.size(), 1u) << to_text(r->report);
+    EXPECT_EQ(r->report.nested[0].rfind("pq (", 0), 0u) << r->report.nested[0];
+    EXPECT_NE(to_text(r->report).find("nested rules"), std::string::npos);
+  }
+}
+
 TEST(Calibrate, RulesWithoutEvidenceKeepTheirPoints) {
   // No lead has an event or the "source_page" attribute: the history says
   // nothing about these rules, so they keep their points, marked.
@@ -499,6 +668,23 @@ TEST(Calibrate, MaxRulesKeepsTheStrongestRules) {
   EXPECT_TRUE(ids.count("p")) << to_json_text(two->config);
   EXPECT_TRUE(ids.count("a")) << to_json_text(two->config);
   EXPECT_GT(two->report.calibrated_holdout.auc, 0.68);
+  // The report shows the AUC against the model size: the model first (its
+  // rule count and its holdout AUC), then smaller refitted models (here
+  // with every candidate in the regression: more rules).
+  o.max_rules = 120;
+  o.select_candidates = false;
+  Result<Calibration> every = calibrate(synthetic_config(), d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(every.ok()) << to_string(every.diagnostics());
+  const std::vector<ModelSize>& sizes = every->report.model_sizes;
+  ASSERT_GE(sizes.size(), 2u) << to_text(every->report);
+  EXPECT_EQ(sizes[0].rules, scoring_rules(every->config));
+  EXPECT_DOUBLE_EQ(sizes[0].holdout_auc, every->report.calibrated_holdout.auc);
+  for (std::size_t i = 1; i < sizes.size(); ++i) {
+    EXPECT_LE(sizes[i].rules, sizes[i - 1].rules / 2);
+    EXPECT_GT(sizes[i].holdout_auc, 0.5);
+  }
+  EXPECT_NE(to_text(every->report).find("ROC AUC against model size"), std::string::npos);
+  EXPECT_NE(to_json_text(every->report).find("\"model_sizes\""), std::string::npos);
 }
 
 TEST(Calibrate, WarnsAboutLeakageAndEmptyStages) {
@@ -584,6 +770,51 @@ TEST(Calibrate, StageSharesPlaceAndApplyThresholdsFromAnyStart) {
   o.stage_shares = {{"hot", 0.1}};
   EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
   o.stage_shares = {{"SQL", 0.0}};
+  EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
+}
+
+TEST(Calibrate, StagePrecisionsPlaceAndApplyThresholds) {
+  // Stages but no rules; SQL by target precision: its threshold is the
+  // lowest total whose training leads at or above it convert at 60% at
+  // least, and MQL takes 40% of the leads.
+  Config c;
+  Stage sql;
+  sql.name = "SQL";
+  sql.when = cond::field("score.total").gte(50);
+  Stage mql;
+  mql.name = "MQL";
+  c.stages = {sql, mql};
+  const Data d = synthetic_pairs_and_noise(4000, 7);
+  const Instant as_of[] = {kAsOf};
+  CalibrationOptions o;
+  o.stage_precisions = {{"SQL", 0.6}};
+  o.stage_shares = {{"MQL", 0.4}};
+  o.apply_thresholds = true;
+  Result<Calibration> r = calibrate(c, d.leads, d.y(), as_of, o);
+  ASSERT_TRUE(r.ok()) << to_string(r.diagnostics());
+  const CalibrationReport& rep = r->report;
+  const std::vector<ThresholdRecommendation>& t = rep.thresholds;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].goal, "stage MQL: share 0.4");
+  EXPECT_EQ(t[1].goal, "stage SQL: precision 0.6");
+  ASSERT_TRUE(t[1].reachable);
+  EXPECT_GE(t[1].expected_conversion, 0.6);
+  ASSERT_TRUE(t[1].holdout.has_value());
+  // The lowest such threshold: one total lower converts below 60% (or
+  // there is none lower).
+  EXPECT_EQ(std::get<double>(r->config.stages[0].when.value), t[1].threshold);
+  const StageRow* row = nullptr;
+  for (const StageRow& s : rep.calibrated_training.stages) {
+    if (s.stage == "SQL") row = &s;
+  }
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->leads, t[1].volume) << to_text(rep);
+  EXPECT_GE(static_cast<double>(row->positives) / static_cast<double>(row->leads), 0.6);
+  EXPECT_NE(to_text(rep).find("SQL (precision 0.6)"), std::string::npos) << to_text(rep);
+  // An unknown stage or a precision outside (0, 1] is an error.
+  o.stage_precisions = {{"hot", 0.5}};
+  EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
+  o.stage_precisions = {{"SQL", 1.5}};
   EXPECT_FALSE(calibrate(c, d.leads, d.y(), as_of, o).ok());
 }
 
@@ -1031,6 +1262,16 @@ TEST(Calibrate, BankMarketingHoldoutAuc) {
   ASSERT_FALSE(rep.interactions.empty());
   EXPECT_EQ(rep.interactions[0], "month x day");
   EXPECT_LE(rep.interactions.size(), o.auto_interactions);
+  EXPECT_EQ(rep.interactions_explained.size(), rep.interactions.size());
+  // A term the refit does not confirm is taken out and the search goes on
+  // with the others (on this data: education, then job and the pairs).
+  std::size_t not_confirmed = 0;
+  for (std::size_t k = 0; k < rep.interaction_search.size(); ++k) {
+    if (rep.interaction_search[k].note != "not confirmed by the refit") continue;
+    ++not_confirmed;
+    EXPECT_LT(k + 1, rep.interaction_search.size()) << to_text(rep);
+  }
+  EXPECT_GT(not_confirmed, 0u) << to_text(rep);
   // Still a readable list of integer-point rules that builds, of at most
   // max_rules (default 120) scoring rules.
   EXPECT_TRUE(Qualifier::build(r->config).ok());

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -655,23 +656,37 @@ TEST_F(Cli, ReportUnknownLabelColumn) {
   EXPECT_NE(r.err.find("did you mean 'Title'?"), std::string::npos) << r;
 }
 
+// Numbers in [0, 1000) from a linear congruential generator (the
+// synthetic calibration histories).
+struct Draw {
+  std::uint32_t state;
+  std::uint32_t operator()() {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) % 1000u;
+  }
+};
+
+// A synthetic history: the header, then `rows` records "i,<row(draw)>".
+std::string history_csv(const std::string& header, int rows, std::uint32_t seed,
+                        const std::function<std::string(Draw&)>& row) {
+  std::string csv = header + "\n";
+  Draw next{seed};
+  for (int i = 0; i < rows; ++i) csv += std::to_string(i) + "," + row(next) + "\n";
+  return csv;
+}
+
 TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   TempDir dir;
   // Plan "pro" converts at 60%, "free" at 10%: calibration must give the
   // plan rule points and rank leads better than the original configuration,
   // whose only rule rewards the wrong plan.
-  std::string csv = "id,attributes.plan,attributes.seats,converted\n";
-  std::uint32_t state = 12345;
-  auto next = [&state] {
-    state = state * 1664525u + 1013904223u;
-    return (state >> 8) % 1000u;
-  };
-  for (int i = 0; i < 3000; ++i) {
-    const bool pro = next() < 400;
-    const bool converted = next() < (pro ? 600u : 100u);
-    csv += std::to_string(i) + "," + (pro ? "pro" : "free") + "," +
-           std::to_string(1 + next() % 50) + "," + (converted ? "yes" : "no") + "\n";
-  }
+  const std::string csv =
+      history_csv("id,attributes.plan,attributes.seats,converted", 3000, 12345, [](Draw& next) {
+        const bool pro = next() < 400;
+        const bool converted = next() < (pro ? 600u : 100u);
+        return std::string(pro ? "pro" : "free") + "," + std::to_string(1 + next() % 50) + "," +
+               (converted ? "yes" : "no");
+      });
   write_text(dir / "history.csv", csv);
   write_text(dir / "config.json", R"({"version": 1, "name": "plans",
     "rules": [{"id": "free_plan", "kind": "fit", "when": {"field": "attributes.plan", "op": "eq", "value": "free"},
@@ -720,6 +735,85 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
                 "--output", (dir / "again.json").string()});
   ASSERT_EQ(again.status, 0) << again;
   EXPECT_EQ(read_text(dir / "again.json"), read_text(dir / "calibrated.json"));
+}
+
+TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
+  // Leads convert when channel is "web" AND region is "north" (and rarely
+  // otherwise): the default significance cut finds channel x region; with
+  // --interaction-min-z 1000 no pair passes the screening, and the report
+  // says so; a negative cut is a usage error.
+  TempDir dir;
+  const std::string csv = history_csv("id,channel,region,converted", 4000, 777, [](Draw& next) {
+    const char* channels[] = {"web", "phone", "event"};
+    const char* regions[] = {"north", "south", "east"};
+    const std::uint32_t c = next() % 3, g = next() % 3;
+    const bool converted = next() < (c == 0 && g == 0 ? 600u : 80u);
+    return std::string(channels[c]) + "," + regions[g] + "," + (converted ? "yes" : "no");
+  });
+  write_text(dir / "history.csv", csv);
+  auto calibrate = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"calibrate",
+                                     "--input",
+                                     (dir / "history.csv").string(),
+                                     "--label",
+                                     "converted",
+                                     "--as-of",
+                                     "2026-01-01",
+                                     "--output",
+                                     (dir / "out.json").string(),
+                                     "--report-json",
+                                     (dir / "report.json").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_tool(args);
+  };
+  const ToolRun found = calibrate({});
+  ASSERT_EQ(found.status, 0) << found;
+  const json report = json::parse(read_text(dir / "report.json"));
+  ASSERT_EQ(report["interactions"]["pairs"].size(), 1u) << found;
+  EXPECT_EQ(report["interactions"]["pairs"][0], "channel x region");
+  // The report explains the pair it kept.
+  ASSERT_EQ(report["interactions"]["explained"].size(), 1u);
+  EXPECT_EQ(report["interactions"]["explained"][0].get<std::string>().rfind(
+                "channel x region: chosen by the search", 0),
+            0u)
+      << report["interactions"].dump();
+  const ToolRun strict = calibrate({"--interaction-min-z", "1000"});
+  ASSERT_EQ(strict.status, 0) << strict;
+  const json none = json::parse(read_text(dir / "report.json"));
+  EXPECT_TRUE(none["interactions"]["pairs"].empty()) << strict;
+  bool rejected = false;
+  for (const json& step : none["interactions"]["search"]) {
+    if (step["b"] != "") rejected = step["note"] == "not significant (screening)";
+  }
+  EXPECT_TRUE(rejected) << none["interactions"].dump();
+  const ToolRun bad = calibrate({"--interaction-min-z", "-1"});
+  EXPECT_EQ(bad.status, 2) << bad;
+  EXPECT_NE(bad.err.find("--interaction-min-z"), std::string::npos) << bad;
+}
+
+TEST_F(Cli, CalibrateMappedSourceColumnIsACandidate) {
+  // A CSV column mapped to the standard field `source` is not dropped from
+  // the model: web leads convert far more often, and the calibrated
+  // configuration has a rule on `source`.
+  TempDir dir;
+  const std::string csv = history_csv("Record ID,Channel,converted", 3000, 4242, [](Draw& next) {
+    const bool web = next() < 500;
+    const bool converted = next() < (web ? 400u : 60u);
+    return std::string(web ? "web" : "event") + "," + (converted ? "yes" : "no");
+  });
+  write_text(dir / "history.csv", csv);
+  write_text(dir / "history.map.json",
+             R"({"id": "Record ID", "fields": {"source": "Channel"}, "ignore": ["converted"]})");
+  const ToolRun r = run_tool({"calibrate", "--input", (dir / "history.csv").string(), "--map",
+                              (dir / "history.map.json").string(), "--label", "converted",
+                              "--as-of", "2026-01-01", "--output", (dir / "out.json").string()});
+  ASSERT_EQ(r.status, 0) << r;
+  const auto calibrated = parse_config(read_text(dir / "out.json"));
+  ASSERT_TRUE(calibrated.ok()) << to_string(calibrated.diagnostics());
+  bool source_rule = false;
+  for (const Rule& rule : calibrated->rules)
+    source_rule = source_rule || rule.when.field == "source";
+  EXPECT_TRUE(source_rule) << read_text(dir / "out.json");
 }
 
 // ---------------------------------------------------------------------------

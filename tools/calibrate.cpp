@@ -53,6 +53,10 @@ constexpr OptionSpec kCalibrateOptions[] = {
     {"--max-rules", "N",
      "at most N scoring rules in the calibrated configuration: the weakest are taken out "
      "(default: 120; 0 = no limit)"},
+    {"--fit", "auto|boosting|irls",
+     "how the weights are fitted: cyclic boosting of the bin and cell tables, one joint "
+     "logistic regression (IRLS), or auto: boosting only when its cross-validated log-loss "
+     "on the training leads is significantly lower (paired z >= 2), else IRLS (default: auto)"},
     {"--all-candidates", "",
      "put every candidate attribute in the regression (default: only those the search finds "
      "significant)"},
@@ -66,7 +70,11 @@ constexpr OptionSpec kCalibrateOptions[] = {
     {"--stage-share", "STAGE=SHARE[,...]",
      "recommend each stage's total threshold so that it selects this share of the training "
      "leads (cumulative, e.g. SQL=0.2,MQL=0.3)"},
-    {"--apply-thresholds", "", "apply the --stage-share thresholds to the calibrated stages"},
+    {"--stage-precision", "STAGE=P[,...]",
+     "recommend each stage's total threshold: the lowest whose training leads at or above it "
+     "convert at P at least (e.g. SQL=0.6,MQL=0.3)"},
+    {"--apply-thresholds", "",
+     "apply the --stage-share and --stage-precision thresholds to the calibrated stages"},
     {"--max-suggestions", "N", "rule suggestions listed in the report (default: 25; 0 = none)"},
     common_option("--output",
                   "where to write the calibrated configuration (default: - = standard output)"),
@@ -137,6 +145,24 @@ std::vector<std::string_view> split_list(std::string_view text) {
 }
 
 // The options given on the command line (usage errors thrown).
+// STAGE=VALUE[,...] items of a stage goal option (values in [0, 1]).
+std::vector<std::pair<std::string, double>> stage_goals(std::string_view flag,
+                                                        std::string_view what,
+                                                        std::string_view example,
+                                                        std::string_view list) {
+  std::vector<std::pair<std::string, double>> out;
+  for (std::string_view item : split_list(list)) {
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      throw UsageError(std::string(flag) + " needs STAGE=" + std::string(what) + " items, e.g. " +
+                       std::string(example));
+    }
+    out.emplace_back(std::string(item.substr(0, eq)),
+                     parse_double(flag, item.substr(eq + 1), 0, 1));
+  }
+  return out;
+}
+
 CalibrationOptions calibration_options(const Args& args) {
   CalibrationOptions options;
   if (const auto v = args.get("--holdout-every"))
@@ -175,6 +201,17 @@ CalibrationOptions calibration_options(const Args& args) {
     options.attribute_min_z = parse_double("--attribute-min-z", *v, 0, 1e6);
   if (args.has("--all-candidates")) options.select_candidates = false;
   if (const auto v = args.get("--max-rules")) options.max_rules = parse_count("--max-rules", *v);
+  if (const auto v = args.get("--fit")) {
+    if (*v == "auto") {
+      options.fit = CalibrationFit::automatic;
+    } else if (*v == "boosting") {
+      options.fit = CalibrationFit::boosting;
+    } else if (*v == "irls") {
+      options.fit = CalibrationFit::irls;
+    } else {
+      throw UsageError("--fit expects auto, boosting or irls, got '" + std::string(*v) + "'");
+    }
+  }
   if (const auto v = args.get("--max-suggestions"))
     options.max_suggestions = parse_count("--max-suggestions", *v);
   if (const auto v = args.get("--max-fit"))
@@ -188,15 +225,10 @@ CalibrationOptions calibration_options(const Args& args) {
     for (std::string_view c : split_list(*v))
       options.capacities.push_back(parse_size("--capacity", c));
   }
-  if (const auto v = args.get("--stage-share")) {
-    for (std::string_view item : split_list(*v)) {
-      const std::size_t eq = item.find('=');
-      if (eq == std::string_view::npos || eq == 0)
-        throw UsageError("--stage-share needs STAGE=SHARE items, e.g. SQL=0.2");
-      options.stage_shares.emplace_back(std::string(item.substr(0, eq)),
-                                        parse_double("--stage-share", item.substr(eq + 1), 0, 1));
-    }
-  }
+  if (const auto v = args.get("--stage-share"))
+    options.stage_shares = stage_goals("--stage-share", "SHARE", "SQL=0.2", *v);
+  if (const auto v = args.get("--stage-precision"))
+    options.stage_precisions = stage_goals("--stage-precision", "PRECISION", "SQL=0.6", *v);
   if (args.has("--apply-thresholds")) options.apply_thresholds = true;
   return options;
 }

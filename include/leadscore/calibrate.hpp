@@ -53,6 +53,13 @@ struct CandidateAttribute {
   std::size_t bins = 0;
 };
 
+/// How the final weights are fitted (docs/calibration.md#boosting).
+enum class CalibrationFit {
+  automatic,  ///< the one with the lower cross-validated log-loss on the training leads
+  boosting,   ///< cyclic boosting of the terms' bin and cell tables
+  irls,       ///< one joint L2-regularised logistic regression (Newton / IRLS)
+};
+
 struct CalibrationOptions {
   /// L2 penalty on every weight but the intercept (in log-odds units, on the
   /// sum over training leads). Larger = smaller, more even points.
@@ -115,6 +122,11 @@ struct CalibrationOptions {
   /// with a refit in between. Knockout rules and rules kept for lack of
   /// evidence are not counted.
   std::size_t max_rules = 120;
+  /// The fit of the weights: automatic (default) compares cyclic boosting
+  /// (rounds chosen by cross-validation) with IRLS on the cross-validated
+  /// log-loss of the training leads, and keeps boosting only when it is
+  /// significantly better (paired z >= 2 over the training leads), else IRLS.
+  CalibrationFit fit = CalibrationFit::automatic;
   /// Default number of quantile bins of a numeric candidate.
   std::size_t bins = 8;
   /// A candidate value or bin needs at least this many training leads (and
@@ -136,7 +148,15 @@ struct CalibrationOptions {
   /// stages when apply_thresholds is set. Every name must be a stage of the
   /// configuration; each share in (0, 1].
   std::vector<std::pair<std::string, double>> stage_shares{};
-  /// Apply the stage_shares thresholds to the calibrated configuration:
+  /// Stage goals by target precision ({"SQL", 0.6}: the stage's total
+  /// threshold is the lowest whose training leads at or above it convert at
+  /// 60% at least; the most precise threshold when none does). Reported
+  /// (goal "stage SQL: precision 0.6", the holdout checked against it) and
+  /// applied with apply_thresholds, after the stage_shares. Every name must
+  /// be a stage of the configuration; each precision in (0, 1].
+  std::vector<std::pair<std::string, double>> stage_precisions{};
+  /// Apply the stage_shares and stage_precisions thresholds to the
+  /// calibrated configuration:
   /// every score.total comparison (gte/gt) of the stage's conditions gets
   /// the threshold (as gte); a stage without one gets
   /// all [its condition, score.total gte threshold].
@@ -243,6 +263,12 @@ struct SplitMetrics {
   std::vector<std::size_t> histogram_converted, histogram_not_converted;
 };
 
+/// One point of the AUC against model size.
+struct ModelSize {
+  std::size_t rules = 0;  ///< scoring rules with points (learned from the training leads)
+  double training_auc = 0, holdout_auc = 0;
+};
+
 struct CalibrationReport {
   std::string as_of;  ///< ISO-8601 of the as-of given (never the clock)
   std::size_t leads = 0;
@@ -265,6 +291,12 @@ struct CalibrationReport {
   std::vector<InteractionStep> interaction_search;
   /// Interaction pairs in the model ("month x day"), given and automatic.
   std::vector<std::string> interactions;
+  /// Why each pair is in the model and what it became, one line per pair
+  /// of `interactions`: how it was chosen (the search's cross-validated
+  /// log-loss before and after and its z, or given with --interact), the
+  /// cells tried, the rules kept with non-zero points, their range of
+  /// points and the strongest one.
+  std::vector<std::string> interactions_explained;
   std::vector<ThresholdRecommendation> thresholds;
   std::vector<RuleSuggestion> suggestions;  ///< at most max_suggestions, best lift first
   std::size_t suggestions_found = 0;        ///< before the cap
@@ -272,6 +304,28 @@ struct CalibrationReport {
   std::vector<std::string> stage_changes;
   /// Scoring rules taken out to respect CalibrationOptions::max_rules.
   std::size_t rules_pruned = 0;
+  /// The fit used ("boosting" or "irls"), the cross-validated log-loss per
+  /// training lead of each fit compared (0: not measured) and the boosting
+  /// rounds chosen.
+  std::string fit;
+  double cv_log_loss_irls = 0, cv_log_loss_boosting = 0;
+  /// Paired z of boosting's improvement over IRLS (automatic: kept at >= 2).
+  double boosting_z = 0;
+  std::size_t boosting_rounds = 0;
+  /// Rules nested in another rule (their leads split its leads exactly):
+  /// the outer rule carries the average over its leads, each inner rule its
+  /// difference; inner rules whose difference is 0 points are merged into
+  /// it (named). One line per outer rule.
+  std::vector<std::string> nested;
+  /// Candidate rules merged into an earlier rule because they hold for
+  /// exactly the same training leads (a second rule would only split the
+  /// weight between the two): "cal.previous.0 -> cal.pdays.missing". Only
+  /// for attributes and pairs in the model.
+  std::vector<std::string> merged;
+  /// AUC against model size: the calibrated model first, then models of at
+  /// most half as many rules each time (down to 2), each refitted after
+  /// taking out the weakest rules (as max_rules would).
+  std::vector<ModelSize> model_sizes;
   /// Warnings about the data or the result: a candidate attribute that is
   /// almost a function of the outcome on the training leads (single-
   /// attribute ROC AUC above 0.95: probably written after the outcome), a

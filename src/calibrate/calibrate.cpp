@@ -10,17 +10,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "leadscore/qualifier.hpp"
 
+#include "calibrate/boosting.hpp"
 #include "calibrate/common.hpp"
 #include "calibrate/features.hpp"
 #include "calibrate/fitting.hpp"
 #include "calibrate/interactions.hpp"
 #include "calibrate/metrics.hpp"
+#include "calibrate/nesting.hpp"
 #include "calibrate/scaling.hpp"
 #include "calibrate/suggestions.hpp"
 #include "calibrate/thresholds.hpp"
@@ -28,6 +32,22 @@
 namespace leadscore {
 namespace calibration {
 namespace {
+
+// Every goal names a stage of the configuration, with a value in (0, 1].
+void check_stage_goals(const Config& config,
+                       const std::vector<std::pair<std::string, double>>& goals,
+                       const std::string& option, const std::string& what,
+                       std::vector<Diagnostic>& errors) {
+  for (const auto& [stage, value] : goals) {
+    const std::string& name = stage;  // clang 14 cannot capture a structured binding
+    const bool known = std::any_of(config.stages.begin(), config.stages.end(),
+                                   [&name](const Stage& s) { return s.name == name; });
+    if (!known) errors.push_back(calibration_error(option + ": no stage named '" + stage + "'"));
+    if (!(value > 0 && value <= 1))
+      errors.push_back(
+          calibration_error(option + ": the " + what + " of '" + stage + "' must be in (0, 1]"));
+  }
+}
 
 std::vector<Diagnostic> check_inputs(const Config& config, std::size_t leads, std::size_t outcomes,
                                      std::size_t as_of, const CalibrationOptions& options) {
@@ -46,15 +66,8 @@ std::vector<Diagnostic> check_inputs(const Config& config, std::size_t leads, st
       errors.push_back(calibration_error("holdout_below must be smaller than holdout_every"));
     }
   }
-  for (const auto& [stage, share] : options.stage_shares) {
-    const std::string& name = stage;  // clang 14 cannot capture a structured binding
-    const bool known = std::any_of(config.stages.begin(), config.stages.end(),
-                                   [&name](const Stage& s) { return s.name == name; });
-    if (!known) errors.push_back(calibration_error("stage_shares: no stage named '" + stage + "'"));
-    if (!(share > 0 && share <= 1))
-      errors.push_back(
-          calibration_error("stage_shares: the share of '" + stage + "' must be in (0, 1]"));
-  }
+  check_stage_goals(config, options.stage_shares, "stage_shares", "share", errors);
+  check_stage_goals(config, options.stage_precisions, "stage_precisions", "precision", errors);
   if (config.scores.weights.fit <= 0 || config.scores.weights.engagement <= 0) {
     errors.push_back(calibration_error("calibration needs positive score weights (scores.weights)",
                                        "/scores/weights"));
@@ -145,6 +158,46 @@ Result<Training> prepare_features(const Config& config, std::span<const Lead> le
   return t;
 }
 
+// The fit of the weights (CalibrationOptions::fit): boosting with its
+// rounds, or IRLS.
+struct FitMethod {
+  bool boosting = false;
+  std::size_t rounds = 0;
+};
+
+// With CalibrationFit::automatic, boosting and IRLS are cross-validated on
+// the training leads (the folds of the search); boosting is kept only when
+// its log-loss is significantly lower (paired z >= kBoostingMinZ), else
+// IRLS. The choice and the figures go to the report.
+FitMethod choose_fit(const Training& t, const CalibrationOptions& options, CalibrationReport& rep) {
+  FitMethod m;
+  const bool can_cv = options.cv_folds >= 2 && t.design.rows.size() >= options.cv_folds;
+  if (options.fit != CalibrationFit::irls && can_cv) {
+    const auto folds = fold_rows(t.design.rows.size(), options.cv_folds);
+    const BoostingChoice b =
+        choose_rounds(t.design, column_terms(t.set.features, t.design), folds, options);
+    rep.cv_log_loss_boosting = b.cv_log_loss;
+    m.rounds = b.rounds;
+    if (options.fit == CalibrationFit::automatic) {
+      const CrossValidation irls = cross_validate(t.design, folds, options);
+      rep.cv_log_loss_irls = irls.mean;
+      std::vector<double> gain(irls.loss.size());
+      for (std::size_t k = 0; k < gain.size(); ++k) gain[k] = irls.loss[k] - b.loss[k];
+      double mean = 0;
+      rep.boosting_z = paired_z(gain, mean);
+      m.boosting = mean > 0 && rep.boosting_z >= kBoostingMinZ;
+    } else {
+      m.boosting = true;
+    }
+  } else if (options.fit == CalibrationFit::boosting) {
+    m.boosting = true;
+    m.rounds = kBoostingRounds;
+  }
+  rep.fit = m.boosting ? "boosting" : "irls";
+  rep.boosting_rounds = m.boosting ? m.rounds : 0;
+  return m;
+}
+
 // The final fit on all training leads and its integer points.
 struct Learned {
   Fit fit;
@@ -152,16 +205,22 @@ struct Learned {
   double points_per_logit = 0;
   std::vector<double> points;  // per feature
   std::size_t pruned = 0;      // rules taken out for options.max_rules
+  std::vector<Nesting> nestings;
 };
 
 Learned fit_points(const Config& config, const Training& t, const std::vector<std::size_t>& train,
-                   const CalibrationOptions& options) {
+                   const CalibrationOptions& options, const FitMethod& method) {
   Learned l;
-  l.fit = fit_logistic(t.design.rows, t.design.y, {}, t.design.active.size(), options.l2,
-                       options.max_iterations, options.tolerance);
+  l.fit = method.boosting
+              ? fit_boosting(t.design.rows, t.design.y, {}, t.design.active.size(),
+                             column_terms(t.set.features, t.design), options.l2, method.rounds)
+              : fit_logistic(t.design.rows, t.design.y, {}, t.design.active.size(), options.l2,
+                             options.max_iterations, options.tolerance);
   l.weight.assign(t.set.features.size(), 0.0);
   for (std::size_t c = 0; c < t.design.active.size(); ++c)
     l.weight[t.design.active[c]] = l.fit.weights[c];
+  l.nestings = find_nestings(t.set.features, t.design);
+  center_nestings(l.nestings, t.set.features, l.weight);
   l.points_per_logit =
       points_per_logit(t.set.features, l.weight, t.matrix.rows, train, config, options);
   l.points = integer_points(t.set.features, l.weight, l.points_per_logit, config.scores.weights);
@@ -207,24 +266,78 @@ std::size_t prune_weakest(Training& t, const Learned& l, std::size_t count) {
 // The final fit; with options.max_rules, the weakest rules are taken out
 // (half the excess at a time, refitting in between) until at most
 // max_rules remain.
-Learned learn_points(const Config& config, Training& t, const std::vector<std::size_t>& train,
-                     const CalibrationOptions& options) {
-  Learned l = fit_points(config, t, train, options);
-  std::size_t pruned = 0;
-  for (std::size_t n = rule_count(t, l); options.max_rules > 0 && n > options.max_rules;
-       n = rule_count(t, l)) {
-    pruned += prune_weakest(t, l, (n - options.max_rules + 1) / 2);
+// Takes the weakest rules out (half the excess at a time, refitting in
+// between) until at most `limit` remain.
+void prune_to(const Config& config, Training& t, const std::vector<std::size_t>& train,
+              const CalibrationOptions& options, const FitMethod& method, std::size_t limit,
+              Learned& l) {
+  for (std::size_t n = rule_count(t, l); limit > 0 && n > limit; n = rule_count(t, l)) {
+    const std::size_t pruned = l.pruned + prune_weakest(t, l, (n - limit + 1) / 2);
     build_design(t.set.features, t.matrix, train, t.design);
-    l = fit_points(config, t, train, options);
+    l = fit_points(config, t, train, options, method);
+    l.pruned = pruned;
   }
-  l.pruned = pruned;
+}
+
+Learned learn_points(const Config& config, Training& t, const std::vector<std::size_t>& train,
+                     const CalibrationOptions& options, const FitMethod& method) {
+  Learned l = fit_points(config, t, train, options, method);
+  prune_to(config, t, train, options, method, options.max_rules, l);
   return l;
+}
+
+// The ROC AUC of the model's points (as the engine scores them) on the
+// training leads and on the holdout.
+ModelSize measure_size(const Config& config, const Training& t, const Learned& l,
+                       std::span<const Lead> leads, std::span<const bool> outcomes,
+                       std::span<const Instant> as_of, const Split& split,
+                       const CalibrationOptions& options) {
+  ModelSize m;
+  m.rules = rule_count(t, l);
+  Config c = config;
+  calibrated_rules(config, t.set, l.points, c);
+  widen_bounds(t.set.features, l.weight, l.points_per_logit, c);
+  const Result<Qualifier> q = Qualifier::build(c);
+  if (!q) return m;
+  const auto auc = [&](const std::vector<std::size_t>& subset) {
+    const std::vector<Qualification> qs = qualify_subset(*q, leads, subset, as_of, options.threads);
+    std::vector<double> scores(qs.size());
+    for (std::size_t k = 0; k < qs.size(); ++k) scores[k] = qs[k].total;
+    const std::vector<bool> y = outcomes_of(outcomes, subset);
+    const std::unique_ptr<bool[]> yb = bool_array(y);
+    return roc_auc(scores, std::span<const bool>(yb.get(), y.size()));
+  };
+  m.training_auc = auc(split.train);
+  if (!split.holdout.empty()) m.holdout_auc = auc(split.holdout);
+  return m;
+}
+
+// AUC against model size: the model, then smaller ones (half the rules
+// each time, down to 2), each refitted after taking out the weakest rules.
+// The model itself is left as it was.
+std::vector<ModelSize> size_curve(const Config& config, Training& t, const Learned& final_model,
+                                  std::span<const Lead> leads, std::span<const bool> outcomes,
+                                  std::span<const Instant> as_of, const Split& split,
+                                  const CalibrationOptions& options, const FitMethod& method) {
+  std::vector<ModelSize> out{
+      measure_size(config, t, final_model, leads, outcomes, as_of, split, options)};
+  std::vector<bool> active(t.set.features.size());
+  for (std::size_t j = 0; j < active.size(); ++j) active[j] = t.set.features[j].active;
+  Learned l = final_model;
+  for (std::size_t limit = out.front().rules / 2; limit >= 2; limit /= 2) {
+    prune_to(config, t, split.train, options, method, limit, l);
+    out.push_back(measure_size(config, t, l, leads, outcomes, as_of, split, options));
+  }
+  for (std::size_t j = 0; j < active.size(); ++j) t.set.features[j].active = active[j];
+  build_design(t.set.features, t.matrix, split.train, t.design);
+  return out;
 }
 
 // Stage thresholds of `out` mapped by quantile on the training leads
 // (train_original: the original configuration's results on them).
 std::vector<Diagnostic> map_stages(const std::vector<Qualification>& train_original,
-                                   std::span<const Lead> leads, std::span<const Instant> as_of,
+                                   std::span<const Lead> leads, std::span<const bool> outcomes,
+                                   std::span<const Instant> as_of,
                                    const std::vector<std::size_t>& train,
                                    const CalibrationOptions& options, Config& out,
                                    std::vector<std::string>& changes) {
@@ -241,9 +354,95 @@ std::vector<Diagnostic> map_stages(const std::vector<Qualification>& train_origi
     std::vector<double> totals;
     totals.reserve(calibrated.size());
     for (const Qualification& q : calibrated) totals.push_back(q.total);
-    apply_stage_shares(totals, options.stage_shares, out, changes);
+    const std::vector<bool> y = outcomes_of(outcomes, train);
+    const std::unique_ptr<bool[]> yb = bool_array(y);
+    apply_stage_goals(stage_goals(totals, std::span<const bool>(yb.get(), y.size()), options), out,
+                      changes);
   }
   return {};
+}
+
+// The nestings of the final model, for the report: "month_may (12 points):
+// 9 rules of month x day nested, 3 merged (0 points): a, b, c".
+void describe_nestings(const std::vector<Feature>& features, const Learned& l,
+                       CalibrationReport& rep) {
+  for (const Nesting& n : l.nestings) {
+    std::string merged;
+    std::size_t merged_count = 0;
+    for (std::size_t j : n.inner) {
+      if (l.points[j] != 0) continue;
+      merged += (merged_count++ ? ", " : "") + features[j].rule_id;
+    }
+    const Feature& outer = features[n.outer];
+    const std::string& group = features[n.inner.front()].group;
+    const std::size_t star = group.find('*');
+    const std::string source = star == std::string::npos
+                                   ? attribute_name(group)
+                                   : attribute_name(group.substr(0, star)) + " x " +
+                                         attribute_name(group.substr(star + 1));
+    std::string line = outer.rule_id + " (" + fmt(l.points[n.outer]) +
+                       " points, the average of its leads): " + std::to_string(n.inner.size()) +
+                       " rules of " + source + " nested, each with its difference";
+    if (merged_count > 0)
+      line +=
+          "; " + std::to_string(merged_count) + " merged into it (difference 0 points): " + merged;
+    rep.nested.push_back(std::move(line));
+  }
+}
+
+// Why each pair is in the model and what it became: "month x day: chosen
+// by the search (73 cells, 5-fold CV log-loss 0.29586 -> 0.28714, z 10.5);
+// 41 rules in the model, -22 to 35 points; strongest cal.month.mar.day.16_18
+// (35 points: month is "mar" and day 16 to 18)".
+void describe_interactions(const FeatureSet& set, const Learned& l, CalibrationReport& rep) {
+  for (std::size_t i = 0; i < set.crossed.size(); ++i) {
+    const Interaction& x = set.crossed[i];
+    const std::size_t end =
+        i + 1 < set.crossed.size() ? set.crossed[i + 1].first : set.features.size();
+    const std::string a = attribute_name(x.a), b = attribute_name(x.b);
+    std::string line = a + " x " + b + ": ";
+    const auto step =
+        std::find_if(rep.interaction_search.begin(), rep.interaction_search.end(),
+                     [&](const InteractionStep& s) { return s.selected && s.a == a && s.b == b; });
+    if (step == rep.interaction_search.end()) {
+      line += "given (--interact)";
+    } else {
+      line += "chosen by the search (" + std::to_string(step->cells) + " cells, " +
+              std::to_string(rep.cv_folds) + "-fold CV log-loss " +
+              fmt_fixed(step->cv_log_loss_before, 5) + " -> " +
+              fmt_fixed(step->cv_log_loss_after, 5) + ", z " + fmt_fixed(step->z, 1) + ")";
+    }
+    std::size_t kept = 0, strongest = x.first;
+    double lo = 0, hi = 0;
+    for (std::size_t j = x.first; j < end; ++j) {
+      const Feature& f = set.features[j];
+      if (!f.active || f.support == 0 || l.points[j] == 0) continue;
+      lo = kept ? std::min(lo, l.points[j]) : l.points[j];
+      hi = kept ? std::max(hi, l.points[j]) : l.points[j];
+      if (kept++ == 0 || std::fabs(l.points[j]) > std::fabs(l.points[strongest])) strongest = j;
+    }
+    line += "; " + std::to_string(kept) + " rules in the model";
+    if (kept > 0) {
+      const Feature& s = set.features[strongest];
+      line += ", " + fmt(lo) + " to " + fmt(hi) + " points; strongest " + s.rule_id + " (" +
+              fmt(l.points[strongest]) + " points: " + s.rule.description + ")";
+    }
+    rep.interactions_explained.push_back(std::move(line));
+  }
+}
+
+// Candidates merged into an earlier rule with the same training leads, for
+// the attributes and pairs in the model (another of their rules is active).
+void describe_merges(const std::vector<Feature>& features, CalibrationReport& rep) {
+  std::set<std::string> in_model;
+  for (const Feature& f : features) {
+    if (f.candidate && f.active && f.support > 0) in_model.insert(f.group);
+  }
+  for (const Feature& f : features) {
+    if (f.same_as == Feature::kNone || !in_model.count(f.group)) continue;
+    rep.merged.push_back(f.rule_id + " -> " + features[f.same_as].rule_id + " (" +
+                         std::to_string(f.support) + " training leads, the same)");
+  }
 }
 
 // The report's description of the data and the model.
@@ -283,6 +482,9 @@ void describe_model(const Config& config, const Training& t, const Learned& l,
     if (lr.no_evidence) lr.points = lr.original_points;
     rep.rules.push_back(std::move(lr));
   }
+  describe_nestings(t.set.features, l, rep);
+  describe_interactions(t.set, l, rep);
+  describe_merges(t.set.features, rep);
 }
 
 std::vector<double> totals(const std::vector<Qualification>& qs) {
@@ -377,7 +579,9 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   rep.warnings = leakage_warnings(t.set, t.matrix, split.train, t.design.y);
   search_interactions(t.set, t.matrix, t.design, split.train, options, rep);
   rep.interactions = t.set.interaction_names;
-  const Learned learned = learn_points(config, t, split.train, options);
+  const FitMethod method = choose_fit(t, options, rep);
+  const Learned learned = learn_points(config, t, split.train, options, method);
+  rep.model_sizes = size_curve(config, t, learned, leads, outcomes, as_of, split, options, method);
 
   Config& out = result.config;
   out = config;
@@ -385,8 +589,8 @@ Result<Calibration> calibrate(const Config& config, std::span<const Lead> leads,
   widen_bounds(t.set.features, learned.weight, learned.points_per_logit, out);
   const std::vector<Qualification> train_original =
       qualify_subset(*original, leads, split.train, as_of, options.threads);
-  if (auto ds =
-          map_stages(train_original, leads, as_of, split.train, options, out, rep.stage_changes);
+  if (auto ds = map_stages(train_original, leads, outcomes, as_of, split.train, options, out,
+                           rep.stage_changes);
       !ds.empty())
     return ds;
   Result<Qualifier> calibrated = Qualifier::build(out);

@@ -481,9 +481,16 @@ void classify(FeatureSet& set, FeatureMatrix& matrix, const std::vector<std::siz
     Feature& f = features[j];
     const auto key = std::make_pair(hash[j], f.support);
     if (f.candidate) {
-      if (f.support < std::max<std::size_t>(1, min_support) || f.support == train.size() ||
-          matrix.first_seen.count(key)) {
+      // A rule needs min_support leads where it holds and min_support where
+      // it does not: else its weight only says what the few others do (a
+      // value supported only through its opposite).
+      const std::size_t need = std::max<std::size_t>(1, min_support);
+      const auto seen = matrix.first_seen.find(key);
+      if (f.support < need || train.size() - f.support < need) {
         f.active = false;
+      } else if (seen != matrix.first_seen.end()) {
+        f.active = false;
+        f.same_as = seen->second;
       }
     }
     if (f.active && f.support > 0) matrix.first_seen.emplace(key, j);

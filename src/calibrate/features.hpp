@@ -25,6 +25,7 @@
 namespace leadscore::calibration {
 
 struct Feature {
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::string rule_id;
   RuleKind kind = RuleKind::fit;
   bool candidate = false;
@@ -34,6 +35,7 @@ struct Feature {
   double cap_events = 0;       // behaviour rules: cap in events (0 = none)
   bool active = true;          // kept in the regression
   std::size_t support = 0;
+  std::size_t same_as = kNone;  // candidates: the earlier feature with the same training leads
 };
 
 struct CandidateRule {

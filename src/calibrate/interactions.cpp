@@ -61,19 +61,6 @@ std::vector<std::pair<std::size_t, std::size_t>> candidate_pairs(const Levels& l
   return pairs;
 }
 
-// Improvement per lead (before - after): its mean, and the paired z (the
-// mean over its standard error).
-double paired_z(const std::vector<double>& d, double& mean) {
-  const std::size_t n = d.size();
-  double sum = 0;
-  for (double x : d) sum += x;
-  mean = sum / static_cast<double>(n);
-  double ss = 0;
-  for (double x : d) ss += (x - mean) * (x - mean);
-  const double sd = std::sqrt(ss / static_cast<double>(n > 1 ? n - 1 : 1));
-  return sd > 0 ? mean / (sd / std::sqrt(static_cast<double>(n))) : 0.0;
-}
-
 // The screening estimate of one pair.
 struct Screen {
   std::size_t cells = 0;
@@ -88,15 +75,15 @@ struct Cells {
   std::size_t used = 0;
 };
 
-// Counts the cells and leaves out those with less than min_support leads
-// (or every lead).
+// Counts the cells and leaves out those with less than min_support leads,
+// or with less than min_support leads outside them.
 void count_cells(Cells& c, std::size_t min_support) {
   const std::size_t n = c.cell.size();
   for (std::int32_t cell : c.cell) {
     if (cell >= 0) ++c.count[static_cast<std::size_t>(cell)];
   }
   for (std::size_t& count : c.count) {
-    if (count < min_support || count == n) {
+    if (count < min_support || n - count < min_support) {
       count = 0;
     } else {
       ++c.used;

@@ -129,6 +129,17 @@ SplitMetrics split_metrics(const std::vector<Qualification>& qs, const std::vect
   return m;
 }
 
+double paired_z(const std::vector<double>& d, double& mean) {
+  const std::size_t n = d.size();
+  double sum = 0;
+  for (double x : d) sum += x;
+  mean = n ? sum / static_cast<double>(n) : 0.0;
+  double ss = 0;
+  for (double x : d) ss += (x - mean) * (x - mean);
+  const double sd = std::sqrt(ss / static_cast<double>(n > 1 ? n - 1 : 1));
+  return sd > 0 ? mean / (sd / std::sqrt(static_cast<double>(n))) : 0.0;
+}
+
 }  // namespace calibration
 
 std::vector<DecileRow> lift_by_decile(std::span<const double> scores,

@@ -23,6 +23,10 @@ inline double log_loss(double eta, double y) {
   return soft - y * eta;
 }
 
+/// Improvement per lead d (before - after): its mean (in `mean`) and the
+/// paired z, the mean over its standard error (0 when d does not vary).
+double paired_z(const std::vector<double>& d, double& mean);
+
 /// AUC, deciles (with `predicted`, the mean predicted conversion of each),
 /// conversion per stage (stage_index -1 counts as the last stage) and a
 /// 20-bin histogram of the total score of `qs` against outcomes y.

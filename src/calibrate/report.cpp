@@ -105,9 +105,18 @@ std::string to_text(const CalibrationReport& r) {
        std::to_string(r.holdout_positives) + " converted)\n";
   o += "model: " + std::to_string(r.features) + " features (" +
        std::to_string(r.candidate_features) + " candidates generated), l2 " + num(r.l2, 3) + ", " +
-       std::to_string(r.iterations) + " Newton steps" + (r.converged ? "" : " (not converged)") +
-       ", intercept " + num(r.intercept, 3) + " log-odds, " + num(r.points_per_logit, 2) +
-       " points per log-odds unit\n";
+       std::to_string(r.iterations) + (r.fit == "boosting" ? " boosting rounds" : " Newton steps") +
+       (r.converged ? "" : " (not converged)") + ", intercept " + num(r.intercept, 3) +
+       " log-odds, " + num(r.points_per_logit, 2) + " points per log-odds unit\n";
+  if (r.cv_log_loss_irls > 0 || r.cv_log_loss_boosting > 0) {
+    o += "fit: " + r.fit + " (cross-validated log-loss per training lead:";
+    if (r.cv_log_loss_boosting > 0) o += " boosting " + num(r.cv_log_loss_boosting, 5);
+    if (r.cv_log_loss_irls > 0) {
+      o += ", IRLS " + num(r.cv_log_loss_irls, 5) + "; boosting's improvement z " +
+           num(r.boosting_z, 1) + ", kept at z >= 2";
+    }
+    o += ")\n";
+  }
   o += "rules: " + std::to_string(r.rules_added) + " added, " + std::to_string(r.rules_dropped) +
        " dropped (0 points), " + std::to_string(r.rules_kept) +
        " kept with their points (no evidence)" +
@@ -129,6 +138,26 @@ std::string to_text(const CalibrationReport& r) {
     for (std::size_t i = 0; i < r.interactions.size(); ++i)
       o += (i ? ", " : "") + r.interactions[i];
     o += "\n";
+    for (const std::string& line : r.interactions_explained) o += "  " + line + "\n";
+  }
+  if (r.model_sizes.size() > 1) {
+    o += "ROC AUC against model size (each smaller model refitted without its weakest rules):\n";
+    o += "  rules  training  holdout\n";
+    for (std::size_t i = 0; i < r.model_sizes.size(); ++i) {
+      const ModelSize& m = r.model_sizes[i];
+      o += "  " + pad(std::to_string(m.rules), 5, true) + "  " + pad(num(m.training_auc, 4), 8) +
+           "  " + (holdout ? num(m.holdout_auc, 4) : std::string("-")) +
+           (i == 0 ? "  (the calibrated model)" : "") + "\n";
+    }
+  }
+  if (!r.nested.empty()) {
+    o += "nested rules (the outer rule carries the average of its leads, each inner rule its "
+         "difference):\n";
+    for (const std::string& line : r.nested) o += "  " + line + "\n";
+  }
+  if (!r.merged.empty()) {
+    o += "rules merged (the same training leads as an earlier rule, which carries the points):\n";
+    for (const std::string& line : r.merged) o += "  " + line + "\n";
   }
   o += "\n";
   o += "ROC AUC            original   calibrated\n";
@@ -230,10 +259,16 @@ std::string to_json_text(const CalibrationReport& r) {
                 {"candidate_features", r.candidate_features},
                 {"rules_added", r.rules_added},
                 {"rules_dropped", r.rules_dropped},
-                {"rules_kept", r.rules_kept}};
+                {"rules_kept", r.rules_kept},
+                {"fit", r.fit},
+                {"boosting_rounds", r.boosting_rounds},
+                {"cv_log_loss_boosting", r.cv_log_loss_boosting},
+                {"cv_log_loss_irls", r.cv_log_loss_irls},
+                {"boosting_z", r.boosting_z}};
   {
     auto& in = j["interactions"];
     in["pairs"] = r.interactions;
+    in["explained"] = r.interactions_explained;
     in["cv_folds"] = r.cv_folds;
     auto& search = in["search"] = nlohmann::ordered_json::array();
     for (const auto& s : r.interaction_search) {
@@ -292,6 +327,14 @@ std::string to_json_text(const CalibrationReport& r) {
   j["stage_changes"] = r.stage_changes;
   j["rules_pruned"] = r.rules_pruned;
   j["warnings"] = r.warnings;
+  j["nested"] = r.nested;
+  j["merged"] = r.merged;
+  auto& sizes = j["model_sizes"];
+  sizes = nlohmann::ordered_json::array();
+  for (const ModelSize& m : r.model_sizes) {
+    sizes.push_back(
+        {{"rules", m.rules}, {"training_auc", m.training_auc}, {"holdout_auc", m.holdout_auc}});
+  }
   j["suggestions_found"] = r.suggestions_found;
   auto& sg = j["suggestions"] = nlohmann::ordered_json::array();
   for (const auto& s : r.suggestions) {

@@ -240,24 +240,37 @@ std::size_t set_total_threshold(Condition& c, double t, const std::string& stage
 
 }  // namespace
 
-void apply_stage_shares(std::span<const double> train_totals,
-                        const std::vector<std::pair<std::string, double>>& shares, Config& out,
-                        std::vector<std::string>& changes) {
-  for (const auto& [name, share] : shares) {
-    const double t = share_threshold(train_totals, share);
+std::vector<StageGoal> stage_goals(std::span<const double> train_totals,
+                                   std::span<const bool> train_y,
+                                   const CalibrationOptions& options) {
+  std::vector<StageGoal> out;
+  for (const auto& [name, share] : options.stage_shares)
+    out.push_back(
+        {name, name + " (share " + fmt(share) + ")", share_threshold(train_totals, share)});
+  for (const auto& [name, precision] : options.stage_precisions) {
+    const ThresholdRecommendation r =
+        recommend_threshold_for_precision(train_totals, train_y, precision);
+    out.push_back({name, name + " (precision " + fmt(precision) + ")", r.threshold});
+  }
+  return out;
+}
+
+void apply_stage_goals(const std::vector<StageGoal>& goals, Config& out,
+                       std::vector<std::string>& changes) {
+  for (const StageGoal& goal : goals) {
+    const double t = goal.threshold;
     for (Stage& stage : out.stages) {
-      if (stage.name != name) continue;
-      const std::string label = stage.name + " (share " + fmt(share) + ")";
-      if (set_total_threshold(stage.when, t, label, changes) == 0) {
+      if (stage.name != goal.stage) continue;
+      if (set_total_threshold(stage.when, t, goal.label, changes) == 0) {
         Condition at = Condition::compare("score.total", Op::gte, t);
         if (stage.when.kind == Condition::Kind::all) {
           stage.when.children.push_back(std::move(at));
         } else {
           stage.when = Condition::all({std::move(stage.when), std::move(at)});
         }
-        changes.push_back(label + ": score.total gte " + fmt(t) + " added");
+        changes.push_back(goal.label + ": score.total gte " + fmt(t) + " added");
       }
-      for (auto& [origin, c] : stage.by_origin) set_total_threshold(c, t, label, changes);
+      for (auto& [origin, c] : stage.by_origin) set_total_threshold(c, t, goal.label, changes);
     }
   }
 }
@@ -290,6 +303,11 @@ std::vector<ThresholdRecommendation> recommend_thresholds(std::span<const double
     r.volume_share = o.volume_share;
     r.expected_conversion = o.conversion;
     measure(std::move(r), std::nullopt);
+  }
+  for (const auto& [stage, precision] : options.stage_precisions) {
+    ThresholdRecommendation r = recommend_threshold_for_precision(train_scores, train_y, precision);
+    r.goal = "stage " + stage + ": precision " + fmt(precision);
+    measure(std::move(r), precision);
   }
   return out;
 }

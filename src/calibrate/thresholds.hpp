@@ -27,16 +27,30 @@ void map_stage_thresholds(const std::vector<Qualification>& original,
 /// (at least one lead; ties kept together).
 double share_threshold(std::span<const double> train_totals, double share);
 
-/// Sets the total threshold of each stage of `shares` (share_threshold on
-/// the training totals) in `out`: every score.total gte/gt comparison of
-/// its conditions becomes "gte threshold"; a stage without one gets
-/// all [condition, score.total gte threshold]. Records each change.
-void apply_stage_shares(std::span<const double> train_totals,
-                        const std::vector<std::pair<std::string, double>>& shares, Config& out,
-                        std::vector<std::string>& changes);
+/// A stage goal: the total threshold a stage gets.
+struct StageGoal {
+  std::string stage, label;  // label: "SQL (share 0.2)", "SQL (precision 0.6)"
+  double threshold = 0;
+};
+
+/// The goals of options.stage_shares (share_threshold of the training
+/// totals), then of options.stage_precisions (the lowest total whose
+/// training leads at or above it convert at the precision at least; when no
+/// total does, the most precise one).
+std::vector<StageGoal> stage_goals(std::span<const double> train_totals,
+                                   std::span<const bool> train_y,
+                                   const CalibrationOptions& options);
+
+/// Sets the total threshold of each goal's stage in `out`: every
+/// score.total gte/gt comparison of its conditions becomes "gte
+/// threshold"; a stage without one gets all [condition, score.total gte
+/// threshold]. Records each change.
+void apply_stage_goals(const std::vector<StageGoal>& goals, Config& out,
+                       std::vector<std::string>& changes);
 
 /// The recommendations for options.target_precisions, then
-/// options.capacities, then options.stage_shares: chosen on the training scores, and measured on
+/// options.capacities, then options.stage_shares, then
+/// options.stage_precisions: chosen on the training scores, and measured on
 /// the holdout scores when there is a holdout.
 std::vector<ThresholdRecommendation> recommend_thresholds(std::span<const double> train_scores,
                                                           std::span<const bool> train_y,
