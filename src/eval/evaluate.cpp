@@ -290,7 +290,8 @@ struct Facts {
 /// A lead's value bound to `slot`: a text compared with the slot's
 /// dictionary carries its folded hash and its id there.
 Val bound_value(const ValueSlot& slot, Val v) noexcept {
-  if (v.t == Val::T::text && !slot.texts.empty()) {
+  // A text of a size no dictionary entry has is none of them (id -1).
+  if (v.t == Val::T::text && !slot.texts.empty() && slot.texts.may_hold_size(v.s.size())) {
     v.hash = StringSet::hash(v.s, true);
     v.hashed = true;
     v.id = slot.texts.find(v.s, v.hash);
@@ -909,7 +910,7 @@ Val bind_text(const ValueSlot& slot, std::string_view text) noexcept {
   Val v;
   v.t = Val::T::text;
   v.s = text;
-  if (!slot.texts.empty()) {
+  if (!slot.texts.empty() && slot.texts.may_hold_size(text.size())) {
     v.hash = StringSet::hash(text, true);
     v.hashed = true;
     v.id = slot.texts.find(text, v.hash);

@@ -20,6 +20,7 @@ StringSet::StringSet(const std::vector<std::string>& items, bool case_insensitiv
     slots_[h] = static_cast<std::int32_t>(keys_.size());
     keys_.push_back(item);
     hashes_.push_back(full);
+    sizes_ |= std::uint64_t{1} << (item.size() < 63 ? item.size() : 63);
   }
 }
 

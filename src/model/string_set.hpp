@@ -2,6 +2,7 @@
 // free-mail domains.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ class StringSet {
   /// find() with the key's hash already known (hash(key, case_insensitive())).
   [[nodiscard]] int find(std::string_view key, std::uint64_t key_hash) const noexcept;
   [[nodiscard]] bool empty() const noexcept { return keys_.empty(); }
+  /// False when no key has `n` bytes (keys over 62 bytes count as 63): a
+  /// key equal under case folding has the same size, so find() would fail.
+  [[nodiscard]] bool may_hold_size(std::size_t n) const noexcept {
+    return ((sizes_ >> (n < 63 ? n : 63)) & 1U) != 0;
+  }
   [[nodiscard]] bool case_insensitive() const noexcept { return ci_; }
   [[nodiscard]] const std::vector<std::string>& keys() const noexcept { return keys_; }
 
@@ -33,6 +39,7 @@ class StringSet {
   std::vector<std::uint64_t> hashes_;  // hash of keys_[i], compared before the text
   std::vector<std::int32_t> slots_;    // -1 = empty, else index into keys_
   std::uint64_t mask_ = 0;
+  std::uint64_t sizes_ = 0;  // bit min(size, 63) of every key
   bool ci_ = false;
 };
 
