@@ -440,7 +440,12 @@ class FastReader {
       }
       detail::Val v;
       if (!element_val(value, slot ? b.lists[s] : list_, v)) return false;
-      if (slot) b.values[s] = detail::bind_value(m.value_slots[s], v);
+      if (!slot) continue;
+      if (v.t == detail::Val::T::text) {
+        detail::bind_text(m.value_slots[s], v.s, b.values[s]);  // in place (evaluator.hpp)
+      } else {
+        b.values[s] = detail::bind_value(m.value_slots[s], v);
+      }
     }
     return true;
   }

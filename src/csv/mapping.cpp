@@ -953,8 +953,8 @@ void bind_text(detail::BoundValues& b, std::size_t i, std::string_view text, boo
     for (std::size_t k = at; k < b.texts.size(); ++k) b.texts[k] = detail::ascii_lower(b.texts[k]);
   }
   const auto slot = static_cast<std::size_t>(t.slot);
-  b.values[slot] =
-      detail::bind_text(b.model->value_slots[slot], std::string_view(b.texts).substr(at));
+  detail::bind_text(b.model->value_slots[slot], std::string_view(b.texts).substr(at),
+                    b.values[slot]);
 }
 
 /// Stores a converted attribute cell of mapping field `i` into `bound`'s

@@ -906,16 +906,15 @@ void bind_lead(const Model& model, const Lead& lead, BoundValues& out) {
 
 Val bind_value(const ValueSlot& slot, const Val& v) noexcept { return bound_value(slot, v); }
 
-Val bind_text(const ValueSlot& slot, std::string_view text) noexcept {
-  Val v;
-  v.t = Val::T::text;
-  v.s = text;
+void bind_text(const ValueSlot& slot, std::string_view text, Val& out) noexcept {
+  out = Val{};
+  out.t = Val::T::text;
+  out.s = text;
   if (!slot.texts.empty() && slot.texts.may_hold_size(text.size())) {
-    v.hash = StringSet::hash(text, true);
-    v.hashed = true;
-    v.id = slot.texts.find(text, v.hash);
+    out.hash = StringSet::hash(text, true);
+    out.hashed = true;
+    out.id = slot.texts.find(text, out.hash);
   }
-  return v;
 }
 
 void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept {

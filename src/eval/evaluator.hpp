@@ -117,7 +117,9 @@ LEADSCORE_EXPORT void bind_lead(const Model& model, const Lead& lead, BoundValue
 /// A value read for `slot`, bound to its dictionary (hash and id of a text).
 LEADSCORE_EXPORT Val bind_value(const ValueSlot& slot, const Val& v) noexcept;
 /// bind_value() of a text.
-LEADSCORE_EXPORT Val bind_text(const ValueSlot& slot, std::string_view text) noexcept;
+/// Written in place: a Val returned by value is stored in pieces and read
+/// back whole, which stalls store forwarding on the per-cell path.
+LEADSCORE_EXPORT void bind_text(const ValueSlot& slot, std::string_view text, Val& out) noexcept;
 /// Binds the lead-field slots (those after the attribute slots) of `lead`.
 LEADSCORE_EXPORT void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept;
 
