@@ -22,6 +22,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/files.hpp"
+#include "support/numbered.hpp"
 #include "support/random_leads.hpp"
 #include "support/sanitizers.hpp"
 #include "support/tool_run.hpp"
@@ -384,7 +385,7 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
   const std::string header = "id,email,employees,title,created,opens\n";
   std::vector<std::string> good;
   for (int i = 0; i < 90; ++i) {
-    good.push_back("L" + std::to_string(i) + ",p" + std::to_string(i) + "@acme" +
+    good.push_back(test::numbered("L", i) + ",p" + std::to_string(i) + "@acme" +
                    std::to_string(i % 7) + ".io," + std::to_string(i * 37 % 900) + ",\"" +
                    (i % 3 ? "VP, Sales" : "Manager \"\"ops\"\"") + "\",2026-1" +
                    std::to_string(i % 2) + "-0" + std::to_string(1 + i % 9) + "," +

@@ -15,6 +15,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/numbered.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/random_leads.hpp"
 
@@ -67,7 +68,7 @@ Config random_time_config(std::mt19937& rng) {
     if (below(5) != 0) t.push_back(types[below(static_cast<std::uint32_t>(types.size()))]);
     if (below(3) == 0) t.push_back(types[below(static_cast<std::uint32_t>(types.size()))]);
     const double points = std::vector<double>{1, 2.5, 3, 7, -4, 0.3}[below(6)];
-    Rule r = Rule::behavior("b" + std::to_string(i), t, points);
+    Rule r = Rule::behavior(test::numbered("b", i), t, points);
     if (below(2)) r.within(std::vector<double>{0.5, 3, 7, 14, 30}[below(5)]);
     if (below(2)) r.per_day(static_cast<int>(1 + below(3)));
     if (below(2)) r.decay(std::vector<double>{0.25, 2, 10, 45}[below(4)]);
@@ -90,7 +91,7 @@ Config random_time_config(std::mt19937& rng) {
       events().within(2).distinct_days().gte(2),
   };
   for (std::size_t i = 0; i < 3; ++i) {
-    c.add(Rule::engagement("e" + std::to_string(i),
+    c.add(Rule::engagement(test::numbered("e", i),
                            aggs[below(static_cast<std::uint32_t>(aggs.size()))],
                            std::vector<double>{5, 10, -8}[below(3)]));
   }
