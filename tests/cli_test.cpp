@@ -449,6 +449,63 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
   }
 }
 
+// A raw NUL byte inside a record (binary data, a UTF-16 file, a torn write)
+// makes that record an error record naming its line and the NUL's position;
+// the records around it are scored, and the run exits 1 (docs/cli.md).
+TEST_F(Cli, NulByteInAJsonlLineIsAnErrorRecordAndTheOthersAreScored) {
+  TempDir dir;
+  const std::string bad = std::string(R"({"id":"x"})") + '\0' + R"({"junk)";
+  write_text(dir / "nul.jsonl", "{\"id\":\"a\"}\n" + bad + "\n{\"id\":\"c\"}\n");
+  write_text(dir / "good.jsonl", "{\"id\":\"a\"}\n{\"id\":\"c\"}\n");
+  const ToolRun run =
+      run_tool({"score", "--input", (dir / "nul.jsonl").string(), "--as-of", kAsOf});
+  EXPECT_EQ(run.status, 1) << run;
+  const ToolRun clean =
+      run_tool({"score", "--input", (dir / "good.jsonl").string(), "--as-of", kAsOf});
+  ASSERT_EQ(clean.status, 0) << clean;
+  const auto out = lines_of(run.out);
+  const auto expected = lines_of(clean.out);
+  ASSERT_EQ(out.size(), 3U) << run;
+  ASSERT_EQ(expected.size(), 2U) << clean;
+  EXPECT_EQ(out[0], expected[0]);
+  EXPECT_EQ(out[2], expected[1]);
+  const json error = json::parse(out[1]);
+  EXPECT_EQ(error["line"], 2) << out[1];
+  EXPECT_EQ(error["error"]["code"], "json_syntax") << out[1];
+  EXPECT_EQ(error["error"]["column"], 11) << out[1];  // the NUL follows {"id":"x"}
+  EXPECT_NE(run.err.find("3 records read, 2 scored, 1 failed"), std::string::npos) << run;
+}
+
+// The same in CSV: a NUL byte in a field is a csv_syntax error on its record
+// (field number as column), never data passed on to the rules.
+TEST_F(Cli, NulByteInACsvFieldIsAnErrorRecordAndTheOthersAreScored) {
+  TempDir dir;
+  const std::string header = "id,title\n";
+  write_text(dir / "nul.csv", header + "A,CEO\nB,C" + std::string(1, '\0') + "O\nC,VP\n");
+  write_text(dir / "good.csv", header + "A,CEO\nC,VP\n");
+  write_text(dir / "map.json", R"({"id": "id", "fields": {"job_title": "title"}})");
+  const auto score = [&](const char* input) {
+    return run_tool({"score", "--input", (dir / input).string(), "--map",
+                     (dir / "map.json").string(), "--as-of", kAsOf});
+  };
+  const ToolRun run = score("nul.csv");
+  EXPECT_EQ(run.status, 1) << run;
+  const ToolRun clean = score("good.csv");
+  ASSERT_EQ(clean.status, 0) << clean;
+  const auto out = lines_of(run.out);
+  const auto expected = lines_of(clean.out);
+  ASSERT_EQ(out.size(), 3U) << run;
+  ASSERT_EQ(expected.size(), 2U) << clean;
+  EXPECT_EQ(out[0], expected[0]);
+  EXPECT_EQ(out[2], expected[1]);
+  const json error = json::parse(out[1]);
+  EXPECT_EQ(error["line"], 3) << out[1];
+  EXPECT_EQ(error["id"], "B") << out[1];
+  EXPECT_EQ(error["error"]["code"], "csv_syntax") << out[1];
+  EXPECT_EQ(error["error"]["column"], 2) << out[1];  // the field number
+  EXPECT_NE(run.err.find("3 records read, 2 scored, 1 failed"), std::string::npos) << run;
+}
+
 // ---------------------------------------------------------------------------
 // Streaming: threads, splitting, stdin/stdout, memory
 // ---------------------------------------------------------------------------
