@@ -449,6 +449,23 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
   }
 }
 
+/// `run` scored three records, the second one broken (status 1), and `clean`
+/// the two others alone: the output is clean's two records with an error
+/// record between them, which is returned (null when the output is not so).
+json error_between_scored_records(const ToolRun& run, const ToolRun& clean) {
+  EXPECT_EQ(run.status, 1) << run;
+  EXPECT_EQ(clean.status, 0) << clean;
+  EXPECT_NE(run.err.find("3 records read, 2 scored, 1 failed"), std::string::npos) << run;
+  const auto out = lines_of(run.out);
+  const auto expected = lines_of(clean.out);
+  EXPECT_EQ(out.size(), 3U) << run;
+  EXPECT_EQ(expected.size(), 2U) << clean;
+  if (out.size() != 3 || expected.size() != 2) return json();
+  EXPECT_EQ(out[0], expected[0]);
+  EXPECT_EQ(out[2], expected[1]);
+  return json::parse(out[1]);
+}
+
 // A raw NUL byte inside a record (binary data, a UTF-16 file, a torn write)
 // makes that record an error record naming its line and the NUL's position;
 // the records around it are scored, and the run exits 1 (docs/cli.md).
@@ -459,21 +476,12 @@ TEST_F(Cli, NulByteInAJsonlLineIsAnErrorRecordAndTheOthersAreScored) {
   write_text(dir / "good.jsonl", "{\"id\":\"a\"}\n{\"id\":\"c\"}\n");
   const ToolRun run =
       run_tool({"score", "--input", (dir / "nul.jsonl").string(), "--as-of", kAsOf});
-  EXPECT_EQ(run.status, 1) << run;
   const ToolRun clean =
       run_tool({"score", "--input", (dir / "good.jsonl").string(), "--as-of", kAsOf});
-  ASSERT_EQ(clean.status, 0) << clean;
-  const auto out = lines_of(run.out);
-  const auto expected = lines_of(clean.out);
-  ASSERT_EQ(out.size(), 3U) << run;
-  ASSERT_EQ(expected.size(), 2U) << clean;
-  EXPECT_EQ(out[0], expected[0]);
-  EXPECT_EQ(out[2], expected[1]);
-  const json error = json::parse(out[1]);
-  EXPECT_EQ(error["line"], 2) << out[1];
-  EXPECT_EQ(error["error"]["code"], "json_syntax") << out[1];
-  EXPECT_EQ(error["error"]["column"], 11) << out[1];  // the NUL follows {"id":"x"}
-  EXPECT_NE(run.err.find("3 records read, 2 scored, 1 failed"), std::string::npos) << run;
+  const json error = error_between_scored_records(run, clean);
+  EXPECT_EQ(error["line"], 2) << error;
+  EXPECT_EQ(error["error"]["code"], "json_syntax") << error;
+  EXPECT_EQ(error["error"]["column"], 11) << error;  // the NUL follows {"id":"x"}
 }
 
 // The same in CSV: a NUL byte in a field is a csv_syntax error on its record
@@ -488,22 +496,11 @@ TEST_F(Cli, NulByteInACsvFieldIsAnErrorRecordAndTheOthersAreScored) {
     return run_tool({"score", "--input", (dir / input).string(), "--map",
                      (dir / "map.json").string(), "--as-of", kAsOf});
   };
-  const ToolRun run = score("nul.csv");
-  EXPECT_EQ(run.status, 1) << run;
-  const ToolRun clean = score("good.csv");
-  ASSERT_EQ(clean.status, 0) << clean;
-  const auto out = lines_of(run.out);
-  const auto expected = lines_of(clean.out);
-  ASSERT_EQ(out.size(), 3U) << run;
-  ASSERT_EQ(expected.size(), 2U) << clean;
-  EXPECT_EQ(out[0], expected[0]);
-  EXPECT_EQ(out[2], expected[1]);
-  const json error = json::parse(out[1]);
-  EXPECT_EQ(error["line"], 3) << out[1];
-  EXPECT_EQ(error["id"], "B") << out[1];
-  EXPECT_EQ(error["error"]["code"], "csv_syntax") << out[1];
-  EXPECT_EQ(error["error"]["column"], 2) << out[1];  // the field number
-  EXPECT_NE(run.err.find("3 records read, 2 scored, 1 failed"), std::string::npos) << run;
+  const json error = error_between_scored_records(score("nul.csv"), score("good.csv"));
+  EXPECT_EQ(error["line"], 3) << error;
+  EXPECT_EQ(error["id"], "B") << error;
+  EXPECT_EQ(error["error"]["code"], "csv_syntax") << error;
+  EXPECT_EQ(error["error"]["column"], 2) << error;  // the field number
 }
 
 // ---------------------------------------------------------------------------

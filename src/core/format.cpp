@@ -37,11 +37,8 @@ std::string format_number(double value, int max_decimals) {
 namespace leadscore::detail {
 
 std::string in_quotes(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  out += text;
-  out += '"';
+  std::string out(text.size() + 2, '"');
+  text.copy(out.data() + 1, text.size());
   return out;
 }
 
