@@ -30,6 +30,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "calibrate/rule_hits.hpp"
+#include "support/numbered.hpp"
 
 namespace leadscore {
 namespace {
@@ -1035,7 +1036,7 @@ EventLeads event_leads(std::size_t n, std::uint64_t seed) {
       e.type = types[static_cast<std::size_t>(rng.uniform() * 6) % 6];
       const double days_before = rng.uniform() * 130 - 5;  // some after as_of
       e.at = as_of - std::chrono::milliseconds(static_cast<std::int64_t>(days_before * 86400000));
-      if (rng.uniform() < 0.2) e.id = "e" + std::to_string(static_cast<int>(rng.uniform() * 8));
+      if (rng.uniform() < 0.2) e.id = test::numbered("e", static_cast<int>(rng.uniform() * 8));
       e.automated = rng.uniform() < 0.05;
       e.properties.emplace_back(
           "campaign", std::string(campaigns[static_cast<std::size_t>(rng.uniform() * 3) % 3]));

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/files.hpp"
+#include "support/numbered.hpp"
 #include "support/sanitizers.hpp"
 #include "support/tool_run.hpp"
 #include <fcntl.h>
@@ -177,8 +178,7 @@ TEST_F(CliIo, ReadErrorNamesTheFileAndKeepsWhatWasScoredBefore) {
     std::string text;
     if (csv) {
       text = "id,company.employees\n";
-      for (int i = 0; i < 300; ++i)
-        text += "L" + std::to_string(i) + "," + std::to_string(i) + "\n";
+      for (int i = 0; i < 300; ++i) text += test::numbered("L", i) + "," + std::to_string(i) + "\n";
     } else {
       text = leads_jsonl(0, 300);
     }

@@ -23,6 +23,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/files.hpp"
+#include "support/numbered.hpp"
 #include "support/random_leads.hpp"
 #include "support/sanitizers.hpp"
 #include "support/tool_run.hpp"
@@ -385,7 +386,7 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
   const std::string header = "id,email,employees,title,created,opens\n";
   std::vector<std::string> good;
   for (int i = 0; i < 90; ++i) {
-    good.push_back("L" + std::to_string(i) + ",p" + std::to_string(i) + "@acme" +
+    good.push_back(test::numbered("L", i) + ",p" + std::to_string(i) + "@acme" +
                    std::to_string(i % 7) + ".io," + std::to_string(i * 37 % 900) + ",\"" +
                    (i % 3 ? "VP, Sales" : "Manager \"\"ops\"\"") + "\",2026-1" +
                    std::to_string(i % 2) + "-0" + std::to_string(1 + i % 9) + "," +
@@ -447,6 +448,60 @@ TEST_F(Cli, BrokenCsvRecordsAreReportedAndTheOthersScored) {
       }
     }
   }
+}
+
+/// `run` scored three records, the second one broken (status 1), and `clean`
+/// the two others alone: the output is clean's two records with an error
+/// record between them, which is returned (null when the output is not so).
+json error_between_scored_records(const ToolRun& run, const ToolRun& clean) {
+  EXPECT_EQ(run.status, 1) << run;
+  EXPECT_EQ(clean.status, 0) << clean;
+  EXPECT_NE(run.err.find("3 records read, 2 scored, 1 failed"), std::string::npos) << run;
+  const auto out = lines_of(run.out);
+  const auto expected = lines_of(clean.out);
+  EXPECT_EQ(out.size(), 3U) << run;
+  EXPECT_EQ(expected.size(), 2U) << clean;
+  if (out.size() != 3 || expected.size() != 2) return json();
+  EXPECT_EQ(out[0], expected[0]);
+  EXPECT_EQ(out[2], expected[1]);
+  return json::parse(out[1]);
+}
+
+// A raw NUL byte inside a record (binary data, a UTF-16 file, a torn write)
+// makes that record an error record naming its line and the NUL's position;
+// the records around it are scored, and the run exits 1 (docs/cli.md).
+TEST_F(Cli, NulByteInAJsonlLineIsAnErrorRecordAndTheOthersAreScored) {
+  TempDir dir;
+  const std::string bad = std::string(R"({"id":"x"})") + '\0' + R"({"junk)";
+  write_text(dir / "nul.jsonl", "{\"id\":\"a\"}\n" + bad + "\n{\"id\":\"c\"}\n");
+  write_text(dir / "good.jsonl", "{\"id\":\"a\"}\n{\"id\":\"c\"}\n");
+  const ToolRun run =
+      run_tool({"score", "--input", (dir / "nul.jsonl").string(), "--as-of", kAsOf});
+  const ToolRun clean =
+      run_tool({"score", "--input", (dir / "good.jsonl").string(), "--as-of", kAsOf});
+  const json error = error_between_scored_records(run, clean);
+  EXPECT_EQ(error["line"], 2) << error;
+  EXPECT_EQ(error["error"]["code"], "json_syntax") << error;
+  EXPECT_EQ(error["error"]["column"], 11) << error;  // the NUL follows {"id":"x"}
+}
+
+// The same in CSV: a NUL byte in a field is a csv_syntax error on its record
+// (field number as column), never data passed on to the rules.
+TEST_F(Cli, NulByteInACsvFieldIsAnErrorRecordAndTheOthersAreScored) {
+  TempDir dir;
+  const std::string header = "id,title\n";
+  write_text(dir / "nul.csv", header + "A,CEO\nB,C" + std::string(1, '\0') + "O\nC,VP\n");
+  write_text(dir / "good.csv", header + "A,CEO\nC,VP\n");
+  write_text(dir / "map.json", R"({"id": "id", "fields": {"job_title": "title"}})");
+  const auto score = [&](const char* input) {
+    return run_tool({"score", "--input", (dir / input).string(), "--map",
+                     (dir / "map.json").string(), "--as-of", kAsOf});
+  };
+  const json error = error_between_scored_records(score("nul.csv"), score("good.csv"));
+  EXPECT_EQ(error["line"], 3) << error;
+  EXPECT_EQ(error["id"], "B") << error;
+  EXPECT_EQ(error["error"]["code"], "csv_syntax") << error;
+  EXPECT_EQ(error["error"]["column"], 2) << error;  // the field number
 }
 
 // ---------------------------------------------------------------------------

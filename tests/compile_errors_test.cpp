@@ -19,6 +19,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/numbered.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/vocabulary.hpp"
 
@@ -672,7 +673,7 @@ INSTANTIATE_TEST_SUITE_P(
               // exceed the 2048-word evaluation buffer.
               Config c;
               for (int i = 0; i < 36; ++i) {
-                c.add(Rule::engagement("e" + std::to_string(i),
+                c.add(Rule::engagement(test::numbered("e", i),
                                        events().within(3660).distinct_days().gte(1), 1));
               }
               return c;

@@ -16,6 +16,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/numbered.hpp"
 
 namespace leadscore {
 namespace {
@@ -129,7 +130,7 @@ TEST(Hardening, ApplyChecksStringsPropertiesAndInstants) {
   EXPECT_EQ(thrown_code([&] { state.apply(long_type); }), "limit_exceeded");
   Event many = event_at(as_of());
   for (std::size_t i = 0; i <= Limits{}.max_properties; ++i) {
-    many.properties.emplace_back("p" + std::to_string(i), 1.0);
+    many.properties.emplace_back(test::numbered("p", i), 1.0);
   }
   EXPECT_EQ(thrown_code([&] { state.apply(many); }), "limit_exceeded");
   EXPECT_EQ(thrown_code([&] { state.apply(event_at(kFirstInstant - 1ms)); }), "invalid_value");

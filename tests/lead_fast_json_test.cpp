@@ -40,6 +40,7 @@ TEST(LeadFastJson, NotBuilt) {
 
 #include "lead_fast_json.hpp"
 #include "support/files.hpp"
+#include "support/numbered.hpp"
 #include "support/random_config.hpp"
 #include "support/random_leads.hpp"
 #include <sys/wait.h>
@@ -73,15 +74,22 @@ void put(std::string& out, double d) {
   out += std::to_string(std::bit_cast<std::uint64_t>(d));
   out += ';';
 }
+/// `tag`, then `n`, then ':' (a length or count in the fingerprint).
+void put_count(std::string& out, char tag, std::size_t n) {
+  out += tag;
+  out += std::to_string(n);
+  out += ':';
+}
+
 void put(std::string& out, std::string_view s) {
-  out += "s" + std::to_string(s.size()) + ":";
+  put_count(out, 's', s.size());
   out += s;
   out += ';';
 }
 void put(std::string& out, const std::string& s) { put(out, std::string_view(s)); }
 void put(std::string& out, bool b) { out += b ? "T;" : "F;"; }
 void put(std::string& out, const std::vector<std::string>& list) {
-  out += "[" + std::to_string(list.size()) + ":";
+  put_count(out, '[', list.size());
   for (const std::string& s : list) put(out, s);
   out += "]";
 }
@@ -96,11 +104,11 @@ void put(std::string& out, const std::optional<T>& o) {
   put(out, *o);
 }
 void put(std::string& out, const Value& v) {
-  out += "v" + std::to_string(v.index());
+  out += test::numbered("v", v.index());
   std::visit([&](const auto& x) { put(out, x); }, v);
 }
 void put(std::string& out, const PropertyValue& v) {
-  out += "p" + std::to_string(v.index());
+  out += test::numbered("p", v.index());
   std::visit([&](const auto& x) { put(out, x); }, v);
 }
 
@@ -118,7 +126,8 @@ std::string fingerprint(const Lead& l) {
   }
   put(out, l.company.employees);
   put(out, l.company.annual_revenue);
-  out += "o" + std::to_string(static_cast<int>(l.origin)) + ";";
+  out += test::numbered("o", static_cast<int>(l.origin));
+  out += ';';
   out += l.created_at ? std::to_string(l.created_at->time_since_epoch().count()) : "-";
   out += ';';
   put(out, l.consent.do_not_email);
@@ -127,18 +136,18 @@ std::string fingerprint(const Lead& l) {
        {&l.discovery.budget, &l.discovery.authority, &l.discovery.need, &l.discovery.timeline}) {
     put(out, *v);
   }
-  out += "A" + std::to_string(l.attributes.size()) + ":";
+  put_count(out, 'A', l.attributes.size());
   for (const auto& [key, value] : l.attributes) {
     put(out, key);
     put(out, value);
   }
-  out += "E" + std::to_string(l.events.size()) + ":";
+  put_count(out, 'E', l.events.size());
   for (const Event& e : l.events) {
     put(out, e.type);
     out += std::to_string(e.at.time_since_epoch().count()) + ";";
     put(out, e.id);
     put(out, e.automated);
-    out += "P" + std::to_string(e.properties.size()) + ":";
+    put_count(out, 'P', e.properties.size());
     for (const auto& [key, value] : e.properties) {
       put(out, key);
       put(out, value);
@@ -569,7 +578,7 @@ TEST_F(LeadFastJson, MutatedLeadsAgreeWithParseLead) {
           if (start == std::string::npos) break;
           const std::size_t end = text.find_first_of(",}", start + 1);
           if (end == std::string::npos) break;
-          text.insert(end, "," + text.substr(start + 1, end - start - 1));
+          text.insert(end, std::string(",").append(text, start + 1, end - start - 1));
           break;
         }
         default: {  // swap two bytes
@@ -708,7 +717,9 @@ TEST_F(LeadFastJson, ALeadObjectCanBeReused) {
     sprinkle(j, rng);
     std::string text;
     write_shuffled(j, rng, false, text);
-    if (rng() % 10 == 0) text.insert(text.size() / 2, ",");  // declined midway or early
+    if (rng() % 10 == 0)
+      text.insert(text.begin() + static_cast<std::ptrdiff_t>(text.size() / 2),
+                  ',');  // declined midway or early
     const Result<Lead> slow = parse_lead(text);
     if (!cli::fast_parse_lead(text, {}, reused)) {
       if (slow.ok()) reused = *slow;  // as LeadReader::read_into does

@@ -15,6 +15,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/numbered.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/random_leads.hpp"
 
@@ -67,7 +68,7 @@ Config random_time_config(std::mt19937& rng) {
     if (below(5) != 0) t.push_back(types[below(static_cast<std::uint32_t>(types.size()))]);
     if (below(3) == 0) t.push_back(types[below(static_cast<std::uint32_t>(types.size()))]);
     const double points = std::vector<double>{1, 2.5, 3, 7, -4, 0.3}[below(6)];
-    Rule r = Rule::behavior("b" + std::to_string(i), t, points);
+    Rule r = Rule::behavior(test::numbered("b", i), t, points);
     if (below(2)) r.within(std::vector<double>{0.5, 3, 7, 14, 30}[below(5)]);
     if (below(2)) r.per_day(static_cast<int>(1 + below(3)));
     if (below(2)) r.decay(std::vector<double>{0.25, 2, 10, 45}[below(4)]);
@@ -90,7 +91,7 @@ Config random_time_config(std::mt19937& rng) {
       events().within(2).distinct_days().gte(2),
   };
   for (std::size_t i = 0; i < 3; ++i) {
-    c.add(Rule::engagement("e" + std::to_string(i),
+    c.add(Rule::engagement(test::numbered("e", i),
                            aggs[below(static_cast<std::uint32_t>(aggs.size()))],
                            std::vector<double>{5, 10, -8}[below(3)]));
   }
@@ -175,6 +176,101 @@ TEST(LeadStateEquivalence, LateEventsReplayTheirRules) {
   EXPECT_EQ(state.apply(test::ev("email_open", days_ago(1) + 1s)), ApplyResult::applied);
   EXPECT_TRUE(same(state.score(as_of()), q.qualify(state.lead(), as_of())));
   EXPECT_EQ(state.lead().events.size(), 3U);
+}
+
+/// The implied_by pairing of a lead, computed the plain way: per rule, the
+/// events it counts (no window, no cap): those of its type that no other
+/// event of an implied_by type pairs with (same first `campaign` value, or
+/// the same UTC day).
+std::vector<std::size_t> counted_by_scan(const Lead& lead) {
+  const auto campaign = [](const Event& e) { return e.property("campaign"); };
+  const auto pairs = [&](const Event& a, const Event& b, bool by_day) {
+    if (by_day) return day_number(a.at) == day_number(b.at);
+    const PropertyValue* x = campaign(a);
+    const PropertyValue* y = campaign(b);
+    return x != nullptr && y != nullptr && *x == *y;
+  };
+  struct R {
+    std::string type;
+    std::vector<std::string> by;
+    bool by_day;
+  };
+  const std::vector<R> rules = {{"email_open", {"email_click", "form_submit"}, false},
+                                {"page_view", {"email_click"}, true},
+                                {"email_click", {"form_submit"}, false}};
+  std::vector<std::size_t> counted;
+  for (const R& r : rules) {
+    std::size_t n = 0;
+    for (const Event& e : lead.events) {
+      if (e.type != r.type) continue;
+      bool implied = false;
+      for (const Event& f : lead.events) {
+        implied =
+            implied || (&f != &e && std::find(r.by.begin(), r.by.end(), f.type) != r.by.end() &&
+                        pairs(f, e, r.by_day));
+      }
+      n += implied ? 0 : 1;
+    }
+    counted.push_back(n);
+  }
+  return counted;
+}
+
+std::vector<std::size_t> counted_of(const Explanation& ex) {
+  const std::vector<std::string> ids = {"opens", "views", "clicks"};
+  std::vector<std::size_t> counted(ids.size(), 0);
+  for (const auto& c : ex.contributions) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (c.rule_id == ids[i]) counted[i] = c.counted_events;
+    }
+  }
+  return counted;
+}
+
+// Leads with many impliers pair through sorted tables rather than a scan
+// (issue 12, round two): same events implied as the plain scan, for
+// qualify() and LeadState, with text and number values (-0 and +0 equal,
+// NaN equal to nothing), missing and repeated properties, and a type that
+// is implied by one rule and implies for another (email_click).
+TEST(LeadStateEquivalence, ImpliedByPairingWithManyImpliersEqualsTheScan) {
+  Config c;
+  c.add(Rule::behavior("opens", {"email_open"}, 1)
+            .implied({"email_click", "form_submit"}, "campaign"));
+  c.add(Rule::behavior("views", {"page_view"}, 1).implied({"email_click"}, ""));
+  c.add(Rule::behavior("clicks", {"email_click"}, 1).implied({"form_submit"}, "campaign"));
+  const Qualifier q = Qualifier::build(c).value();
+  std::mt19937 rng(1212);
+  const std::vector<std::string> types = {"email_open", "email_click", "form_submit", "page_view"};
+  const std::vector<PropertyValue> values = {
+      std::string("a"), std::string("b"), std::string("c"), std::string(""), 0.0, -0.0, 1.0,
+      std::nan("")};
+  std::size_t implied_seen = 0;
+  for (int k = 0; k < 150; ++k) {
+    Lead lead;
+    lead.id = test::numbered("L", k);
+    const std::size_t n = 10 + rng() % 140;
+    for (std::size_t i = 0; i < n; ++i) {
+      Event e = test::ev(types[rng() % types.size()],
+                         plus_days(as_of(), -static_cast<double>(rng() % 3000) / 100.0 - 0.01));
+      // none, one or two properties (of two `campaign`, the first counts)
+      for (auto p = static_cast<std::uint32_t>(rng() % 3); p > 0; --p) {
+        const bool campaign = p == 1 || rng() % 2 == 0;
+        const PropertyValue& value = values[rng() % values.size()];
+        e.properties.emplace_back(campaign ? "campaign" : "x", value);
+      }
+      lead.events.push_back(std::move(e));
+    }
+    const std::vector<std::size_t> expected = counted_by_scan(lead);
+    ASSERT_EQ(counted_of(q.explain(lead, as_of())), expected) << lead.id;
+    Lead profile = lead;
+    profile.events.clear();
+    LeadState state(q, profile);
+    for (const Event& e : lead.events) state.apply(e);
+    ASSERT_EQ(counted_of(state.explain(as_of())), expected) << lead.id;
+    for (const Event& e : lead.events) implied_seen += e.type == "email_open" ? 1U : 0U;
+    implied_seen -= expected[0];
+  }
+  EXPECT_GT(implied_seen, 100U);  // the pairing was exercised
 }
 
 // ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@
 
 #include "support/alloc_counter.hpp"
 #include "support/lead_builder.hpp"
+#include "support/numbered.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/reference_evaluator.hpp"
 
@@ -304,7 +305,7 @@ TEST(LimitsTest, HardCapsOfTheEvaluator) {
 
   Config behavior;
   for (std::size_t i = 0; i <= kHardMaxBehaviorRules; ++i) {
-    behavior.add(Rule::behavior("b" + std::to_string(i), {"x"}, 1));
+    behavior.add(Rule::behavior(test::numbered("b", i), {"x"}, 1));
   }
   auto errors = test::build_errors(behavior, generous);
   ASSERT_EQ(test::with_code(errors, "limit_exceeded").size(), 1u);
@@ -322,7 +323,7 @@ TEST(LimitsTest, HardCapsOfTheEvaluator) {
 
   Config types;
   std::vector<std::string> names;
-  for (std::size_t i = 0; i <= kHardMaxEventTypes; ++i) names.push_back("t" + std::to_string(i));
+  for (std::size_t i = 0; i <= kHardMaxEventTypes; ++i) names.push_back(test::numbered("t", i));
   types.add(Rule::behavior("b", names, 1));
   errors = test::build_errors(types, generous);
   ASSERT_FALSE(test::with_code(errors, "limit_exceeded").empty());
@@ -395,7 +396,7 @@ TEST(LimitsTest, SumsBeyondInt64MillionthsSaturate) {
 
   Config fit;
   for (int i = 0; i < 10'000; ++i) {
-    fit.add(Rule::fit("f" + std::to_string(i), cond::field("id").exists(), 1e9));
+    fit.add(Rule::fit(test::numbered("f", i), cond::field("id").exists(), 1e9));
   }
   const Qualification f = test::build_ok(fit).qualify(Lead{}, as_of());
   EXPECT_TRUE(std::isfinite(f.fit));

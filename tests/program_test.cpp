@@ -17,6 +17,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/numbered.hpp"
 #include "support/qualifier_helpers.hpp"
 #include "support/vocabulary.hpp"
 
@@ -42,7 +43,7 @@ Qualifier powers_of_two(const std::vector<Condition>& conditions, bool case_sens
   config.options.case_sensitive = case_sensitive;
   double points = 1;
   for (std::size_t i = 0; i < conditions.size(); ++i) {
-    config.add(Rule::fit("r" + std::to_string(i), conditions[i], points));
+    config.add(Rule::fit(test::numbered("r", i), conditions[i], points));
     points *= 2;
   }
   config.scores.fit.max = std::nullopt;
@@ -118,12 +119,12 @@ TEST(CompiledForm, ConditionsBeyondTheBoundSlotsStillHold) {
   Config config;
   for (int i = 0; i < 300; ++i) {
     const std::string name = "attributes.a" + std::to_string(1000 + i);
-    config.add(Rule::fit("r" + std::to_string(i), field(name).eq("on"), 1));
+    config.add(Rule::fit(test::numbered("r", i), field(name).eq("on"), 1));
   }
   config.scores.fit.max = std::nullopt;
   const Qualifier q = build_ok(std::move(config));
   LeadBuilder lead("many");
-  for (int i = 0; i < 300; i += 3) lead.attr("a" + std::to_string(1000 + i), "ON");
+  for (int i = 0; i < 300; i += 3) lead.attr(test::numbered("a", 1000 + i), "ON");
   EXPECT_EQ(fit_of(q, lead.build()), 100);
 }
 

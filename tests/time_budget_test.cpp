@@ -21,6 +21,7 @@
 #include "leadscore/qualifier.hpp"
 
 #include "support/lead_builder.hpp"
+#include "support/numbered.hpp"
 #include <time.h>
 
 namespace leadscore {
@@ -95,6 +96,54 @@ TEST(TimeBudget, LeadStateImplierEventsIsLinear) {
         e.properties.emplace_back("campaign", std::string("c") + std::to_string(i));
         state.apply(std::move(e));
       }
+      EXPECT_GT(state.score(as_of()).engagement, 0);
+    };
+  });
+}
+
+/// n email opens and n clicks of distinct campaigns (none pairs), and n
+/// page views on a day without clicks: every implied rule's event is
+/// checked against every click when pairing scans.
+Lead opens_and_clicks(std::size_t n) {
+  Lead lead;
+  lead.id = "implied";
+  for (std::size_t i = 0; i < n; ++i) {
+    for (const char* type : {"email_open", "email_click", "page_view"}) {
+      Event e;
+      e.type = type;
+      const bool view = e.type == "page_view";
+      e.at = as_of() - std::chrono::hours(view ? 1 : 48) - std::chrono::seconds(i);
+      if (!view) e.properties.emplace_back("campaign", test::numbered(type, i));
+      lead.events.push_back(std::move(e));
+    }
+  }
+  return lead;
+}
+
+Qualifier implied_by_qualifier() {
+  Config c;
+  c.add(Rule::behavior("opens", {"email_open"}, 1).implied({"email_click"}, "campaign"));
+  c.add(Rule::behavior("views", {"page_view"}, 1).implied({"email_click"}, ""));
+  c.add(Rule::behavior("clicks", {"email_click"}, 2));
+  return Qualifier::build(c).value();
+}
+
+// implied_by pairing (issue 12, round two): each event of an implied rule was
+// paired by a scan of every implier, implied events x impliers.
+TEST(TimeBudget, ImpliedByPairingIsLinear) {
+  const Qualifier q = implied_by_qualifier();
+  expect_linear("qualify, implied_by pairing", 1000, [&q](std::size_t n) {
+    return [&q, lead = opens_and_clicks(n)] { EXPECT_GT(q.qualify(lead, as_of()).engagement, 0); };
+  });
+}
+
+// The same through LeadState: its rebuild pairs every event the same way.
+TEST(TimeBudget, LeadStateImpliedByPairingIsLinear) {
+  const Qualifier q = implied_by_qualifier();
+  expect_linear("LeadState, implied_by pairing", 1000, [&q](std::size_t n) {
+    return [&q, lead = opens_and_clicks(n)] {
+      LeadState state(q, Lead{});
+      for (const Event& e : lead.events) state.apply(e);
       EXPECT_GT(state.score(as_of()).engagement, 0);
     };
   });

@@ -561,7 +561,9 @@ void append_csv_field(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string signed_points(double points) { return (points > 0 ? "+" : "") + format_number(points); }
+std::string signed_points(double points) {
+  return std::string(points > 0 ? "+" : "") + format_number(points);
+}
 
 std::string format_duration(double seconds) {
   char buf[64];

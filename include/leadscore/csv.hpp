@@ -66,7 +66,7 @@ struct CsvRecord {
   /// The fields, unquoted. When `errors` is not empty they may be partial or
   /// empty (see CsvReader::next()).
   std::vector<std::string> fields;
-  /// Problems found in this record: codes "csv_syntax" (stray quote),
+  /// Problems found in this record: codes "csv_syntax" (stray quote, NUL byte),
   /// "csv_unbalanced_quote", "csv_field_count", "invalid_utf8",
   /// "limit_exceeded". Each carries `line` and, when it concerns one field,
   /// `column` = the 1-based field number.

@@ -60,7 +60,10 @@ std::string text(double x, double y, std::string_view cls, std::string_view body
                  std::string_view anchor = "start", std::string_view extra = "") {
   std::string s = "<text class=\"" + std::string(cls) + "\" x=\"" + n1(x) + "\" y=\"" + n1(y) +
                   "\" text-anchor=\"" + std::string(anchor) + "\"";
-  if (!extra.empty()) s += " " + std::string(extra);
+  if (!extra.empty()) {
+    s += ' ';
+    s += extra;
+  }
   return s + ">" + escape_html(body) + "</text>";
 }
 

@@ -15,12 +15,12 @@ std::string describe_condition(const Condition& c) {
   switch (c.kind) {
     case Condition::Kind::compare: {
       std::string s = c.field + " " + std::string(to_string(c.op));
-      if (const auto* d = std::get_if<double>(&c.value)) s += " " + fmt(*d);
+      if (const auto* d = std::get_if<double>(&c.value)) s.append(" ").append(fmt(*d));
       if (const auto* b = std::get_if<bool>(&c.value)) s += *b ? " true" : " false";
       if (const auto* t = std::get_if<std::string>(&c.value)) s += " \"" + *t + "\"";
       if (const auto* l = std::get_if<std::vector<double>>(&c.value)) {
         s += " [";
-        for (std::size_t i = 0; i < l->size(); ++i) s += (i ? ", " : "") + fmt((*l)[i]);
+        for (std::size_t i = 0; i < l->size(); ++i) s.append(i ? ", " : "").append(fmt((*l)[i]));
         s += "]";
       }
       return s;
@@ -29,7 +29,7 @@ std::string describe_condition(const Condition& c) {
       std::string s = std::string(to_string(c.measure)) + "(";
       for (std::size_t i = 0; i < c.event_types.size(); ++i) s += (i ? "," : "") + c.event_types[i];
       s += ") " + std::string(to_string(c.op));
-      if (const auto* d = std::get_if<double>(&c.value)) s += " " + fmt(*d);
+      if (const auto* d = std::get_if<double>(&c.value)) s.append(" ").append(fmt(*d));
       return s;
     }
     case Condition::Kind::all:

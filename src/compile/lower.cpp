@@ -32,7 +32,13 @@ std::string child_pointer(const std::string& p, const Condition& c, std::size_t 
 /// itself for a single type, else "/event/<i>".
 std::string type_pointer(const std::string& p, std::string_view key, std::size_t count,
                          std::size_t i) {
-  return p + std::string(key) + (count == 1 ? "" : "/" + std::to_string(i));
+  std::string out = p;
+  out += key;
+  if (count != 1) {
+    out += '/';
+    out += std::to_string(i);
+  }
+  return out;
 }
 
 }  // namespace

@@ -3,8 +3,9 @@
 #include "core/format.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -17,10 +18,12 @@ std::string format_number(double value, int max_decimals) {
     return std::to_string(static_cast<long long>(value));
   }
   const int decimals = std::clamp(max_decimals, 0, 17);
-  const int size = std::snprintf(nullptr, 0, "%.*f", decimals, value);
-  std::string out(static_cast<std::size_t>(size) + 1, '\0');
-  std::snprintf(out.data(), out.size(), "%.*f", decimals, value);
-  out.resize(static_cast<std::size_t>(size));
+  // Fixed notation as printf's "%.*f" writes it: at most a sign, 309 integer
+  // digits, the point and 17 decimals.
+  std::array<char, 330> buffer{};
+  const auto written = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                     std::chars_format::fixed, decimals);
+  std::string out(buffer.data(), written.ptr);
   if (out.find('.') != std::string::npos) {
     while (out.back() == '0') out.pop_back();
     if (out.back() == '.') out.pop_back();
@@ -32,6 +35,12 @@ std::string format_number(double value, int max_decimals) {
 }  // namespace leadscore
 
 namespace leadscore::detail {
+
+std::string in_quotes(std::string_view text) {
+  std::string out(text.size() + 2, '"');
+  text.copy(out.data() + 1, text.size());
+  return out;
+}
 
 std::string shorten(std::string_view text, std::size_t max_bytes, std::size_t cut) {
   if (text.size() <= max_bytes) return std::string(text);

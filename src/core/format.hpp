@@ -15,6 +15,9 @@ namespace leadscore::detail {
 /// (fewer, so as not to split a UTF-8 sequence) followed by "...".
 std::string shorten(std::string_view text, std::size_t max_bytes, std::size_t cut);
 
+/// `text` between double quotes, as written (no escaping): in_quotes("a") == "\"a\"".
+std::string in_quotes(std::string_view text);
+
 /// `names` separated by `separator`, the last two by `last_separator`:
 /// join({"a", "b", "c"}, ", ", " or ") == "a, b or c".
 std::string join(std::span<const std::string_view> names, std::string_view separator = ", ",

@@ -437,6 +437,15 @@ struct CsvReader::Impl {
                                          " is not valid UTF-8 (bad byte at offset " +
                                          std::to_string(bad) + ")"));
       }
+      const std::size_t nul = r.fields[i].find('\0');
+      if (nul != std::string::npos) {  // binary data, UTF-16 text, a torn write: not text
+        std::string message = "field ";
+        message += std::to_string(i + 1);
+        message += " contains a NUL byte (0x00) at offset ";
+        message += std::to_string(nul);
+        message += ", which is not allowed in CSV text";
+        r.errors.push_back(csv_error("csv_syntax", r.line, i + 1, std::move(message)));
+      }
     }
   }
 

@@ -18,6 +18,12 @@ std::vector<std::uint32_t>& big_buffer(int which) {
   return buffers[which];
 }
 
+/// Per-thread tables for the pairing of leads with many impliers.
+ImplierTables& implier_tables() {
+  thread_local ImplierTables tables;
+  return tables;
+}
+
 std::uint64_t hash_id(std::string_view id) noexcept {
   std::uint64_t h = 14695981039346656037ULL;
   for (const char c : id) {
@@ -47,7 +53,10 @@ bool is_implier_type(const Model& model, std::uint32_t type) noexcept {
   return type < model.implier_type.size() && model.implier_type[type];
 }
 
-bool Impliers::imply(const Model& m, const CompiledRule& cr, const Event& e) const noexcept {
+bool Impliers::imply(const Model& m, const CompiledRule& cr, const Event& e) const {
+  if (tables != nullptr && index.size() > kScannedImpliers) {
+    return tables->imply(m, cr, e, events, index);
+  }
   for (const std::uint32_t j : index) {
     const Event& f = events[j];
     if (&f == &e) continue;
@@ -305,7 +314,12 @@ EventSummary EventAccumulator::run(const Lead& lead, Instant as_of) {
     order.index = sorted.data();
     order.count = sorted.size();
   }
-  const Impliers impliers{lead.events, list_impliers(lead, order)};
+  ImplierTables* tables = nullptr;
+  if (m_.has_implications) {
+    tables = &implier_tables();
+    tables->clear();
+  }
+  const Impliers impliers{lead.events, list_impliers(lead, order), tables};
   for (std::size_t pos = 0; pos < order.size(); ++pos) {
     const Event& e = lead.events[order[pos]];
     if (e.at > as_of) {

@@ -25,6 +25,7 @@
 #include "leadscore/limits.hpp"
 #include "leadscore/time.hpp"
 
+#include "eval/implier_tables.hpp"
 #include "model/model.hpp"
 
 namespace leadscore::detail {
@@ -131,12 +132,16 @@ bool is_implier_type(const Model& model, std::uint32_t type) noexcept;
 
 /// The events a lead's implied rules pair with: indices into `events` of
 /// events of implied_by types, each taking part in scoring.
+/// With more than kScannedImpliers of them and `tables` set, the pairing
+/// goes through sorted tables (O(log n) per event) rather than a scan.
 struct Impliers {
   std::span<const Event> events;
   std::span<const std::uint32_t> index;
+  ImplierTables* tables = nullptr;  ///< cleared whenever `events` or `index` changes
   /// Whether one of them (other than `e` itself) implies `e` for rule `cr`.
-  [[nodiscard]] bool imply(const Model& m, const CompiledRule& cr, const Event& e) const noexcept;
+  [[nodiscard]] bool imply(const Model& m, const CompiledRule& cr, const Event& e) const;
 };
+inline constexpr std::size_t kScannedImpliers = 16;
 
 // ---- counting (shared by both feeders) ------------------------------------
 

@@ -221,7 +221,7 @@ std::string Explanation::to_text() const {
   if (contributions.empty()) out += "  (none)\n";
   for (const auto& c : contributions) {
     char head[96];
-    const std::string points = (c.points > 0 ? "+" : "") + num(c.points);
+    const std::string points = std::string(c.points > 0 ? "+" : "") + num(c.points);
     std::snprintf(head, sizeof head, "  %8s  %-10s ", points.c_str(),
                   std::string(to_string(c.kind)).c_str());
     out += head + c.rule_id + ": " + c.evidence + "\n";

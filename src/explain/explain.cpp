@@ -7,6 +7,8 @@
 
 #include "leadscore/text.hpp"
 
+#include "core/format.hpp"
+
 namespace leadscore::detail {
 namespace {
 
@@ -63,7 +65,7 @@ std::string render_value(const Val& v) {
     case Val::T::missing:
       return "missing";
     case Val::T::text:
-      return "\"" + std::string(v.s) + "\"";
+      return in_quotes(v.s);
     case Val::T::number:
       return format_number(v.n);
     case Val::T::boolean:

@@ -13,7 +13,7 @@
 
 namespace leadscore::detail {
 
-std::string quoted_excerpt(std::string_view text) { return "\"" + shorten(text, 40, 40) + "\""; }
+std::string quoted_excerpt(std::string_view text) { return in_quotes(shorten(text, 40, 40)); }
 
 // ---- pointers ------------------------------------------------------------------
 
@@ -186,7 +186,7 @@ std::string JsonReader::unknown_key_message(std::string_view key, std::string_vi
                                             std::span<const std::string_view> allowed,
                                             std::string_view /*pointer*/,
                                             bool /*suggested*/) const {
-  return valid_keys_message("\"" + std::string(key) + "\"", where, allowed);
+  return valid_keys_message(in_quotes(key), where, allowed);
 }
 
 std::string JsonReader::string_too_long_message(std::size_t size) const {

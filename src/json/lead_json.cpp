@@ -23,6 +23,7 @@
 #include "leadscore/text.hpp"
 #include "leadscore/time.hpp"
 
+#include "core/format.hpp"
 #include "core/names.hpp"
 #include "json/json_reader.hpp"
 #include "json/json_util.hpp"
@@ -88,7 +89,7 @@ class LeadReader final : public detail::JsonReader {
         read_field(j, "", entry.fields().front(), lead);
       } else if (const json* section = member(j, entry.key);
                  section && expect_object(*section, pointer)) {
-        check_keys(*section, pointer, kSectionKeys[i], "\"" + std::string(entry.key) + "\"");
+        check_keys(*section, pointer, kSectionKeys[i], detail::in_quotes(entry.key));
         for (const LeadField& field : entry.fields()) read_field(*section, pointer, field, lead);
       }
     }

@@ -175,6 +175,7 @@ struct StateData : LifecycleFields {
   // events in any order costs O(n log n) in all (docs/lifecycle.md).
   mutable StreamAccumulator acc;
   mutable std::vector<std::uint32_t> impliers;  ///< ledger indices of events of implied_by types
+  mutable ImplierTables implier_tables;         ///< the pairing of many impliers (of `impliers`)
   mutable bool stale = false;                   ///< acc and impliers lag behind the ledger
   std::int64_t newest = 0;                      ///< newest instant in the ledger (when not empty)
   SeenIds ids;  ///< event ids in the ledger (the copy that counts_before() the others counts)
@@ -189,7 +190,9 @@ struct StateData : LifecycleFields {
 
   // ---- event ledger --------------------------------------------------------
 
-  [[nodiscard]] Impliers implier_events() const noexcept { return Impliers{lead.events, impliers}; }
+  [[nodiscard]] Impliers implier_events() const noexcept {
+    return Impliers{lead.events, impliers, &implier_tables};
+  }
 
   /// Feeds one ledger event to the accumulators.
   void feed(std::size_t i) const {
@@ -203,6 +206,7 @@ struct StateData : LifecycleFields {
     stale = false;
     acc.clear();
     impliers.clear();
+    implier_tables.clear();
     for (std::size_t i = 0; i < lead.events.size(); ++i) {
       if (is_implier_type(*model, event_type_id(*model, lead.events[i].type))) {
         impliers.push_back(static_cast<std::uint32_t>(i));

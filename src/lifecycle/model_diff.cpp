@@ -93,7 +93,9 @@ ModelDiff diff_models(const Qualifier& before, const Qualifier& after, std::span
       return false;
     };
     // What the clamped scores did, when the bounds absorbed part of the rules' change.
-    const auto signed_text = [](double v) { return (v > 0 ? "+" : "") + points_text(v); };
+    const auto signed_text = [](double v) {
+      return std::string(v > 0 ? "+" : "") + points_text(v);
+    };
     const auto clamped_note = [&](bool fit) -> std::string {
       const double raw = fit ? ea.fit_unclamped - eb.fit_unclamped
                              : ea.engagement_unclamped - eb.engagement_unclamped;
@@ -169,9 +171,15 @@ std::string ModelDiff::to_text(std::size_t max_leads) const {
       out += "  ... " + std::to_string(changes.size() - max_leads) + " more\n";
       break;
     }
-    out += "  " + (c.lead_id.empty() ? "#" + std::to_string(c.record + 1) : c.lead_id) + ": " +
-           c.stage_before + " -> " + c.stage_after + " (total " + points_text(c.total_before) +
-           " -> " + points_text(c.total_after) + ")\n";
+    out += "  ";
+    if (c.lead_id.empty()) {
+      out += '#';
+      out += std::to_string(c.record + 1);
+    } else {
+      out += c.lead_id;
+    }
+    out += ": " + c.stage_before + " -> " + c.stage_after + " (total " +
+           points_text(c.total_before) + " -> " + points_text(c.total_after) + ")\n";
     for (const auto& r : c.reasons) out += "      " + r + "\n";
   }
   return out;

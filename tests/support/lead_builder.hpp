@@ -45,14 +45,14 @@ class EventBuilder {
     event_.at = at;
   }
   EventBuilder& prop(std::string name, std::string value) {
-    event_.properties.emplace_back(std::move(name), PropertyValue(std::move(value)));
+    event_.properties.emplace_back(std::move(name), std::move(value));
     return *this;
   }
   EventBuilder& prop(std::string name, const char* value) {
     return prop(std::move(name), std::string(value));
   }
   EventBuilder& prop(std::string name, double value) {
-    event_.properties.emplace_back(std::move(name), PropertyValue(value));
+    event_.properties.emplace_back(std::move(name), value);
     return *this;
   }
   EventBuilder& id(std::string delivery_id) {
