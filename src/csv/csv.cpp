@@ -43,19 +43,28 @@ Diagnostic csv_error(std::string_view code, std::size_t line, std::size_t column
   return d;
 }
 
-/// True when no byte of `text` has its high bit set.
-bool is_ascii(std::string_view text) noexcept {
+/// True when every byte of `text` is ASCII other than NUL (1 to 0x7F): the
+/// fields of such a record need neither the UTF-8 nor the NUL check. Per
+/// 8-byte word, `(w - 0x01..01) | w` has a high bit set exactly when some
+/// byte is 0 or at least 0x80.
+bool is_plain_ascii(std::string_view text) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   const char* p = text.data();
   const std::size_t n = text.size();
   std::size_t i = 0;
-  std::uint64_t high = 0;
+  std::uint64_t flags = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t word = 0;
     std::memcpy(&word, p + i, 8);
-    high |= word;
+    flags |= (word - kOnes) | word;
   }
-  for (; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
-  return (high & 0x8080808080808080ULL) == 0;
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(p[i]);
+    if (c == 0) return false;
+    flags |= c;
+  }
+  return (flags & kHigh) == 0;
 }
 
 }  // namespace
@@ -426,9 +435,10 @@ struct CsvReader::Impl {
       return;
     }
     line += scan.newlines + (scan.end == End::newline ? 1 : 0);
-    // The record's bytes are still in `data`: when they are all ASCII (the
-    // common case, checked 8 bytes at a time), so are its fields.
-    if (is_ascii(data.substr(rec_start, pos - rec_start))) return;
+    // The record's bytes are still in `data`: when they are all ASCII
+    // without NUL (the common case, checked 8 bytes at a time), so are its
+    // fields.
+    if (is_plain_ascii(data.substr(rec_start, pos - rec_start))) return;
     for (std::size_t i = 0; i < r.fields.size(); ++i) {
       const std::size_t bad = detail::utf8_error_offset(r.fields[i]);
       if (bad != std::string_view::npos) {
