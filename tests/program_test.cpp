@@ -106,7 +106,7 @@ TEST(CompiledForm, NestedGroupsShortCircuitToTheSameResult) {
       {any({all({a, negate(b)}), c}), all({any({a, b}), negate(c)}), all({a}), negate(negate(c))});
   for (int mask = 0; mask < 8; ++mask) {
     const bool ha = (mask & 1) != 0, hb = (mask & 2) != 0, hc = (mask & 4) != 0;
-    LeadBuilder lead("m" + std::to_string(mask));
+    LeadBuilder lead(test::numbered("m", mask));
     lead.attr("a", ha ? "YES" : "no").industry(hb ? "SaaS" : "retail").employees(hc ? 500 : 5);
     const double want =
         ((ha && !hb) || hc ? 1 : 0) + ((ha || hb) && !hc ? 2 : 0) + (ha ? 4 : 0) + (hc ? 8 : 0);
@@ -141,7 +141,7 @@ TEST(CompiledForm, OneStepFitRulesSummedApartGiveTheSameScores) {
        field("company.employees").between(10, 200), b, c, field("company.employees").ne(Operand(500.0))});
   for (int mask = 0; mask < 27; ++mask) {
     const int ma = mask % 3, mb = mask / 3 % 3, mc = mask / 9;
-    LeadBuilder lead("m" + std::to_string(mask));
+    LeadBuilder lead(test::numbered("m", mask));
     if (ma > 0) lead.attr("a", ma == 1 ? "YES" : "no");
     if (mb > 0) lead.industry(mb == 1 ? "SaaS" : "retail");
     if (mc > 0) lead.employees(mc == 1 ? 500 : 50);
@@ -160,7 +160,7 @@ TEST(CompiledForm, FitPointsThatCouldOverflowKeepTheConfigurationOrder) {
   Config config;
   config.add(Rule::fit("minus", field("attributes.a").eq("yes"), -1e9));
   for (int i = 0; i < 9300; ++i) {
-    config.add(Rule::fit("r" + std::to_string(i), field("attributes.a").eq("yes"), 1e9));
+    config.add(Rule::fit(test::numbered("r", i), field("attributes.a").eq("yes"), 1e9));
   }
   config.scores.fit.max = std::nullopt;
   const Qualifier q = build_ok(std::move(config));
