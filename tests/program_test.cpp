@@ -135,10 +135,11 @@ TEST(CompiledForm, OneStepFitRulesSummedApartGiveTheSameScores) {
   const Condition a = field("attributes.a").eq("yes");
   const Condition b = field("company.industry").in(Strings{"software", "saas"});
   const Condition c = field("company.employees").gte(100);
-  const Qualifier q = powers_of_two(
-      {a, any({a, c}), field("attributes.a").ne("yes"), negate(b), all({b, negate(c)}),
-       field("company.industry").not_in(Strings{"software", "saas"}),
-       field("company.employees").between(10, 200), b, c, field("company.employees").ne(Operand(500.0))});
+  const Qualifier q = powers_of_two({a, any({a, c}), field("attributes.a").ne("yes"), negate(b),
+                                     all({b, negate(c)}),
+                                     field("company.industry").not_in(Strings{"software", "saas"}),
+                                     field("company.employees").between(10, 200), b, c,
+                                     field("company.employees").ne(Operand(500.0))});
   for (int mask = 0; mask < 27; ++mask) {
     const int ma = mask % 3, mb = mask / 3 % 3, mc = mask / 9;
     LeadBuilder lead(test::numbered("m", mask));
