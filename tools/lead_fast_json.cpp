@@ -194,15 +194,6 @@ class FastReader {
       b.plan = this;  // lists by slot (the CSV mapper's are by mapping field)
       b.lists.assign(std::min(model->value_slots.size(), detail::kBoundSlots), {});
     }
-    if (by_name_owner_ != model) {
-      by_name_owner_ = model;
-      by_name_.clear();
-      for (std::size_t k = 0; model->reads_enrichment && k < model->enrichment_fields.size(); ++k) {
-        if (model->enrichment_fields[k] == detail::FieldId::attribute) {
-          by_name_.push_back(model->enrichment_attr_names[k]);
-        }
-      }
-    }
     b.lead = &b.owned;
     b.values.assign(std::min(model->value_slots.size(), detail::kBoundSlots), detail::Val{});
     bound_ = &b;
@@ -235,9 +226,7 @@ class FastReader {
   const Limits* limits_ = nullptr;
   std::vector<std::pair<std::string_view, element>> members_;  // scratch
   detail::BoundValues* bound_ = nullptr;  ///< parse_bound(): where attributes go
-  std::vector<std::string> by_name_;      ///< attributes the bound model reads by name
-  std::shared_ptr<const detail::Model> by_name_owner_;  ///< ... that model
-  std::vector<std::string> list_;  ///< scratch: a list attribute that is not read
+  std::vector<std::string> list_;         ///< scratch: a list attribute that is not read
 
   /// Empties `lead` but keeps the storage of its events (vector, strings,
   /// properties) for the next lead. Every other field, including any added
@@ -292,31 +281,25 @@ class FastReader {
 
   /// A free-form value (not null): string, number, boolean or array of strings.
   bool read_value(element v, Value& out) const {
-    const element_type t = v.type();
-    if (t == element_type::STRING) {
-      out.emplace<std::string>(string_of(v));
-      return true;
-    }
-    if (is_number(t)) {
-      double number = 0;
-      if (!number_of(v, number)) return false;
-      out = number;
-      return true;
-    }
-    if (t == element_type::BOOL) {
-      out = v.get_bool().value_unsafe();
-      return true;
-    }
-    if (t != element_type::ARRAY) return false;
-    const array items = array_of(v);
-    if (items.size() > limits_->max_list_items) return false;
     std::vector<std::string> list;
-    list.reserve(items.size());
-    for (element item : items) {
-      if (item.type() != element_type::STRING) return false;
-      list.emplace_back(string_of(item));
+    detail::Val val;
+    if (!element_val(v, list, val)) return false;  // the one place values are checked
+    switch (val.t) {
+      case detail::Val::T::text:
+        out.emplace<std::string>(val.s);
+        break;
+      case detail::Val::T::number:
+        out = val.n;
+        break;
+      case detail::Val::T::boolean:
+        out = val.b;
+        break;
+      case detail::Val::T::list:
+        out = std::move(list);
+        break;
+      case detail::Val::T::missing:
+        return false;
     }
-    out = std::move(list);
     return true;
   }
 
@@ -410,6 +393,7 @@ class FastReader {
     const array items = array_of(v);
     if (items.size() > limits_->max_list_items) return false;
     list.clear();
+    list.reserve(items.size());
     for (element item : items) {
       if (item.type() != element_type::STRING) return false;
       list.emplace_back(string_of(item));
@@ -430,7 +414,8 @@ class FastReader {
       while (s < na && std::string_view(m.value_slots[s].name) < key) ++s;
       const bool read = s < na && m.value_slots[s].name == key;
       const bool slot = read && s < detail::kBoundSlots;
-      if ((read && !slot) || std::find(by_name_.begin(), by_name_.end(), key) != by_name_.end()) {
+      const auto& by_name = m.attributes_read_by_name;
+      if ((read && !slot) || std::find(by_name.begin(), by_name.end(), key) != by_name.end()) {
         Value parsed;
         if (!read_value(value, parsed)) return false;
         const auto it = lead.attributes.emplace_hint(lead.attributes.end(), std::string(key),

@@ -299,6 +299,11 @@ void Compiler::build_program() {
       m.reads_enrichment = true;
     if (n.field == FieldId::email_domain || n.field == FieldId::free_email) m.reads_email = true;
   }
+  for (std::size_t k = 0; m.reads_enrichment && k < m.enrichment_fields.size(); ++k) {
+    if (m.enrichment_fields[k] == FieldId::attribute) {
+      m.attributes_read_by_name.push_back(m.enrichment_attr_names[k]);
+    }
+  }
   ProgramWriter writer(m);
   std::vector<CodeRange> steps(m.rules.size());  // each rule's steps, behaviour ones too
   for (std::size_t r = 0; r < m.rules.size(); ++r) {

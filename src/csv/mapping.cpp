@@ -933,12 +933,8 @@ void find_targets(const detail::Model& model, const std::vector<std::string_view
         t.keep = true;
       }
     }
-    for (std::size_t k = 0; model.reads_enrichment && k < model.enrichment_fields.size(); ++k) {
-      if (model.enrichment_fields[k] == detail::FieldId::attribute &&
-          model.enrichment_attr_names[k] == name) {
-        t.keep = true;
-      }
-    }
+    const auto& by_name = model.attributes_read_by_name;
+    if (std::find(by_name.begin(), by_name.end(), name) != by_name.end()) t.keep = true;
     out.push_back(t);
   }
 }

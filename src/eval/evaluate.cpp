@@ -290,12 +290,7 @@ struct Facts {
 /// A lead's value bound to `slot`: a text compared with the slot's
 /// dictionary carries its folded hash and its id there.
 Val bound_value(const ValueSlot& slot, Val v) noexcept {
-  // A text of a size no dictionary entry has is none of them (id -1).
-  if (v.t == Val::T::text && !slot.texts.empty() && slot.texts.may_hold_size(v.s.size())) {
-    v.hash = StringSet::hash(v.s, true);
-    v.hashed = true;
-    v.id = slot.texts.find(v.s, v.hash);
-  }
+  if (v.t == Val::T::text) bind_text(slot, v.s, v);
   return v;
 }
 
@@ -910,6 +905,7 @@ void bind_text(const ValueSlot& slot, std::string_view text, Val& out) noexcept 
   out = Val{};
   out.t = Val::T::text;
   out.s = text;
+  // A text of a size no dictionary entry has is none of them (id -1).
   if (!slot.texts.empty() && slot.texts.may_hold_size(text.size())) {
     out.hash = StringSet::hash(text, true);
     out.hashed = true;

@@ -200,6 +200,10 @@ struct Model {
   StringSet free_email;
   std::vector<FieldId> enrichment_fields;
   std::vector<std::string> enrichment_attr_names;
+  /// Attribute names the evaluator reads from the lead itself (those
+  /// enrichment counts, when a condition reads enrichment or completeness):
+  /// readers that bind attributes to slots keep these in the lead too.
+  std::vector<std::string> attributes_read_by_name;
 
   // grades: labels and matrix labels owned here
   std::vector<double> fit_mins, engagement_mins;
