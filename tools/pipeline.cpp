@@ -419,6 +419,11 @@ bool LeadReader::read_into(const InputRecord& record, Lead& lead,
       fast_parse_lead(record.text, limits, lead)) {
     return true;
   }
+  return read_declined(record, lead, errors);
+}
+
+bool LeadReader::read_declined(const InputRecord& record, Lead& lead,
+                               std::vector<Diagnostic>& errors) const {
   Result<Lead> result = format == Format::jsonl && !record.error
                             ? parse_jsonl_lead(record, limits)  // what the fast reader declined
                             : read(record);
@@ -436,7 +441,7 @@ bool LeadReader::read_bound(const InputRecord& record, const Qualifier& qualifie
   if (fast_jsonl && !record.error && fast_parse_bound(record.text, limits, qualifier, out)) {
     return true;
   }
-  if (!read_into(record, owned_lead(out), errors)) return false;
+  if (!read_declined(record, owned_lead(out), errors)) return false;
   bind_owned_lead(qualifier, out);
   return true;
 }

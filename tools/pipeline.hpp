@@ -180,6 +180,10 @@ struct LeadReader {
   /// and `lead` is unspecified.
   [[nodiscard]] bool read_into(const InputRecord& record, Lead& lead,
                                std::vector<Diagnostic>& errors) const;
+  /// read_into() without the fast JSONL reader: for a line it declined, a
+  /// CSV record or an input error.
+  [[nodiscard]] bool read_declined(const InputRecord& record, Lead& lead,
+                                   std::vector<Diagnostic>& errors) const;
   /// The record straight into `qualifier`'s bound form, for scoring only
   /// (CsvLeadMapper::map_into, fast_parse_bound; a JSONL line the fast
   /// reader declines is read whole and bound). False: `errors` holds the
