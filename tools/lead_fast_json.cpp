@@ -49,13 +49,14 @@
 
 namespace leadscore::cli {
 
-Lead& owned_lead(BoundLead& out) noexcept { return detail::values_of(out).owned; }
+Lead& owned_lead(BoundLead& out) noexcept { return detail::values_of(out).own().owned; }
 
 void bind_owned_lead(const Qualifier& qualifier, BoundLead& out) {
   detail::BoundValues& b = detail::values_of(out);
-  b.plan = nullptr;  // the lists are not laid out for any reader any more
-  b.owner = detail::model_of(qualifier);
-  detail::bind_lead(*b.owner, b.owned, b);
+  detail::OwnedForm& f = b.own();
+  f.plan = nullptr;  // the lists are not laid out for any reader any more
+  f.owner = detail::model_of(qualifier);
+  detail::bind_lead(*f.owner, f.owned, b);
 }
 
 #ifndef LEADSCORE_HAVE_SIMDJSON
@@ -187,19 +188,20 @@ class FastReader {
   bool parse_bound(std::string_view text, const Limits& limits, const Qualifier& qualifier,
                    BoundLead& out) {
     detail::BoundValues& b = detail::values_of(out);
+    detail::OwnedForm& f = b.own();
     const std::shared_ptr<const detail::Model>& model = detail::model_of(qualifier);
-    if (b.owner != model || b.plan != this) {
-      b.owner = model;
+    if (f.owner != model || f.plan != this) {
+      f.owner = model;
       b.model = model.get();
-      b.plan = this;  // lists by slot (the CSV mapper's are by mapping field)
-      b.lists.assign(std::min(model->value_slots.size(), detail::kBoundSlots), {});
+      f.plan = this;  // lists by slot (the CSV mapper's are by mapping field)
+      f.lists.assign(std::min(model->value_slots.size(), detail::kBoundSlots), {});
     }
-    b.lead = &b.owned;
+    b.lead = &f.owned;
     b.values.assign(std::min(model->value_slots.size(), detail::kBoundSlots), detail::Val{});
     bound_ = &b;
-    const bool ok = parse(text, limits, b.owned);
+    const bool ok = parse(text, limits, f.owned);
     bound_ = nullptr;
-    if (ok) detail::bind_lead_fields(*model, b.owned, b.values.data());
+    if (ok) detail::bind_lead_fields(*model, f.owned, b.values.data());
     return ok;
   }
 
@@ -289,7 +291,7 @@ class FastReader {
         out.emplace<std::string>(val.s);
         break;
       case detail::Val::T::number:
-        out = val.n;
+        out = val.n();
         break;
       case detail::Val::T::boolean:
         out = val.b;
@@ -424,7 +426,7 @@ class FastReader {
         continue;
       }
       detail::Val v;
-      if (!element_val(value, slot ? b.lists[s] : list_, v)) return false;
+      if (!element_val(value, slot ? b.form->lists[s] : list_, v)) return false;
       if (!slot) continue;
       if (v.t == detail::Val::T::text) {
         detail::bind_text(m.value_slots[s], v.s, b.values[s]);  // in place (evaluator.hpp)

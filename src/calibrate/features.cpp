@@ -70,7 +70,7 @@ std::optional<Value> find_value(const Lead& lead, const std::string& field) {
     case Val::T::text:
       return Value(std::string(v.s));
     case Val::T::number:
-      return Value(v.n);
+      return Value(v.n());
     case Val::T::boolean:
       return Value(v.b);
     default:

@@ -903,7 +903,7 @@ std::optional<std::string> CsvLeadMapper::id_of(const CsvRecord& record) const {
 
 namespace {
 
-using Target = detail::BoundValues::Target;
+using Target = detail::OwnedForm::Target;
 using detail::Val;
 
 /// Where each attribute of `plan` (then each constant attribute of `base`)
@@ -941,15 +941,16 @@ void find_targets(const detail::Model& model, const std::vector<std::string_view
 
 /// Binds the text of string attribute `i` (not kept in the lead) to its slot.
 void bind_text(detail::BoundValues& b, std::size_t i, std::string_view text, bool lower) {
-  const Target t = b.targets[i];
+  const Target t = b.form->targets[i];
   if (t.slot < 0) return;  // not read
-  const std::size_t at = b.texts.size();
-  b.texts.append(text);  // never beyond the capacity reserved for the record
+  const std::size_t at = b.form->texts.size();
+  b.form->texts.append(text);  // never beyond the capacity reserved for the record
   if (lower) {
-    for (std::size_t k = at; k < b.texts.size(); ++k) b.texts[k] = detail::ascii_lower(b.texts[k]);
+    for (std::size_t k = at; k < b.form->texts.size(); ++k)
+      b.form->texts[k] = detail::ascii_lower(b.form->texts[k]);
   }
   const auto slot = static_cast<std::size_t>(t.slot);
-  detail::bind_text(b.model->value_slots[slot], std::string_view(b.texts).substr(at),
+  detail::bind_text(b.model->value_slots[slot], std::string_view(b.form->texts).substr(at),
                     b.values[slot]);
 }
 
@@ -957,22 +958,22 @@ void bind_text(detail::BoundValues& b, std::size_t i, std::string_view text, boo
 /// slot (and into the lead when the model also reads it by name).
 void bind_cell(detail::BoundValues& b, std::size_t i, std::string_view name, ValueType type,
                Cell& cell) {
-  const Target t = b.targets[i];
+  const Target t = b.form->targets[i];
   if (t.slot < 0 && !t.keep) return;  // checked, not read
   Val v;
   if (t.keep) {
-    auto [it, inserted] =
-        b.owned.attributes.insert_or_assign(std::string(name), to_value(type, std::move(cell)));
+    auto [it, inserted] = b.form->owned.attributes.insert_or_assign(
+        std::string(name), to_value(type, std::move(cell)));
     (void)inserted;
     v = detail::val_of(it->second);
     cell = Cell{};
   } else if (type == ValueType::string) {
-    const std::size_t at = b.texts.size();
-    b.texts.append(cell.text);  // never beyond the capacity reserved for the record
-    v = detail::val_of(std::string_view(b.texts).substr(at, cell.text.size()));
+    const std::size_t at = b.form->texts.size();
+    b.form->texts.append(cell.text);  // never beyond the capacity reserved for the record
+    v = detail::val_of(std::string_view(b.form->texts).substr(at, cell.text.size()));
   } else if (type == ValueType::list) {
-    b.lists[i] = std::move(cell.list);
-    v = detail::val_of(b.lists[i]);
+    b.form->lists[i] = std::move(cell.list);
+    v = detail::val_of(b.form->lists[i]);
   } else if (type == ValueType::number) {
     v = detail::val_of(cell.number);
   } else if (type == ValueType::boolean) {
@@ -998,27 +999,28 @@ Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
 bool CsvLeadMapper::map_into(const CsvRecord& record, Instant as_of, const Qualifier& qualifier,
                              BoundLead& out, std::vector<Diagnostic>& errors) const {
   detail::BoundValues& b = *out.values_;
+  detail::OwnedForm& f = b.own();
   const std::shared_ptr<const detail::Model>& model = detail::model_of(qualifier);
-  if (b.owner != model || b.plan != plan_.get()) {
+  if (f.owner != model || f.plan != plan_.get()) {
     std::vector<std::string_view> names;
-    for (const Plan::Field& f : plan_->fields) {
-      names.push_back(f.attribute ? std::string_view(f.name) : std::string_view());
+    for (const Plan::Field& field : plan_->fields) {
+      names.push_back(field.attribute ? std::string_view(field.name) : std::string_view());
     }
     for (const auto& [name, value] : base_.attributes) names.emplace_back(name);
-    find_targets(*model, names, b.targets);
-    b.owner = model;
+    find_targets(*model, names, f.targets);
+    f.owner = model;
     b.model = model.get();
-    b.plan = plan_.get();
-    b.lists.resize(plan_->fields.size());
+    f.plan = plan_.get();
+    f.lists.resize(plan_->fields.size());
   }
-  b.lead = &b.owned;
+  b.lead = &f.owned;
   b.values.assign(std::min(model->value_slots.size(), detail::kBoundSlots), detail::Val{});
   std::size_t bytes = 0;
-  for (const std::string& f : record.fields) bytes += f.size();
-  b.texts.clear();
-  b.texts.reserve(bytes);
-  if (!map_record(record, as_of, b.owned, &b, errors)) return false;
-  detail::bind_lead_fields(*model, b.owned, b.values.data());
+  for (const std::string& field : record.fields) bytes += field.size();
+  f.texts.clear();
+  f.texts.reserve(bytes);
+  if (!map_record(record, as_of, f.owned, &b, errors)) return false;
+  detail::bind_lead_fields(*model, f.owned, b.values.data());
   return true;
 }
 
@@ -1041,7 +1043,7 @@ bool CsvLeadMapper::map_record(const CsvRecord& record, Instant as_of, Lead& lea
   if (bound != nullptr) {  // the constant attributes, as map() would keep them
     std::size_t k = plan_->fields.size();
     for (const auto& [name, value] : lead.attributes) {
-      const Target t = bound->targets[k++];
+      const Target t = bound->form->targets[k++];
       if (t.slot >= 0) {
         bound->values[static_cast<std::size_t>(t.slot)] = detail::bind_value(
             bound->model->value_slots[static_cast<std::size_t>(t.slot)], detail::val_of(value));
@@ -1090,7 +1092,8 @@ void CsvLeadMapper::map_fields(const CsvRecord& record, Lead& lead, detail::Boun
                                         std::to_string(limits_.max_string_length)));
       continue;
     }
-    if (bound != nullptr && p.attribute && f.type == ValueType::string && !bound->targets[i].keep) {
+    if (bound != nullptr && p.attribute && f.type == ValueType::string &&
+        !bound->form->targets[i].keep) {
       bind_text(*bound, i, text, p.lower);  // no Cell: straight into the bound texts
       continue;
     }

@@ -124,19 +124,19 @@ bool compare_text(const Node& n, const Val& v) noexcept {
   const bool hashed = v.hashed && n.ci;
   switch (n.op) {
     case Op::eq:
-      if (hashed && v.hash != n.text_hash) return false;
+      if (hashed && v.hash() != n.text_hash) return false;
       return n.operand == OperandKind::text && text_equals(s, n.text, n.ci);
     case Op::ne:
-      if (hashed && v.hash != n.text_hash) return n.operand == OperandKind::text;
+      if (hashed && v.hash() != n.text_hash) return n.operand == OperandKind::text;
       return n.operand == OperandKind::text && !text_equals(s, n.text, n.ci);
     case Op::in:
       if (hashed && n.set.case_insensitive()) {
-        return n.operand == OperandKind::texts && n.set.find(s, v.hash) >= 0;
+        return n.operand == OperandKind::texts && n.set.find(s, v.hash()) >= 0;
       }
       return n.operand == OperandKind::texts && n.set.contains(s);
     case Op::not_in:
       if (hashed && n.set.case_insensitive()) {
-        return n.operand == OperandKind::texts && n.set.find(s, v.hash) < 0;
+        return n.operand == OperandKind::texts && n.set.find(s, v.hash()) < 0;
       }
       return n.operand == OperandKind::texts && !n.set.contains(s);
     case Op::contains: {
@@ -221,14 +221,14 @@ bool compare(const Node& n, const Val& v) noexcept {
     case Val::T::text:
       return compare_text(n, v);
     case Val::T::number:
-      return compare_number(n, v.n);
+      return compare_number(n, v.n());
     case Val::T::boolean:
       if (n.operand != OperandKind::boolean) return false;
       if (n.op == Op::eq) return v.b == n.operand_b;
       if (n.op == Op::ne) return v.b != n.operand_b;
       return false;
     case Val::T::list:
-      return compare_list(n, *v.list);
+      return compare_list(n, *v.list());
     default:
       return false;
   }
@@ -238,14 +238,14 @@ Val number_of(std::optional<double> d) noexcept {
   Val v;
   if (d) {
     v.t = Val::T::number;
-    v.n = *d;
+    v.set_n(*d);
   }
   return v;
 }
 Val number(double d) noexcept {
   Val v;
   v.t = Val::T::number;
-  v.n = d;
+  v.set_n(d);
   return v;
 }
 Val text(std::string_view s) noexcept {
@@ -407,13 +407,13 @@ class Evaluator final : public EvalView {
           break;
         case Instr::Code::number: {
           const Val& v = vals_[in.slot];
-          r = v.t == Val::T::number && (in.lo_open ? v.n > in.lo : v.n >= in.lo) &&
-              (in.hi_open ? v.n < in.hi : v.n <= in.hi);
+          r = v.t == Val::T::number && (in.lo_open ? v.n() > in.lo : v.n() >= in.lo) &&
+              (in.hi_open ? v.n() < in.hi : v.n() <= in.hi);
           break;
         }
         case Instr::Code::number_ne: {
           const Val& v = vals_[in.slot];
-          r = v.t == Val::T::number && !std::isnan(v.n) && v.n != in.lo;
+          r = v.t == Val::T::number && !std::isnan(v.n()) && v.n() != in.lo;
           break;
         }
         case Instr::Code::leaf: {
@@ -467,13 +467,13 @@ class Evaluator final : public EvalView {
     for (const Instr& in : steps(C::text_not_in)) add(text_in(in), in);
     for (const Instr& in : steps(C::number)) {
       const Val& v = vals_[in.slot];
-      const bool above = in.lo_open ? v.n > in.lo : v.n >= in.lo;
-      const bool below = in.hi_open ? v.n < in.hi : v.n <= in.hi;
+      const bool above = in.lo_open ? v.n() > in.lo : v.n() >= in.lo;
+      const bool below = in.hi_open ? v.n() < in.hi : v.n() <= in.hi;
       add((v.t == Val::T::number) & above & below, in);
     }
     for (const Instr& in : steps(C::number_ne)) {
       const Val& v = vals_[in.slot];
-      add((v.t == Val::T::number) & !std::isnan(v.n) & (v.n != in.lo), in);
+      add((v.t == Val::T::number) & !std::isnan(v.n()) & (v.n() != in.lo), in);
     }
     return sum;
   }
@@ -907,9 +907,9 @@ void bind_text(const ValueSlot& slot, std::string_view text, Val& out) noexcept 
   out.s = text;
   // A text of a size no dictionary entry has is none of them (id -1).
   if (!slot.texts.empty() && slot.texts.may_hold_size(text.size())) {
-    out.hash = StringSet::hash(text, true);
+    out.set_hash(StringSet::hash(text, true));
     out.hashed = true;
-    out.id = slot.texts.find(text, out.hash);
+    out.id = slot.texts.find(text, out.hash());
   }
 }
 

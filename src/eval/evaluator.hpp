@@ -7,6 +7,8 @@
 // and never changes it.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -89,17 +91,47 @@ struct EvalRequest {
   StageQuery stage;
 };
 
-/// A lead bound to a model (the state behind leadscore::BoundLead).
-struct BoundValues {
-  const Model* model = nullptr;
-  const Lead* lead = nullptr;
-  std::vector<Val> values;  ///< by slot (Model::value_slots), at most kBoundSlots
+/// A bound lead's values by slot: inline up to kInlineSlots (so that a
+/// BoundLead is one block, read front to back), on the heap beyond. Not
+/// copied nor moved (the data pointer may point into the object).
+class SlotValues {
+ public:
+  static constexpr std::size_t kInlineSlots = 24;
+  SlotValues() noexcept { data_ = inline_.data(); }
+  SlotValues(const SlotValues&) = delete;
+  SlotValues& operator=(const SlotValues&) = delete;
+  ~SlotValues() = default;
 
-  // ---- the owned form (CsvLeadMapper::map_into) ----------------------------
-  // The lead fields, events and the attributes the model reads by name live
-  // in `owned`; attribute values read by slot live in `texts` / `lists`.
-  // Reused from record to record, so their storage is kept.
-  std::shared_ptr<const Model> owner;  ///< keeps `model` alive
+  /// `n` copies of `v` (the storage is kept from call to call).
+  void assign(std::size_t n, const Val& v) {
+    if (n > kInlineSlots) {
+      heap_.assign(n, v);
+      data_ = heap_.data();
+    } else {
+      data_ = inline_.data();
+      std::fill_n(data_, n, v);
+    }
+    size_ = n;
+  }
+  [[nodiscard]] Val& operator[](std::size_t i) noexcept { return data_[i]; }
+  [[nodiscard]] const Val& operator[](std::size_t i) const noexcept { return data_[i]; }
+  [[nodiscard]] Val* data() noexcept { return data_; }
+  [[nodiscard]] const Val* data() const noexcept { return data_; }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+
+ private:
+  Val* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::array<Val, kInlineSlots> inline_{};
+  std::vector<Val> heap_;
+};
+
+/// What a BoundLead filled from a record owns (CsvLeadMapper::map_into,
+/// the JSONL reader): the lead fields, events and the attributes the model
+/// reads by name live in `owned`; attribute values read by slot live in
+/// `texts` / `lists`. Reused from record to record, so their storage is kept.
+struct OwnedForm {
+  std::shared_ptr<const Model> owner;  ///< keeps the model alive
   Lead owned;
   std::string texts;                            ///< text values, reserved per record
   std::vector<std::vector<std::string>> lists;  ///< list values, one per mapping field
@@ -111,6 +143,23 @@ struct BoundValues {
   };
   const void* plan = nullptr;  ///< the mapping `targets` were computed for
   std::vector<Target> targets;
+};
+
+/// A lead bound to a model (the state behind leadscore::BoundLead). The
+/// values the evaluator reads come first, inline; what a lead filled from a
+/// record owns is apart (`form`, null for Qualifier::bind()), so that bound
+/// leads stay small blocks.
+struct BoundValues {
+  const Model* model = nullptr;
+  const Lead* lead = nullptr;
+  SlotValues values;  ///< by slot (Model::value_slots), at most kBoundSlots
+  std::unique_ptr<OwnedForm> form;
+
+  /// The owned form, made on first use.
+  OwnedForm& own() {
+    if (!form) form = std::make_unique<OwnedForm>();
+    return *form;
+  }
 };
 /// Binds `lead`'s values to `model`'s slots.
 LEADSCORE_EXPORT void bind_lead(const Model& model, const Lead& lead, BoundValues& out);

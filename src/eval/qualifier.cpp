@@ -35,7 +35,7 @@ Qualification Qualifier::qualify(const Lead& lead, Instant as_of) const noexcept
 RuleListener::~RuleListener() = default;
 
 BoundLead::BoundLead() : values_(std::make_unique<detail::BoundValues>()) {
-  values_->lead = &values_->owned;
+  values_->lead = &values_->own().owned;
 }
 BoundLead::BoundLead(std::unique_ptr<detail::BoundValues> values) noexcept
     : values_(std::move(values)) {}

@@ -67,13 +67,13 @@ std::string render_value(const Val& v) {
     case Val::T::text:
       return in_quotes(v.s);
     case Val::T::number:
-      return format_number(v.n);
+      return format_number(v.n());
     case Val::T::boolean:
       return v.b ? "true" : "false";
     case Val::T::list: {
       std::string out = "[";
-      for (std::size_t i = 0; i < v.list->size(); ++i)
-        out += (i ? ", \"" : "\"") + (*v.list)[i] + "\"";
+      for (std::size_t i = 0; i < v.list()->size(); ++i)
+        out += (i ? ", \"" : "\"") + (*v.list())[i] + "\"";
       return out + "]";
     }
   }
@@ -151,7 +151,7 @@ void RecordingListener::on_condition_rule(std::size_t r, bool held, ConditionTra
   c.uncapped_points = cr.points;
   if (cr.first_aggregate >= 0) {
     const Val v = view.aggregate(static_cast<std::uint32_t>(cr.first_aggregate));
-    if (v.t == Val::T::number) c.aggregate_value = v.n;
+    if (v.t == Val::T::number) c.aggregate_value = v.n();
   }
   c.evidence = summarize(*trace);
   ex_.contributions.push_back(std::move(c));
@@ -218,8 +218,8 @@ void RecordingListener::missing_for(std::uint32_t id, EvalView& view,
       }
       if (v.t == Val::T::number && n.operand == OperandKind::number) {
         double gap = 0;
-        if (n.op == Op::gte || n.op == Op::gt) gap = n.num - v.n;
-        if (n.op == Op::lte || n.op == Op::lt) gap = v.n - n.num;
+        if (n.op == Op::gte || n.op == Op::gt) gap = n.num - v.n();
+        if (n.op == Op::lte || n.op == Op::lt) gap = v.n() - n.num;
         if (gap > 0)
           line +=
               " (" + format_number(gap) + (n.op == Op::gte || n.op == Op::gt ? " more)" : " less)");
