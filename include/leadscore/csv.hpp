@@ -75,6 +75,19 @@ struct CsvRecord {
   [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
 };
 
+/// A run of whole records handed out raw by CsvReader::next_chunk(), to be
+/// parsed apart (on another thread) by a CsvReader made from it.
+struct CsvChunk {
+  std::string text;               ///< the records' bytes, line ends included
+  std::uint64_t offset = 0;       ///< input bytes before `text`
+  std::size_t first_line = 0;     ///< 1-based line of text's first byte
+  std::size_t first_record = 0;   ///< the number its first record gets
+  std::size_t records = 0;        ///< records in `text` (blank lines are none)
+  std::size_t last_line = 0;      ///< line of the last record (0: none)
+  std::size_t header_fields = 0;  ///< fields each record must have (0: any)
+  CsvOptions options;
+};
+
 /// A streaming RFC 4180 reader.
 ///
 /// Recovery: when a record that spans several lines (a quoted field holding a
@@ -111,6 +124,21 @@ class LEADSCORE_EXPORT CsvReader {
   /// false at the end of the input. A record with problems is still
   /// returned, with record.errors set.
   bool next(CsvRecord& record);
+
+  /// For parsing on several threads: takes the records ahead as one raw
+  /// chunk, up to `max_records` whole records in at most `max_bytes` bytes
+  /// that hold no quote character and end with a line feed. A CsvReader
+  /// made from the chunk reads them with the same fields, line and record
+  /// numbers and diagnostics as next() would have. False, with nothing
+  /// consumed, when the next record holds a quote or does not end within
+  /// `max_bytes` (read it with next()), at the end of the input, or before
+  /// read_header(). Blank lines are skipped as by next() (a chunk of only
+  /// blank lines has no record).
+  bool next_chunk(CsvChunk& chunk, std::size_t max_records, std::size_t max_bytes);
+
+  /// Reads the records of a chunk from next_chunk() (not copied: `chunk`
+  /// must outlive the reader).
+  explicit CsvReader(const CsvChunk& chunk);
 
   /// Bytes consumed from the input so far (for progress reports).
   [[nodiscard]] std::uint64_t bytes_read() const noexcept;

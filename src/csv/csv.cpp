@@ -477,6 +477,63 @@ struct CsvReader::Impl {
     }
   }
 
+  /// A line (without its line feed) that next() skips as blank: empty, or
+  /// only spaces and tabs that are not the delimiter, before an optional CR
+  /// (skip_blank_lines()).
+  [[nodiscard]] bool blank_line(std::string_view l) const noexcept {
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l.size() > opt.max_record_bytes) return false;
+    for (const char c : l) {
+      if ((c != ' ' && c != '\t') || c == opt.delimiter) return false;
+    }
+    return true;
+  }
+
+  /// CsvReader::next_chunk(): whole lines from pos, up to the first quote.
+  bool next_chunk(CsvChunk& c, std::size_t max_records, std::size_t max_bytes) {
+    if (!started || max_records == 0) return false;
+    rec_start = pos;
+    std::size_t end = pos;  // end of the lines taken (an index in data)
+    std::size_t lines = 0, count = 0, last = 0;
+    bool stop = false;
+    while (!stop) {
+      const std::size_t limit = std::min(data.size(), pos + max_bytes);
+      const std::size_t quote = std::min(limit, data.find('"', end));
+      while (count < max_records) {
+        const void* at = std::memchr(data.data() + end, '\n', quote - end);
+        if (at == nullptr) break;
+        const auto nl = static_cast<std::size_t>(static_cast<const char*>(at) - data.data());
+        ++lines;
+        if (!blank_line(data.substr(end, nl - end))) {
+          ++count;
+          last = line + lines - 1;
+        }
+        end = nl + 1;
+      }
+      // Done at the record limit, a quote, the byte limit or the input's end.
+      stop = count == max_records || quote < limit || limit == pos + max_bytes;
+      if (!stop) {
+        const std::size_t taken = end - pos;
+        stop = !more();  // keeps the bytes from rec_start (= pos), moves them to 0
+        end = pos + taken;
+      }
+    }
+    if (lines == 0) return false;
+    c.text.assign(data.substr(pos, end - pos));
+    c.offset = dropped + pos;
+    c.first_line = line;
+    c.first_record = records + 1;
+    c.records = count;
+    c.last_line = last;
+    c.header_fields = expected_fields;
+    c.options = opt;
+    line += lines;
+    records += count;
+    pos = end;
+    rec_start = pos;
+    return true;
+  }
+
   /// After a broken record starting on `first_line`: continue on the line
   /// after its first one.
   void resync(std::size_t first_line, std::size_t newlines) {
@@ -496,6 +553,14 @@ CsvReader::CsvReader(std::istream& in, CsvOptions options)
     : impl_(std::make_unique<Impl>(&in, std::string_view{}, options)) {}
 CsvReader::CsvReader(std::string_view text, CsvOptions options)
     : impl_(std::make_unique<Impl>(nullptr, text, options)) {}
+CsvReader::CsvReader(const CsvChunk& chunk)
+    : impl_(std::make_unique<Impl>(nullptr, chunk.text, chunk.options)) {
+  impl_->started = true;
+  impl_->dropped = chunk.offset;
+  impl_->line = chunk.first_line;
+  impl_->records = chunk.first_record - 1;
+  impl_->expected_fields = chunk.header_fields;
+}
 CsvReader::~CsvReader() = default;
 CsvReader::CsvReader(CsvReader&&) noexcept = default;
 CsvReader& CsvReader::operator=(CsvReader&&) noexcept = default;
@@ -520,6 +585,10 @@ bool CsvReader::next(CsvRecord& record) {
   if (!impl_->parse(record)) return false;
   record.number = ++impl_->records;
   return true;
+}
+
+bool CsvReader::next_chunk(CsvChunk& chunk, std::size_t max_records, std::size_t max_bytes) {
+  return impl_->next_chunk(chunk, max_records, max_bytes);
 }
 
 std::uint64_t CsvReader::bytes_read() const noexcept { return impl_->dropped + impl_->pos; }
