@@ -169,12 +169,62 @@ void release_large_storage(InputRecord& r) {
   if (kept > kKeptRecordBytes) std::vector<std::string>().swap(r.csv.fields);
 }
 
+/// The records of a raw batch (Batch::raw), parsed: what the reader would
+/// have given record by record.
+void read_chunk(Batch& batch) {
+  if (!batch.raw) return;
+  CsvReader reader(batch.chunk);
+  std::size_t n = 0;
+  for (;;) {
+    if (n == batch.records.size()) batch.records.emplace_back();
+    InputRecord& r = batch.records[n];
+    release_large_storage(r);
+    if (!reader.next(r.csv)) break;
+    r.line = r.csv.line;
+    r.number = r.csv.number;
+    ++n;
+  }
+  batch.size = n;
+  batch.raw = false;
+  if (batch.chunk.text.capacity() > kKeptOutputBytes) std::string().swap(batch.chunk.text);
+}
+
+/// Takes the next raw CSV chunk with at least one record into `batch`
+/// (chunks of blank lines only are passed over); false when the source has
+/// none to give (then the batch is filled record by record).
+bool fill_raw(RecordSource& source, const PipelineOptions& options, Batch& batch) {
+  try {
+    while (source.next_chunk(batch.chunk, options.batch_records, options.batch_bytes)) {
+      if (batch.chunk.records == 0) continue;
+      batch.raw = true;
+      batch.size = batch.chunk.records;
+      batch.end_bytes = source.bytes_read();
+      return true;
+    }
+  } catch (const ReadError& e) {
+    // Nothing of the chunk being read was taken: the run ends after the
+    // records before it, as below.
+    source.read_failure = std::make_exception_ptr(
+        ReadError(std::string(e.what()) + " after line " + std::to_string(source.lines()) +
+                  " (record " + std::to_string(source.records()) + ")"));
+  }
+  return false;
+}
+
 /// Fills a batch from the source; false when the input is exhausted.
-bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& batch) {
+/// `raw`: CSV records may come as a raw chunk (Batch::raw) for the worker.
+bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& batch,
+                bool raw = false) {
   batch.size = 0;
+  batch.raw = false;
   if (batch.output.capacity() > kKeptOutputBytes) std::string().swap(batch.output);
   batch.output.clear();
   batch.outcomes.clear();
+  if (raw && !source.read_failure && fill_raw(source, options, batch)) return true;
+  if (source.read_failure) {
+    batch.end_bytes = source.bytes_read();
+    return false;
+  }
   std::size_t bytes = 0;
   bool more = true;
   while (batch.size < options.batch_records && bytes < options.batch_bytes) {
@@ -273,7 +323,7 @@ class ThreadedRun {
   void read(RecordSource& source) {
     serve(
         cv_free_, [&] { return !free_.empty(); }, [] { return false; }, [&] { return pop(free_); },
-        [&](Batch& batch) { return fill_batch(source, options_, batch); },
+        [&](Batch& batch) { return fill_batch(source, options_, batch, true); },
         [&](Batch* batch) {
           if (batch->size == 0) {
             free_.push_back(batch);
@@ -291,6 +341,7 @@ class ThreadedRun {
         cv_work_, [&] { return !work_.empty(); }, [&] { return work_.empty(); },
         [&] { return pop(work_); },
         [&](Batch& batch) {
+          read_chunk(batch);
           process_(batch);
           return true;
         },

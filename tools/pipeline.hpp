@@ -46,6 +46,12 @@ class RecordSource {
   /// The next record; false at the end of the input.
   virtual bool next(InputRecord& record) = 0;
   [[nodiscard]] virtual std::uint64_t bytes_read() const = 0;
+  /// The records ahead as one raw CSV chunk, to be parsed by a worker
+  /// (CsvReader::next_chunk()); false when the source has none to give.
+  virtual bool next_chunk(CsvChunk& /*chunk*/, std::size_t /*max_records*/,
+                          std::size_t /*max_bytes*/) {
+    return false;
+  }
   /// Where the source stands: the records it gave and the lines they took.
   [[nodiscard]] virtual std::size_t records() const = 0;
   [[nodiscard]] virtual std::size_t lines() const = 0;
@@ -103,6 +109,14 @@ class CsvSource final : public RecordSource {
     return true;
   }
   [[nodiscard]] std::uint64_t bytes_read() const override { return reader_.bytes_read(); }
+  bool next_chunk(CsvChunk& chunk, std::size_t max_records, std::size_t max_bytes) override {
+    if (!reader_.next_chunk(chunk, max_records, max_bytes)) return false;
+    if (chunk.records > 0) {
+      records_ = chunk.first_record + chunk.records - 1;
+      lines_ = chunk.last_line;
+    }
+    return true;
+  }
   [[nodiscard]] std::size_t records() const override { return records_; }
   [[nodiscard]] std::size_t lines() const override { return lines_; }
 
@@ -141,6 +155,10 @@ struct RecordCounts {
 struct Batch {
   std::vector<InputRecord> records;  ///< storage, reused; the first `size` are live
   std::size_t size = 0;
+  /// CSV read on several threads: the records as one raw chunk, parsed into
+  /// `records` by the worker (read_chunk()) before it processes them.
+  bool raw = false;
+  CsvChunk chunk;
   std::uint64_t end_bytes = 0;  ///< input bytes read when the batch was complete
   std::string output;           ///< formatted output of the batch
   std::vector<RecordOutcome> outcomes;

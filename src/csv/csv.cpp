@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <istream>
 #include <memory>
 #include <streambuf>
@@ -22,7 +23,6 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#include <cstring>
 
 #include "leadscore/diagnostics.hpp"
 
@@ -83,6 +83,7 @@ struct CsvReader::Impl {
   std::size_t expected_fields = 0;  // 0 = no check
   bool started = false;             // BOM handled
   std::string scratch;              // fields beyond max_fields
+  std::exception_ptr pending;       // a read failure next_chunk() met, for the next call
   /// The bytes that end an unquoted run: the delimiter, CR, LF and '"'.
   std::array<bool, 256> stops{};
 
@@ -111,7 +112,13 @@ struct CsvReader::Impl {
     // buffers); only 0 means the end of the input.
     std::streamsize n = 0;
     std::streambuf* sb = in->rdbuf();
-    if (sb != nullptr) n = sb->sgetn(buf.data() + old, static_cast<std::streamsize>(kChunk));
+    try {
+      if (sb != nullptr) n = sb->sgetn(buf.data() + old, static_cast<std::streamsize>(kChunk));
+    } catch (...) {  // a failing source: the bytes read so far stay readable
+      buf.resize(old);
+      data = buf;
+      throw;
+    }
     const auto got = n > 0 ? static_cast<std::size_t>(n) : std::size_t{0};
     buf.resize(old + got);
     data = buf;
@@ -182,6 +189,7 @@ struct CsvReader::Impl {
 
   /// Parses one record. False at the end of the input (no record).
   bool parse(CsvRecord& r) {
+    if (pending) std::rethrow_exception(std::exchange(pending, nullptr));
     start();
     r.errors.clear();
     if (!skip_blank_lines()) return false;
@@ -491,6 +499,7 @@ struct CsvReader::Impl {
 
   /// CsvReader::next_chunk(): whole lines from pos, up to the first quote.
   bool next_chunk(CsvChunk& c, std::size_t max_records, std::size_t max_bytes) {
+    if (pending) std::rethrow_exception(std::exchange(pending, nullptr));
     if (!started || max_records == 0) return false;
     rec_start = pos;
     std::size_t end = pos;  // end of the lines taken (an index in data)
@@ -514,7 +523,15 @@ struct CsvReader::Impl {
       stop = count == max_records || quote < limit || limit == pos + max_bytes;
       if (!stop) {
         const std::size_t taken = end - pos;
-        stop = !more();  // keeps the bytes from rec_start (= pos), moves them to 0
+        try {
+          stop = !more();  // keeps the bytes from rec_start (= pos), moves them to 0
+        } catch (...) {
+          // The source failed: the whole records taken so far are a chunk;
+          // the failure comes with the next call.
+          if (lines == 0) throw;
+          pending = std::current_exception();
+          stop = true;
+        }
         end = pos + taken;
       }
     }
