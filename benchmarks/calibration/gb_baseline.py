@@ -244,10 +244,11 @@ def main():
     tuned("(e) gradient boosting, no interaction (GAM)", X, y, train, test, fold, k, cat, grid,
           rows, singles)
     print(f"{time.time() - start:.0f} s", flush=True)
-    print("\n| model | CV ROC AUC (training) | holdout ROC AUC | holdout log-loss | chosen |")
-    print("|---|---|---|---|---|")
+    print("\n| model | CV log-loss (training) | CV ROC AUC (training) | holdout ROC AUC | "
+          "holdout log-loss | chosen |")
+    print("|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r[0]} | {r[1]:.4f} | **{r[3]:.4f}** | {r[4]:.5f} | {r[5]} |")
+        print(f"| {r[0]} | {r[2]:.5f} | {r[1]:.4f} | **{r[3]:.4f}** | {r[4]:.5f} | {r[5]} |")
     return 0
 
 
