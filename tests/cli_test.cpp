@@ -792,6 +792,24 @@ TEST_F(Cli, CalibrateLearnsFromACsvWithOutcomes) {
   EXPECT_EQ(read_text(dir / "again.json"), read_text(dir / "calibrated.json"));
 }
 
+// `leadscore calibrate` on dir/history.csv (outcome column "converted", as
+// of 2026-01-01), writing dir/out.json and dir/report.json, with `extra`.
+ToolRun calibrate_history(const TempDir& dir, const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"calibrate",
+                                   "--input",
+                                   (dir / "history.csv").string(),
+                                   "--label",
+                                   "converted",
+                                   "--as-of",
+                                   "2026-01-01",
+                                   "--output",
+                                   (dir / "out.json").string(),
+                                   "--report-json",
+                                   (dir / "report.json").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_tool(args);
+}
+
 TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
   // Leads convert when channel is "web" AND region is "north" (and rarely
   // otherwise): the default significance cut finds channel x region; with
@@ -806,20 +824,8 @@ TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
     return std::string(channels[c]) + "," + regions[g] + "," + (converted ? "yes" : "no");
   });
   write_text(dir / "history.csv", csv);
-  auto calibrate = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"calibrate",
-                                     "--input",
-                                     (dir / "history.csv").string(),
-                                     "--label",
-                                     "converted",
-                                     "--as-of",
-                                     "2026-01-01",
-                                     "--output",
-                                     (dir / "out.json").string(),
-                                     "--report-json",
-                                     (dir / "report.json").string()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return run_tool(args);
+  auto calibrate = [&](const std::vector<std::string>& extra) {
+    return calibrate_history(dir, extra);
   };
   const ToolRun found = calibrate({});
   ASSERT_EQ(found.status, 0) << found;
@@ -844,6 +850,33 @@ TEST_F(Cli, CalibrateInteractionMinZIsAnOption) {
   const ToolRun bad = calibrate({"--interaction-min-z", "-1"});
   EXPECT_EQ(bad.status, 2) << bad;
   EXPECT_NE(bad.err.find("--interaction-min-z"), std::string::npos) << bad;
+}
+
+TEST_F(Cli, CalibrateMaxValuesIsAnOption) {
+  // A string attribute with 30 values, each on about 130 leads: by default
+  // its 24 most frequent values are candidates, with --max-values 30 all 30;
+  // 0 is a usage error.
+  TempDir dir;
+  const std::string csv = history_csv("id,code,converted", 4000, 2024, [](Draw& next) {
+    const std::uint32_t code = next() % 30;
+    const bool converted = next() < 100u + 10u * code;
+    return "c" + std::to_string(code) + "," + (converted ? "yes" : "no");
+  });
+  write_text(dir / "history.csv", csv);
+  auto candidates = [&](std::vector<std::string> extra) -> long {
+    extra.insert(extra.end(), {"--auto-interactions", "0"});
+    const ToolRun r = calibrate_history(dir, extra);
+    EXPECT_EQ(r.status, 0) << r;
+    if (r.status != 0) return -1;
+    return json::parse(read_text(dir / "report.json"))["model"]["candidate_features"].get<long>();
+  };
+  EXPECT_EQ(candidates({}), 24);
+  EXPECT_EQ(candidates({"--max-values", "30"}), 30);
+  EXPECT_EQ(candidates({"--max-values", "5"}), 5);
+  const ToolRun bad = run_tool({"calibrate", "--input", (dir / "history.csv").string(), "--label",
+                                "converted", "--max-values", "0"});
+  EXPECT_EQ(bad.status, 2) << bad;
+  EXPECT_NE(bad.err.find("--max-values"), std::string::npos) << bad;
 }
 
 TEST_F(Cli, CalibrateMappedSourceColumnIsACandidate) {

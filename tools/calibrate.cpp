@@ -39,6 +39,8 @@ constexpr OptionSpec kCalibrateOptions[] = {
     {"--l2", "X", "L2 penalty of the logistic regression (default: 1)"},
     {"--bins", "N", "quantile bins of a numeric attribute (default: 8)"},
     {"--min-support", "N", "leads a new rule or a suggestion needs at least (default: 30)"},
+    {"--max-values", "N",
+     "candidate values of a string attribute: its N most frequent (default: 24)"},
     {"--interact", "A:B[,A:B...]",
      "also learn rules for these pairs of attribute values or bins (e.g. month:day)"},
     {"--auto-interactions", "N",
@@ -177,6 +179,7 @@ CalibrationOptions calibration_options(const Args& args) {
   if (const auto v = args.get("--bins")) options.bins = parse_size("--bins", *v);
   if (const auto v = args.get("--min-support"))
     options.min_support = parse_size("--min-support", *v);
+  if (const auto v = args.get("--max-values")) options.max_values = parse_size("--max-values", *v);
   if (args.has("--no-candidates")) options.auto_candidates = false;
   if (const auto v = args.get("--interact")) {
     for (std::string_view pair : split_list(*v)) {
