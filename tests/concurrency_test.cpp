@@ -131,6 +131,29 @@ TEST(ConcurrencyTest, QualifyAllGivesTheSameResultsForEveryThreadCount) {
   EXPECT_THROW(q.qualify_all(leads, test::as_of(), wrong, 4), std::invalid_argument);
 }
 
+TEST(ConcurrencyTest, QualifyAllOnBoundLeadsEqualsQualifyForEveryThreadCount) {
+  const Qualifier q = test::build_ok(test::rich_config());
+  test::RandomLeads random(23);
+  const std::vector<Lead> leads = random.leads(300 * static_cast<std::size_t>(kScale), 30);
+  std::vector<BoundLead> bound;
+  std::vector<Qualification> expected;
+  for (const Lead& lead : leads) {
+    bound.push_back(q.bind(lead));
+    expected.push_back(q.qualify(lead, test::as_of()));
+  }
+  for (unsigned threads : {0u, 1u, 2u, 3u, 7u}) {
+    const auto all = q.qualify_all(std::span<const BoundLead>(bound), test::as_of(), threads);
+    ASSERT_EQ(all.size(), leads.size());
+    for (std::size_t i = 0; i < leads.size(); ++i) {
+      ASSERT_TRUE(test::identical(all[i], expected[i]))
+          << "lead " << i << ", " << threads << " threads";
+    }
+  }
+  std::vector<Qualification> wrong(2);
+  EXPECT_THROW(q.qualify_all(std::span<const BoundLead>(bound), test::as_of(), wrong, 2),
+               std::invalid_argument);
+}
+
 TEST(ConcurrencyTest, QualifyAllFromSeveralThreadsAtOnce) {
   const Qualifier q = test::build_ok(test::rich_config());
   test::RandomLeads random(23);

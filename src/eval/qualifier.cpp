@@ -113,18 +113,22 @@ Explanation Qualifier::explain(const Lead& lead, Instant as_of) const {
   return ex;
 }
 
-void Qualifier::qualify_all(std::span<const Lead> leads, Instant as_of,
-                            std::span<Qualification> out, unsigned threads) const {
-  if (out.size() != leads.size()) {
+namespace {
+
+/// Runs `score(i)` for every i < n, into out[i], on up to `threads` threads
+/// (0 = hardware concurrency; at least 256 leads each), in contiguous
+/// ranges, so the results do not depend on the thread count.
+template <class Score>
+void qualify_range(std::size_t n, std::span<Qualification> out, unsigned threads,
+                   const Score& score) {
+  if (out.size() != n) {
     throw std::invalid_argument("qualify_all: output span size " + std::to_string(out.size()) +
-                                " differs from the number of leads " +
-                                std::to_string(leads.size()));
+                                " differs from the number of leads " + std::to_string(n));
   }
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t n = leads.size();
   const std::size_t workers = std::min<std::size_t>(threads, std::max<std::size_t>(1, n / 256));
   auto work = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) out[i] = qualify(leads[i], as_of);
+    for (std::size_t i = begin; i < end; ++i) out[i] = score(i);
   };
   if (workers <= 1) {
     work(0, n);
@@ -142,7 +146,28 @@ void Qualifier::qualify_all(std::span<const Lead> leads, Instant as_of,
   for (auto& t : pool) t.join();
 }
 
+}  // namespace
+
+void Qualifier::qualify_all(std::span<const Lead> leads, Instant as_of,
+                            std::span<Qualification> out, unsigned threads) const {
+  qualify_range(leads.size(), out, threads,
+                [&](std::size_t i) { return qualify(leads[i], as_of); });
+}
+
 std::vector<Qualification> Qualifier::qualify_all(std::span<const Lead> leads, Instant as_of,
+                                                  unsigned threads) const {
+  std::vector<Qualification> out(leads.size());
+  qualify_all(leads, as_of, out, threads);
+  return out;
+}
+
+void Qualifier::qualify_all(std::span<const BoundLead> leads, Instant as_of,
+                            std::span<Qualification> out, unsigned threads) const {
+  qualify_range(leads.size(), out, threads,
+                [&](std::size_t i) { return qualify(leads[i], as_of); });
+}
+
+std::vector<Qualification> Qualifier::qualify_all(std::span<const BoundLead> leads, Instant as_of,
                                                   unsigned threads) const {
   std::vector<Qualification> out(leads.size());
   qualify_all(leads, as_of, out, threads);
