@@ -22,23 +22,11 @@ std::string describe(const CsvRecord& r) {
   return s;
 }
 
-/// Every record by next().
-std::vector<std::string> read_all(const std::string& input, const CsvOptions& options) {
-  std::istringstream in(input);
-  CsvReader reader(in, options);
-  std::vector<std::string> out;
-  const auto header = reader.read_header();
-  if (!header.ok()) return {"header: " + to_string(header.diagnostics())};
-  CsvRecord r;
-  while (reader.next(r)) out.push_back(describe(r));
-  out.push_back("bytes " + std::to_string(reader.bytes_read()));
-  return out;
-}
-
-/// Every record by next_chunk() where it takes them (with a reader per
-/// chunk), by next() elsewhere; `chunks` counts the chunks taken.
-std::vector<std::string> read_chunked(const std::string& input, const CsvOptions& options,
-                                      std::mt19937& rng, std::size_t& chunks) {
+/// Every record by next() or, with `rng`, by next_chunk() where it takes
+/// them (with a reader per chunk) and next() elsewhere; `chunks` counts the
+/// chunks taken.
+std::vector<std::string> read_all(const std::string& input, const CsvOptions& options,
+                                  std::mt19937* rng = nullptr, std::size_t* chunks = nullptr) {
   std::istringstream in(input);
   CsvReader reader(in, options);
   std::vector<std::string> out;
@@ -47,10 +35,15 @@ std::vector<std::string> read_chunked(const std::string& input, const CsvOptions
   CsvRecord r;
   CsvChunk chunk;
   for (;;) {
-    const std::size_t max_records = std::uniform_int_distribution<std::size_t>(1, 400)(rng);
-    const std::size_t max_bytes = std::uniform_int_distribution<std::size_t>(1, 90000)(rng);
+    if (rng == nullptr) {
+      if (!reader.next(r)) break;
+      out.push_back(describe(r));
+      continue;
+    }
+    const std::size_t max_records = std::uniform_int_distribution<std::size_t>(1, 400)(*rng);
+    const std::size_t max_bytes = std::uniform_int_distribution<std::size_t>(1, 90000)(*rng);
     if (reader.next_chunk(chunk, max_records, max_bytes)) {
-      ++chunks;
+      ++*chunks;
       EXPECT_LE(chunk.records, max_records);
       EXPECT_LE(chunk.text.size(), max_bytes);
       CsvReader part(chunk);
@@ -88,7 +81,8 @@ std::string random_csv(std::mt19937& rng, std::size_t lines) {
                                                   std::string("n\0l", 3),
                                                   "\r",
                                                   "123",
-                                                  "\xEF\xBB\xBF" "bom",
+                                                  "\xEF\xBB\xBF"
+                                                  "bom",
                                                   "\"open",
                                                   std::string(40, 'z')};
   std::string s =
@@ -124,7 +118,7 @@ TEST(CsvChunk, ChunksReadAsNextReads) {
     CsvOptions options;
     options.max_record_bytes = round % 3 == 0 ? 30 : 1u << 20;  // some lines too long
     const std::vector<std::string> expected = read_all(input, options);
-    EXPECT_EQ(read_chunked(input, options, rng, chunks), expected) << "round " << round;
+    EXPECT_EQ(read_all(input, options, &rng, &chunks), expected) << "round " << round;
   }
   EXPECT_GT(chunks, 300U);  // the property is not vacuous
 }
