@@ -55,9 +55,10 @@ std::vector<std::string> jsonl_kinds() {
   return lines;
 }
 
-long peak_kib(const fs::path& input, const std::vector<std::string>& extra) {
+long peak_kib(const fs::path& input, const std::vector<std::string>& extra,
+              const std::string& threads = "2") {
   std::vector<std::string> args = {"score",     "--input", input.string(), "--as-of",  "2026-11-22",
-                                   "--threads", "2",       "--output",     "/dev/null"};
+                                   "--threads", threads,   "--output",     "/dev/null"};
   args.insert(args.end(), extra.begin(), extra.end());
   const test::ToolRun r = test::run_tool(args);
   EXPECT_TRUE(r.status == 0 || r.status == 1) << r;
@@ -141,6 +142,31 @@ TEST_F(CliMemory, LongRecordsInEverySlotDoNotAddUp) {
     peaks.push_back(peak_kib(path, {"--batch-records", "64"}));
   }
   EXPECT_LT(peaks[1], peaks[0] * 5 / 4 + 16 * 1024) << peaks[0] << " KiB then " << peaks[1];
+}
+
+/// The same for CSV records, read record by record (1 thread) and split on
+/// the workers (2 threads): the fields of a long record are given back.
+TEST_F(CliMemory, LongCsvRecordsInEverySlotDoNotAddUp) {
+  test::TempDir dir;
+  test::write_text(dir / "map.json", R"({"id": "id", "attributes": {"t": "t"}})");
+  const std::string long_record = "L," + std::string(400000, 't');
+  for (const char* threads : {"1", "2"}) {
+    SCOPED_TRACE(std::string("threads ") + threads);
+    std::vector<long> peaks;
+    for (const int rounds : {4, 16}) {
+      const fs::path path = dir / ("in" + std::to_string(rounds) + ".csv");
+      std::ofstream out(path, std::ios::binary);
+      out << "id,t\n";
+      // Batches of 256 records: the long record moves to the next slot each round.
+      for (int r = 0; r < rounds * 8; ++r) {
+        for (int i = 0; i < 256; ++i) out << (i == r % 256 ? long_record : "s,x") << '\n';
+      }
+      out.close();
+      peaks.push_back(peak_kib(
+          path, {"--batch-records", "256", "--map", (dir / "map.json").string()}, threads));
+    }
+    EXPECT_LT(peaks[1], peaks[0] * 5 / 4 + 16 * 1024) << peaks[0] << " KiB then " << peaks[1];
+  }
 }
 
 }  // namespace

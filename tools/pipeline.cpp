@@ -148,11 +148,17 @@ bool JsonlSource::next(InputRecord& record) {
 
 namespace {
 
-/// The bytes a record holds (for batch_bytes): its text, or its fields.
+/// The bytes a record holds (for batch_bytes): its text, or its fields
+/// (counted as the input bytes they came from, which are no fewer).
 std::size_t record_bytes(const InputRecord& r) {
-  std::size_t n = r.text.size() + 64 + 16 * r.csv.fields.size();
-  for (const std::string& f : r.csv.fields) n += f.size();
-  return n;
+  return r.text.size() + 64 + 16 * r.csv.fields.size() + r.raw_bytes;
+}
+
+/// After a CSV record was read into `r`: what its storage may have grown
+/// by. A field's string grows by at most its new size, and the list of
+/// fields by at most one string per field; twice that, for margin.
+void note_stored(InputRecord& r) {
+  r.may_keep += 2 * r.raw_bytes + 2 * sizeof(std::string) * r.csv.fields.size();
 }
 
 /// Storage a reused record slot may keep from an earlier record: more is
@@ -164,9 +170,14 @@ constexpr std::size_t kKeptOutputBytes = 8u << 20;
 
 void release_large_storage(InputRecord& r) {
   if (r.text.capacity() > kKeptRecordBytes) std::string().swap(r.text);
+  if (r.may_keep <= kKeptRecordBytes) return;  // cannot hold more: nothing to count
   std::size_t kept = r.csv.fields.capacity() * sizeof(std::string);
   for (const std::string& f : r.csv.fields) kept += f.capacity();
-  if (kept > kKeptRecordBytes) std::vector<std::string>().swap(r.csv.fields);
+  if (kept > kKeptRecordBytes) {
+    std::vector<std::string>().swap(r.csv.fields);
+    kept = 0;
+  }
+  r.may_keep = kept;
 }
 
 /// The records of a raw batch (Batch::raw), parsed: what the reader would
@@ -179,7 +190,10 @@ void read_chunk(Batch& batch) {
     if (n == batch.records.size()) batch.records.emplace_back();
     InputRecord& r = batch.records[n];
     release_large_storage(r);
+    const std::uint64_t before = reader.bytes_read();
     if (!reader.next(r.csv)) break;
+    r.raw_bytes = static_cast<std::size_t>(reader.bytes_read() - before);
+    note_stored(r);
     r.line = r.csv.line;
     r.number = r.csv.number;
     ++n;
@@ -245,6 +259,7 @@ bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& bat
       more = false;
       break;
     }
+    note_stored(r);
     bytes += record_bytes(r);
     ++batch.size;
   }

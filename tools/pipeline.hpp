@@ -38,6 +38,10 @@ struct InputRecord {
   std::optional<Diagnostic> error;  ///< JSONL: a read error (line too long)
   std::optional<std::string> id;    ///< JSONL: the id read from the start of a line too long
   bool blank = false;               ///< JSONL: a blank line (JsonlSource with report_blank)
+  std::size_t raw_bytes = 0;        ///< CSV: the input bytes the record took
+  /// An upper bound of the storage this (reused) record keeps in `csv`:
+  /// what release_large_storage() checks before counting it exactly.
+  std::size_t may_keep = 0;
 };
 
 class RecordSource {
@@ -101,7 +105,9 @@ class CsvSource final : public RecordSource {
  public:
   explicit CsvSource(CsvReader& reader) : reader_(reader) {}
   bool next(InputRecord& record) override {
+    const std::uint64_t before = reader_.bytes_read();
     if (!reader_.next(record.csv)) return false;
+    record.raw_bytes = static_cast<std::size_t>(reader_.bytes_read() - before);
     record.line = record.csv.line;
     record.number = record.csv.number;
     records_ = record.number;
