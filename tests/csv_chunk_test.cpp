@@ -84,6 +84,9 @@ std::string random_csv(std::mt19937& rng, std::size_t lines) {
                                                   "\xEF\xBB\xBF"
                                                   "bom",
                                                   "\"open",
+                                                  "\"x\"\"\ny\"",
+                                                  "\"a\"b\"c",
+                                                  "\"say \"\"hi\"\"\"",
                                                   std::string(40, 'z')};
   std::string s =
       "\xEF\xBB\xBF"
@@ -123,29 +126,33 @@ TEST(CsvChunk, ChunksReadAsNextReads) {
   EXPECT_GT(chunks, 300U);  // the property is not vacuous
 }
 
-TEST(CsvChunk, AChunkStopsBeforeAQuoteAndAtTheLimits) {
-  const std::string input = "a,b\n1,2\n\n3,4\n5,\"6\"\n7,8\n";
+TEST(CsvChunk, AChunkStopsBeforeARecordSpanningLinesAndAtTheLimits) {
+  // Quotes on one line are taken (a quoted delimiter, a doubled quote, a
+  // stray quote in an unquoted field); a line break inside quotes is not.
+  const std::string input = "a,b\n1,\"x,y\"\n\n3,\"say \"\"hi\"\"\"\n4,5\"6\n5,\"6\n6\"\n7,8\n";
   std::istringstream in(input);
   CsvReader reader(in);
   CsvChunk chunk;
   EXPECT_FALSE(reader.next_chunk(chunk, 10, 1000)) << "before read_header()";
   ASSERT_TRUE(reader.read_header().ok());
   ASSERT_TRUE(reader.next_chunk(chunk, 10, 1000));
-  EXPECT_EQ(chunk.text, "1,2\n\n3,4\n");  // up to the line holding a quote
-  EXPECT_EQ(chunk.records, 2U);
+  EXPECT_EQ(chunk.text, "1,\"x,y\"\n\n3,\"say \"\"hi\"\"\"\n4,5\"6\n");
+  EXPECT_EQ(chunk.records, 3U);
   EXPECT_EQ(chunk.first_line, 2U);
   EXPECT_EQ(chunk.first_record, 1U);
-  EXPECT_EQ(chunk.last_line, 4U);
+  EXPECT_EQ(chunk.last_line, 5U);
   EXPECT_EQ(chunk.header_fields, 2U);
-  EXPECT_FALSE(reader.next_chunk(chunk, 10, 1000)) << "the next record holds a quote";
+  EXPECT_FALSE(reader.next_chunk(chunk, 10, 1000)) << "the next record spans two lines";
   CsvRecord r;
   ASSERT_TRUE(reader.next(r));
-  EXPECT_EQ(r.number, 3U);
-  EXPECT_EQ(r.line, 5U);
+  EXPECT_EQ(r.number, 4U);
+  EXPECT_EQ(r.line, 6U);
+  EXPECT_EQ(r.fields.at(1), "6\n6");
   EXPECT_FALSE(reader.next_chunk(chunk, 10, 3)) << "7,8 does not end within 3 bytes";
   ASSERT_TRUE(reader.next_chunk(chunk, 1, 4));
   EXPECT_EQ(chunk.text, "7,8\n");
-  EXPECT_EQ(chunk.first_record, 4U);
+  EXPECT_EQ(chunk.first_record, 5U);
+  EXPECT_EQ(chunk.first_line, 8U);
   EXPECT_FALSE(reader.next_chunk(chunk, 10, 1000)) << "the end of the input";
 }
 

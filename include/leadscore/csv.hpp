@@ -126,14 +126,15 @@ class LEADSCORE_EXPORT CsvReader {
   bool next(CsvRecord& record);
 
   /// For parsing on several threads: takes the records ahead as one raw
-  /// chunk, up to `max_records` whole records in at most `max_bytes` bytes
-  /// that hold no quote character and end with a line feed. A CsvReader
-  /// made from the chunk reads them with the same fields, line and record
-  /// numbers and diagnostics as next() would have. False, with nothing
-  /// consumed, when the next record holds a quote or does not end within
-  /// `max_bytes` (read it with next()), at the end of the input, or before
-  /// read_header(). Blank lines are skipped as by next() (a chunk of only
-  /// blank lines has no record).
+  /// chunk, up to `max_records` whole records in at most `max_bytes` bytes,
+  /// each on one line ending with a line feed (quoted fields are fine as
+  /// long as they hold no line break). A CsvReader made from the chunk
+  /// reads them with the same fields, line and record numbers and
+  /// diagnostics as next() would have. False, with nothing consumed, when
+  /// the next record spans lines (or is a line over max_record_bytes with a
+  /// quote in it), does not end within `max_bytes` (read it with next()), at
+  /// the end of the input, or before read_header(). Blank lines are skipped
+  /// as by next() (a chunk of only blank lines has no record).
   bool next_chunk(CsvChunk& chunk, std::size_t max_records, std::size_t max_bytes);
 
   /// Reads the records of a chunk from next_chunk() (not copied: `chunk`

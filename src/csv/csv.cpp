@@ -497,7 +497,33 @@ struct CsvReader::Impl {
     return true;
   }
 
-  /// CsvReader::next_chunk(): whole lines from pos, up to the first quote.
+  /// Whether a line (without its line feed) that starts a record ends
+  /// outside quotes, as scan_fields() reads it: a quote opens a quoted field
+  /// only at the start of a field, a doubled quote inside one is a quote, and
+  /// after the closing quote the field runs on unquoted to the delimiter.
+  [[nodiscard]] bool ends_outside_quotes(std::string_view text) const noexcept {
+    enum class S : std::uint8_t { field_start, unquoted, quoted, closing } s = S::field_start;
+    for (const char c : text) {
+      switch (s) {
+        case S::field_start:
+          s = c == '"' ? S::quoted : (c == opt.delimiter ? S::field_start : S::unquoted);
+          break;
+        case S::unquoted:
+          if (c == opt.delimiter) s = S::field_start;
+          break;
+        case S::quoted:
+          if (c == '"') s = S::closing;
+          break;
+        case S::closing:  // after a quote inside a quoted field
+          s = c == '"' ? S::quoted : (c == opt.delimiter ? S::field_start : S::unquoted);
+          break;
+      }
+    }
+    return s != S::quoted;
+  }
+
+  /// CsvReader::next_chunk(): whole lines from pos, up to the first record
+  /// that spans lines (a line break inside quotes).
   bool next_chunk(CsvChunk& c, std::size_t max_records, std::size_t max_bytes) {
     if (pending) std::rethrow_exception(std::exchange(pending, nullptr));
     if (!started || max_records == 0) return false;
@@ -505,13 +531,21 @@ struct CsvReader::Impl {
     std::size_t end = pos;  // end of the lines taken (an index in data)
     std::size_t lines = 0, count = 0, last = 0;
     bool stop = false;
+    bool quoted_break = false;  // the next line ends inside quotes
     while (!stop) {
       const std::size_t limit = std::min(data.size(), pos + max_bytes);
-      const std::size_t quote = std::min(limit, data.find('"', end));
+      std::size_t quote = std::min(limit, data.find('"', end));  // the next quote
       while (count < max_records) {
-        const void* at = std::memchr(data.data() + end, '\n', quote - end);
+        const void* at = std::memchr(data.data() + end, '\n', limit - end);
         if (at == nullptr) break;
         const auto nl = static_cast<std::size_t>(static_cast<const char*>(at) - data.data());
+        if (quote < nl) {  // a line with quotes: a record of its own only outside them
+          if (nl - end > opt.max_record_bytes || !ends_outside_quotes(data.substr(end, nl - end))) {
+            quoted_break = true;
+            break;
+          }
+          quote = std::min(limit, data.find('"', nl + 1));
+        }
         ++lines;
         if (!blank_line(data.substr(end, nl - end))) {
           ++count;
@@ -519,8 +553,9 @@ struct CsvReader::Impl {
         }
         end = nl + 1;
       }
-      // Done at the record limit, a quote, the byte limit or the input's end.
-      stop = count == max_records || quote < limit || limit == pos + max_bytes;
+      // Done at the record limit, a quoted line break, the byte limit or the
+      // input's end.
+      stop = count == max_records || quoted_break || limit == pos + max_bytes;
       if (!stop) {
         const std::size_t taken = end - pos;
         try {
