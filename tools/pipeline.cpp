@@ -180,29 +180,6 @@ void release_large_storage(InputRecord& r) {
   r.may_keep = kept;
 }
 
-/// The records of a raw batch (Batch::raw), parsed: what the reader would
-/// have given record by record.
-void read_chunk(Batch& batch) {
-  if (!batch.raw) return;
-  CsvReader reader(batch.chunk);
-  std::size_t n = 0;
-  for (;;) {
-    if (n == batch.records.size()) batch.records.emplace_back();
-    InputRecord& r = batch.records[n];
-    release_large_storage(r);
-    const std::uint64_t before = reader.bytes_read();
-    if (!reader.next(r.csv)) break;
-    r.raw_bytes = static_cast<std::size_t>(reader.bytes_read() - before);
-    note_stored(r);
-    r.line = r.csv.line;
-    r.number = r.csv.number;
-    ++n;
-  }
-  batch.size = n;
-  batch.raw = false;
-  if (batch.chunk.text.capacity() > kKeptOutputBytes) std::string().swap(batch.chunk.text);
-}
-
 /// Takes the next raw CSV chunk with at least one record into `batch`
 /// (chunks of blank lines only are passed over); false when the source has
 /// none to give (then the batch is filled record by record).
@@ -356,7 +333,6 @@ class ThreadedRun {
         cv_work_, [&] { return !work_.empty(); }, [&] { return work_.empty(); },
         [&] { return pop(work_); },
         [&](Batch& batch) {
-          read_chunk(batch);
           process_(batch);
           return true;
         },
@@ -420,6 +396,38 @@ class ThreadedRun {
 };
 
 }  // namespace
+
+void for_each_record(const Batch& batch, InputRecord& scratch,
+                     const std::function<void(std::size_t, const InputRecord&)>& f) {
+  if (!batch.raw) {
+    for (std::size_t i = 0; i < batch.size; ++i) f(i, batch.records[i]);
+    return;
+  }
+  // What the reader would have given record by record.
+  CsvReader reader(batch.chunk);
+  for (std::size_t i = 0; i < batch.size; ++i) {
+    release_large_storage(scratch);
+    const std::uint64_t before = reader.bytes_read();
+    if (!reader.next(scratch.csv)) break;  // never: the chunk counted its records
+    scratch.raw_bytes = static_cast<std::size_t>(reader.bytes_read() - before);
+    note_stored(scratch);
+    scratch.line = scratch.csv.line;
+    scratch.number = scratch.csv.number;
+    f(i, scratch);
+  }
+}
+
+const InputRecord& record_at(const Batch& batch, std::size_t i, InputRecord& scratch) {
+  if (!batch.raw) return batch.records[i];
+  CsvReader reader(batch.chunk);
+  for (std::size_t k = 0; k <= i; ++k) {
+    release_large_storage(scratch);
+    if (!reader.next(scratch.csv)) break;
+    scratch.line = scratch.csv.line;
+    scratch.number = scratch.csv.number;
+  }
+  return scratch;
+}
 
 void run_pipeline(RecordSource& source, const PipelineOptions& options,
                   const std::function<void(Batch&)>& process,

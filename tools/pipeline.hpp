@@ -161,8 +161,9 @@ struct RecordCounts {
 struct Batch {
   std::vector<InputRecord> records;  ///< storage, reused; the first `size` are live
   std::size_t size = 0;
-  /// CSV read on several threads: the records as one raw chunk, parsed into
-  /// `records` by the worker (read_chunk()) before it processes them.
+  /// CSV read on several threads: the `size` records are one raw chunk,
+  /// parsed one at a time as the worker processes them (for_each_record()),
+  /// and `records` is not used.
   bool raw = false;
   CsvChunk chunk;
   std::uint64_t end_bytes = 0;  ///< input bytes read when the batch was complete
@@ -177,6 +178,15 @@ struct PipelineOptions {
   /// records do not make batches big.
   std::size_t batch_bytes = 2u << 20;
 };
+
+/// Calls f(i, record) for each record of `batch`, in order: the records the
+/// reader filled, or those of a raw chunk parsed one at a time into
+/// `scratch` (so a raw batch holds its text, not its parsed records).
+void for_each_record(const Batch& batch, InputRecord& scratch,
+                     const std::function<void(std::size_t, const InputRecord&)>& f);
+/// Record `i` of a batch (a raw one is parsed again up to it: for rare uses,
+/// such as the first failures' messages).
+const InputRecord& record_at(const Batch& batch, std::size_t i, InputRecord& scratch);
 
 /// Runs the pipeline: `process` on worker threads (any order), `consume` on
 /// one thread in input order. Exceptions thrown by either are rethrown. A

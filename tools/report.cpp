@@ -444,13 +444,13 @@ int run_report(const Args& args) {
 
   const auto process = [&](Batch& batch) {
     batch.outcomes.resize(batch.size);
-    for (std::size_t i = 0; i < batch.size; ++i) {
-      const InputRecord& record = batch.records[i];
+    InputRecord scratch;
+    for_each_record(batch, scratch, [&](std::size_t i, const InputRecord& record) {
       RecordOutcome& o = batch.outcomes[i];
       Result<Lead> lead = reader.read(record);
       if (!lead) {
         o.ok = false;
-        continue;
+        return;
       }
       const Qualification q = qualifier.qualify(*lead, as_of);
       o.ok = true;
@@ -460,7 +460,7 @@ int run_report(const Args& args) {
       const std::optional<bool> outcome =
           outcome_label ? outcome_label->of(record, *lead) : std::nullopt;
       o.label = outcome ? (*outcome ? 1 : 0) : -1;
-    }
+    });
   };
   const auto consume = [&](const Batch& batch) {
     for (std::size_t i = 0; i < batch.size; ++i) {

@@ -327,19 +327,19 @@ int run_score(const Args& args) {
     const bool bind = !formatter.explain;
     BoundLead bound;
     std::vector<Diagnostic> errors;
-    for (std::size_t i = 0; i < batch.size; ++i) {
-      const InputRecord& record = batch.records[i];
+    InputRecord scratch;
+    for_each_record(batch, scratch, [&](std::size_t i, const InputRecord& record) {
       RecordOutcome& outcome = batch.outcomes[i];
       outcome.skipped = record.blank;
       if (record.blank) {
         formatter.skipped(batch.output, record.line);
-        continue;
+        return;
       }
       if (bind ? !reader.read_bound(record, qualifier, bound, errors)
                : !reader.read_into(record, lead, errors)) {
         outcome.ok = false;
         formatter.failed(batch.output, record.line, reader.id_of(record), errors);
-        continue;
+        return;
       }
       Qualification q;
       std::optional<Explanation> e;
@@ -362,7 +362,7 @@ int run_score(const Args& args) {
       outcome.stage_index = q.stage_index;
       outcome.disqualified = q.disqualified;
       outcome.total = q.total;
-    }
+    });
   };
 
   const auto consume = [&](const Batch& batch) {
@@ -372,7 +372,8 @@ int run_score(const Args& args) {
       const RecordOutcome& o = batch.outcomes[i];
       if (!counts.add(o)) {
         if (!o.skipped && first_errors.size() < 5) {
-          const InputRecord& r = batch.records[i];
+          InputRecord scratch;
+          const InputRecord& r = record_at(batch, i, scratch);
           Result<Lead> again = reader.read(r);  // rare: only for the first few failures
           if (!again && !again.diagnostics().empty()) {
             Diagnostic d = again.diagnostics().front();
