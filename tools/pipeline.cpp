@@ -180,6 +180,27 @@ void release_large_storage(InputRecord& r) {
   r.may_keep = kept;
 }
 
+/// A read error ends the input: the records read before it go on, and the
+/// run fails with it, saying where, once they are consumed.
+void note_read_failure(RecordSource& source, const ReadError& e) {
+  source.read_failure = std::make_exception_ptr(
+      ReadError(std::string(e.what()) + " after line " + std::to_string(source.lines()) +
+                " (record " + std::to_string(source.records()) + ")"));
+}
+
+/// The next record of a raw batch's reader into `r` (storage reused): what
+/// the reading thread would have given record by record.
+bool next_raw(CsvReader& reader, InputRecord& r) {
+  release_large_storage(r);
+  const std::uint64_t before = reader.bytes_read();
+  if (!reader.next(r.csv)) return false;
+  r.raw_bytes = static_cast<std::size_t>(reader.bytes_read() - before);
+  note_stored(r);
+  r.line = r.csv.line;
+  r.number = r.csv.number;
+  return true;
+}
+
 /// Takes the next raw CSV chunk with at least one record into `batch`
 /// (chunks of blank lines only are passed over); false when the source has
 /// none to give (then the batch is filled record by record).
@@ -193,11 +214,7 @@ bool fill_raw(RecordSource& source, const PipelineOptions& options, Batch& batch
       return true;
     }
   } catch (const ReadError& e) {
-    // Nothing of the chunk being read was taken: the run ends after the
-    // records before it, as below.
-    source.read_failure = std::make_exception_ptr(
-        ReadError(std::string(e.what()) + " after line " + std::to_string(source.lines()) +
-                  " (record " + std::to_string(source.records()) + ")"));
+    note_read_failure(source, e);  // nothing of the chunk being read was taken
   }
   return false;
 }
@@ -211,10 +228,12 @@ bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& bat
   if (batch.output.capacity() > kKeptOutputBytes) std::string().swap(batch.output);
   batch.output.clear();
   batch.outcomes.clear();
-  if (raw && !source.read_failure && fill_raw(source, options, batch)) return true;
-  if (source.read_failure) {
-    batch.end_bytes = source.bytes_read();
-    return false;
+  if (raw) {
+    if (fill_raw(source, options, batch)) return true;
+    if (source.read_failure) {
+      batch.end_bytes = source.bytes_read();
+      return false;
+    }
   }
   std::size_t bytes = 0;
   bool more = true;
@@ -226,11 +245,7 @@ bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& bat
     try {
       got = source.next(r);
     } catch (const ReadError& e) {
-      // The record being read is incomplete: it is left out, the ones before
-      // it go on, and the run fails once they are consumed.
-      source.read_failure = std::make_exception_ptr(
-          ReadError(std::string(e.what()) + " after line " + std::to_string(source.lines()) +
-                    " (record " + std::to_string(source.records()) + ")"));
+      note_read_failure(source, e);  // the record being read is incomplete: left out
     }
     if (!got) {
       more = false;
@@ -403,28 +418,15 @@ void for_each_record(const Batch& batch, InputRecord& scratch,
     for (std::size_t i = 0; i < batch.size; ++i) f(i, batch.records[i]);
     return;
   }
-  // What the reader would have given record by record.
   CsvReader reader(batch.chunk);
-  for (std::size_t i = 0; i < batch.size; ++i) {
-    release_large_storage(scratch);
-    const std::uint64_t before = reader.bytes_read();
-    if (!reader.next(scratch.csv)) break;  // never: the chunk counted its records
-    scratch.raw_bytes = static_cast<std::size_t>(reader.bytes_read() - before);
-    note_stored(scratch);
-    scratch.line = scratch.csv.line;
-    scratch.number = scratch.csv.number;
-    f(i, scratch);
-  }
+  for (std::size_t i = 0; i < batch.size && next_raw(reader, scratch); ++i) f(i, scratch);
 }
 
 const InputRecord& record_at(const Batch& batch, std::size_t i, InputRecord& scratch) {
   if (!batch.raw) return batch.records[i];
   CsvReader reader(batch.chunk);
   for (std::size_t k = 0; k <= i; ++k) {
-    release_large_storage(scratch);
-    if (!reader.next(scratch.csv)) break;
-    scratch.line = scratch.csv.line;
-    scratch.number = scratch.csv.number;
+    if (!next_raw(reader, scratch)) break;
   }
   return scratch;
 }
