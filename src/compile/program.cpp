@@ -120,7 +120,9 @@ class ProgramWriter {
       in.arg = static_cast<std::uint32_t>(dict.find(n.text));
       return;
     }
-    const std::size_t words = (dict.keys().size() + 63) / 64;
+    // At least one word: the evaluator reads bit 0 of the set for any text
+    // outside the dictionary (and masks it out), so the set must exist.
+    const std::size_t words = std::max<std::size_t>(1, (dict.keys().size() + 63) / 64);
     const auto offset = static_cast<std::uint32_t>(m_.program_bits.size());
     m_.program_bits.resize(m_.program_bits.size() + words, 0);
     for (const auto& t : n.texts) {

@@ -403,7 +403,7 @@ class Evaluator final : public EvalView {
         }
         case Instr::Code::text_in:
         case Instr::Code::text_not_in:
-          r = text_in(in);
+          r = text_in_flat(in, in.code == Instr::Code::text_in);
           break;
         case Instr::Code::number: {
           const Val& v = vals_[in.slot];
@@ -446,7 +446,9 @@ class Evaluator final : public EvalView {
 
   /// The points of the one-step fit rules that hold (Model::simple_fit):
   /// one loop per step code, each step decided and added without a branch
-  /// (a list value for text_in / text_not_in aside).
+  /// on the lead's values (a list value for text_in / text_not_in aside):
+  /// the outcomes are as good as random from lead to lead, and a branch on
+  /// them costs a misprediction in two.
   [[nodiscard]] std::int64_t simple_fit_points() const noexcept {
     using C = Instr::Code;
     const auto& by = m_.simple_fit;
@@ -454,7 +456,9 @@ class Evaluator final : public EvalView {
       return by[static_cast<std::size_t>(c)];
     };
     std::int64_t sum = 0;
-    const auto add = [&sum](bool r, const Instr& in) { sum += r ? in.points_micro : 0; };
+    const auto add = [&sum](bool held, const Instr& in) {
+      sum += in.points_micro & -static_cast<std::int64_t>(held);
+    };
     for (const Instr& in : steps(C::text_eq)) {
       const Val& v = vals_[in.slot];
       add((v.t == Val::T::text) & (v.id == static_cast<std::int32_t>(in.arg)), in);
@@ -463,19 +467,38 @@ class Evaluator final : public EvalView {
       const Val& v = vals_[in.slot];
       add((v.t == Val::T::text) & (v.id != static_cast<std::int32_t>(in.arg)), in);
     }
-    for (const Instr& in : steps(C::text_in)) add(text_in(in), in);
-    for (const Instr& in : steps(C::text_not_in)) add(text_in(in), in);
+    for (const Instr& in : steps(C::text_in)) add(text_in_flat(in, true), in);
+    for (const Instr& in : steps(C::text_not_in)) add(text_in_flat(in, false), in);
     for (const Instr& in : steps(C::number)) {
       const Val& v = vals_[in.slot];
-      const bool above = in.lo_open ? v.n() > in.lo : v.n() >= in.lo;
-      const bool below = in.hi_open ? v.n() < in.hi : v.n() <= in.hi;
+      const double x = v.n();
+      const bool above = (x > in.lo) | (!in.lo_open & (x == in.lo));
+      const bool below = (x < in.hi) | (!in.hi_open & (x == in.hi));
       add((v.t == Val::T::number) & above & below, in);
     }
     for (const Instr& in : steps(C::number_ne)) {
       const Val& v = vals_[in.slot];
-      add((v.t == Val::T::number) & !std::isnan(v.n()) & (v.n() != in.lo), in);
+      const double x = v.n();
+      add((v.t == Val::T::number) & (x == x) & (x != in.lo), in);
     }
     return sum;
+  }
+
+  /// text_in (`member` true) or text_not_in (false): a text answers by
+  /// whether its id is in the step's bit set, without a branch (an id
+  /// outside the dictionary reads bit 0 of the set and is masked out); a
+  /// list compares each element (compare()); any other value never holds.
+  [[nodiscard]] bool text_in_flat(const Instr& in, bool member) const noexcept {
+    const Val& v = vals_[in.slot];
+    if (v.t == Val::T::list) [[unlikely]] {
+      return compare(m_.nodes[in.node], v);
+    }
+    const bool is_text = v.t == Val::T::text;
+    const bool known = is_text & (v.id >= 0);
+    const std::uint32_t id =
+        static_cast<std::uint32_t>(v.id) & (0U - static_cast<std::uint32_t>(known));
+    const bool in_set = known & (((m_.program_bits[in.arg + id / 64] >> (id % 64)) & 1U) != 0);
+    return is_text & (in_set == member);
   }
 
   /// A rule whose condition held: its points, or the first knockout.
@@ -500,19 +523,6 @@ class Evaluator final : public EvalView {
     const CompiledRule& cr = m_.rules[r];
     bool capped = false;
     t.engagement = sat_add(t.engagement, capped_total(cr, s_->rules[cr.behavior_slot], capped));
-  }
-
-  /// text_in / text_not_in: a text answers by its id; a list compares each
-  /// element (compare()); any other value never holds.
-  bool text_in(const Instr& in) const noexcept {
-    const Val& v = vals_[in.slot];
-    if (v.t == Val::T::list) return compare(m_.nodes[in.node], v);
-    if (v.t != Val::T::text) return false;
-    const bool member =
-        v.id >= 0 && (m_.program_bits[in.arg + static_cast<std::uint32_t>(v.id) / 64] >>
-                          (static_cast<std::uint32_t>(v.id) % 64) &
-                      1U) != 0;
-    return member == (in.code == Instr::Code::text_in);
   }
 
   /// Whether a rule or stage condition holds: its flat steps, or, when a
