@@ -43,6 +43,27 @@ class ProgramWriter {
     return c;
   }
 
+  /// The `where` roots of a behaviour rule or an aggregate (event context),
+  /// all of which must hold: each root, then a jump to the end when it did
+  /// not. Every leaf is a `leaf` step: the event's fields have no slot.
+  CodeRange write_where(const std::vector<std::uint32_t>& roots) {
+    CodeRange c;
+    c.begin = static_cast<std::uint32_t>(m_.program.size());
+    event_context_ = true;
+    std::vector<std::size_t> jumps;
+    for (std::size_t i = 0; i < roots.size(); ++i) {
+      emit(roots[i]);
+      if (i + 1 < roots.size()) {
+        jumps.push_back(m_.program.size());
+        push(Instr::Code::jump_if_false, roots[i]);
+      }
+    }
+    event_context_ = false;
+    c.end = static_cast<std::uint32_t>(m_.program.size());
+    for (const std::size_t j : jumps) m_.program[j].arg = c.end;
+    return c;
+  }
+
  private:
   Instr& push(Instr::Code code, std::uint32_t node) {
     Instr& in = m_.program.emplace_back();
@@ -96,7 +117,7 @@ class ProgramWriter {
 
   void emit_leaf(std::uint32_t id) {
     const Node& n = m_.nodes[id];
-    if (n.slot == kNoSlot || n.op == Op::exists || n.op == Op::missing) {
+    if (event_context_ || n.slot == kNoSlot || n.op == Op::exists || n.op == Op::missing) {
       push(Instr::Code::leaf, id);
       return;
     }
@@ -186,6 +207,7 @@ class ProgramWriter {
   }
 
   Model& m_;
+  bool event_context_ = false;  ///< writing `where` roots: leaves read the event
 };
 
 /// Marks the end of rule `r`'s condition for scoring: on its only step when
@@ -325,6 +347,12 @@ void Compiler::build_program() {
   m.rules_code = {0, static_cast<std::uint32_t>(m.program.size())};
   for (CompiledStage& cs : m.stages) {
     for (std::size_t o = 0; o < cs.root.size(); ++o) cs.code[o] = writer.write(cs.root[o]);
+  }
+  for (CompiledRule& cr : m.rules) {
+    if (!cr.where.empty()) cr.where_code = writer.write_where(cr.where);
+  }
+  for (Aggregate& ag : m.aggregates) {
+    if (!ag.where.empty()) ag.where_code = writer.write_where(ag.where);
   }
   split_simple_fit(m, steps);
 }

@@ -278,7 +278,7 @@ void EventAccumulator::feed(const Event& e, const Impliers& impliers) {
   for (std::uint32_t k = m_.rule_sub_offsets[t]; k < m_.rule_sub_offsets[t + 1]; ++k) {
     const std::uint32_t slot = m_.rule_subs[k];
     const CompiledRule& cr = m_.rules[m_.behavior_rules[slot]];
-    if (!cr.where.empty() && !where_(ctx_, cr.where, e)) continue;
+    if (!cr.where.empty() && !where_(ctx_, cr.where_code, e)) continue;
     RuleAcc& acc = s_.rules[slot];
     ++acc.matched;
     if (!in_window(cr.window_ms, at, now_)) {
@@ -293,7 +293,7 @@ void EventAccumulator::feed(const Event& e, const Impliers& impliers) {
     const std::uint32_t a = m_.agg_subs[k];
     const Aggregate& ag = m_.aggregates[a];
     if (!in_window(ag.window_ms, at, now_)) continue;
-    if (!ag.where.empty() && !where_(ctx_, ag.where, e)) continue;
+    if (!ag.where.empty() && !where_(ctx_, ag.where_code, e)) continue;
     count_aggregate_event(ag, at, aggregate_value_of(ag, e), s_.aggs[a]);
     if (ag.measure == Measure::distinct_days) {
       mark_active_day(ag, day_number(e.at), today_, s_.bits);
@@ -386,7 +386,7 @@ void StreamAccumulator::feed_rule(std::uint32_t slot, const Event& e, std::int64
                                   const Impliers& impliers) {
   const Model& m = *m_;
   const CompiledRule& cr = m.rules[m.behavior_rules[slot]];
-  if (!event_matches(m, cr.where, e)) return;
+  if (!event_matches(m, cr.where_code, e)) return;
   RuleAcc& acc = rules_[slot];
   ++acc.matched;
   const bool implied = !cr.implied_types.empty() && impliers.imply(m, cr, e);
@@ -402,7 +402,7 @@ void StreamAccumulator::feed_rule(std::uint32_t slot, const Event& e, std::int64
 void StreamAccumulator::feed_aggregate(std::uint32_t a, const Event& e, std::int64_t t) {
   const Model& m = *m_;
   const Aggregate& ag = m.aggregates[a];
-  if (!event_matches(m, ag.where, e)) return;
+  if (!event_matches(m, ag.where_code, e)) return;
   if (ag.window_ms < 0) {
     count_aggregate_event(ag, t, aggregate_value_of(ag, e), aggs_[a]);
     return;

@@ -123,8 +123,10 @@ class SeenIds {
 /// same UTC day when the rule names no property.
 bool implies(const CompiledRule& rule, const Event& implying, const Event& event) noexcept;
 
-/// Whether `event` satisfies every `where` root (event-context conditions).
-bool event_matches(const Model& model, const std::vector<std::uint32_t>& where, const Event& event);
+/// Whether `event` satisfies every `where` root (event-context conditions),
+/// run as their steps `where` (CompiledRule / Aggregate::where_code; an
+/// empty range holds).
+bool event_matches(const Model& model, CodeRange where, const Event& event);
 /// The interned id of an event type (other_type() when not named).
 std::uint32_t event_type_id(const Model& model, std::string_view type) noexcept;
 /// Whether some type of the model is an implied_by type (per type id).
@@ -228,9 +230,9 @@ constexpr bool in_window(std::int64_t window_ms, std::int64_t t_ms,
 /// order (ties in input order).
 class EventAccumulator {
  public:
-  /// `where(roots, event)` evaluates event-context conditions.
-  using WhereFn = bool (*)(const void* ctx, const std::vector<std::uint32_t>& where,
-                           const Event& e);
+  /// `where(code, event)` runs a rule's or an aggregate's `where` steps
+  /// (CompiledRule / Aggregate::where_code) on the event.
+  using WhereFn = bool (*)(const void* ctx, CodeRange where, const Event& e);
   EventAccumulator(const Model& m, Scratch& s, WhereFn where, const void* ctx) noexcept
       : m_(m), s_(s), where_(where), ctx_(ctx) {}
 

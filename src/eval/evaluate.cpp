@@ -348,7 +348,7 @@ class Evaluator final : public EvalView {
 
   [[nodiscard]] const Facts& facts() const noexcept { return facts_; }
 
-  bool where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept;
+  bool where_holds(CodeRange where, const Event& e) noexcept;
 
   // ---- EvalView -----------------------------------------------------------
   [[nodiscard]] const Model& model() const noexcept override { return m_; }
@@ -541,7 +541,7 @@ class Evaluator final : public EvalView {
     } else {
       EventAccumulator acc(
           m_, *s_,
-          [](const void* self, const std::vector<std::uint32_t>& where, const Event& e) {
+          [](const void* self, CodeRange where, const Event& e) {
             return const_cast<Evaluator*>(static_cast<const Evaluator*>(self))
                 ->where_holds(where, e);
           },
@@ -869,17 +869,13 @@ class Evaluator final : public EvalView {
   const Val* vals_ = nullptr;            ///< the lead's values by slot, once bound
 };
 
-bool Evaluator::where_holds(const std::vector<std::uint32_t>& where, const Event& e) noexcept {
-  if (where.empty()) return true;
+/// The `where` steps of a rule or aggregate on event `e` (leaf steps
+/// reading the event's fields); an empty range holds.
+bool Evaluator::where_holds(CodeRange where, const Event& e) noexcept {
+  if (where.begin == where.end) return true;
   const Event* saved = event_;
   event_ = &e;
-  bool ok = true;
-  for (std::uint32_t id : where) {
-    if (!eval(id, nullptr)) {
-      ok = false;
-      break;
-    }
-  }
+  const bool ok = run_code(where);
   event_ = saved;
   return ok;
 }
@@ -931,9 +927,8 @@ void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept {
   }
 }
 
-bool event_matches(const Model& model, const std::vector<std::uint32_t>& where,
-                   const Event& event) {
-  if (where.empty()) return true;
+bool event_matches(const Model& model, CodeRange where, const Event& event) {
+  if (where.begin == where.end) return true;
   static const Lead kNoLead{};
   const EvalRequest request;
   Evaluator ev(model, kNoLead, event.at, nullptr, request);

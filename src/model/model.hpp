@@ -51,11 +51,18 @@ struct Node {
   std::string field_name;       ///< field path as written
 };
 
+/// A condition's steps: Model::program[begin, end).
+struct CodeRange {
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
 /// An event aggregate (one per `measure` condition).
 struct Aggregate {
   Measure measure = Measure::count;
   bool any_type = true;
   std::vector<std::uint32_t> where;  ///< root nodes (event context), all must hold
+  CodeRange where_code;              ///< `where` as steps of the flat program
   std::int64_t window_ms = -1;       ///< -1 = all history
   std::int64_t window_days = 0;      ///< distinct_days bitset width in days
   std::uint32_t bit_offset = 0;      ///< first word in the bitset buffer
@@ -119,12 +126,6 @@ struct Instr {
 /// Step codes that read one value and decide alone (text_eq to number_ne).
 inline constexpr std::size_t kSimpleCodes = static_cast<std::size_t>(Instr::Code::number_ne) + 1;
 
-/// A condition's steps: Model::program[begin, end).
-struct CodeRange {
-  std::uint32_t begin = 0;
-  std::uint32_t end = 0;
-};
-
 struct CompiledRule {
   RuleKind kind = RuleKind::fit;
   std::uint32_t when = 0;         ///< root node (fit, engagement, knockout)
@@ -134,7 +135,8 @@ struct CompiledRule {
   // behaviour
   std::uint32_t behavior_slot = 0;
   bool any_type = true;
-  std::vector<std::uint32_t> where;  ///< root nodes (event context)
+  std::vector<std::uint32_t> where;  ///< root nodes (event context), all must hold
+  CodeRange where_code;              ///< `where` as steps of the flat program
   bool has_cap = false;
   std::int64_t cap_micro = 0;
   std::uint32_t max_per_day = 0;  ///< 0 = no cap
