@@ -168,6 +168,31 @@ TEST(Hardening, ApplyKeepsTheLeadUnderMaxLeadBytes) {
   EXPECT_LE(state.to_json().size(), 2 * Limits{}.max_lead_bytes);
 }
 
+// Bytes that JSON escapes count as written: a control character as \u00XX
+// (6 bytes), a quote or a backslash as 2. Each pattern puts them inside
+// 8-byte words and in the tail of the string.
+TEST(Hardening, ApplyCountsEscapedBytesTowardsMaxLeadBytes) {
+  const Qualifier q = Qualifier::with_default_config();
+  for (const std::string unit : {"abcde\x01fg", "abc\"defgh", "a\\bcdefgh", "abcdefghi\x1f"}) {
+    LeadState state(q, Lead{});
+    std::string blob;
+    while (blob.size() + unit.size() <= Limits{}.max_string_length) blob += unit;
+    std::size_t applied = 0;
+    const std::string code = thrown_code([&] {
+      for (;;) {
+        Event e = event_at(as_of());
+        e.properties.emplace_back("blob", blob);
+        state.apply(std::move(e));
+        ++applied;
+      }
+    });
+    EXPECT_EQ(code, "limit_exceeded");
+    EXPECT_GT(applied, 0U);
+    // The saved lead stays within max_lead_bytes (plus the state's own keys).
+    EXPECT_LE(state.to_json().size(), Limits{}.max_lead_bytes + 4096) << "unit " << unit.size();
+  }
+}
+
 TEST(Hardening, ObserveAndFeedbackRecordOnlyInstantsThatReadBack) {
   const Qualifier q = Qualifier::with_default_config();
   LeadState state(q, Lead{});

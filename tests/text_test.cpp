@@ -4,7 +4,9 @@
 #include "leadscore/text.hpp"
 
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,12 +18,43 @@
 #include "leadscore/json.hpp"
 #include "leadscore/qualifier.hpp"
 
+#include "core/text.hpp"
+
 namespace leadscore {
 namespace {
 
 // ---------------------------------------------------------------------------
 // format_number
 // ---------------------------------------------------------------------------
+
+// What LeadState counts of a saved lead's strings against max_lead_bytes:
+// never less than what the JSON writer writes (escapes, U+FFFD for bad
+// UTF-8), whether the special bytes fall in an 8-byte word or the tail.
+TEST(JsonStringBytes, AtLeastWhatTheWriterWritesAndExactForPlainText) {
+  const std::vector<std::string> plain = {"a", "Z", " ", "~", "\x7f"};
+  const std::vector<std::string> special = {"\x01", "\x1f",     "\n",   "\"",
+                                            "\\",   "\xC3\xA9", "\xFF", "\xE2\x82"};
+  std::mt19937 rng(20261207);
+  for (int round = 0; round < 4000; ++round) {
+    const std::size_t pieces = std::uniform_int_distribution<std::size_t>(0, 40)(rng);
+    const bool only_plain = round % 2 == 0;
+    std::string s;
+    for (std::size_t i = 0; i < pieces; ++i) {
+      const bool take_special = !only_plain && rng() % 6 == 0;
+      const auto& from = take_special ? special : plain;
+      s += from[rng() % from.size()];
+    }
+    const std::size_t written =
+        nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size();
+    EXPECT_GE(detail::json_string_bytes(s), written) << "round " << round;
+    if (only_plain) {
+      EXPECT_EQ(detail::json_string_bytes(s), written) << "round " << round;
+    }
+  }
+  EXPECT_EQ(detail::json_string_bytes(""), 2U);
+  EXPECT_EQ(detail::json_string_bytes("abcdefgh\x01"), 2U + 8 + 6);  // in the tail
+  EXPECT_EQ(detail::json_string_bytes("ab\"defgh"), 2U + 7 + 2);     // inside a word
+}
 
 TEST(FormatNumber, IntegralValuesHaveNoDecimals) {
   EXPECT_EQ(format_number(0), "0");

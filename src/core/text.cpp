@@ -98,6 +98,49 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept 
   return multibyte_length(text, i, bad);
 }
 
+namespace {
+/// Whether `s` is written in JSON as it is, between quotes: no byte below
+/// 0x20, no quote, no backslash and no byte of 0x80 or more.
+bool json_plain(std::string_view s) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  // A high bit set for a zero byte (exact as to whether there is one).
+  const auto zero_byte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  std::uint64_t bad = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    bad |= ((w - 0x20 * kOnes) & ~w & kHigh)  // a byte below 0x20 (among those below 0x80)
+           | zero_byte(w ^ ('"' * kOnes)) | zero_byte(w ^ ('\\' * kOnes)) | (w & kHigh);
+  }
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) return false;
+  }
+  return bad == 0;
+}
+}  // namespace
+
+std::size_t json_string_bytes(std::string_view s) noexcept {
+  if (json_plain(s)) return s.size() + 2;
+  const bool valid = utf8_error_offset(s) == std::string_view::npos;
+  std::size_t n = 2;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      n += 2;
+    } else if (u < 0x20) {
+      n += 6;
+    } else if (u >= 0x80 && !valid) {
+      n += 3;  // written as U+FFFD
+    } else {
+      n += 1;
+    }
+  }
+  return n;
+}
+
 std::string pointer_escape(std::string_view token) {
   std::string out;
   out.reserve(token.size());

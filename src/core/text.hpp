@@ -68,6 +68,14 @@ std::size_t utf8_error_offset(std::string_view text) noexcept;
 /// ASCII byte), or 0 when none starts there (the rules of utf8_error_offset).
 std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept;
 
+/// The bytes `s` takes as a JSON string, quotes and escapes included, at
+/// most: what nlohmann::json's dump() writes with error_handler_t::replace
+/// (a control character as \u00XX, a quote or a backslash escaped, a byte
+/// of invalid UTF-8 as U+FFFD), exact for text without any of those. A
+/// string of printable ASCII without quote or backslash (an event type or
+/// id) is recognised 8 bytes at a time.
+std::size_t json_string_bytes(std::string_view s) noexcept;
+
 /// RFC 6901 escaping of one reference token ("~" -> "~0", "/" -> "~1").
 std::string pointer_escape(std::string_view token);
 

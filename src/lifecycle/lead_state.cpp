@@ -60,25 +60,6 @@ void check_instant(Instant t, std::string_view what, std::string pointer) {
            " is outside years 0001..9999: a saved state could not be read back");
 }
 
-/// Bytes of `s` as a JSON string (quotes and escapes included), at most.
-std::size_t json_bytes(std::string_view s) noexcept {
-  const bool valid = utf8_error_offset(s) == std::string_view::npos;
-  std::size_t n = 2;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      n += 2;
-    } else if (u < 0x20) {
-      n += 6;
-    } else if (u >= 0x80 && !valid) {
-      n += 3;  // written as U+FFFD
-    } else {
-      n += 1;
-    }
-  }
-  return n;
-}
-
 /// A string of a lead: at most max_string_length bytes. Returns its JSON bytes.
 std::size_t checked_string(std::string_view s, std::string_view what, const std::string& pointer) {
   const Limits limits;
@@ -88,7 +69,7 @@ std::size_t checked_string(std::string_view s, std::string_view what, const std:
              " bytes is longer than the limit max_string_length = " +
              std::to_string(limits.max_string_length));
   }
-  return json_bytes(s);
+  return json_string_bytes(s);
 }
 
 /// Checks one event as from_json() would read it back; returns its JSON
@@ -101,11 +82,11 @@ std::size_t checked_event_bytes(const Event& e, std::size_t index) {
   bool ok = in_instant_range(e.at) && fits(e.type) && fits(e.id) &&
             e.properties.size() <= limits.max_properties;
   constexpr std::size_t kEventOverhead = 96;  // braces, keys, the instant, "automated"
-  std::size_t bytes = kEventOverhead + json_bytes(e.type) + json_bytes(e.id);
+  std::size_t bytes = kEventOverhead + json_string_bytes(e.type) + json_string_bytes(e.id);
   for (const auto& [key, value] : e.properties) {
     const std::string* text = std::get_if<std::string>(&value);
     ok = ok && fits(key) && (text == nullptr || fits(*text));
-    bytes += 4 + json_bytes(key) + (text ? json_bytes(*text) : 32);
+    bytes += 4 + json_string_bytes(key) + (text ? json_string_bytes(*text) : 32);
   }
   if (ok) return bytes;
   const std::string p = "/lead/events/" + std::to_string(index);
@@ -142,10 +123,10 @@ std::size_t checked_profile_bytes(const Lead& profile) {
 /// JSON bytes of a history entry, at most.
 std::size_t transition_bytes(const Transition& t) noexcept {
   constexpr std::size_t kTransitionOverhead = 256;  // keys, the instant, cause, three numbers
-  std::size_t n =
-      kTransitionOverhead + json_bytes(t.from) + json_bytes(t.to) + json_bytes(t.reason);
-  for (const auto& c : t.conditions) n += 1 + json_bytes(c);
-  for (const auto& r : t.rules) n += 1 + json_bytes(r);
+  std::size_t n = kTransitionOverhead + json_string_bytes(t.from) + json_string_bytes(t.to) +
+                  json_string_bytes(t.reason);
+  for (const auto& c : t.conditions) n += 1 + json_string_bytes(c);
+  for (const auto& r : t.rules) n += 1 + json_string_bytes(r);
   return n;
 }
 
