@@ -705,6 +705,42 @@ TEST_F(LeadFastJson, BoundLeadsScoreAsParsedLeads) {
   EXPECT_GE(declined, 50u);
 }
 
+// Bound attributes are read in the order written, each name looked up among
+// the model's slot names: a repeated name, slot or not, null or not, is
+// still left to parse_lead (which rejects it), and names in any order, slot
+// or not, score as parse_lead's lead.
+TEST_F(LeadFastJson, BoundAttributesInAnyOrderAndRepeatedNames) {
+  Config config;
+  config.add(Rule::fit("pro", cond::field("attributes.plan").eq("pro"), 10));
+  config.add(Rule::fit("big", cond::field("attributes.seats").gte(50), 20));
+  config.add(Rule::fit("eu", cond::field("attributes.region").in(std::vector<std::string>{"eu", "uk"}), 5));
+  const Result<Qualifier> q = Qualifier::build(config);
+  ASSERT_TRUE(q.ok());
+  const auto line = [](std::string_view attributes) {
+    return std::string(R"({"id":"L1","attributes":{)") + std::string(attributes) + "}}";
+  };
+  BoundLead bound;
+  for (const std::string_view repeated :
+       {R"("plan":"pro","plan":"free")", R"("seats":60,"x":1,"seats":60)",
+        R"("x":1,"plan":"pro","x":2)", R"("plan":null,"plan":"pro")", R"("y":null,"z":0,"y":null)"}) {
+    const std::string text = line(repeated);
+    EXPECT_FALSE(cli::fast_parse_bound(text, Limits{}, *q, bound)) << text;
+    EXPECT_FALSE(parse_lead(text).ok()) << text;
+  }
+  for (const std::string_view fine :
+       {R"("region":"EU","zeta":["a","b"],"seats":60,"alpha":"a","plan":"PRO")",
+        R"("seats":10,"plan":"free")", R"("other":"x","plan":null,"region":"uk")", ""}) {
+    const std::string text = line(fine);
+    ASSERT_TRUE(cli::fast_parse_bound(text, Limits{}, *q, bound)) << text;
+    const Result<Lead> slow = parse_lead(text);
+    ASSERT_TRUE(slow.ok()) << text;
+    EXPECT_EQ(q->qualify(bound, test::as_of()), q->qualify(*slow, test::as_of())) << text;
+  }
+  const std::string all = line(R"("region":"EU","zeta":["a","b"],"seats":60,"alpha":"a","plan":"PRO")");
+  ASSERT_TRUE(cli::fast_parse_bound(all, Limits{}, *q, bound));
+  EXPECT_EQ(q->qualify(bound, test::as_of()).fit, 35);
+}
+
 TEST_F(LeadFastJson, ALeadObjectCanBeReused) {
   // The tool reads every record of a batch into the same Lead: what a
   // previous lead left (events, properties, strings) must not show through.

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -198,6 +199,7 @@ class FastReader {
     }
     b.lead = &f.owned;
     b.values.assign(std::min(model->value_slots.size(), detail::kBoundSlots), detail::Val{});
+    use_slot_names(model);
     bound_ = &b;
     const bool ok = parse(text, limits, f.owned);
     bound_ = nullptr;
@@ -229,6 +231,27 @@ class FastReader {
   std::vector<std::pair<std::string_view, element>> members_;  // scratch
   detail::BoundValues* bound_ = nullptr;  ///< parse_bound(): where attributes go
   std::vector<std::string> list_;         ///< scratch: a list attribute that is not read
+  /// parse_bound(): the model's attribute slot names (slot i is key i), and
+  /// the model, kept alive so that its address names it.
+  std::shared_ptr<const detail::Model> names_model_;
+  detail::StringSet slot_names_;
+  std::vector<std::uint32_t> slot_seen_;  ///< per slot: the lead that last named it
+  std::uint32_t lead_mark_ = 0;           ///< this lead's mark in slot_seen_
+  std::vector<std::string_view> others_;  ///< scratch: attribute names that are no slot
+
+  /// The slot names of `model`, made once per model.
+  void use_slot_names(const std::shared_ptr<const detail::Model>& model) {
+    if (names_model_ == model) return;
+    const std::size_t na =
+        std::min<std::size_t>(model->attribute_slot_count, model->value_slots.size());
+    std::vector<std::string> names;
+    names.reserve(na);
+    for (std::size_t i = 0; i < na; ++i) names.push_back(model->value_slots[i].name);
+    slot_names_ = detail::StringSet(names, false);  // distinct names: key i is slot i
+    slot_seen_.assign(na, 0);
+    lead_mark_ = 0;
+    names_model_ = model;
+  }
 
   /// Empties `lead` but keeps the storage of its events (vector, strings,
   /// properties) for the next lead. Every other field, including any added
@@ -404,43 +427,67 @@ class FastReader {
     return true;
   }
 
-  /// The attributes (sorted in members_) into bound_: a merge walk with the
-  /// model's attribute slots, which are in name order too.
-  bool bind_attributes(Lead& lead) {
+  /// The attributes of an object into bound_, in the order written: each
+  /// name is looked up among the model's slot names (use_slot_names()), a
+  /// repeated slot name is caught by its mark, and only the names that are
+  /// no slot are sorted, to catch a repeat among them. False where
+  /// read_attributes() is (a repeated name, a value read_value() refuses).
+  bool bind_attributes(element v, Lead& lead) {
+    if (v.type() != element_type::OBJECT) return false;
+    const object members = object_of(v);
+    if (members.size() > limits_->max_properties) return false;
+    if (++lead_mark_ == 0) {  // wrapped: no mark of an earlier lead may match
+      std::fill(slot_seen_.begin(), slot_seen_.end(), 0);
+      lead_mark_ = 1;
+    }
+    others_.clear();
+    for (key_value_pair member : members) {
+      const int s = slot_names_.find(member.key);
+      if (s < 0) {
+        others_.push_back(member.key);
+      } else if (std::exchange(slot_seen_[static_cast<std::size_t>(s)], lead_mark_) == lead_mark_) {
+        return false;  // a repeated name
+      }
+      if (member.value.type() == element_type::NULL_VALUE) continue;
+      if (!bind_attribute(member.key, s, member.value, lead)) return false;
+    }
+    if (others_.size() > 1) {
+      std::sort(others_.begin(), others_.end());
+      if (std::adjacent_find(others_.begin(), others_.end()) != others_.end()) return false;
+    }
+    return true;
+  }
+
+  /// One attribute into bound_: `s` is its attribute slot, or -1 when the
+  /// model reads no slot of that name.
+  bool bind_attribute(std::string_view key, int s, element value, Lead& lead) {
     detail::BoundValues& b = *bound_;
     const detail::Model& m = *b.model;
-    const std::size_t na = std::min<std::size_t>(m.attribute_slot_count, m.value_slots.size());
-    std::size_t s = 0;
-    for (const auto& [key, value] : members_) {
-      if (value.type() == element_type::NULL_VALUE) continue;
-      while (s < na && std::string_view(m.value_slots[s].name) < key) ++s;
-      const bool read = s < na && m.value_slots[s].name == key;
-      const bool slot = read && s < detail::kBoundSlots;
-      const auto& by_name = m.attributes_read_by_name;
-      if ((read && !slot) || std::find(by_name.begin(), by_name.end(), key) != by_name.end()) {
-        Value parsed;
-        if (!read_value(value, parsed)) return false;
-        const auto it = lead.attributes.emplace_hint(lead.attributes.end(), std::string(key),
-                                                     std::move(parsed));
-        if (slot) b.values[s] = detail::bind_value(m.value_slots[s], detail::val_of(it->second));
-        continue;
-      }
-      detail::Val v;
-      if (!element_val(value, slot ? b.form->lists[s] : list_, v)) return false;
-      if (!slot) continue;
-      if (v.t == detail::Val::T::text) {
-        detail::bind_text(m.value_slots[s], v.s, b.values[s]);  // in place (evaluator.hpp)
-      } else {
-        b.values[s] = detail::bind_value(m.value_slots[s], v);
-      }
+    const bool slot = s >= 0 && static_cast<std::size_t>(s) < detail::kBoundSlots;
+    const auto i = static_cast<std::size_t>(s);
+    const auto& by_name = m.attributes_read_by_name;
+    if ((s >= 0 && !slot) || std::find(by_name.begin(), by_name.end(), key) != by_name.end()) {
+      Value parsed;
+      if (!read_value(value, parsed)) return false;
+      const auto it = lead.attributes.emplace(std::string(key), std::move(parsed)).first;
+      if (slot) b.values[i] = detail::bind_value(m.value_slots[i], detail::val_of(it->second));
+      return true;
+    }
+    detail::Val v;
+    if (!element_val(value, slot ? b.form->lists[i] : list_, v)) return false;
+    if (!slot) return true;
+    if (v.t == detail::Val::T::text) {
+      detail::bind_text(m.value_slots[i], v.s, b.values[i]);  // in place (evaluator.hpp)
+    } else {
+      b.values[i] = detail::bind_value(m.value_slots[i], v);
     }
     return true;
   }
 
   bool read_attributes(element v, Lead& lead) {
     if (v.type() == element_type::NULL_VALUE) return true;
+    if (bound_ != nullptr) return bind_attributes(v, lead);
     if (!sorted_members(v)) return false;
-    if (bound_ != nullptr) return bind_attributes(lead);
     for (const auto& [key, value] : members_) {
       if (value.type() == element_type::NULL_VALUE) continue;
       Value parsed;
