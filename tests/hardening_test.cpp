@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -150,19 +151,26 @@ TEST(Hardening, ApplyChecksStringsPropertiesAndInstants) {
   EXPECT_EQ(thrown_code([&] { state.set_profile(profile); }), "invalid_value");
 }
 
-TEST(Hardening, ApplyKeepsTheLeadUnderMaxLeadBytes) {
-  const Qualifier q = Qualifier::with_default_config();
-  LeadState state(q, Lead{});
-  const std::string big(Limits{}.max_string_length, 'x');
+/// Applies events with property "blob" = `blob` until apply() refuses one:
+/// the error code, and how many it took.
+std::pair<std::string, std::size_t> apply_until_refused(LeadState& state, const std::string& blob) {
   std::size_t applied = 0;
-  const std::string code = thrown_code([&] {
+  std::string code = thrown_code([&] {
     for (;;) {
       Event e = event_at(as_of());
-      e.properties.emplace_back("blob", big);
+      e.properties.emplace_back("blob", blob);
       state.apply(std::move(e));
       ++applied;
     }
   });
+  return {std::move(code), applied};
+}
+
+TEST(Hardening, ApplyKeepsTheLeadUnderMaxLeadBytes) {
+  const Qualifier q = Qualifier::with_default_config();
+  LeadState state(q, Lead{});
+  const std::string big(Limits{}.max_string_length, 'x');
+  const auto [code, applied] = apply_until_refused(state, big);
   EXPECT_EQ(code, "limit_exceeded");
   EXPECT_GT(applied * big.size(), Limits{}.max_lead_bytes * 9 / 10);
   EXPECT_LE(state.to_json().size(), 2 * Limits{}.max_lead_bytes);
@@ -177,15 +185,7 @@ TEST(Hardening, ApplyCountsEscapedBytesTowardsMaxLeadBytes) {
     LeadState state(q, Lead{});
     std::string blob;
     while (blob.size() + unit.size() <= Limits{}.max_string_length) blob += unit;
-    std::size_t applied = 0;
-    const std::string code = thrown_code([&] {
-      for (;;) {
-        Event e = event_at(as_of());
-        e.properties.emplace_back("blob", blob);
-        state.apply(std::move(e));
-        ++applied;
-      }
-    });
+    const auto [code, applied] = apply_until_refused(state, blob);
     EXPECT_EQ(code, "limit_exceeded");
     EXPECT_GT(applied, 0U);
     // The saved lead stays within max_lead_bytes (plus the state's own keys).

@@ -203,7 +203,7 @@ class FastReader {
     bound_ = &b;
     const bool ok = parse(text, limits, f.owned);
     bound_ = nullptr;
-    if (ok) detail::bind_lead_fields(*model, f.owned, b.values.data());
+    if (ok) detail::bind_lead_fields(*model, f.owned, b);
     return ok;
   }
 

@@ -1020,7 +1020,7 @@ bool CsvLeadMapper::map_into(const CsvRecord& record, Instant as_of, const Quali
   f.texts.clear();
   f.texts.reserve(bytes);
   if (!map_record(record, as_of, f.owned, &b, errors)) return false;
-  detail::bind_lead_fields(*model, f.owned, b.values.data());
+  detail::bind_lead_fields(*model, f.owned, b);
   return true;
 }
 

@@ -27,6 +27,10 @@
 namespace leadscore::detail {
 namespace {
 
+/// A lead with nothing: the events of a bound lead that has none, and the
+/// lead of event-context evaluation (event_matches).
+const Lead kNoLead{};
+
 bool text_equals(std::string_view a, std::string_view b, bool ci) noexcept {
   return ci ? iequals(a, b) : a == b;
 }
@@ -546,7 +550,8 @@ class Evaluator final : public EvalView {
                 ->where_holds(where, e);
           },
           this);
-      summary = acc.run(lead_, as_of_);
+      // A bound lead without events is not read for its (empty) list.
+      summary = acc.run(req_.facts && !req_.facts->has_events ? kNoLead : lead_, as_of_);
     }
     facts_.events_considered = summary.considered;
     facts_.events_after_as_of = summary.after_as_of;
@@ -624,7 +629,7 @@ class Evaluator final : public EvalView {
     stage_ = req_.stage.context;
     q.stage = m_.fallback_stage;
     q.stage_index = -1;
-    const auto o = static_cast<std::size_t>(lead_.origin);
+    const auto o = static_cast<std::size_t>(req_.facts ? req_.facts->origin : lead_.origin);
     if (knockout >= 0) {
       const Rule& rule = m_.config.rules[static_cast<std::size_t>(knockout)];
       q.disqualified = true;
@@ -684,7 +689,8 @@ class Evaluator final : public EvalView {
   /// The facts of the lead alone; enrichment and e-mail facts only when
   /// `all` or a condition reads them (Model::reads_enrichment, reads_email).
   void derive_static(bool all) noexcept {
-    if (lead_.created_at) facts_.days_since_created = days_between(*lead_.created_at, as_of_);
+    const std::optional<Instant>& created = req_.facts ? req_.facts->created_at : lead_.created_at;
+    if (created) facts_.days_since_created = days_between(*created, as_of_);
     if (all || m_.reads_enrichment) derive_enrichment();
     if (all || m_.reads_email) derive_email();
   }
@@ -898,9 +904,20 @@ Qualification evaluate(const Model& model, const Lead& lead, Instant as_of) {
   return ev.run(nullptr, false);
 }
 
+namespace {
+BoundFacts facts_of(const Lead& lead) noexcept {
+  BoundFacts f;
+  f.created_at = lead.created_at;
+  f.origin = lead.origin;
+  f.has_events = !lead.events.empty();
+  return f;
+}
+}  // namespace
+
 void bind_lead(const Model& model, const Lead& lead, BoundValues& out) {
   out.model = &model;
   out.lead = &lead;
+  out.facts = facts_of(lead);
   out.values.assign(std::min(model.value_slots.size(), kBoundSlots), Val{});
   for_each_value_slot(model, lead, [&out](std::size_t i, const Val& v) { out.values[i] = v; });
 }
@@ -919,17 +936,17 @@ void bind_text(const ValueSlot& slot, std::string_view text, Val& out) noexcept 
   }
 }
 
-void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept {
+void bind_lead_fields(const Model& model, const Lead& lead, BoundValues& out) noexcept {
+  out.facts = facts_of(lead);
   const std::size_t n = std::min(model.value_slots.size(), kBoundSlots);
   for (std::size_t i = std::min<std::size_t>(model.attribute_slot_count, n); i < n; ++i) {
     const ValueSlot& slot = model.value_slots[i];
-    out[i] = bound_value(slot, lead_field(slot.field).access.read(lead, {}));
+    out.values[i] = bound_value(slot, lead_field(slot.field).access.read(lead, {}));
   }
 }
 
 bool event_matches(const Model& model, CodeRange where, const Event& event) {
   if (where.begin == where.end) return true;
-  static const Lead kNoLead{};
   const EvalRequest request;
   Evaluator ev(model, kNoLead, event.at, nullptr, request);
   return ev.where_holds(where, event);

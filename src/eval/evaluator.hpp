@@ -80,6 +80,16 @@ class EvalListener {
 };
 
 /// How the evaluator gets a lead's event accumulators and stage context.
+/// What the evaluator reads of a bound lead's Lead besides its values by
+/// slot (unless a condition reads enrichment or e-mail facts, or more slots
+/// than are bound), copied when the lead is bound: a BoundLead's lead stays
+/// unchanged while it is bound, and qualify() then reads one block per lead.
+struct BoundFacts {
+  std::optional<Instant> created_at;
+  Origin origin = Origin::unknown;
+  bool has_events = false;
+};
+
 struct EvalRequest {
   /// Non-null: the Scratch accumulators are already filled at as_of (by
   /// LeadState's StreamAccumulator) and this is their summary; null: the
@@ -88,6 +98,9 @@ struct EvalRequest {
   /// Non-null: the lead's values by slot (a BoundLead's), all
   /// min(Model::value_slots.size(), kBoundSlots) of them.
   const Val* values = nullptr;
+  /// Non-null (with `values`): the bound lead's facts, read instead of the
+  /// Lead's own members.
+  const BoundFacts* facts = nullptr;
   StageQuery stage;
 };
 
@@ -152,6 +165,7 @@ struct OwnedForm {
 struct BoundValues {
   const Model* model = nullptr;
   const Lead* lead = nullptr;
+  BoundFacts facts;   ///< of *lead, set with the lead-field slots
   SlotValues values;  ///< by slot (Model::value_slots), at most kBoundSlots
   std::unique_ptr<OwnedForm> form;
 
@@ -169,8 +183,10 @@ LEADSCORE_EXPORT Val bind_value(const ValueSlot& slot, const Val& v) noexcept;
 /// Written in place: a Val returned by value is stored in pieces and read
 /// back whole, which stalls store forwarding on the per-cell path.
 LEADSCORE_EXPORT void bind_text(const ValueSlot& slot, std::string_view text, Val& out) noexcept;
-/// Binds the lead-field slots (those after the attribute slots) of `lead`.
-LEADSCORE_EXPORT void bind_lead_fields(const Model& model, const Lead& lead, Val* out) noexcept;
+/// Binds the lead-field slots (those after the attribute slots) of `lead`,
+/// and its facts (BoundFacts), into `out`.
+LEADSCORE_EXPORT void bind_lead_fields(const Model& model, const Lead& lead,
+                                       BoundValues& out) noexcept;
 
 /// The evaluator. `listener` may be null (the fast path); `facts_out`
 /// receives the derived facts when non-null.

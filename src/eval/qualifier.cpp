@@ -56,6 +56,7 @@ Qualification Qualifier::qualify(const BoundLead& lead, Instant as_of) const noe
   detail::Scratch scratch;  // uninitialised on purpose: only the used prefix is reset
   detail::EvalRequest request;
   request.values = b.values.data();
+  request.facts = &b.facts;
   return detail::evaluate(*model_, *b.lead, as_of, scratch, request);
 }
 
@@ -101,6 +102,7 @@ Qualification Qualifier::qualify(const BoundLead& lead, Instant as_of,
   RuleHitAdapter adapter(listener);
   detail::EvalRequest request;
   request.values = b.values.data();
+  request.facts = &b.facts;
   return detail::evaluate(*model_, *b.lead, as_of, scratch, request, &adapter);
 }
 
