@@ -713,7 +713,8 @@ TEST_F(LeadFastJson, BoundAttributesInAnyOrderAndRepeatedNames) {
   Config config;
   config.add(Rule::fit("pro", cond::field("attributes.plan").eq("pro"), 10));
   config.add(Rule::fit("big", cond::field("attributes.seats").gte(50), 20));
-  config.add(Rule::fit("eu", cond::field("attributes.region").in(std::vector<std::string>{"eu", "uk"}), 5));
+  config.add(Rule::fit(
+      "eu", cond::field("attributes.region").in(std::vector<std::string>{"eu", "uk"}), 5));
   const Result<Qualifier> q = Qualifier::build(config);
   ASSERT_TRUE(q.ok());
   const auto line = [](std::string_view attributes) {
@@ -722,7 +723,8 @@ TEST_F(LeadFastJson, BoundAttributesInAnyOrderAndRepeatedNames) {
   BoundLead bound;
   for (const std::string_view repeated :
        {R"("plan":"pro","plan":"free")", R"("seats":60,"x":1,"seats":60)",
-        R"("x":1,"plan":"pro","x":2)", R"("plan":null,"plan":"pro")", R"("y":null,"z":0,"y":null)"}) {
+        R"("x":1,"plan":"pro","x":2)", R"("plan":null,"plan":"pro")",
+        R"("y":null,"z":0,"y":null)"}) {
     const std::string text = line(repeated);
     EXPECT_FALSE(cli::fast_parse_bound(text, Limits{}, *q, bound)) << text;
     EXPECT_FALSE(parse_lead(text).ok()) << text;
@@ -736,7 +738,8 @@ TEST_F(LeadFastJson, BoundAttributesInAnyOrderAndRepeatedNames) {
     ASSERT_TRUE(slow.ok()) << text;
     EXPECT_EQ(q->qualify(bound, test::as_of()), q->qualify(*slow, test::as_of())) << text;
   }
-  const std::string all = line(R"("region":"EU","zeta":["a","b"],"seats":60,"alpha":"a","plan":"PRO")");
+  const std::string all =
+      line(R"("region":"EU","zeta":["a","b"],"seats":60,"alpha":"a","plan":"PRO")");
   ASSERT_TRUE(cli::fast_parse_bound(all, Limits{}, *q, bound));
   EXPECT_EQ(q->qualify(bound, test::as_of()).fit, 35);
 }
