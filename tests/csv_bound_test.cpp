@@ -215,6 +215,47 @@ TEST(CsvBound, ScoresExactlyAsTheMappedLeadOnRandomRecords) {
   EXPECT_LT(scored, 600U);  // and some invalid
 }
 
+// The same records read as views (CsvReader::next(CsvRecordView&)): map(),
+// map_into() and id_of() give what they give on the copied records.
+TEST(CsvBound, RecordsReadAsViewsMapAsCopiedRecords) {
+  const Qualifier q = build(std::string(kConfig));
+  std::mt19937 rng(20261208);
+  const std::string csv = random_csv(rng, 400);
+  const CsvLeadMapper mapper = mapper_for(kMapping, csv);
+  CsvReader copies{std::string_view(csv)};
+  CsvReader views{std::string_view(csv)};
+  ASSERT_TRUE(copies.read_header().ok());
+  ASSERT_TRUE(views.read_header().ok());
+  CsvRecord record;
+  CsvRecordView view;
+  BoundLead a;
+  BoundLead b;
+  std::vector<Diagnostic> errors_a;
+  std::vector<Diagnostic> errors_b;
+  std::size_t scored = 0;
+  while (copies.next(record)) {
+    ASSERT_TRUE(views.next(view));
+    EXPECT_EQ(mapper.id_of(view), mapper.id_of(record));
+    const Result<Lead> lead_a = mapper.map(record, kAsOf);
+    const Result<Lead> lead_b = mapper.map(view, kAsOf);
+    ASSERT_EQ(lead_b.ok(), lead_a.ok()) << "record " << record.number;
+    const bool ok = mapper.map_into(record, kAsOf, q, a, errors_a);
+    ASSERT_EQ(mapper.map_into(view, kAsOf, q, b, errors_b), ok) << "record " << record.number;
+    if (!ok) {
+      EXPECT_EQ(to_string(errors_b), to_string(errors_a)) << "record " << record.number;
+      EXPECT_EQ(to_string(lead_b.diagnostics()), to_string(lead_a.diagnostics()));
+      continue;
+    }
+    ++scored;
+    EXPECT_EQ(q.qualify(*lead_b, kAsOf), q.qualify(*lead_a, kAsOf)) << "record " << record.number;
+    EXPECT_EQ(q.qualify(b, kAsOf), q.qualify(a, kAsOf)) << "record " << record.number;
+    EXPECT_EQ(b.lead().id, a.lead().id);
+  }
+  EXPECT_FALSE(views.next(view));
+  EXPECT_GT(scored, 50U);
+  EXPECT_LT(scored, 400U);
+}
+
 TEST(CsvBound, OneBoundLeadServesSeveralQualifiersAndMappings) {
   // The attribute targets are found again when the qualifier or the mapping
   // changes: alternate two configurations reading different attributes.

@@ -1,6 +1,7 @@
 // CsvReader::next_chunk(): records handed out raw, to be parsed on another
 // thread, read exactly as next() reads them (fields, line and record
-// numbers, diagnostics, the bytes consumed).
+// numbers, diagnostics, the bytes consumed). And next(CsvRecordView&), whose
+// one-pass path for plain lines must read every record as next() does.
 #include <cstddef>
 #include <random>
 #include <sstream>
@@ -154,6 +155,67 @@ TEST(CsvChunk, AChunkStopsBeforeARecordSpanningLinesAndAtTheLimits) {
   EXPECT_EQ(chunk.first_record, 5U);
   EXPECT_EQ(chunk.first_line, 8U);
   EXPECT_FALSE(reader.next_chunk(chunk, 10, 1000)) << "the end of the input";
+}
+
+/// A record read as views, described as describe() describes a CsvRecord.
+std::string describe(const CsvRecordView& r) {
+  std::string s = "line " + std::to_string(r.line) + " record " + std::to_string(r.number) + ":";
+  for (const std::string_view f : r.fields) s += " [" + std::string(f) + "]";
+  s += " {" + to_string(r.errors) + "}";
+  return s;
+}
+
+/// Every record of `input` by next(CsvRecord&) or next(CsvRecordView&),
+/// then the bytes read.
+template <class Record>
+std::vector<std::string> records_as(const std::string& input, const CsvOptions& options) {
+  CsvReader reader(std::string_view(input), options);
+  std::vector<std::string> out;
+  const auto header = reader.read_header();
+  out.push_back(header.ok() ? "header" : "header: " + to_string(header.diagnostics()));
+  Record r;
+  while (reader.next(r)) {
+    out.push_back(describe(r));
+    out.push_back("at " + std::to_string(reader.bytes_read()));
+  }
+  return out;
+}
+
+TEST(CsvRecordView, ViewsReadAsNextReads) {
+  std::mt19937 rng(20261208);
+  std::size_t records = 0;
+  for (int round = 0; round < 120; ++round) {
+    std::string input = random_csv(rng, round % 10 == 0 ? 3000 : 60);
+    if (round % 4 == 1) input += "\n1,2,3,4\n1,2\n";  // field counts on plain lines
+    CsvOptions options;
+    if (round % 5 == 0) options.max_record_bytes = 12;  // plain lines over the limit
+    if (round % 7 == 0) options.max_fields = 2;         // plain lines over max_fields
+    if (round % 6 == 0) options.delimiter = ';';        // commas are then text
+    const std::vector<std::string> expected = records_as<CsvRecord>(input, options);
+    EXPECT_EQ(records_as<CsvRecordView>(input, options), expected) << "round " << round;
+    records += expected.size();
+  }
+  EXPECT_GT(records, 10000U);
+}
+
+TEST(CsvRecordView, FieldsPointIntoTheTextOnPlainLines) {
+  const std::string input = "a,b,c\n1,,3\r\n\"q\",x y,\n\n4,5,6";
+  CsvReader reader{std::string_view(input)};
+  ASSERT_TRUE(reader.read_header().ok());
+  CsvRecordView r;
+  ASSERT_TRUE(reader.next(r));
+  EXPECT_EQ(r.fields, (std::vector<std::string_view>{"1", "", "3"}));
+  EXPECT_EQ(r.fields[0].data(), input.data() + 6);  // no copy
+  EXPECT_EQ(r.line, 2U);
+  ASSERT_TRUE(reader.next(r));  // a quoted field: the general parser
+  EXPECT_EQ(r.fields, (std::vector<std::string_view>{"q", "x y", ""}));
+  EXPECT_EQ(r.line, 3U);
+  ASSERT_TRUE(reader.next(r));  // no final newline: the general parser
+  EXPECT_EQ(r.fields, (std::vector<std::string_view>{"4", "5", "6"}));
+  EXPECT_EQ(r.line, 5U);
+  EXPECT_EQ(r.number, 3U);
+  EXPECT_FALSE(reader.next(r));
+  EXPECT_EQ(reader.bytes_read(), input.size());
 }
 
 }  // namespace

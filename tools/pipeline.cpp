@@ -189,12 +189,19 @@ void note_read_failure(RecordSource& source, const ReadError& e) {
 }
 
 /// The next record of a raw batch's reader into `r` (storage reused): what
-/// the reading thread would have given record by record.
-bool next_raw(CsvReader& reader, InputRecord& r) {
+/// the reading thread would have given record by record. With `views`, as
+/// views (r.view) valid until the reader's next call, else copied (r.csv).
+bool next_raw(CsvReader& reader, InputRecord& r, bool views) {
   release_large_storage(r);
   const std::uint64_t before = reader.bytes_read();
-  if (!reader.next(r.csv)) return false;
+  r.viewed = views;
+  if (views ? !reader.next(r.view) : !reader.next(r.csv)) return false;
   r.raw_bytes = static_cast<std::size_t>(reader.bytes_read() - before);
+  if (views) {
+    r.line = r.view.line;
+    r.number = r.view.number;
+    return true;
+  }
   note_stored(r);
   r.line = r.csv.line;
   r.number = r.csv.number;
@@ -419,14 +426,17 @@ void for_each_record(const Batch& batch, InputRecord& scratch,
     return;
   }
   CsvReader reader(batch.chunk);
-  for (std::size_t i = 0; i < batch.size && next_raw(reader, scratch); ++i) f(i, scratch);
+  // Each record is used before the next is read: views are enough.
+  for (std::size_t i = 0; i < batch.size && next_raw(reader, scratch, true); ++i) {
+    f(i, scratch);
+  }
 }
 
 const InputRecord& record_at(const Batch& batch, std::size_t i, InputRecord& scratch) {
   if (!batch.raw) return batch.records[i];
   CsvReader reader(batch.chunk);
   for (std::size_t k = 0; k <= i; ++k) {
-    if (!next_raw(reader, scratch)) break;
+    if (!next_raw(reader, scratch, false)) break;  // outlives `reader`: a copy
   }
   return scratch;
 }
@@ -480,7 +490,9 @@ Result<Lead> parse_jsonl_lead(const InputRecord& record, const Limits& limits) {
 }  // namespace
 
 Result<Lead> LeadReader::read(const InputRecord& record) const {
-  if (format == Format::csv) return mapper->map(record.csv, as_of);
+  if (format == Format::csv) {
+    return record.viewed ? mapper->map(record.view, as_of) : mapper->map(record.csv, as_of);
+  }
   if (record.error) return std::vector<Diagnostic>{*record.error};
   if (fast_jsonl) {
     Lead lead;
@@ -513,7 +525,10 @@ bool LeadReader::read_declined(const InputRecord& record, Lead& lead,
 
 bool LeadReader::read_bound(const InputRecord& record, const Qualifier& qualifier, BoundLead& out,
                             std::vector<Diagnostic>& errors) const {
-  if (format == Format::csv) return mapper->map_into(record.csv, as_of, qualifier, out, errors);
+  if (format == Format::csv) {
+    return record.viewed ? mapper->map_into(record.view, as_of, qualifier, out, errors)
+                         : mapper->map_into(record.csv, as_of, qualifier, out, errors);
+  }
   if (fast_jsonl && !record.error && fast_parse_bound(record.text, limits, qualifier, out)) {
     return true;
   }
@@ -523,7 +538,9 @@ bool LeadReader::read_bound(const InputRecord& record, const Qualifier& qualifie
 }
 
 std::optional<std::string> LeadReader::id_of(const InputRecord& record) const {
-  if (format == Format::csv) return mapper->id_of(record.csv);
+  if (format == Format::csv) {
+    return record.viewed ? mapper->id_of(record.view) : mapper->id_of(record.csv);
+  }
   if (record.error) return record.id;
   return top_level_id(record.text);
 }
@@ -714,8 +731,10 @@ OutcomeLabel OutcomeLabel::find(const RecordInput& in, std::string name) {
 
 std::optional<bool> OutcomeLabel::of(const InputRecord& record, const Lead& lead) const {
   if (column) {
-    if (*column < record.csv.fields.size()) return parse_outcome(record.csv.fields[*column]);
-    return std::nullopt;
+    const std::size_t n = record.viewed ? record.view.fields.size() : record.csv.fields.size();
+    if (*column >= n) return std::nullopt;
+    return parse_outcome(record.viewed ? record.view.fields[*column]
+                                       : std::string_view(record.csv.fields[*column]));
   }
   const auto it = lead.attributes.find(name);
   if (it == lead.attributes.end()) {

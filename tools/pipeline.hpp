@@ -31,10 +31,14 @@ namespace leadscore::cli {
 
 /// One input record, raw.
 struct InputRecord {
-  std::size_t line = 0;             ///< first line in the input, 1-based
-  std::size_t number = 0;           ///< record number, 1-based
-  std::string text;                 ///< JSONL: the line
-  CsvRecord csv;                    ///< CSV: the record
+  std::size_t line = 0;    ///< first line in the input, 1-based
+  std::size_t number = 0;  ///< record number, 1-based
+  std::string text;        ///< JSONL: the line
+  CsvRecord csv;           ///< CSV: the record (unless `viewed`)
+  /// CSV in a raw batch, read by for_each_record(): the record as views into
+  /// the batch's text or its reader, valid while the callback runs.
+  CsvRecordView view;
+  bool viewed = false;              ///< the record is `view`, not `csv`
   std::optional<Diagnostic> error;  ///< JSONL: a read error (line too long)
   std::optional<std::string> id;    ///< JSONL: the id read from the start of a line too long
   bool blank = false;               ///< JSONL: a blank line (JsonlSource with report_blank)
@@ -106,6 +110,7 @@ class CsvSource final : public RecordSource {
   explicit CsvSource(CsvReader& reader) : reader_(reader) {}
   bool next(InputRecord& record) override {
     const std::uint64_t before = reader_.bytes_read();
+    record.viewed = false;
     if (!reader_.next(record.csv)) return false;
     record.raw_bytes = static_cast<std::size_t>(reader_.bytes_read() - before);
     record.line = record.csv.line;

@@ -75,6 +75,20 @@ struct CsvRecord {
   [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
 };
 
+/// One record with its fields as views (CsvReader::next(CsvRecordView&)),
+/// for reading a file without a copy per field: they point into the
+/// reader's buffer, or into its own copy of a record the quick path does not
+/// take (quoted fields, a record over several lines, one with errors). Valid
+/// until the reader's next call.
+struct CsvRecordView {
+  std::size_t line = 0;    ///< as CsvRecord::line
+  std::size_t number = 0;  ///< as CsvRecord::number
+  std::vector<std::string_view> fields;
+  std::vector<Diagnostic> errors;  ///< as CsvRecord::errors
+
+  [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
+};
+
 /// A run of whole records handed out raw by CsvReader::next_chunk(), to be
 /// parsed apart (on another thread) by a CsvReader made from it.
 struct CsvChunk {
@@ -124,6 +138,10 @@ class LEADSCORE_EXPORT CsvReader {
   /// false at the end of the input. A record with problems is still
   /// returned, with record.errors set.
   bool next(CsvRecord& record);
+  /// next() without copying the fields: the same record (fields, line,
+  /// number, errors, then bytes_read()), its fields as views valid until the
+  /// next call on this reader.
+  bool next(CsvRecordView& record);
 
   /// For parsing on several threads: takes the records ahead as one raw
   /// chunk, up to `max_records` whole records in at most `max_bytes` bytes,
@@ -283,6 +301,8 @@ class LEADSCORE_EXPORT CsvLeadMapper {
   /// line, the 1-based column number in `column` and the lead pointer
   /// (/company/employees) in `pointer`; messages name the column.
   [[nodiscard]] Result<Lead> map(const CsvRecord& record, Instant as_of) const;
+  /// map() of a record read as views (CsvReader::next(CsvRecordView&)).
+  [[nodiscard]] Result<Lead> map(const CsvRecordView& record, Instant as_of) const;
 
   /// map() straight into `qualifier`'s bound form, for scoring a file: the
   /// values the qualifier reads by slot go into `out` without building the
@@ -297,10 +317,14 @@ class LEADSCORE_EXPORT CsvLeadMapper {
   /// whole lead or to explain it. Text values of `out` live in `out`.
   bool map_into(const CsvRecord& record, Instant as_of, const Qualifier& qualifier, BoundLead& out,
                 std::vector<Diagnostic>& errors) const;
+  /// map_into() of a record read as views (CsvReader::next(CsvRecordView&)).
+  bool map_into(const CsvRecordView& record, Instant as_of, const Qualifier& qualifier,
+                BoundLead& out, std::vector<Diagnostic>& errors) const;
 
   /// The id map() gives the record (the id column's trimmed text, or the
   /// prefixed record number); nullopt when a broken record lacks the column.
   [[nodiscard]] std::optional<std::string> id_of(const CsvRecord& record) const;
+  [[nodiscard]] std::optional<std::string> id_of(const CsvRecordView& record) const;
 
   /// Index of a header column by name, or nullopt.
   [[nodiscard]] std::optional<std::size_t> column_index(std::string_view name) const;
@@ -317,11 +341,22 @@ class LEADSCORE_EXPORT CsvLeadMapper {
   CsvLeadMapper() = default;
   static std::shared_ptr<const Plan> make_plan(const Mapping& mapping,
                                                const std::vector<std::size_t>& columns);
-  bool map_record(const CsvRecord& record, Instant as_of, Lead& lead, detail::BoundValues* bound,
+  // Over a CsvRecord or a CsvRecordView (defined and used in mapping.cpp).
+  template <class Record>
+  [[nodiscard]] Result<Lead> map_lead(const Record& record, Instant as_of) const;
+  template <class Record>
+  bool map_bound(const Record& record, Instant as_of, const Qualifier& qualifier, BoundLead& out,
+                 std::vector<Diagnostic>& errors) const;
+  template <class Record>
+  [[nodiscard]] std::optional<std::string> record_id(const Record& record) const;
+  template <class Record>
+  bool map_record(const Record& record, Instant as_of, Lead& lead, detail::BoundValues* bound,
                   std::vector<Diagnostic>& errors) const;
-  void map_fields(const CsvRecord& record, Lead& lead, detail::BoundValues* bound,
+  template <class Record>
+  void map_fields(const Record& record, Lead& lead, detail::BoundValues* bound,
                   std::vector<Diagnostic>& errors) const;
-  void map_events(const CsvRecord& record, Instant as_of, Lead& lead,
+  template <class Record>
+  void map_events(const Record& record, Instant as_of, Lead& lead,
                   std::vector<Diagnostic>& errors) const;
   [[nodiscard]] std::string column_name(std::size_t column) const;
   Mapping mapping_;

@@ -83,13 +83,20 @@ struct CsvReader::Impl {
   std::size_t expected_fields = 0;  // 0 = no check
   bool started = false;             // BOM handled
   std::string scratch;              // fields beyond max_fields
+  CsvRecord copy;                   // next(CsvRecordView&): a record read by parse()
   std::exception_ptr pending;       // a read failure next_chunk() met, for the next call
   /// The bytes that end an unquoted run: the delimiter, CR, LF and '"'.
   std::array<bool, 256> stops{};
+  /// Whether one_line() may read records: not with a delimiter that is a
+  /// byte it treats apart.
+  bool one_line_ok = true;
 
   Impl(std::istream* stream, std::string_view text, CsvOptions options) : opt(options), in(stream) {
     for (const char c : {opt.delimiter, '\n', '\r', '"'})
       stops[static_cast<unsigned char>(c)] = true;
+    const auto delimiter = static_cast<unsigned char>(opt.delimiter);
+    one_line_ok = delimiter != '\n' && delimiter != '\r' && delimiter != '"' && delimiter != 0 &&
+                  delimiter < 0x80;
     if (in == nullptr) {
       data = text;
       eof = true;
@@ -204,6 +211,73 @@ struct CsvReader::Impl {
     Scan scan;
     scan_fields(r, scan);
     finish(r, scan);
+    return true;
+  }
+
+  /// next(CsvRecordView&): the common record as views into the buffer
+  /// (one_line()), any other through parse() into `copy`.
+  bool parse_view(CsvRecordView& r) {
+    if (pending) std::rethrow_exception(std::exchange(pending, nullptr));
+    start();
+    r.errors.clear();
+    if (!skip_blank_lines()) return false;
+    rec_start = pos;
+    r.line = line;
+    if (one_line(r)) return true;
+    if (!parse(copy)) return false;  // at the same record: parse() starts where this did
+    r.fields.assign(copy.fields.begin(), copy.fields.end());
+    r.errors = copy.errors;
+    return true;
+  }
+
+  /// The common record in one pass: a whole line already in the buffer,
+  /// without a quote or a CR before its end, all ASCII without NUL, within
+  /// max_record_bytes, with the header's number of fields (any number when
+  /// unchecked) up to max_fields; its fields are the text between
+  /// delimiters. Anything else returns false before consuming a byte, and
+  /// parse() reads it: on every record this takes, the two agree by
+  /// construction (tests/csv_chunk_test.cpp checks it).
+  bool one_line(CsvRecordView& r) {
+    if (!one_line_ok) return false;
+    const char* d = data.data() + pos;
+    const void* at = std::memchr(d, '\n', std::min(data.size() - pos, opt.max_record_bytes));
+    if (at == nullptr) return false;
+    const auto size = static_cast<std::size_t>(static_cast<const char*>(at) - d);
+    const std::size_t end = size > 0 && d[size - 1] == '\r' ? size - 1 : size;
+    r.fields.clear();
+    std::size_t begin = 0;  // of the current field
+    const auto field = [&](std::size_t stop) {
+      r.fields.emplace_back(d + begin, stop - begin);
+      begin = stop + 1;
+    };
+    std::size_t i = 0;
+#ifdef __SSE2__
+    // 16 bytes at a time: any byte the line may not hold, then each delimiter.
+    const __m128i delimiter = _mm_set1_epi8(opt.delimiter);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r');
+    const __m128i zero = _mm_setzero_si128();
+    for (; i + 16 <= end && r.fields.size() < opt.max_fields; i += 16) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+      // A quote, a CR, NUL, or a byte >= 0x80 (negative as a signed byte).
+      const __m128i other =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, cr)),
+                       _mm_or_si128(_mm_cmpeq_epi8(block, zero), _mm_cmplt_epi8(block, zero)));
+      if (_mm_movemask_epi8(other) != 0) return false;
+      auto hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, delimiter)));
+      for (; hits != 0; hits &= hits - 1) field(i + static_cast<std::size_t>(__builtin_ctz(hits)));
+    }
+#endif
+    for (; i < end && r.fields.size() < opt.max_fields; ++i) {
+      const auto c = static_cast<unsigned char>(d[i]);
+      if (c == '"' || c == '\r' || c == 0 || c >= 0x80) return false;
+      if (d[i] == opt.delimiter) field(i);
+    }
+    field(end);  // after a stop at max_fields, one too many: refused below
+    const std::size_t n = r.fields.size();
+    if (n > opt.max_fields || (expected_fields != 0 && n != expected_fields)) return false;
+    pos += size + 1;
+    ++line;
     return true;
   }
 
@@ -635,6 +709,12 @@ Result<std::vector<std::string>> CsvReader::read_header() {
 
 bool CsvReader::next(CsvRecord& record) {
   if (!impl_->parse(record)) return false;
+  record.number = ++impl_->records;
+  return true;
+}
+
+bool CsvReader::next(CsvRecordView& record) {
+  if (!impl_->parse_view(record)) return false;
   record.number = ++impl_->records;
   return true;
 }

@@ -658,7 +658,8 @@ class MappingReader final : public detail::JsonReader {
   }
 };
 
-Diagnostic record_error(std::string_view code, const CsvRecord& record, std::size_t column,
+template <class Record>
+Diagnostic record_error(std::string_view code, const Record& record, std::size_t column,
                         std::string pointer, std::string message) {
   Diagnostic d = detail::make_error(code, std::move(pointer), std::move(message));
   d.line = record.line;
@@ -895,10 +896,19 @@ std::optional<std::size_t> CsvLeadMapper::column_index(std::string_view name) co
   return std::nullopt;
 }
 
-std::optional<std::string> CsvLeadMapper::id_of(const CsvRecord& record) const {
+template <class Record>
+std::optional<std::string> CsvLeadMapper::record_id(const Record& record) const {
   if (!id_column_) return mapping_.id_prefix + std::to_string(record.number);
   if (*id_column_ >= record.fields.size()) return std::nullopt;
   return std::string(trim(record.fields[*id_column_]));
+}
+
+std::optional<std::string> CsvLeadMapper::id_of(const CsvRecord& record) const {
+  return record_id(record);
+}
+
+std::optional<std::string> CsvLeadMapper::id_of(const CsvRecordView& record) const {
+  return record_id(record);
 }
 
 namespace {
@@ -989,15 +999,35 @@ void bind_cell(detail::BoundValues& b, std::size_t i, std::string_view name, Val
 
 }  // namespace
 
-Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
+template <class Record>
+Result<Lead> CsvLeadMapper::map_lead(const Record& record, Instant as_of) const {
   Lead lead;
   std::vector<Diagnostic> errors;
   if (!map_record(record, as_of, lead, nullptr, errors)) return errors;
   return lead;
 }
 
+Result<Lead> CsvLeadMapper::map(const CsvRecord& record, Instant as_of) const {
+  return map_lead(record, as_of);
+}
+
+Result<Lead> CsvLeadMapper::map(const CsvRecordView& record, Instant as_of) const {
+  return map_lead(record, as_of);
+}
+
 bool CsvLeadMapper::map_into(const CsvRecord& record, Instant as_of, const Qualifier& qualifier,
                              BoundLead& out, std::vector<Diagnostic>& errors) const {
+  return map_bound(record, as_of, qualifier, out, errors);
+}
+
+bool CsvLeadMapper::map_into(const CsvRecordView& record, Instant as_of, const Qualifier& qualifier,
+                             BoundLead& out, std::vector<Diagnostic>& errors) const {
+  return map_bound(record, as_of, qualifier, out, errors);
+}
+
+template <class Record>
+bool CsvLeadMapper::map_bound(const Record& record, Instant as_of, const Qualifier& qualifier,
+                              BoundLead& out, std::vector<Diagnostic>& errors) const {
   detail::BoundValues& b = *out.values_;
   detail::OwnedForm& f = b.own();
   const std::shared_ptr<const detail::Model>& model = detail::model_of(qualifier);
@@ -1016,7 +1046,7 @@ bool CsvLeadMapper::map_into(const CsvRecord& record, Instant as_of, const Quali
   b.lead = &f.owned;
   b.values.assign(std::min(model->value_slots.size(), detail::kBoundSlots), detail::Val{});
   std::size_t bytes = 0;
-  for (const std::string& field : record.fields) bytes += field.size();
+  for (const auto& field : record.fields) bytes += field.size();
   f.texts.clear();
   f.texts.reserve(bytes);
   if (!map_record(record, as_of, f.owned, &b, errors)) return false;
@@ -1024,7 +1054,8 @@ bool CsvLeadMapper::map_into(const CsvRecord& record, Instant as_of, const Quali
   return true;
 }
 
-bool CsvLeadMapper::map_record(const CsvRecord& record, Instant as_of, Lead& lead,
+template <class Record>
+bool CsvLeadMapper::map_record(const Record& record, Instant as_of, Lead& lead,
                                detail::BoundValues* bound, std::vector<Diagnostic>& errors) const {
   errors.clear();
   if (!record.ok()) {
@@ -1072,7 +1103,8 @@ std::string CsvLeadMapper::column_name(std::size_t c) const {
   return "column \"" + header_[c] + "\" (" + std::to_string(c + 1) + ")";
 }
 
-void CsvLeadMapper::map_fields(const CsvRecord& record, Lead& lead, detail::BoundValues* bound,
+template <class Record>
+void CsvLeadMapper::map_fields(const Record& record, Lead& lead, detail::BoundValues* bound,
                                std::vector<Diagnostic>& errors) const {
   Cell cell;
   for (std::size_t i = 0; i < mapping_.fields.size(); ++i) {
@@ -1121,7 +1153,8 @@ void CsvLeadMapper::map_fields(const CsvRecord& record, Lead& lead, detail::Boun
   }
 }
 
-void CsvLeadMapper::map_events(const CsvRecord& record, Instant as_of, Lead& lead,
+template <class Record>
+void CsvLeadMapper::map_events(const Record& record, Instant as_of, Lead& lead,
                                std::vector<Diagnostic>& errors) const {
   const std::vector<std::string>& missing = plan_->missing;
   std::size_t total_events = 0;
