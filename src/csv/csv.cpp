@@ -194,14 +194,22 @@ struct CsvReader::Impl {
   /// What comes after a field.
   enum class After { next_field, record_end, unquoted_tail };
 
-  /// Parses one record. False at the end of the input (no record).
-  bool parse(CsvRecord& r) {
+  /// Where every read of a record starts: a read failure met before is
+  /// rethrown, blank lines are skipped (false at the end of the input), and
+  /// the record's first byte and line are noted.
+  bool begin_record(std::vector<Diagnostic>& errors, std::size_t& record_line) {
     if (pending) std::rethrow_exception(std::exchange(pending, nullptr));
     start();
-    r.errors.clear();
+    errors.clear();
     if (!skip_blank_lines()) return false;
     rec_start = pos;
-    r.line = line;
+    record_line = line;
+    return true;
+  }
+
+  /// Parses one record. False at the end of the input (no record).
+  bool parse(CsvRecord& r) {
+    if (!begin_record(r.errors, r.line)) return false;
     if (dropped + pos > 3 && have(2) && data.substr(pos, 3) == "\xEF\xBB\xBF") {
       // As in JSONL: a byte-order mark belongs at the start of the input only.
       r.errors.push_back(
@@ -217,12 +225,7 @@ struct CsvReader::Impl {
   /// next(CsvRecordView&): the common record as views into the buffer
   /// (one_line()), any other through parse() into `copy`.
   bool parse_view(CsvRecordView& r) {
-    if (pending) std::rethrow_exception(std::exchange(pending, nullptr));
-    start();
-    r.errors.clear();
-    if (!skip_blank_lines()) return false;
-    rec_start = pos;
-    r.line = line;
+    if (!begin_record(r.errors, r.line)) return false;
     if (one_line(r)) return true;
     if (!parse(copy)) return false;  // at the same record: parse() starts where this did
     r.fields.assign(copy.fields.begin(), copy.fields.end());
