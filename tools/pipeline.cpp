@@ -226,21 +226,19 @@ bool fill_raw(RecordSource& source, const PipelineOptions& options, Batch& batch
   return false;
 }
 
-/// Fills a batch from the source; false when the input is exhausted.
-/// `raw`: CSV records may come as a raw chunk (Batch::raw) for the worker.
-bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& batch,
-                bool raw = false) {
+/// Fills a batch from the source; false when the input is exhausted. CSV
+/// records come as a raw chunk (Batch::raw) for the worker where the source
+/// gives one.
+bool fill_batch(RecordSource& source, const PipelineOptions& options, Batch& batch) {
   batch.size = 0;
   batch.raw = false;
   if (batch.output.capacity() > kKeptOutputBytes) std::string().swap(batch.output);
   batch.output.clear();
   batch.outcomes.clear();
-  if (raw) {
-    if (fill_raw(source, options, batch)) return true;
-    if (source.read_failure) {
-      batch.end_bytes = source.bytes_read();
-      return false;
-    }
+  if (fill_raw(source, options, batch)) return true;
+  if (source.read_failure) {
+    batch.end_bytes = source.bytes_read();
+    return false;
   }
   std::size_t bytes = 0;
   bool more = true;
@@ -337,7 +335,7 @@ class ThreadedRun {
   void read(RecordSource& source) {
     serve(
         cv_free_, [&] { return !free_.empty(); }, [] { return false; }, [&] { return pop(free_); },
-        [&](Batch& batch) { return fill_batch(source, options_, batch, true); },
+        [&](Batch& batch) { return fill_batch(source, options_, batch); },
         [&](Batch* batch) {
           if (batch->size == 0) {
             free_.push_back(batch);
