@@ -3,7 +3,8 @@
 // Input: a mapping (JSON) and CSV text separated by a line "---"; without
 // the separator the whole input is CSV read with the default mapping.
 // Checks, besides "no crash, no hang, no leak": the reader gives the same
-// records whether the text is in memory or streamed in small pieces; every
+// records whether the text is in memory or streamed in small pieces, and
+// read as copies or as views (next(CsvRecordView&)); every
 // record has a line number at or after the previous one; a record without
 // errors has as many fields as the header; mapping a record never throws.
 #include <algorithm>
@@ -79,10 +80,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   TrickleBuf buf(csv);
   std::istream stream_in(&buf);
   leadscore::CsvReader streamed(stream_in, options);
+  leadscore::CsvReader viewed(csv, options);
 
   auto header = memory.read_header();
   auto header2 = streamed.read_header();
   check(header.ok() == header2.ok());
+  check(viewed.read_header().ok() == header.ok());
   std::optional<leadscore::CsvLeadMapper> mapper;
   if (header) {
     check(*header == *header2);
@@ -93,21 +96,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto as_of = leadscore::parse_instant("2026-01-01").value();
   leadscore::CsvRecord a;
   leadscore::CsvRecord b;
+  leadscore::CsvRecordView v;
   std::size_t last_line = 0;
   std::size_t count = 0;
   while (memory.next(a)) {
     check(streamed.next(b));
     check(a.fields == b.fields && a.errors == b.errors && a.line == b.line && a.number == b.number);
+    check(viewed.next(v));
+    check(std::equal(a.fields.begin(), a.fields.end(), v.fields.begin(), v.fields.end()) &&
+          a.errors == v.errors && a.line == v.line && a.number == v.number);
+    check(viewed.bytes_read() == memory.bytes_read());
     check(a.line > last_line);
     last_line = a.line;
     if (header && a.ok()) check(a.fields.size() == header->size());
     if (mapper) {
       auto lead = mapper->map(a, as_of);
       if (!a.ok()) check(!lead.ok());
+      check(mapper->map(v, as_of).ok() == lead.ok());
     }
     if (++count > size + 1) std::abort();  // more records than bytes: a loop
   }
   check(!streamed.next(b));
+  check(!viewed.next(v));
   check(memory.bytes_read() == csv.size());
   check(streamed.bytes_read() == csv.size());
   return 0;
