@@ -79,7 +79,6 @@ class EvalListener {
                          EvalView& /*view*/) {}
 };
 
-/// How the evaluator gets a lead's event accumulators and stage context.
 /// What the evaluator reads of a bound lead's Lead besides its values by
 /// slot (unless a condition reads enrichment or e-mail facts, or more slots
 /// than are bound), copied when the lead is bound: a BoundLead's lead stays
@@ -90,6 +89,7 @@ struct BoundFacts {
   bool has_events = false;
 };
 
+/// How the evaluator gets a lead's event accumulators and stage context.
 struct EvalRequest {
   /// Non-null: the Scratch accumulators are already filled at as_of (by
   /// LeadState's StreamAccumulator) and this is their summary; null: the
